@@ -1,0 +1,157 @@
+"""Rules no schema can say: ids match file names, references point at entries that exist,
+every shared goal has both teams as owners."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Iterable, Iterator
+
+from .errors import Problem
+from .loader import Document, LoadedPlaybook, Path_
+from .schemas import did_you_mean
+
+# What each kind calls the entries it refers to, for messages.
+_NOUNS = {"stage": "stage", "lifecycle": "lifecycle state", "term": "term", "persona": "persona"}
+
+
+class _Index:
+    """The ids of every kind, from every document that has one."""
+
+    def __init__(self, loaded: LoadedPlaybook) -> None:
+        self.ids: dict[str, list[str]] = {
+            kind: [d.data["id"] for d in docs if isinstance(d.data.get("id"), str)]
+            for kind, docs in loaded.documents.items()
+        }
+        self.states = {d.data.get("id"): d.data for d in loaded.documents["lifecycle"]}
+
+    def missing(self, doc: Document, path: Path_, kind: str, value: Any) -> Iterator[Problem]:
+        """A problem if value is not the id of an entry of kind."""
+        if isinstance(value, str) and value not in self.ids[kind]:
+            hint = did_you_mean(value, self.ids[kind])
+            yield doc.problem(path, f"'{value}' is not a known {_NOUNS[kind]}{hint}")
+
+    def each_missing(self, doc: Document, field: str, kind: str) -> Iterator[Problem]:
+        values = doc.data.get(field)
+        if isinstance(values, list):
+            for i, value in enumerate(values):
+                yield from self.missing(doc, (field, i), kind, value)
+
+
+def check_playbook(loaded: LoadedPlaybook, valid: Iterable[Document]) -> list[Problem]:
+    """Cross-file problems. `valid` are the documents that passed their schema: only they are
+    read field by field, so a wrong type reported by the schema is not reported twice."""
+    index = _Index(loaded)
+    problems: list[Problem] = []
+    for docs in loaded.documents.values():
+        problems.extend(_id_matches_file(doc) for doc in docs if _id_mismatch(doc))
+    problems.extend(_unique_orders(loaded.documents["stage"], "stage"))
+    problems.extend(_unique_orders(loaded.documents["lifecycle"], "lifecycle state"))
+    problems.extend(_shared_anchors(loaded))
+    for doc in valid:
+        problems.extend(_RULES.get(doc.kind, _no_rule)(doc, index))
+    if not loaded.documents["stage"] and loaded.settings is not None:
+        problems.append(loaded.settings.problem((), "the playbook has no stages: add at least one file "
+                                                "under stages/"))
+    return problems
+
+
+def _id_mismatch(doc: Document) -> bool:
+    return isinstance(doc.data.get("id"), str) and doc.data["id"] != doc.stem
+
+
+def _id_matches_file(doc: Document) -> Problem:
+    return doc.problem(("id",), f"id '{doc.data['id']}' does not match the file name '{doc.path.name}': "
+                       f"rename the file to {doc.data['id']}.yaml or set id: {doc.stem}")
+
+
+def _unique_orders(docs: list[Document], noun: str) -> Iterator[Problem]:
+    seen: dict[int, str] = {}
+    for doc in docs:
+        order = doc.data.get("order")
+        if isinstance(order, int) and not isinstance(order, bool):
+            if order in seen:
+                yield doc.problem(("order",), f"order {order} is already taken by {noun} '{seen[order]}': "
+                                  "give each one its own place")
+            else:
+                seen[order] = doc.stem
+
+
+def _shared_anchors(loaded: LoadedPlaybook) -> Iterator[Problem]:
+    # Lifecycle states and handoffs share one page, so their ids are anchors on the same page.
+    states = {d.data.get("id") for d in loaded.documents["lifecycle"]}
+    for doc in loaded.documents["handoff"]:
+        if doc.data.get("id") in states:
+            yield doc.problem(("id",), f"id '{doc.data['id']}' is also a lifecycle state: handoffs and "
+                              "states share the lifecycle page, so give the handoff another id")
+
+
+def _no_rule(doc: Document, index: _Index) -> Iterator[Problem]:
+    return iter(())
+
+
+def _stage_rules(doc: Document, index: _Index) -> Iterator[Problem]:
+    yield from index.each_missing(doc, "lifecycle_states", "lifecycle")
+
+
+def _lifecycle_rules(doc: Document, index: _Index) -> Iterator[Problem]:
+    for i, target in enumerate(doc.data["next_states"]):
+        if target == doc.data["id"]:
+            yield doc.problem(("next_states", i), f"'{target}' cannot be a next state of itself")
+        else:
+            yield from index.missing(doc, ("next_states", i), "lifecycle", target)
+
+
+def _handoff_rules(doc: Document, index: _Index) -> Iterator[Problem]:
+    data = doc.data
+    yield from index.missing(doc, ("from_state",), "lifecycle", data["from_state"])
+    yield from index.missing(doc, ("to_state",), "lifecycle", data["to_state"])
+    source = index.states.get(data["from_state"])
+    if source and isinstance(source.get("next_states"), list) and data["to_state"] in index.ids["lifecycle"] \
+            and data["to_state"] not in source["next_states"]:
+        allowed = ", ".join(source["next_states"]) or "none"
+        yield doc.problem(("to_state",), f"'{data['to_state']}' is not an allowed next state of "
+                          f"'{data['from_state']}' (allowed: {allowed}): add it to next_states in "
+                          f"lifecycle/{data['from_state']}.yaml or hand off to one of those")
+    for i, rejection in enumerate(data["rejection_reasons"]):
+        yield from index.missing(doc, ("rejection_reasons", i, "goes_to"), "lifecycle", rejection["goes_to"])
+
+
+def _term_rules(doc: Document, index: _Index) -> Iterator[Problem]:
+    data = doc.data
+    for field in ("related",):
+        for i, value in enumerate(data.get(field) or ()):
+            if value == data["id"]:
+                yield doc.problem((field, i), "a term cannot be related to itself")
+            else:
+                yield from index.missing(doc, (field, i), "term", value)
+    for i, confusion in enumerate(data.get("not_to_be_confused_with") or ()):
+        if confusion["term"] == data["id"]:
+            yield doc.problem(("not_to_be_confused_with", i, "term"), "a term cannot be confused with itself")
+        else:
+            yield from index.missing(doc, ("not_to_be_confused_with", i, "term"), "term", confusion["term"])
+    if "lifecycle_state" in data:
+        yield from index.missing(doc, ("lifecycle_state",), "lifecycle", data["lifecycle_state"])
+
+
+def _persona_rules(doc: Document, index: _Index) -> Iterator[Problem]:
+    yield from index.each_missing(doc, "stages", "stage")
+
+
+def _asset_rules(doc: Document, index: _Index) -> Iterator[Problem]:
+    if any(c in doc.data["link"] for c in "\r\n"):
+        yield doc.problem(("link",), "a link must be on one line: write the address without line breaks")
+    yield from index.each_missing(doc, "stages", "stage")
+    yield from index.each_missing(doc, "personas", "persona")
+
+
+def _metric_rules(doc: Document, index: _Index) -> Iterator[Problem]:
+    missing = [team for team in ("sales", "marketing") if team not in doc.data["owners"]]
+    if missing:
+        yield doc.problem(("owners",), "a shared goal is owned by both teams: add "
+                          + " and ".join(f"'{team}'" for team in missing) + " to owners")
+
+
+_RULES: Any = defaultdict(lambda: _no_rule, {
+    "stage": _stage_rules, "lifecycle": _lifecycle_rules, "handoff": _handoff_rules, "term": _term_rules,
+    "persona": _persona_rules, "asset": _asset_rules, "metric": _metric_rules,
+})

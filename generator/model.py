@@ -1,0 +1,360 @@
+"""The playbook as objects: one frozen dataclass per kind, built from validated documents.
+
+Entities refer to each other by id; `Playbook` resolves ids and answers the questions pages ask
+("which assets serve this stage?"). Templates receive these objects, never raw dicts, so a
+renamed YAML field breaks here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from .loader import Document, LoadedPlaybook
+
+T = TypeVar("T")
+TEAMS = ("sales", "marketing")
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+    leader: str
+    description: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Settings:
+    site_name: str
+    company_name: str
+    company_description: str
+    product_name: str
+    product_description: str
+    teams: dict[str, Team]
+    introduction: str
+    updated: str | None
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    source: str
+    order: int
+    name: str
+    phase: str
+    summary: str
+    buyer_goal: str
+    buyer_questions: tuple[str, ...]
+    exit_criteria: tuple[str, ...]
+    sales_activities: tuple[str, ...]
+    marketing_activities: tuple[str, ...]
+    lifecycle_states: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    sales: str
+    marketing: str
+    date: str
+
+
+@dataclass(frozen=True)
+class CrmField:
+    object: str
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class LifecycleState:
+    id: str
+    source: str
+    order: int
+    name: str
+    abbreviation: str | None
+    record: str
+    definition: str
+    qualifies: tuple[str, ...]
+    does_not_qualify: tuple[str, ...]
+    owner: str
+    next_states: tuple[str, ...]
+    crm: CrmField
+    agreed_by: Agreement
+
+
+@dataclass(frozen=True)
+class ServiceLevel:
+    within: int
+    unit: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    reason: str
+    goes_to: str
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    touches: int
+    days: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class Handoff:
+    id: str
+    source: str
+    name: str
+    from_state: str
+    to_state: str
+    from_team: str
+    to_team: str
+    sender: str
+    receiver: str
+    service_level: ServiceLevel
+    receiver_checks: tuple[str, ...]
+    rejection_reasons: tuple[Rejection, ...]
+    follow_up: FollowUp
+    agreed_by: Agreement
+
+
+@dataclass(frozen=True)
+class Confusion:
+    term: str
+    difference: str
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    source: str
+    name: str
+    abbreviation: str | None
+    aliases: tuple[str, ...]
+    definition: str
+    example: str | None
+    not_to_be_confused_with: tuple[Confusion, ...]
+    related: tuple[str, ...]
+    lifecycle_state: str | None
+    owner: str
+
+
+@dataclass(frozen=True)
+class Objection:
+    objection: str
+    response: str
+
+
+@dataclass(frozen=True)
+class Persona:
+    id: str
+    source: str
+    name: str
+    role: str
+    buying_role: str
+    summary: str
+    goals: tuple[str, ...]
+    pains: tuple[str, ...]
+    objections: tuple[Objection, ...]
+    stages: tuple[str, ...]
+    owner: str
+    review_by: str
+
+
+@dataclass(frozen=True)
+class Asset:
+    id: str
+    source: str
+    title: str
+    type: str
+    stages: tuple[str, ...]
+    personas: tuple[str, ...]
+    owner: str
+    link: str
+    description: str
+    talking_points: tuple[str, ...]
+    review_by: str
+
+
+@dataclass(frozen=True)
+class Target:
+    direction: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    source: str
+    name: str
+    definition: str
+    formula: str
+    unit: str
+    target: Target
+    period: str
+    data_source: str
+    owners: tuple[str, ...]
+    why: str | None
+
+
+@dataclass(frozen=True)
+class Playbook:
+    """The whole playbook, every list in reading order, with lookups by id."""
+
+    settings: Settings
+    stages: tuple[Stage, ...]
+    lifecycle: tuple[LifecycleState, ...]
+    handoffs: tuple[Handoff, ...]
+    terms: tuple[Term, ...]
+    personas: tuple[Persona, ...]
+    assets: tuple[Asset, ...]
+    metrics: tuple[Metric, ...]
+
+    def stage(self, id: str) -> Stage:
+        return _find(self.stages, id)
+
+    def state(self, id: str) -> LifecycleState:
+        return _find(self.lifecycle, id)
+
+    def term(self, id: str) -> Term:
+        return _find(self.terms, id)
+
+    def persona(self, id: str) -> Persona:
+        return _find(self.personas, id)
+
+    def assets_for_stage(self, stage_id: str) -> tuple[Asset, ...]:
+        return tuple(a for a in self.assets if stage_id in a.stages)
+
+    def assets_for_persona(self, persona_id: str) -> tuple[Asset, ...]:
+        return tuple(a for a in self.assets if persona_id in a.personas)
+
+    def personas_for_stage(self, stage_id: str) -> tuple[Persona, ...]:
+        return tuple(p for p in self.personas if stage_id in p.stages)
+
+    def handoffs_from(self, state_id: str) -> tuple[Handoff, ...]:
+        return tuple(h for h in self.handoffs if h.from_state == state_id)
+
+    def stages_for_state(self, state_id: str) -> tuple[Stage, ...]:
+        return tuple(s for s in self.stages if state_id in s.lifecycle_states)
+
+    def terms_for_state(self, state_id: str) -> tuple[Term, ...]:
+        return tuple(t for t in self.terms if t.lifecycle_state == state_id)
+
+    def counts(self) -> dict[str, int]:
+        """How many entities of each kind, in the order the summary names them."""
+        return {"stages": len(self.stages), "lifecycle states": len(self.lifecycle),
+                "handoffs": len(self.handoffs), "terms": len(self.terms), "personas": len(self.personas),
+                "assets": len(self.assets), "metrics": len(self.metrics)}
+
+
+def _find(items: tuple[T, ...], id: str) -> T:
+    for item in items:
+        if getattr(item, "id") == id:
+            return item
+    raise KeyError(id)
+
+
+def _tuple(value: Any) -> tuple[Any, ...]:
+    return tuple(value or ())
+
+
+def _agreement(data: dict[str, Any]) -> Agreement:
+    return Agreement(sales=data["sales"], marketing=data["marketing"], date=data["date"])
+
+
+def _settings(doc: Document) -> Settings:
+    d = doc.data
+    teams = {tid: Team(id=tid, name=t["name"], leader=t["leader"], description=t["description"],
+                       members=_tuple(t.get("members"))) for tid, t in d["teams"].items()}
+    return Settings(site_name=d["site_name"], company_name=d["company"]["name"],
+                    company_description=d["company"]["description"], product_name=d["product"]["name"],
+                    product_description=d["product"]["description"], teams=teams,
+                    introduction=d["introduction"], updated=d.get("updated"))
+
+
+def _stage(doc: Document) -> Stage:
+    d = doc.data
+    return Stage(id=d["id"], source=doc.display, order=d["order"], name=d["name"], phase=d["phase"],
+                 summary=d["summary"], buyer_goal=d["buyer_goal"],
+                 buyer_questions=_tuple(d["buyer_questions"]), exit_criteria=_tuple(d["exit_criteria"]),
+                 sales_activities=_tuple(d["sales_activities"]),
+                 marketing_activities=_tuple(d["marketing_activities"]),
+                 lifecycle_states=_tuple(d.get("lifecycle_states")))
+
+
+def _state(doc: Document) -> LifecycleState:
+    d = doc.data
+    return LifecycleState(id=d["id"], source=doc.display, order=d["order"], name=d["name"],
+                          abbreviation=d.get("abbreviation"), record=d["record"], definition=d["definition"],
+                          qualifies=_tuple(d["qualifies"]), does_not_qualify=_tuple(d["does_not_qualify"]),
+                          owner=d["owner"], next_states=_tuple(d["next_states"]),
+                          crm=CrmField(object=d["crm"]["object"], field=d["crm"]["field"], value=d["crm"]["value"]),
+                          agreed_by=_agreement(d["agreed_by"]))
+
+
+def _handoff(doc: Document) -> Handoff:
+    d = doc.data
+    sl, fu = d["service_level"], d["follow_up"]
+    return Handoff(id=d["id"], source=doc.display, name=d["name"], from_state=d["from_state"],
+                   to_state=d["to_state"], from_team=d["from_team"], to_team=d["to_team"],
+                   sender=d["sender"], receiver=d["receiver"],
+                   service_level=ServiceLevel(within=sl["within"], unit=sl["unit"], action=sl["action"]),
+                   receiver_checks=_tuple(d["receiver_checks"]),
+                   rejection_reasons=tuple(Rejection(reason=r["reason"], goes_to=r["goes_to"])
+                                           for r in d["rejection_reasons"]),
+                   follow_up=FollowUp(touches=fu["touches"], days=fu["days"], rule=fu["rule"]),
+                   agreed_by=_agreement(d["agreed_by"]))
+
+
+def _term(doc: Document) -> Term:
+    d = doc.data
+    return Term(id=d["id"], source=doc.display, name=d["name"], abbreviation=d.get("abbreviation"),
+                aliases=_tuple(d.get("aliases")), definition=d["definition"], example=d.get("example"),
+                not_to_be_confused_with=tuple(Confusion(term=c["term"], difference=c["difference"])
+                                              for c in d.get("not_to_be_confused_with") or ()),
+                related=_tuple(d.get("related")), lifecycle_state=d.get("lifecycle_state"), owner=d["owner"])
+
+
+def _persona(doc: Document) -> Persona:
+    d = doc.data
+    return Persona(id=d["id"], source=doc.display, name=d["name"], role=d["role"], buying_role=d["buying_role"],
+                   summary=d["summary"], goals=_tuple(d["goals"]), pains=_tuple(d["pains"]),
+                   objections=tuple(Objection(objection=o["objection"], response=o["response"])
+                                    for o in d["objections"]),
+                   stages=_tuple(d["stages"]), owner=d["owner"], review_by=d["review_by"])
+
+
+def _asset(doc: Document) -> Asset:
+    d = doc.data
+    return Asset(id=d["id"], source=doc.display, title=d["title"], type=d["type"], stages=_tuple(d["stages"]),
+                 personas=_tuple(d.get("personas")), owner=d["owner"], link=d["link"],
+                 description=d["description"], talking_points=_tuple(d["talking_points"]),
+                 review_by=d["review_by"])
+
+
+def _metric(doc: Document) -> Metric:
+    d = doc.data
+    return Metric(id=d["id"], source=doc.display, name=d["name"], definition=d["definition"],
+                  formula=d["formula"], unit=d["unit"],
+                  target=Target(direction=d["target"]["direction"], value=d["target"]["value"]),
+                  period=d["period"], data_source=d["data_source"], owners=_tuple(d["owners"]), why=d.get("why"))
+
+
+def build_model(loaded: LoadedPlaybook) -> Playbook:
+    """Objects from a loaded playbook that has passed every check."""
+    assert loaded.settings is not None
+    docs = loaded.documents
+    return Playbook(
+        settings=_settings(loaded.settings),
+        stages=tuple(sorted((_stage(d) for d in docs["stage"]), key=lambda s: s.order)),
+        lifecycle=tuple(sorted((_state(d) for d in docs["lifecycle"]), key=lambda s: s.order)),
+        handoffs=tuple(_handoff(d) for d in docs["handoff"]),
+        terms=tuple(sorted((_term(d) for d in docs["term"]), key=lambda t: (t.name.casefold(), t.id))),
+        personas=tuple(_persona(d) for d in docs["persona"]),
+        assets=tuple(sorted((_asset(d) for d in docs["asset"]), key=lambda a: (a.title.casefold(), a.id))),
+        metrics=tuple(_metric(d) for d in docs["metric"]),
+    )

@@ -1,0 +1,212 @@
+"""Render the playbook's pages to Markdown, one function per kind of page.
+
+Text from YAML is untrusted and passes through Markdown, where extensions act on plain
+characters (`--8<--` includes files, `*[X]:` defines abbreviations, `{: ...}` sets attributes,
+`<` opens raw HTML, `[x](javascript:...)` makes links). So every YAML string reaches the
+Markdown as letters, digits and spaces only, every other character written as a numeric
+character reference (`&#45;`): no Markdown syntax or extension can match it, and the browser
+shows the original text. The Jinja environment applies this to every `{{ value }}` on its
+own; only `Md` strings that this module builds (links, anchors) pass unchanged.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+
+from .model import Playbook, Term
+
+ANCHOR = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+SAFE_LINK = re.compile(r"https://[^\s<>\"'`()\\]+|(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!/)(?!.*\.\.)[A-Za-z0-9._/-]+")
+OVERVIEW_MARKER = "<!-- playbook:overview -->"
+
+# Where each kind of entity lives; the anchor on that page is the entity's id.
+PAGES = {"lifecycle": "lifecycle.md", "handoff": "lifecycle.md", "term": "glossary.md",
+         "persona": "personas.md", "asset": "assets.md", "metric": "metrics.md"}
+GENERATED = ("lifecycle.md", "glossary.md", "personas.md", "assets.md", "metrics.md")
+
+ASSET_TYPES = {
+    "blog-post": "Blog posts", "analyst-report": "Analyst reports", "webinar": "Webinars",
+    "e-book": "E-books", "explainer-video": "Explainer videos", "solution-brief": "Solution briefs",
+    "case-study": "Case studies", "one-pager": "One-pagers", "deck": "Decks", "demo-script": "Demo scripts",
+    "roi-calculator": "ROI calculators", "discovery-guide": "Discovery guides", "battle-card": "Battle cards",
+    "security-pack": "Security packs", "reference-guide": "Reference guides",
+    "proposal-template": "Proposal templates", "pricing-sheet": "Pricing sheets",
+    "mutual-action-plan": "Mutual action plans", "email-template": "Email templates",
+    "onboarding-guide": "Onboarding guides", "success-plan": "Success plans", "qbr-deck": "QBR decks",
+    "talk-track": "Talk tracks",
+}
+
+
+class Md(str):
+    """Markdown this module wrote itself: emitted as it is."""
+
+
+def inline(text: object) -> Md:
+    """Untrusted text as inert Markdown on one line: whitespace collapsed, every character
+    other than a letter, digit or space written as a numeric character reference."""
+    words = " ".join(str(text).split())
+    return Md("".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in words))
+
+
+# Page titles also reach the theme's <title> through `striptags`, which decodes character
+# references: there, a decoded `</title>` would end the element. So in titles the three
+# characters that make markup are swapped for look-alikes that make none.
+_LOOKALIKES = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06"})
+
+
+def plain_title(text: object) -> str:
+    """Untrusted text for a page or navigation title: one line, no <, > or &."""
+    return " ".join(str(text).split()).translate(_LOOKALIKES)
+
+
+def title(text: object) -> Md:
+    """Untrusted text for a page's first heading: a plain title, inert as Markdown."""
+    return inline(plain_title(text))
+
+
+def paragraphs(text: object) -> Md:
+    """Untrusted text as inert Markdown paragraphs (a blank line in YAML starts a new one)."""
+    blocks = re.split(r"\n\s*\n", str(text).strip())
+    return Md("\n\n".join(inline(block) for block in blocks if block.strip()))
+
+
+def anchor(value: object) -> Md:
+    """An id as an anchor; ids are checked by the schema, and checked again here."""
+    if not isinstance(value, str) or not ANCHOR.fullmatch(value):
+        raise ValueError(f"not a safe anchor: {value!r}")
+    return Md(value)
+
+
+def safe_link(url: str) -> Md:
+    """An https or relative link, as a Markdown link destination; anything else is refused."""
+    if not SAFE_LINK.fullmatch(url):
+        raise ValueError(f"not a safe link: {url!r}")
+    return Md(f"<{url}>")
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Md):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"a template printed {value!r}: print text, a number or Md")
+    if isinstance(value, (int, float)):
+        return Md(format(value, "g") if isinstance(value, float) else str(value))
+    return inline(value)
+
+
+def _environment(playbook: Playbook) -> Environment:
+    env = Environment(loader=PackageLoader("generator", "templates"), undefined=StrictUndefined,
+                      autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      finalize=_finalize)
+    env.filters.update(para=paragraphs, title=title, anchor=anchor, link=safe_link, label=_label,
+                       asset_type=lambda t: ASSET_TYPES.get(t, t))
+    env.globals.update(pb=playbook, ref=_ref_function(playbook), page_link=_page_link)
+    return env
+
+
+def _label(value: str) -> str:
+    """'business-hours' -> 'business hours'."""
+    return value.replace("-", " ")
+
+
+def _url(kind: str, id: str) -> str:
+    if kind == "stage":
+        return f"stages/{anchor(id)}.md"
+    return f"{PAGES[kind]}#{anchor(id)}"
+
+
+def _relative(page: str, target: str) -> str:
+    path, _, fragment = target.partition("#")
+    if path == page:
+        rel = ""
+    else:
+        rel = posixpath.relpath(path, posixpath.dirname(page) or ".")
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+def _ref_function(playbook: Playbook) -> Callable[..., Md]:
+    names: dict[str, Callable[[str], str]] = {
+        "stage": lambda i: playbook.stage(i).name,
+        "lifecycle": lambda i: playbook.state(i).name,
+        "handoff": lambda i: next(h.name for h in playbook.handoffs if h.id == i),
+        "term": lambda i: playbook.term(i).name,
+        "persona": lambda i: playbook.persona(i).name,
+        "asset": lambda i: next(a.title for a in playbook.assets if a.id == i),
+        "metric": lambda i: next(m.name for m in playbook.metrics if m.id == i),
+    }
+
+    @pass_context
+    def ref(context: Context, kind: str, id: str, text: str | None = None) -> Md:
+        """A Markdown link from the current page to an entity, named by its name."""
+        target = _relative(context["page"], _url(kind, id))
+        return Md(f"[{inline(text if text is not None else names[kind](id))}]({target})")
+
+    return ref
+
+
+@pass_context
+def _page_link(context: Context, target: str, text: str) -> Md:
+    """A Markdown link from the current page to a generated page (target is docs-relative)."""
+    if target not in GENERATED and not target.startswith("stages/"):
+        raise ValueError(f"not a generated page: {target!r}")
+    return Md(f"[{inline(text)}]({_relative(context['page'], target)})")
+
+
+def render_pages(playbook: Playbook) -> dict[str, str]:
+    """Every generated page: path relative to the docs folder -> Markdown."""
+    env = _environment(playbook)
+    pages: dict[str, str] = {}
+    for stage in playbook.stages:
+        page = f"stages/{anchor(stage.id)}.md"
+        pages[page] = env.get_template("stage.md.j2").render(page=page, stage=stage,
+                                                             **_stage_context(playbook, stage.order))
+    for page in GENERATED:
+        pages[page] = env.get_template(page + ".j2").render(page=page, glossary_groups=_glossary_groups(playbook))
+    return pages
+
+
+@dataclass(frozen=True)
+class _Letter:
+    initial: str
+    anchor: str
+    terms: list[Term]
+
+
+def _glossary_groups(playbook: Playbook) -> list[_Letter]:
+    """Terms by initial, A to Z; an initial that is not an ASCII letter gets a code-point anchor."""
+    groups: dict[str, list[Term]] = {}
+    for term in playbook.terms:
+        initial = term.name.strip()[:1].upper() or "#"
+        groups.setdefault(initial, []).append(term)
+    return [_Letter(initial, "letter-" + (i.lower() if i.isascii() and i.isalnum() else f"u{ord(i):x}"), terms)
+            for i, terms in sorted(groups.items())]
+
+
+def _stage_context(playbook: Playbook, order: int) -> dict[str, Any]:
+    index = [s.order for s in playbook.stages].index(order)
+    before = playbook.stages[index - 1] if index > 0 else None
+    after = playbook.stages[index + 1] if index + 1 < len(playbook.stages) else None
+    return {"previous": before, "next": after}
+
+
+def render_overview(playbook: Playbook, page: str = "index.md") -> str:
+    """The home page's generated part: introduction, stages at a glance, where to start."""
+    return _environment(playbook).get_template("overview.md.j2").render(page=page)
+
+
+def render_home(playbook: Playbook) -> str:
+    """A whole home page, for a site whose docs folder has no index.md."""
+    return f"# {title(playbook.settings.site_name)}\n\n{render_overview(playbook)}"
+
+
+def expand_markers(markdown: str, playbook: Playbook, page: str) -> str:
+    """Replace the overview marker in a hand-written page with the generated overview."""
+    if OVERVIEW_MARKER not in markdown:
+        return markdown
+    return markdown.replace(OVERVIEW_MARKER, render_overview(playbook, page))

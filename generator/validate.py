@@ -1,0 +1,36 @@
+"""The one way in: load a playbook folder, check it, and return the model or every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .checks import check_playbook
+from .errors import PlaybookError, Problem
+from .loader import Document, LoadedPlaybook, load_playbook
+from .model import Playbook, build_model
+from .schemas import check_document
+
+
+def check(root: Path) -> tuple[LoadedPlaybook, list[Problem]]:
+    """Load every file under root and return it with every problem found, sorted."""
+    loaded = load_playbook(Path(root))
+    problems = list(loaded.problems)
+    valid: list[Document] = []
+    documents = [loaded.settings] if loaded.settings is not None else []
+    for docs in loaded.documents.values():
+        documents.extend(docs)
+    for doc in documents:
+        found = check_document(doc)
+        problems.extend(found)
+        if not found:
+            valid.append(doc)
+    problems.extend(check_playbook(loaded, valid))
+    return loaded, sorted(set(problems))
+
+
+def build_playbook(root: Path) -> Playbook:
+    """The playbook under root as objects; raises PlaybookError listing every problem."""
+    loaded, problems = check(root)
+    if problems:
+        raise PlaybookError(problems)
+    return build_model(loaded)
