@@ -18,10 +18,13 @@ class _Index:
     """The ids of every kind, from every document that has one."""
 
     def __init__(self, loaded: LoadedPlaybook) -> None:
+        # A file whose id differs from its name is reported once; both names count as known here.
         self.ids: dict[str, list[str]] = {
-            kind: [d.data["id"] for d in docs if isinstance(d.data.get("id"), str)]
+            kind: [d.stem for d in docs] + [d.data["id"] for d in docs if isinstance(d.data.get("id"), str)]
             for kind, docs in loaded.documents.items()
         }
+        for kind, paths in loaded.unreadable.items():
+            self.ids[kind].extend(path.stem for path in paths)
         self.states = {d.data.get("id"): d.data for d in loaded.documents["lifecycle"]}
 
     def missing(self, doc: Document, path: Path_, kind: str, value: Any) -> Iterator[Problem]:

@@ -89,6 +89,9 @@ class LoadedPlaybook:
     settings: Document | None
     documents: dict[str, list[Document]]
     problems: list[Problem]
+    # Files that exist but could not be read, by kind: their stems still count as ids, so one
+    # broken file does not also make every reference to it an error.
+    unreadable: dict[str, list[Path]] = field(default_factory=dict)
 
     @property
     def file_count(self) -> int:
@@ -125,6 +128,7 @@ def load_playbook(root: Path) -> LoadedPlaybook:
                                 "give the folder that holds playbook.yaml"))
         return LoadedPlaybook(root, None, documents, problems)
     settings = None
+    unreadable: dict[str, list[Path]] = {}
     settings_path = root / SETTINGS_FILE
     if settings_path.is_file():
         settings = load_document(settings_path, "playbook", problems)
@@ -135,19 +139,21 @@ def load_playbook(root: Path) -> LoadedPlaybook:
         if _ignored(entry) or entry.name == SETTINGS_FILE:
             continue
         if entry.is_dir() and entry.name in KINDS:
-            _load_folder(entry, KINDS[entry.name], documents[KINDS[entry.name]], problems)
+            kind = KINDS[entry.name]
+            _load_folder(entry, kind, documents[kind], unreadable.setdefault(kind, []), problems)
         else:
             problems.append(Problem(display_path(entry), 1, 1, "", "not part of a playbook: "
                                     f"the playbook folder holds {SETTINGS_FILE} and the folders "
                                     + ", ".join(KINDS) + "; move or remove it"))
-    return LoadedPlaybook(root, settings, documents, problems)
+    return LoadedPlaybook(root, settings, documents, problems, unreadable)
 
 
 def _ignored(entry: Path) -> bool:
     return entry.name.startswith(".") or entry.name.lower() == "readme.md"
 
 
-def _load_folder(folder: Path, kind: str, into: list[Document], problems: list[Problem]) -> None:
+def _load_folder(folder: Path, kind: str, into: list[Document], unreadable: list[Path],
+                 problems: list[Problem]) -> None:
     for entry in sorted(folder.iterdir()):
         if _ignored(entry):
             continue
@@ -155,6 +161,8 @@ def _load_folder(folder: Path, kind: str, into: list[Document], problems: list[P
             doc = load_document(entry, kind, problems)
             if doc is not None:
                 into.append(doc)
+            else:
+                unreadable.append(entry)
         elif entry.is_file() and entry.suffix == ".yml":
             problems.append(Problem(display_path(entry), 1, 1, "",
                                     f"only .yaml files are read: rename it to {entry.stem}.yaml"))
@@ -245,7 +253,8 @@ class _Builder:
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         constructor = _SCALARS.get(node.tag)
         if constructor is None:
-            self._fail(node, path, f"the tag {node.tag} is not allowed: write plain values")
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self._fail(node, path, f"the tag {tag} is not allowed: write plain values")
             return None
         return constructor(node)
 

@@ -1,0 +1,256 @@
+"""Real sites built with `mkdocs build --strict` from fixture playbooks and the default one."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
+
+import yaml
+
+from conftest import FIXTURES, REPO, SITE_CONFIG, make_project, run_mkdocs
+from htmltext import Page, read_site
+from generator.render import render_pages
+from generator.validate import build_playbook
+
+PAGES_OF = {"stages": "stages/{id}/index.html", "lifecycle": "lifecycle/index.html",
+            "handoffs": "lifecycle/index.html", "terms": "glossary/index.html",
+            "personas": "personas/index.html", "assets": "assets/index.html", "metrics": "metrics/index.html"}
+
+
+def entities(playbook: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(folder, data) for every entity file of a playbook."""
+    for folder in PAGES_OF:
+        for path in sorted((playbook / folder).glob("*.yaml")):
+            yield folder, yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+
+
+def leaves(value: Any) -> Iterator[str]:
+    """Every scalar in a YAML value, as the text written in the file."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from leaves(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from leaves(item)
+    else:
+        yield " ".join(str(value).split())
+
+
+def check_links(site: Path, pages: dict[str, Page]) -> list[str]:
+    """Every relative link that does not reach an existing page and anchor."""
+    broken = []
+    for name, page in pages.items():
+        if name == "404.html":  # links there are absolute on purpose: it is served at any depth
+            continue
+        for href in page.links:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith("mailto:"):
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), parts.path)) if parts.path else name
+            if target.endswith("/") or (site / target).is_dir() or not posixpath.splitext(target)[1]:
+                target = posixpath.join(target, "index.html")
+            if target not in pages and not (site / target).exists():
+                broken.append(f"{name}: {href}")
+            elif parts.fragment and target in pages and parts.fragment not in pages[target].ids:
+                broken.append(f"{name}: {href} (no such anchor)")
+    return broken
+
+
+def test_mini_site_has_every_page_and_entity(build_site: Callable[..., Path]) -> None:
+    site = build_site()
+    pages = read_site(site)
+    for folder, data in entities(FIXTURES / "mini"):
+        page = pages[PAGES_OF[folder].format(id=data["id"])]
+        assert data["id"] in page.ids, (folder, data["id"])
+    glossary = pages["glossary/index.html"].text
+    assert "Lead (LD)" in glossary and "Also called: prospect record" in glossary
+    assert "Not to be confused with Contact: A contact is anyone in the CRM." in glossary
+    stage = pages["stages/learning/index.html"].text
+    assert "Anvil buyer's guide" in stage and "Say this: Most buyers overpay by a third." in stage
+    assert "Bea, the Buyer: Head of Procurement (economic buyer)" in stage
+    lifecycle = pages["lifecycle/index.html"].text
+    assert "Service level: within 4 business hours: Accept or reject the lead." in lifecycle
+    assert "Not ready to buy. Lead" in lifecycle
+    assert "It does not qualify: A badge scan with no conversation." in lifecycle
+    assert check_links(site, pages) == []
+
+
+def test_navigation_orders_stages_and_keeps_hand_written_pages(build_site: Callable[..., Path]) -> None:
+    site = build_site(docs={"index.md": "# Welcome\n\n<!-- playbook:overview -->\n",
+                            "how-to-propose.md": "# How to propose a change\n\nOpen a pull request.\n"})
+    home = (site / "index.html").read_text(encoding="utf-8")
+    nav = [home.index(label) for label in ("1. Learning", "2. Adoption", "Glossary", "How to propose a change")]
+    assert nav == sorted(nav)
+    text = read_site(site)["index.html"].text
+    assert "The mini playbook for tests." in text and "The stages at a glance" in text
+    assert "<!-- playbook:overview -->" not in home
+
+
+def test_default_site_shows_every_entity_and_every_value(default_site: Path) -> None:
+    pages = read_site(default_site)
+    corpus = " ".join(page.text for page in pages.values())
+    all_ids = {data["id"] for _, data in entities(REPO / "playbook")}
+    missing = []
+    for folder, data in entities(REPO / "playbook"):
+        if data["id"] not in pages[PAGES_OF[folder].format(id=data["id"])].ids:
+            missing.append(f"{folder}/{data['id']}: no anchor")
+        for value in leaves(data):
+            shown = (value, value.replace("-", " "), value.replace("<", "\u2039").replace(">", "\u203a"))
+            if value not in all_ids and not any(form in corpus for form in shown):
+                missing.append(f"{folder}/{data['id']}: {value[:60]}")
+    assert missing == []
+    settings = yaml.load((REPO / "playbook" / "playbook.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    assert " ".join(settings["introduction"].split()) in pages["index.html"].text
+    assert check_links(default_site, pages) == []
+
+
+def test_default_site_search_index_has_names_abbreviations_and_aliases(default_site: Path) -> None:
+    index = json.loads((default_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    sections = {doc["location"]: doc for doc in index["docs"]}
+    for _, term in (e for e in entities(REPO / "playbook") if e[0] == "terms"):
+        section = sections[f"glossary/#{term['id']}"]
+        assert term["name"] in section["title"].replace("&amp;", "&")
+        if term.get("abbreviation"):
+            assert term["abbreviation"] in section["title"]
+        for alias in term.get("aliases", []):
+            assert alias.replace("&", "&amp;") in section["text"], alias
+
+
+def test_default_site_loads_nothing_from_other_hosts(default_site: Path) -> None:
+    for name, page in read_site(default_site).items():
+        for tag, attrs in page.tags:
+            values = dict(attrs)
+            source = values.get("src") if tag in ("script", "img", "iframe") else (
+                values.get("href") if tag == "link" else None)
+            assert not (source and urlsplit(source).netloc), f"{name}: <{tag}> loads {source}"
+
+
+ATTACK = ('<script>window.__x=1</script> <img src=x onerror=alert(1)> [a](javascript:alert(2)) '
+          '<a href="javascript:alert(3)">b</a> {: onclick="alert(4)" } **bold** {{ 7*7 }} {% raw %}'
+          '\n\n--8<-- "secret.txt"\n\n--8<--\nsecret.txt\n--8<--\n\n*[Lead]: PWNED-ABBR\n\n'
+          '<div onmouseover="alert(5)">x</div>\n\n    indented code\n\n# heading\n\n| a | b |\n|---|---|\n')
+
+DANGEROUS = SITE_CONFIG.replace("  - admonition\n", """\
+  - admonition
+  - abbr
+  - md_in_html
+  - def_list
+  - pymdownx.snippets:
+      base_path: ['.', '/']
+      check_paths: false
+  - pymdownx.magiclink
+  - pymdownx.betterem
+  - pymdownx.emoji
+""")
+
+
+def poison(playbook: Path) -> int:
+    """Append the attack to every free-text value of every file that accepts it; returns how many."""
+    from generator.validate import check
+    paths = [playbook / "playbook.yaml"] + sorted(playbook.glob("*/*.yaml"))
+    originals = {p: p.read_text(encoding="utf-8") for p in paths}
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: (v if k in ("id", "link") else walk(v)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value + " " + ATTACK if isinstance(value, str) else value
+
+    for path in paths:
+        data = yaml.load(originals[path], Loader=yaml.BaseLoader)
+        path.write_text(yaml.safe_dump(walk(data), allow_unicode=True), encoding="utf-8")
+    # Fields with a closed form (enums, dates, references) refuse the attack; restore those.
+    for _ in range(5):
+        problems = check(playbook)[1]
+        if not problems:
+            break
+        for file in {p.file for p in problems}:
+            path = Path(file)
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            fresh = yaml.load(originals[path], Loader=yaml.BaseLoader)
+            for problem in (p for p in problems if p.file == file):
+                restore(data, fresh, problem.path)
+            path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert check(playbook)[1] == []
+    flat = " ".join(ATTACK.split())
+    return sum(flat in leaf for p in paths
+               for leaf in leaves(yaml.safe_load(p.read_text(encoding="utf-8"))))
+
+
+def restore(data: Any, fresh: Any, path: str) -> None:
+    keys: list[Any] = []
+    for part in path.replace("]", "").replace("[", ".").split("."):
+        keys.append(int(part) if part.isdigit() else part)
+    for key in keys[:-1]:
+        data, fresh = data[key], fresh[key]
+    data[keys[-1]] = fresh[keys[-1]]
+    if isinstance(fresh[keys[-1]], str) and fresh[keys[-1]].isdigit():
+        data[keys[-1]] = int(fresh[keys[-1]])
+
+
+def test_attack_in_every_field_stays_text(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", config=DANGEROUS)
+    (project / "secret.txt").write_text("TOPSECRET-CONTENT", encoding="utf-8")
+    poisoned = poison(project / "playbook")
+    assert poisoned > 60
+    result = run_mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = read_site(project / "site")
+    for name, page in pages.items():
+        assert "TOPSECRET" not in (project / "site" / name).read_text(encoding="utf-8"), name
+        for tag, attrs in page.tags:
+            for attr, value in attrs:
+                assert not attr.startswith("on"), f"{name}: <{tag} {attr}>"
+                assert not (value or "").strip().lower().startswith("javascript:"), f"{name}: {attr}={value}"
+            assert tag not in ("abbr", "img", "div") or ("PWNED" not in str(attrs)), name
+        assert not any("__x" in script for script in page.scripts), name
+    stage = pages["stages/learning/index.html"].text
+    assert '<script>window.__x=1</script>' in stage and '--8<-- "secret.txt"' in stage
+    assert "*[Lead]: PWNED-ABBR" in stage and "{{ 7*7 }}" in stage
+    assert all("PWNED-ABBR" not in str(attrs) for page in pages.values() for _, attrs in page.tags)
+
+
+def test_generated_page_cannot_be_shadowed(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", docs={"glossary.md": "# Mine\n"})
+    result = run_mkdocs(project, "build", "--strict")
+    assert result.returncode == 1
+    assert "These pages are generated from the playbook; remove them from" in result.stderr
+    assert "glossary.md" in result.stderr
+
+
+def test_build_fails_with_the_same_problem_list(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    guide = project / "playbook" / "assets" / "guide.yaml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("[learning, adoption]", "[learnin, adoption]"),
+                     encoding="utf-8")
+    result = run_mkdocs(project, "build", "--strict")
+    assert result.returncode == 1
+    assert ("playbook/assets/guide.yaml:5:10: stages[0]: 'learnin' is not a known stage "
+            "(did you mean 'learning'?)") in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_render_writes_markdown_that_plain_mkdocs_builds(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", docs={"index.md": "# Home\n\n<!-- playbook:overview -->\n",
+                                                  "extra.md": "# Extra\n"})
+    out = project / "out"
+    import subprocess
+    result = subprocess.run([str(Path(sys.executable).parent / "playbook"), "render", "out"], cwd=project,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    expected = render_pages(build_playbook(project / "playbook"))
+    for uri, markdown in expected.items():
+        assert (out / uri).read_text(encoding="utf-8") == markdown
+    home = (out / "index.md").read_text(encoding="utf-8")
+    assert home.startswith("# Home\n") and "## The stages at a glance" in home
+    assert result.stdout == f"{len(expected) + 2} files written to out\n"
+    plain = SITE_CONFIG.replace("  - playbook\n", "").replace("docs_dir", "") + "docs_dir: out\n"
+    (project / "plain.yml").write_text(plain, encoding="utf-8")
+    built = run_mkdocs(project, "build", "--strict", "-f", "plain.yml", "-d", "plain-site")
+    assert built.returncode == 0, built.stderr
+    assert "Anvil buyer" in (project / "plain-site" / "assets" / "index.html").read_text(encoding="utf-8")
