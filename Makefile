@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make serve` (the site at http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: install serve build validate render chromium test clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+serve: install
+	$(BIN)/mkdocs serve
+
+build: install
+	$(BIN)/mkdocs build --strict
+
+validate: install
+	$(BIN)/playbook validate playbook
+
+render: install
+	$(BIN)/playbook render markdown-site
+
+# The browser tests drive Debian's Chromium.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+# Never `--strict` with `-q`: MkDocs 1.6 then exits 0 on a site with warnings.
+test: install chromium
+	$(BIN)/playbook validate playbook
+	$(BIN)/mkdocs build --strict --site-dir $(VENV)/site-check
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) site markdown-site

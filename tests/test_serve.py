@@ -1,0 +1,63 @@
+"""`mkdocs serve` rebuilds when a playbook file changes and reports problems without dying."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Callable
+
+from conftest import MKDOCS, make_project
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def test_serve_reports_problems_and_recovers(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    port = free_port()
+    server = subprocess.Popen(MKDOCS + ["serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(server.stdout.readline, "")), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    url = f"http://127.0.0.1:{port}/assets/"
+    guide = project / "playbook" / "assets" / "guide.yaml"
+    original = guide.read_text(encoding="utf-8")
+    try:
+        assert wait_for(lambda: "Anvil buyer" in fetch(url)), "".join(lines)
+        guide.write_text(original.replace("[learning, adoption]", "[learnin, adoption]"), encoding="utf-8")
+        problem = "playbook/assets/guide.yaml:5:10: stages[0]: 'learnin' is not a known stage (did you mean 'learning'?)"
+        assert wait_for(lambda: any(problem in line for line in lines)), "".join(lines)
+        assert server.poll() is None, "the server died on a bad playbook"
+        guide.write_text(original.replace("Anvil buyer's guide", "Renamed anvil guide"), encoding="utf-8")
+        assert wait_for(lambda: "Renamed anvil guide" in fetch(url)), "".join(lines)
+        assert not any("Traceback" in line for line in lines)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
