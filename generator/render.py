@@ -71,8 +71,14 @@ def title(text: object) -> Md:
 
 
 def paragraphs(text: object) -> Md:
-    """Untrusted text as inert Markdown paragraphs (a blank line in YAML starts a new one)."""
-    blocks = re.split(r"\n\s*\n", str(text).strip())
+    """Untrusted text as inert Markdown paragraphs.
+
+    A blank line in YAML starts a new paragraph. In a folded scalar (`>-`) YAML has already
+    turned that blank line into a single line break, so text with no blank line left is split
+    at its line breaks instead.
+    """
+    text = str(text).strip()
+    blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
     return Md("\n\n".join(inline(block) for block in blocks if block.strip()))
 
 
@@ -184,7 +190,7 @@ def _glossary_groups(playbook: Playbook) -> list[_Letter]:
     for term in playbook.terms:
         initial = term.name.strip()[:1].upper() or "#"
         groups.setdefault(initial, []).append(term)
-    return [_Letter(initial, "letter-" + (i.lower() if i.isascii() and i.isalnum() else f"u{ord(i):x}"), terms)
+    return [_Letter(i, "letter-" + (i.lower() if i.isascii() and i.isalnum() else f"u{ord(i):x}"), terms)
             for i, terms in sorted(groups.items())]
 
 

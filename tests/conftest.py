@@ -15,13 +15,13 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
-SITE_CONFIG = """\
-site_name: Test playbook
+SITE_CONFIG = r"""site_name: Test playbook
 theme:
   name: material
   font: false
 plugins:
-  - search
+  - search:
+      separator: '[\s\-,:!=\[\]()"`/]+|\.(?!\d)|&[lg]t;'
   - playbook
 markdown_extensions:
   - attr_list

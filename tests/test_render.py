@@ -1,0 +1,40 @@
+"""Rendering to Markdown: untrusted text stays inert, paragraphs and groups come out right."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import FIXTURES
+from generator.render import inline, paragraphs, plain_title, render_pages, safe_link
+from generator.validate import build_playbook
+
+
+def test_inline_leaves_only_letters_digits_and_spaces() -> None:
+    assert inline("MQL -> SQL\n  in <1 day") == "MQL &#45;&#62; SQL in &#60;1 day"
+    assert inline("--8<-- \"x\"") == "&#45;&#45;8&#60;&#45;&#45; &#34;x&#34;"
+
+
+def test_paragraphs_from_folded_and_literal_text() -> None:
+    # `>-` with a blank line gives one line break; `|` keeps the blank line and wraps lines.
+    assert paragraphs("First one\nSecond one") == "First one\n\nSecond one"
+    assert paragraphs("Wrapped\nline\n\nNext") == "Wrapped line\n\nNext"
+
+
+def test_titles_have_no_markup_characters() -> None:
+    assert plain_title("</title> & <b>") == "\u2039/title\u203a \uff06 \u2039b\u203a"
+
+
+def test_only_https_and_relative_links() -> None:
+    assert safe_link("https://x.example/a?b=1#c") == "<https://x.example/a?b=1#c>"
+    assert safe_link("files/price-list.pdf") == "<files/price-list.pdf>"
+    for bad in ("javascript:alert(1)", "JavaScript:x", "data:text/html,x", "http://x.example", "/etc/passwd",
+                "../secret", "https://x.example/a b", "https://x.example/\n"):
+        with pytest.raises(ValueError):
+            safe_link(bad)
+
+
+def test_glossary_is_grouped_by_initial() -> None:
+    glossary = render_pages(build_playbook(FIXTURES / "mini"))["glossary.md"]
+    assert "[C](#letter-c) · [L](#letter-l)" in glossary
+    assert glossary.index("## C { #letter-c }") < glossary.index("### Contact { #contact }") \
+        < glossary.index("## L { #letter-l }") < glossary.index("### Lead (LD) { #lead }")
