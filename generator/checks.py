@@ -8,6 +8,7 @@ from typing import Any, Iterable, Iterator
 
 from .errors import Problem
 from .loader import Document, LoadedPlaybook, Path_
+from .render import GLOSSARY_LETTER_PREFIX, SECTION_ANCHORS
 from .schemas import did_you_mean
 
 # What each kind calls the entries it refers to, for messages.
@@ -50,6 +51,7 @@ def check_playbook(loaded: LoadedPlaybook, valid: Iterable[Document]) -> list[Pr
     problems.extend(_unique_orders(loaded.documents["stage"], "stage"))
     problems.extend(_unique_orders(loaded.documents["lifecycle"], "lifecycle state"))
     problems.extend(_shared_anchors(loaded))
+    problems.extend(_section_anchors(loaded))
     for doc in valid:
         problems.extend(_RULES.get(doc.kind, _no_rule)(doc, index))
     if not loaded.documents["stage"] and loaded.settings is not None:
@@ -88,6 +90,17 @@ def _shared_anchors(loaded: LoadedPlaybook) -> Iterator[Problem]:
                               "states share the lifecycle page, so give the handoff another id")
 
 
+def _section_anchors(loaded: LoadedPlaybook) -> Iterator[Problem]:
+    for kind, docs in loaded.documents.items():
+        for doc in docs:
+            id = doc.data.get("id")
+            if not isinstance(id, str):
+                continue
+            if id in SECTION_ANCHORS.get(kind, ()) or (kind == "term" and id.startswith(GLOSSARY_LETTER_PREFIX)):
+                yield doc.problem(("id",), f"id '{id}' names a section of the page this entry is shown on: "
+                                  "choose another id")
+
+
 def _no_rule(doc: Document, index: _Index) -> Iterator[Problem]:
     return iter(())
 
@@ -116,7 +129,20 @@ def _handoff_rules(doc: Document, index: _Index) -> Iterator[Problem]:
                           f"'{data['from_state']}' (allowed: {allowed}): add it to next_states in "
                           f"lifecycle/{data['from_state']}.yaml or hand off to one of those")
     for i, rejection in enumerate(data["rejection_reasons"]):
-        yield from index.missing(doc, ("rejection_reasons", i, "goes_to"), "lifecycle", rejection["goes_to"])
+        path = ("rejection_reasons", i, "goes_to")
+        target = rejection["goes_to"]
+        yield from index.missing(doc, path, "lifecycle", target)
+        # A rejected record may stay where it is (back to the sender) or take an allowed next step.
+        if source and target in index.ids["lifecycle"] and target != data["from_state"] \
+                and target not in source.get("next_states", []):
+            yield doc.problem(path, f"a rejected record cannot go to '{target}': it is not a next state of "
+                              f"'{data['from_state']}'; add it to next_states in lifecycle/{data['from_state']}.yaml "
+                              "or send rejected records to one of those")
+    for end, team_field in (("from_state", "from_team"), ("to_state", "to_team")):
+        state = index.states.get(data[end])
+        if state and isinstance(state.get("owner"), str) and state["owner"] != data[team_field]:
+            yield doc.problem((team_field,), f"'{data[team_field]}' does not own '{data[end]}' "
+                              f"(its owner is '{state['owner']}'): {team_field} must be the team that owns {end}")
 
 
 def _term_rules(doc: Document, index: _Index) -> Iterator[Problem]:

@@ -28,6 +28,16 @@ OVERVIEW_MARKER = "<!-- playbook:overview -->"
 # Where each kind of entity lives; the anchor on that page is the entity's id.
 PAGES = {"lifecycle": "lifecycle.md", "handoff": "lifecycle.md", "term": "glossary.md",
          "persona": "personas.md", "asset": "assets.md", "metric": "metrics.md"}
+# Anchors that pages give their own sections, by the kind whose entries share the page; an
+# entry may not take one as its id (the check says so), or two elements would share an anchor.
+_LIFECYCLE_SECTIONS = frozenset({"lead-states", "opportunity-states", "handoffs"})
+SECTION_ANCHORS = {
+    "stage": frozenset({"buyer-goal", "buyer-questions", "assets", "exit-criteria", "activities",
+                        "sales-activities", "marketing-activities", "lifecycle-states", "personas"}),
+    "lifecycle": _LIFECYCLE_SECTIONS,
+    "handoff": _LIFECYCLE_SECTIONS,
+}
+GLOSSARY_LETTER_PREFIX = "letter-"
 GENERATED = ("lifecycle.md", "glossary.md", "personas.md", "assets.md", "metrics.md")
 
 ASSET_TYPES = {
@@ -190,7 +200,7 @@ def _glossary_groups(playbook: Playbook) -> list[_Letter]:
     for term in playbook.terms:
         initial = term.name.strip()[:1].upper() or "#"
         groups.setdefault(initial, []).append(term)
-    return [_Letter(i, "letter-" + (i.lower() if i.isascii() and i.isalnum() else f"u{ord(i):x}"), terms)
+    return [_Letter(i, GLOSSARY_LETTER_PREFIX + (i.lower() if i.isascii() and i.isalnum() else f"u{ord(i):x}"), terms)
             for i, terms in sorted(groups.items())]
 
 

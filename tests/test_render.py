@@ -38,3 +38,16 @@ def test_glossary_is_grouped_by_initial() -> None:
     assert "[C](#letter-c) · [L](#letter-l)" in glossary
     assert glossary.index("## C { #letter-c }") < glossary.index("### Contact { #contact }") \
         < glossary.index("## L { #letter-l }") < glossary.index("### Lead (LD) { #lead }")
+
+
+def test_section_anchors_in_templates_are_reserved() -> None:
+    import re
+    from importlib import resources
+
+    from generator.render import SECTION_ANCHORS
+    reserved = set().union(*SECTION_ANCHORS.values())
+    for name in ("stage.md.j2", "lifecycle.md.j2"):
+        template = (resources.files("generator") / "templates" / name).read_text(encoding="utf-8")
+        static = set(re.findall(r"\{ #([a-z-]+) \}", template))
+        static |= {f"{record}-states" for record in ("lead", "opportunity")} if "-states }" in template else set()
+        assert static and static <= reserved, (name, static - reserved)
