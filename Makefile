@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build validate render chromium test clean
+.PHONY: install serve build validate render chromium lint test clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,11 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 
 # Never `--strict` with `-q`: MkDocs 1.6 then exits 0 on a site with warnings.
-test: install chromium
+lint: install
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
+
+test: install chromium lint
 	$(BIN)/playbook validate playbook
 	$(BIN)/mkdocs build --strict --site-dir $(VENV)/site-check
 	$(BIN)/python -m pytest

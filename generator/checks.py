@@ -4,7 +4,8 @@ every shared goal has both teams as owners."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from .errors import Problem
 from .loader import Document, LoadedPlaybook, Path_

@@ -9,6 +9,7 @@ message that says where they are.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ Position = tuple[int, int]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
-_SCALARS = {
+_SCALARS: dict[str, Callable[[Any], Any]] = {
     "tag:yaml.org,2002:str": lambda node: node.value,
     # Dates stay text: the schema checks them with `format: date`.
     "tag:yaml.org,2002:timestamp": lambda node: node.value,
@@ -197,7 +198,8 @@ def load_document(path: Path, kind: str, problems: list[Problem]) -> Document | 
         problems.extend(builder.problems)
         return None
     if not isinstance(doc.data, dict):
-        problems.append(doc.problem((), "the file must be a mapping of fields (name: value), not a list or a single value"))
+        problems.append(doc.problem((), "the file must be a mapping of fields (name: value), "
+                                    "not a list or a single value"))
         return None
     return doc
 

@@ -8,11 +8,17 @@ renamed YAML field breaks here and nowhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from .loader import Document, LoadedPlaybook
 
-T = TypeVar("T")
+
+class _Entry(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=_Entry)
 TEAMS = ("sales", "marketing")
 
 
@@ -253,7 +259,7 @@ class Playbook:
 
 def _find(items: tuple[T, ...], id: str) -> T:
     for item in items:
-        if getattr(item, "id") == id:
+        if item.id == id:
             return item
     raise KeyError(id)
 

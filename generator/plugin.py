@@ -17,10 +17,10 @@ from mkdocs.structure.files import File, Files
 
 from .errors import PlaybookError
 from .model import Playbook
+from .navigation import navigation
 from .render import expand_markers, render_home, render_pages
 from .schemas import schemas_dir
 from .validate import build_playbook
-from .navigation import navigation
 
 
 class PlaybookConfig(base.Config):

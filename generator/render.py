@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
@@ -139,10 +140,7 @@ def _url(kind: str, id: str) -> str:
 
 def _relative(page: str, target: str) -> str:
     path, _, fragment = target.partition("#")
-    if path == page:
-        rel = ""
-    else:
-        rel = posixpath.relpath(path, posixpath.dirname(page) or ".")
+    rel = "" if path == page else posixpath.relpath(path, posixpath.dirname(page) or ".")
     return rel + (f"#{fragment}" if fragment else "")
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import difflib
 import json
-from functools import lru_cache
+from collections.abc import Iterator
+from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -23,7 +24,7 @@ def schemas_dir() -> Path:
     return Path(str(resources.files("generator") / "schemas"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(kind: str) -> Draft202012Validator:
     """The compiled validator for a kind, made once per process."""
     schema = json.loads((schemas_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"))
@@ -57,17 +58,19 @@ _TYPES = {"string": "text", "array": "a list", "object": "a set of fields (name:
 
 def _explain(doc: Document, error: ValidationError) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
-    value = error.instance
+    value: Any = error.instance
     rule = error.validator
+    schema: Any = error.schema
+    expected: Any = error.validator_value
     if rule == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
+        allowed = list(schema.get("properties", {}))
         for key in value:
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or " (allowed: " + ", ".join(allowed) + ")"
                 yield doc.problem(path + (key,), f"unknown field '{key}'{hint}", key=True)
         return
     if rule == "required":
-        for name in error.validator_value:
+        for name in expected:
             if isinstance(value, dict) and name not in value:
                 yield doc.problem(path, f"missing required field '{name}'{_required_hint(doc.kind, name)}")
         return
@@ -81,8 +84,8 @@ def _required_hint(kind: str, name: str) -> str:
 
 
 def _message(kind: str, path: tuple[Any, ...], rule: Any, error: ValidationError) -> str:
-    value = error.instance
-    expected = error.validator_value
+    value: Any = error.instance
+    expected: Any = error.validator_value
     if value is None and rule == "type":
         return "is empty: give a value"
     if rule == "type":

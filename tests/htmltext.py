@@ -5,7 +5,6 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
-
 BLOCKS = {"p", "li", "ul", "ol", "div", "td", "th", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
           "section", "nav", "header", "footer", "br", "dt", "dd", "blockquote", "article", "label", "title"}
 

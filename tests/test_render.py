@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import FIXTURES
+
 from generator.render import inline, paragraphs, plain_title, render_pages, safe_link
 from generator.validate import build_playbook
 

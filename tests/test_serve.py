@@ -8,8 +8,8 @@ import subprocess
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from conftest import MKDOCS, make_project
 
@@ -52,7 +52,8 @@ def test_serve_reports_problems_and_recovers(tmp_path: Path) -> None:
     try:
         assert wait_for(lambda: "Anvil buyer" in fetch(url)), "".join(lines)
         guide.write_text(original.replace("[learning, adoption]", "[learnin, adoption]"), encoding="utf-8")
-        problem = "playbook/assets/guide.yaml:5:10: stages[0]: 'learnin' is not a known stage (did you mean 'learning'?)"
+        problem = ("playbook/assets/guide.yaml:5:10: stages[0]: 'learnin' is not a known stage "
+                   "(did you mean 'learning'?)")
         assert wait_for(lambda: any(problem in line for line in lines)), "".join(lines)
         assert server.poll() is None, "the server died on a bad playbook"
         guide.write_text(original.replace("Anvil buyer's guide", "Renamed anvil guide"), encoding="utf-8")

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import posixpath
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-
 from conftest import FIXTURES, REPO, SITE_CONFIG, make_project, run_mkdocs
 from htmltext import Page, read_site
+
 from generator.render import render_pages
 from generator.validate import build_playbook
 

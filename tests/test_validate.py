@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, REPO
 
 BAD = Path(__file__).resolve().parent / "bad"
@@ -47,7 +46,7 @@ def test_every_problem_reported_at_once_sorted(tmp_path: Path) -> None:
     lines = run("validate", "playbook", cwd=project).stdout.splitlines()
     files = [line.split(":")[0] for line in lines]
     assert len(set(files)) == 4
-    keys = [(f, int(line.split(":")[1]), int(line.split(":")[2])) for f, line in zip(files, lines)]
+    keys = [(f, int(line.split(":")[1]), int(line.split(":")[2])) for f, line in zip(files, lines, strict=True)]
     assert keys == sorted(keys)
 
 
@@ -63,8 +62,8 @@ def test_default_playbook_is_clean_and_complete() -> None:
     result = subprocess.run([sys.executable, "-m", "generator", "validate", "playbook"], cwd=REPO,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout
-    counts = dict((kind, int(n)) for n, kind in
-                  (part.split(" ", 1) for part in result.stdout.split("problems: ")[1].rstrip(".\n").split(", ")))
+    counts = {kind: int(n) for n, kind in
+                  (part.split(" ", 1) for part in result.stdout.split("problems: ")[1].rstrip(".\n").split(", "))}
     assert counts["stages"] >= 5 and counts["terms"] >= 30 and counts["personas"] >= 4
     assert counts["assets"] >= 25 and counts["metrics"] >= 6 and counts["lifecycle states"] >= 9
 
