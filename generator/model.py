@@ -354,11 +354,14 @@ def build_model(loaded: LoadedPlaybook) -> Playbook:
     """Objects from a loaded playbook that has passed every check."""
     assert loaded.settings is not None
     docs = loaded.documents
+    lifecycle = tuple(sorted((_state(d) for d in docs["lifecycle"]), key=lambda s: s.order))
+    place = {state.id: state.order for state in lifecycle}
     return Playbook(
         settings=_settings(loaded.settings),
         stages=tuple(sorted((_stage(d) for d in docs["stage"]), key=lambda s: s.order)),
-        lifecycle=tuple(sorted((_state(d) for d in docs["lifecycle"]), key=lambda s: s.order)),
-        handoffs=tuple(_handoff(d) for d in docs["handoff"]),
+        lifecycle=lifecycle,
+        handoffs=tuple(sorted((_handoff(d) for d in docs["handoff"]),
+                              key=lambda h: (place[h.from_state], place[h.to_state], h.id))),
         terms=tuple(sorted((_term(d) for d in docs["term"]), key=lambda t: (t.name.casefold(), t.id))),
         personas=tuple(_persona(d) for d in docs["persona"]),
         assets=tuple(sorted((_asset(d) for d in docs["asset"]), key=lambda a: (a.title.casefold(), a.id))),

@@ -109,6 +109,21 @@ def test_default_site_shows_every_entity_and_every_value(default_site: Path) -> 
     assert check_links(default_site, pages) == []
 
 
+def test_default_site_lists_read_as_lists(default_site: Path) -> None:
+    glossary = read_site(default_site)["glossary/index.html"].text
+    lifecycle = read_site(default_site)["lifecycle/index.html"].text
+    terms = {data["id"]: data for folder, data in entities(REPO / "playbook") if folder == "terms"}
+    states = {data["id"]: data for folder, data in entities(REPO / "playbook") if folder == "lifecycle"}
+    for term in terms.values():
+        if term.get("aliases"):
+            assert "Also called: " + "; ".join(term["aliases"]) in glossary
+        if term.get("related"):
+            assert "Related: " + ", ".join(terms[r]["name"] for r in term["related"]) in glossary
+    for state in states.values():
+        names = ", ".join(states[n]["name"] for n in state["next_states"]) or "none: this state is final"
+        assert "Next states: " + names in lifecycle
+
+
 def test_default_site_search_index_has_names_abbreviations_and_aliases(default_site: Path) -> None:
     index = json.loads((default_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     sections = {doc["location"]: doc for doc in index["docs"]}
