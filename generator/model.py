@@ -200,6 +200,7 @@ class Metric:
     definition: str
     formula: str
     unit: str
+    currency: str | None
     target: Target
     period: str
     data_source: str
@@ -345,7 +346,7 @@ def _asset(doc: Document) -> Asset:
 def _metric(doc: Document) -> Metric:
     d = doc.data
     return Metric(id=d["id"], source=doc.display, name=d["name"], definition=d["definition"],
-                  formula=d["formula"], unit=d["unit"],
+                  formula=d["formula"], unit=d["unit"], currency=d.get("currency"),
                   target=Target(direction=d["target"]["direction"], value=d["target"]["value"]),
                   period=d["period"], data_source=d["data_source"], owners=_tuple(d["owners"]), why=d.get("why"))
 

@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
-from .model import Playbook, Term
+from .model import Metric, Playbook, Term
 
 ANCHOR = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 SAFE_LINK = re.compile(r"https://[^\s<>\"'`()\\]+|(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!/)(?!.*\.\.)[A-Za-z0-9._/-]+")
@@ -121,10 +121,24 @@ def _environment(playbook: Playbook) -> Environment:
     env = Environment(loader=PackageLoader("generator", "templates"), undefined=StrictUndefined,
                       autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       finalize=_finalize)
-    env.filters.update(para=paragraphs, title=title, anchor=anchor, link=safe_link, label=_label,
+    env.filters.update(para=paragraphs, title=title, target=_target, anchor=anchor, link=safe_link, label=_label,
                        asset_type=lambda t: ASSET_TYPES.get(t, t))
     env.globals.update(pb=playbook, ref=_ref_function(playbook), page_link=_page_link)
     return env
+
+
+def _target(metric: Metric) -> str:
+    """'at least USD 3,000,000', 'at most 1 hour', 'at least 30%'."""
+    value = metric.target.value
+    number = f"{value:,}" if isinstance(value, int) else f"{value:,g}"
+    words = "at least" if metric.target.direction == "at-least" else "at most"
+    if metric.unit == "percent":
+        return f"{words} {number}%"
+    if metric.unit == "currency":
+        return f"{words} {metric.currency or ''} {number}".replace("  ", " ")
+    if metric.unit in ("days", "hours"):
+        return f"{words} {number} {metric.unit[:-1] if value == 1 else metric.unit}"
+    return f"{words} {number}"
 
 
 def _label(value: str) -> str:

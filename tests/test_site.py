@@ -100,7 +100,8 @@ def test_default_site_shows_every_entity_and_every_value(default_site: Path) -> 
         if data["id"] not in pages[PAGES_OF[folder].format(id=data["id"])].ids:
             missing.append(f"{folder}/{data['id']}: no anchor")
         for value in leaves(data):
-            shown = (value, value.replace("-", " "), value.replace("<", "\u2039").replace(">", "\u203a"))
+            shown = (value, value.replace("-", " "), value.replace("<", "\u2039").replace(">", "\u203a"),
+                     f"{int(value):,}" if value.isdigit() else value)
             if value not in all_ids and not any(form in corpus for form in shown):
                 missing.append(f"{folder}/{data['id']}: {value[:60]}")
     assert missing == []
