@@ -41,16 +41,31 @@ SECTION_ANCHORS = {
 GLOSSARY_LETTER_PREFIX = "letter-"
 GENERATED = ("lifecycle.md", "glossary.md", "personas.md", "assets.md", "metrics.md")
 
+# Asset types: (singular, plural) as readers see them.
 ASSET_TYPES = {
-    "blog-post": "Blog posts", "analyst-report": "Analyst reports", "webinar": "Webinars",
-    "e-book": "E-books", "explainer-video": "Explainer videos", "solution-brief": "Solution briefs",
-    "case-study": "Case studies", "one-pager": "One-pagers", "deck": "Decks", "demo-script": "Demo scripts",
-    "roi-calculator": "ROI calculators", "discovery-guide": "Discovery guides", "battle-card": "Battle cards",
-    "security-pack": "Security packs", "reference-guide": "Reference guides",
-    "proposal-template": "Proposal templates", "pricing-sheet": "Pricing sheets",
-    "mutual-action-plan": "Mutual action plans", "email-template": "Email templates",
-    "onboarding-guide": "Onboarding guides", "success-plan": "Success plans", "qbr-deck": "QBR decks",
-    "talk-track": "Talk tracks",
+    "blog-post": ("blog post", "Blog posts"),
+    "analyst-report": ("analyst report", "Analyst reports"),
+    "webinar": ("webinar", "Webinars"),
+    "e-book": ("e-book", "E-books"),
+    "explainer-video": ("explainer video", "Explainer videos"),
+    "solution-brief": ("solution brief", "Solution briefs"),
+    "case-study": ("case study", "Case studies"),
+    "one-pager": ("one-pager", "One-pagers"),
+    "deck": ("deck", "Decks"),
+    "demo-script": ("demo script", "Demo scripts"),
+    "roi-calculator": ("ROI calculator", "ROI calculators"),
+    "discovery-guide": ("discovery guide", "Discovery guides"),
+    "battle-card": ("battle card", "Battle cards"),
+    "security-pack": ("security pack", "Security packs"),
+    "reference-guide": ("reference guide", "Reference guides"),
+    "proposal-template": ("proposal template", "Proposal templates"),
+    "pricing-sheet": ("pricing sheet", "Pricing sheets"),
+    "mutual-action-plan": ("mutual action plan", "Mutual action plans"),
+    "email-template": ("email template", "Email templates"),
+    "onboarding-guide": ("onboarding guide", "Onboarding guides"),
+    "success-plan": ("success plan", "Success plans"),
+    "qbr-deck": ("QBR deck", "QBR decks"),
+    "talk-track": ("talk track", "Talk tracks"),
 }
 
 
@@ -122,7 +137,7 @@ def _environment(playbook: Playbook) -> Environment:
                       autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       finalize=_finalize)
     env.filters.update(para=paragraphs, title=title, target=_target, anchor=anchor, link=safe_link, label=_label,
-                       asset_type=lambda t: ASSET_TYPES.get(t, t))
+                       asset_type=lambda t: ASSET_TYPES[t][1], asset_kind=lambda t: ASSET_TYPES[t][0])
     env.globals.update(pb=playbook, ref=_ref_function(playbook), page_link=_page_link)
     return env
 

@@ -33,6 +33,15 @@ def test_only_https_and_relative_links() -> None:
             safe_link(bad)
 
 
+def test_every_asset_type_has_a_name() -> None:
+    import json
+
+    from generator.render import ASSET_TYPES
+    from generator.schemas import schemas_dir
+    schema = json.loads((schemas_dir() / "asset.schema.json").read_text(encoding="utf-8"))
+    assert sorted(ASSET_TYPES) == sorted(schema["properties"]["type"]["enum"])
+
+
 def test_glossary_is_grouped_by_initial() -> None:
     glossary = render_pages(build_playbook(FIXTURES / "mini"))["glossary.md"]
     assert "[C](#letter-c) · [L](#letter-l)" in glossary

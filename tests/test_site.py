@@ -94,6 +94,7 @@ def test_navigation_orders_stages_and_keeps_hand_written_pages(build_site: Calla
 def test_default_site_shows_every_entity_and_every_value(default_site: Path) -> None:
     pages = read_site(default_site)
     corpus = " ".join(page.text for page in pages.values())
+    lowered = corpus.lower()
     all_ids = {data["id"] for _, data in entities(REPO / "playbook")}
     missing = []
     for folder, data in entities(REPO / "playbook"):
@@ -102,7 +103,8 @@ def test_default_site_shows_every_entity_and_every_value(default_site: Path) -> 
         for value in leaves(data):
             shown = (value, value.replace("-", " "), value.replace("<", "\u2039").replace(">", "\u203a"),
                      f"{int(value):,}" if value.isdigit() else value)
-            if value not in all_ids and not any(form in corpus for form in shown):
+            if value not in all_ids and not any(form in corpus for form in shown) \
+                    and value.replace("-", " ").lower() not in lowered:
                 missing.append(f"{folder}/{data['id']}: {value[:60]}")
     assert missing == []
     settings = yaml.load((REPO / "playbook" / "playbook.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
