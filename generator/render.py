@@ -115,11 +115,19 @@ def anchor(value: object) -> Md:
     return Md(value)
 
 
-def safe_link(url: str) -> Md:
-    """An https or relative link, as a Markdown link destination; anything else is refused."""
+def safe_link(url: str, page: str = "index.md") -> Md:
+    """An https or relative link, as a Markdown link destination; anything else is refused.
+
+    A relative link names a file in the docs folder, so it is made relative to the page.
+    """
     if not SAFE_LINK.fullmatch(url):
         raise ValueError(f"not a safe link: {url!r}")
-    return Md(f"<{url}>")
+    return Md(f"<{url if url.startswith('https://') else _relative(page, url)}>")
+
+
+@pass_context
+def _link_filter(context: Context, url: str) -> Md:
+    return safe_link(url, context["page"])
 
 
 def _finalize(value: Any) -> Any:
@@ -136,7 +144,7 @@ def _environment(playbook: Playbook) -> Environment:
     env = Environment(loader=PackageLoader("generator", "templates"), undefined=StrictUndefined,
                       autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       finalize=_finalize)
-    env.filters.update(para=paragraphs, title=title, target=_target, anchor=anchor, link=safe_link, label=_label,
+    env.filters.update(para=paragraphs, title=title, target=_target, anchor=anchor, link=_link_filter, label=_label,
                        asset_type=lambda t: ASSET_TYPES[t][1], asset_kind=lambda t: ASSET_TYPES[t][0])
     env.globals.update(pb=playbook, ref=_ref_function(playbook), page_link=_page_link)
     return env

@@ -234,6 +234,24 @@ def test_attack_in_every_field_stays_text(tmp_path: Path) -> None:
     assert all("PWNED-ABBR" not in str(attrs) for page in pages.values() for _, attrs in page.tags)
 
 
+def test_relative_asset_link_reaches_the_file_from_every_page(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", docs={"files/guide.txt": "the guide\n"})
+    guide = project / "playbook" / "assets" / "guide.yaml"
+    text = guide.read_text(encoding="utf-8")
+    guide.write_text(text.replace("https://assets.acme.example/guide", "files/guide.txt"), encoding="utf-8")
+    result = run_mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    pages = read_site(project / "site")
+    assert "../../files/guide.txt" in pages["stages/learning/index.html"].links
+    assert "../files/guide.txt" in pages["assets/index.html"].links
+    assert check_links(project / "site", pages) == []
+    (project / "docs" / "files" / "guide.txt").unlink()
+    result = run_mkdocs(project, "build", "--strict")
+    assert result.returncode == 1
+    assert ("Doc file 'assets.md' contains a link 'files/guide.txt', but the target is not found "
+            "among documentation files.") in result.stderr
+
+
 def test_generated_page_cannot_be_shadowed(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p", docs={"glossary.md": "# Mine\n"})
     result = run_mkdocs(project, "build", "--strict")
