@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .loader import Document, LoadedPlaybook, Path_
+from .loader import Document, LoadedPlaybook, Path_, display_path
 from .render import GLOSSARY_LETTER_PREFIX, SECTION_ANCHORS
 from .schemas import did_you_mean
 
@@ -19,7 +20,8 @@ _NOUNS = {"stage": "stage", "lifecycle": "lifecycle state", "term": "term", "per
 class _Index:
     """The ids of every kind, from every document that has one."""
 
-    def __init__(self, loaded: LoadedPlaybook) -> None:
+    def __init__(self, loaded: LoadedPlaybook, docs: Path | None) -> None:
+        self.docs = docs
         # A file whose id differs from its name is reported once; both names count as known here.
         self.ids: dict[str, list[str]] = {
             kind: [d.stem for d in docs] + [d.data["id"] for d in docs if isinstance(d.data.get("id"), str)]
@@ -42,13 +44,14 @@ class _Index:
                 yield from self.missing(doc, (field, i), kind, value)
 
 
-def check_playbook(loaded: LoadedPlaybook, valid: Iterable[Document]) -> list[Problem]:
+def check_playbook(loaded: LoadedPlaybook, valid: Iterable[Document], docs: Path | None = None) -> list[Problem]:
     """Cross-file problems. `valid` are the documents that passed their schema: only they are
-    read field by field, so a wrong type reported by the schema is not reported twice."""
-    index = _Index(loaded)
+    read field by field, so a wrong type reported by the schema is not reported twice.
+    With `docs`, the site's docs folder, an asset's relative link must name a file in it."""
+    index = _Index(loaded, docs)
     problems: list[Problem] = []
-    for docs in loaded.documents.values():
-        problems.extend(_id_matches_file(doc) for doc in docs if _id_mismatch(doc))
+    for kind_docs in loaded.documents.values():
+        problems.extend(_id_matches_file(doc) for doc in kind_docs if _id_mismatch(doc))
     problems.extend(_unique_orders(loaded.documents["stage"], "stage"))
     problems.extend(_unique_orders(loaded.documents["lifecycle"], "lifecycle state"))
     problems.extend(_shared_anchors(loaded))
@@ -168,8 +171,12 @@ def _persona_rules(doc: Document, index: _Index) -> Iterator[Problem]:
 
 
 def _asset_rules(doc: Document, index: _Index) -> Iterator[Problem]:
-    if any(c in doc.data["link"] for c in "\r\n"):
+    link = doc.data["link"]
+    if any(c in link for c in "\r\n"):
         yield doc.problem(("link",), "a link must be on one line: write the address without line breaks")
+    elif index.docs is not None and not link.startswith("https://") and not (index.docs / link).is_file():
+        yield doc.problem(("link",), f"'{link}' is not a file in {display_path(index.docs)}/: "
+                          "add the file there, or link to its https:// address")
     yield from index.each_missing(doc, "stages", "stage")
     yield from index.each_missing(doc, "personas", "persona")
 

@@ -21,6 +21,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     validate = commands.add_parser("validate", help="check every playbook file and report every problem")
     validate.add_argument("dir", nargs="?", default="playbook", help="the playbook folder (default: playbook)")
+    validate.add_argument("--docs", default="docs",
+                          help="the site's docs folder, where relative asset links point (default: docs, if present)")
     render = commands.add_parser("render", help="write the generated pages as Markdown files")
     render.add_argument("outdir", help="folder to write the pages into")
     render.add_argument("--playbook", default="playbook", help="the playbook folder (default: playbook)")
@@ -28,12 +30,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="hand-written pages to copy alongside, with the overview filled in (default: docs)")
     args = parser.parse_args(argv)
     if args.command == "validate":
-        return _validate(Path(args.dir))
+        docs = Path(args.docs)
+        return _validate(Path(args.dir), docs if docs.is_dir() else None)
     return _render(Path(args.playbook), Path(args.outdir), Path(args.docs))
 
 
-def _validate(root: Path) -> int:
-    loaded, problems = check(root)
+def _validate(root: Path, docs: Path | None) -> int:
+    loaded, problems = check(root, docs)
     for problem in problems:
         print(problem)
     if problems:
@@ -48,7 +51,7 @@ def _validate(root: Path) -> int:
 
 def _render(root: Path, outdir: Path, docs: Path) -> int:
     try:
-        playbook = build_playbook(root)
+        playbook = build_playbook(root, docs if docs.is_dir() else None)
     except PlaybookError as err:
         print(err.report(), file=sys.stderr)
         return 1

@@ -42,7 +42,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or ".").parent / self.config.playbook
         try:
-            self.playbook = build_playbook(self.root)
+            self.playbook = build_playbook(self.root, Path(config.docs_dir))
         except PlaybookError as err:
             raise PluginError("The playbook has problems:\n" + err.report()) from None
         return config

@@ -248,8 +248,8 @@ def test_relative_asset_link_reaches_the_file_from_every_page(tmp_path: Path) ->
     (project / "docs" / "files" / "guide.txt").unlink()
     result = run_mkdocs(project, "build", "--strict")
     assert result.returncode == 1
-    assert ("Doc file 'assets.md' contains a link 'files/guide.txt', but the target is not found "
-            "among documentation files.") in result.stderr
+    assert ("playbook/assets/guide.yaml:8:7: link: 'files/guide.txt' is not a file in docs/: "
+            "add the file there, or link to its https:// address") in result.stderr
 
 
 def test_generated_page_cannot_be_shadowed(tmp_path: Path) -> None:
