@@ -3,7 +3,6 @@ every hand-written page."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -24,7 +23,7 @@ def navigation(playbook: Playbook, files: Iterable[_File]) -> list[Any]:
     """A MkDocs `nav` list; hand-written pages keep the titles of their own headings."""
     generated = set(GENERATED) | {f"stages/{s.id}.md" for s in playbook.stages} | {"index.md"}
     nav: list[Any] = [{"Home": "index.md"}]
-    stages = [{html.escape(plain_title(f"{s.order}. {s.name}")): f"stages/{s.id}.md"} for s in playbook.stages]
+    stages = [{plain_title(f"{s.order}. {s.name}"): f"stages/{s.id}.md"} for s in playbook.stages]
     nav.append({"Stages": stages})
     nav.extend({TITLES[page]: page} for page in GENERATED)
     nav.extend(sorted(f.src_uri for f in files if f.is_documentation_page() and f.src_uri not in generated))

@@ -80,14 +80,15 @@ def inline(text: object) -> Md:
     return Md("".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in words))
 
 
-# Page titles also reach the theme's <title> through `striptags`, which decodes character
-# references: there, a decoded `</title>` would end the element. So in titles the three
-# characters that make markup are swapped for look-alikes that make none.
-_LOOKALIKES = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06"})
+# Titles reach the theme unescaped: navigation titles are printed as they are, in text and in
+# attributes, and the <title> element gets `striptags`, which decodes character references (a
+# decoded `</title>` would end the element). So in titles the characters that make markup or
+# end an attribute are swapped for look-alikes that do neither.
+_LOOKALIKES = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06", '"': "\u201d", "'": "\u2019"})
 
 
 def plain_title(text: object) -> str:
-    """Untrusted text for a page or navigation title: one line, no <, > or &."""
+    """Untrusted text for a page or navigation title: one line, no <, >, &, " or '."""
     return " ".join(str(text).split()).translate(_LOOKALIKES)
 
 

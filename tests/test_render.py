@@ -22,6 +22,7 @@ def test_paragraphs_from_folded_and_literal_text() -> None:
 
 def test_titles_have_no_markup_characters() -> None:
     assert plain_title("</title> & <b>") == "\u2039/title\u203a \uff06 \u2039b\u203a"
+    assert plain_title('x" onmouseover=\'y') == "x\u201d onmouseover=\u2019y"
 
 
 def test_only_https_and_relative_links() -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import REPO
 from jsonschema import Draft202012Validator
 
-from conftest import REPO
 from generator.loader import KINDS
 
 SCHEMAS = sorted((REPO / "schemas").glob("*.schema.json"))

@@ -14,7 +14,7 @@ import yaml
 from conftest import FIXTURES, REPO, SITE_CONFIG, make_project, run_mkdocs
 from htmltext import Page, read_site
 
-from generator.render import render_pages
+from generator.render import plain_title, render_pages
 from generator.validate import build_playbook
 
 PAGES_OF = {"stages": "stages/{id}/index.html", "lifecycle": "lifecycle/index.html",
@@ -101,7 +101,7 @@ def test_default_site_shows_every_entity_and_every_value(default_site: Path) -> 
         if data["id"] not in pages[PAGES_OF[folder].format(id=data["id"])].ids:
             missing.append(f"{folder}/{data['id']}: no anchor")
         for value in leaves(data):
-            shown = (value, value.replace("-", " "), value.replace("<", "\u2039").replace(">", "\u203a"),
+            shown = (value, value.replace("-", " "), plain_title(value),
                      f"{int(value):,}" if value.isdigit() else value)
             if value not in all_ids and not any(form in corpus for form in shown) \
                     and value.replace("-", " ").lower() not in lowered:
