@@ -20,7 +20,7 @@ _NOUNS = {"stage": "stage", "lifecycle": "lifecycle state", "term": "term", "per
 class _Index:
     """The ids of every kind, from every document that has one."""
 
-    def __init__(self, loaded: LoadedPlaybook, docs: Path | None) -> None:
+    def __init__(self, loaded: LoadedPlaybook, valid: list[Document], docs: Path | None) -> None:
         self.docs = docs
         # A file whose id differs from its name is reported once; both names count as known here.
         self.ids: dict[str, list[str]] = {
@@ -29,7 +29,8 @@ class _Index:
         }
         for kind, paths in loaded.unreadable.items():
             self.ids[kind].extend(path.stem for path in paths)
-        self.states = {d.data.get("id"): d.data for d in loaded.documents["lifecycle"]}
+        # Only states that passed their schema are read field by field by other entries' rules.
+        self.states = {d.data["id"]: d.data for d in valid if d.kind == "lifecycle"}
 
     def missing(self, doc: Document, path: Path_, kind: str, value: Any) -> Iterator[Problem]:
         """A problem if value is not the id of an entry of kind."""
@@ -48,7 +49,8 @@ def check_playbook(loaded: LoadedPlaybook, valid: Iterable[Document], docs: Path
     """Cross-file problems. `valid` are the documents that passed their schema: only they are
     read field by field, so a wrong type reported by the schema is not reported twice.
     With `docs`, the site's docs folder, an asset's relative link must name a file in it."""
-    index = _Index(loaded, docs)
+    valid = list(valid)
+    index = _Index(loaded, valid, docs)
     problems: list[Problem] = []
     for kind_docs in loaded.documents.values():
         problems.extend(_id_matches_file(doc) for doc in kind_docs if _id_mismatch(doc))
@@ -64,8 +66,12 @@ def check_playbook(loaded: LoadedPlaybook, valid: Iterable[Document], docs: Path
     return problems
 
 
+def _has_id(doc: Document) -> bool:
+    return isinstance(doc.data.get("id"), str)
+
+
 def _id_mismatch(doc: Document) -> bool:
-    return isinstance(doc.data.get("id"), str) and doc.data["id"] != doc.stem
+    return _has_id(doc) and doc.data["id"] != doc.stem
 
 
 def _id_matches_file(doc: Document) -> Problem:
@@ -87,9 +93,9 @@ def _unique_orders(docs: list[Document], noun: str) -> Iterator[Problem]:
 
 def _shared_anchors(loaded: LoadedPlaybook) -> Iterator[Problem]:
     # Lifecycle states and handoffs share one page, so their ids are anchors on the same page.
-    states = {d.data.get("id") for d in loaded.documents["lifecycle"]}
+    states = {d.data["id"] for d in loaded.documents["lifecycle"] if _has_id(d)}
     for doc in loaded.documents["handoff"]:
-        if doc.data.get("id") in states:
+        if _has_id(doc) and doc.data["id"] in states:
             yield doc.problem(("id",), f"id '{doc.data['id']}' is also a lifecycle state: handoffs and "
                               "states share the lifecycle page, so give the handoff another id")
 
