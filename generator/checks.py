@@ -23,12 +23,12 @@ class _Index:
     def __init__(self, loaded: LoadedPlaybook, valid: list[Document], docs: Path | None) -> None:
         self.docs = docs
         # A file whose id differs from its name is reported once; both names count as known here.
-        self.ids: dict[str, list[str]] = {
-            kind: [d.stem for d in docs] + [d.data["id"] for d in docs if isinstance(d.data.get("id"), str)]
+        self.ids: dict[str, set[str]] = {
+            kind: {d.stem for d in docs} | {d.data["id"] for d in docs if _has_id(d)}
             for kind, docs in loaded.documents.items()
         }
         for kind, paths in loaded.unreadable.items():
-            self.ids[kind].extend(path.stem for path in paths)
+            self.ids[kind].update(path.stem for path in paths)
         # Only states that passed their schema are read field by field by other entries' rules.
         self.states = {d.data["id"]: d.data for d in valid if d.kind == "lifecycle"}
 

@@ -8,17 +8,11 @@ renamed YAML field breaks here and nowhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from functools import cached_property
+from typing import Any
 
 from .loader import Document, LoadedPlaybook
 
-
-class _Entry(Protocol):
-    @property
-    def id(self) -> str: ...
-
-
-T = TypeVar("T", bound=_Entry)
 TEAMS = ("sales", "marketing")
 
 
@@ -221,17 +215,32 @@ class Playbook:
     assets: tuple[Asset, ...]
     metrics: tuple[Metric, ...]
 
+    @cached_property
+    def names(self) -> dict[str, dict[str, str]]:
+        """What each entry is called on the site, by kind and id."""
+        return {
+            "stage": {s.id: s.name for s in self.stages}, "lifecycle": {s.id: s.name for s in self.lifecycle},
+            "handoff": {h.id: h.name for h in self.handoffs}, "term": {t.id: t.name for t in self.terms},
+            "persona": {p.id: p.name for p in self.personas}, "asset": {a.id: a.title for a in self.assets},
+            "metric": {m.id: m.name for m in self.metrics},
+        }
+
+    @cached_property
+    def _by_id(self) -> dict[str, dict[str, Any]]:
+        return {"stage": {s.id: s for s in self.stages}, "lifecycle": {s.id: s for s in self.lifecycle},
+                "term": {t.id: t for t in self.terms}, "persona": {p.id: p for p in self.personas}}
+
     def stage(self, id: str) -> Stage:
-        return _find(self.stages, id)
+        return self._by_id["stage"][id]  # type: ignore[no-any-return]
 
     def state(self, id: str) -> LifecycleState:
-        return _find(self.lifecycle, id)
+        return self._by_id["lifecycle"][id]  # type: ignore[no-any-return]
 
     def term(self, id: str) -> Term:
-        return _find(self.terms, id)
+        return self._by_id["term"][id]  # type: ignore[no-any-return]
 
     def persona(self, id: str) -> Persona:
-        return _find(self.personas, id)
+        return self._by_id["persona"][id]  # type: ignore[no-any-return]
 
     def assets_for_stage(self, stage_id: str) -> tuple[Asset, ...]:
         return tuple(a for a in self.assets if stage_id in a.stages)
@@ -256,13 +265,6 @@ class Playbook:
         return {"stages": len(self.stages), "lifecycle states": len(self.lifecycle),
                 "handoffs": len(self.handoffs), "terms": len(self.terms), "personas": len(self.personas),
                 "assets": len(self.assets), "metrics": len(self.metrics)}
-
-
-def _find(items: tuple[T, ...], id: str) -> T:
-    for item in items:
-        if item.id == id:
-            return item
-    raise KeyError(id)
 
 
 def _tuple(value: Any) -> tuple[Any, ...]:

@@ -183,21 +183,11 @@ def _relative(page: str, target: str) -> str:
 
 
 def _ref_function(playbook: Playbook) -> Callable[..., Md]:
-    names: dict[str, Callable[[str], str]] = {
-        "stage": lambda i: playbook.stage(i).name,
-        "lifecycle": lambda i: playbook.state(i).name,
-        "handoff": lambda i: next(h.name for h in playbook.handoffs if h.id == i),
-        "term": lambda i: playbook.term(i).name,
-        "persona": lambda i: playbook.persona(i).name,
-        "asset": lambda i: next(a.title for a in playbook.assets if a.id == i),
-        "metric": lambda i: next(m.name for m in playbook.metrics if m.id == i),
-    }
-
     @pass_context
     def ref(context: Context, kind: str, id: str, text: str | None = None) -> Md:
         """A Markdown link from the current page to an entity, named by its name."""
         target = _relative(context["page"], _url(kind, id))
-        return Md(f"[{inline(text if text is not None else names[kind](id))}]({target})")
+        return Md(f"[{inline(text if text is not None else playbook.names[kind][id])}]({target})")
 
     return ref
 

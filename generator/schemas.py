@@ -43,7 +43,7 @@ def did_you_mean(value: object, choices: Any) -> str:
     """' (did you mean 'x'?)' when value is close to one of choices, else ''."""
     if not isinstance(value, str):
         return ""
-    close = difflib.get_close_matches(value, [str(c) for c in choices], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(value, sorted(str(c) for c in choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
