@@ -183,8 +183,11 @@ def load_document(path: Path, kind: str, problems: list[Problem]) -> Document | 
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = err.problem or err.context or "not valid YAML"
-        problems.append(Problem(doc.display, line, column, "", f"not valid YAML: {what}"))
+        if err.problem == "but found another document":
+            what = "a second document starts here (---): a file holds one entry, so split it in two files"
+        else:
+            what = "not valid YAML: " + (err.problem or err.context or "unreadable")
+        problems.append(Problem(doc.display, line, column, "", what))
         return None
     except yaml.YAMLError as err:
         problems.append(Problem(doc.display, 1, 1, "", f"not valid YAML: {err}"))
@@ -205,7 +208,12 @@ def load_document(path: Path, kind: str, problems: list[Problem]) -> Document | 
 
 
 def _read_text(doc: Document, problems: list[Problem]) -> str | None:
-    raw = doc.path.read_bytes()
+    try:
+        raw = doc.path.read_bytes()
+    except OSError as err:
+        problems.append(Problem(doc.display, 1, 1, "", f"cannot be read ({err.strerror or err}): "
+                                "check the file's permissions"))
+        return None
     if len(raw) > MAX_FILE_BYTES:
         problems.append(Problem(doc.display, 1, 1, "", f"the file is {len(raw):,} bytes; "
                                 f"the limit is {MAX_FILE_BYTES:,}: split the entry or shorten it"))

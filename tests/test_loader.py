@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from generator.errors import Problem
 from generator.loader import load_document
 
@@ -44,6 +46,19 @@ def test_merge_keys_aliases_bombs_and_bytes(tmp_path: Path) -> None:
     problems = []
     assert load_document(path, "term", problems) is None
     assert [str(p) for p in problems] == [f"{path}:1:1: not UTF-8 text: save the file as UTF-8"]
+
+
+def test_unreadable_and_multi_document_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, problems = load(tmp_path, "id: a\n---\nid: b\n")
+    assert [str(p) for p in problems] == [f"{tmp_path / 'x.yaml'}:2:1: a second document starts here (---): "
+                                          "a file holds one entry, so split it in two files"]
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    _, problems = load(tmp_path, "id: a\n")
+    assert [p.message for p in problems] == ["cannot be read (Permission denied): check the file's permissions"]
 
 
 def test_a_list_at_the_top_is_refused(tmp_path: Path) -> None:
