@@ -4,7 +4,7 @@ every shared goal has both teams as owners."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +45,10 @@ class _Index:
                 yield from self.missing(doc, (field, i), kind, value)
 
 
-def check_playbook(loaded: LoadedPlaybook, valid: Iterable[Document], docs: Path | None = None) -> list[Problem]:
+def check_playbook(loaded: LoadedPlaybook, valid: list[Document], docs: Path | None = None) -> list[Problem]:
     """Cross-file problems. `valid` are the documents that passed their schema: only they are
     read field by field, so a wrong type reported by the schema is not reported twice.
     With `docs`, the site's docs folder, an asset's relative link must name a file in it."""
-    valid = list(valid)
     index = _Index(loaded, valid, docs)
     problems: list[Problem] = []
     for kind_docs in loaded.documents.values():
@@ -132,8 +131,7 @@ def _handoff_rules(doc: Document, index: _Index) -> Iterator[Problem]:
     yield from index.missing(doc, ("from_state",), "lifecycle", data["from_state"])
     yield from index.missing(doc, ("to_state",), "lifecycle", data["to_state"])
     source = index.states.get(data["from_state"])
-    if source and isinstance(source.get("next_states"), list) and data["to_state"] in index.ids["lifecycle"] \
-            and data["to_state"] not in source["next_states"]:
+    if source and data["to_state"] in index.ids["lifecycle"] and data["to_state"] not in source["next_states"]:
         allowed = ", ".join(source["next_states"]) or "none"
         yield doc.problem(("to_state",), f"'{data['to_state']}' is not an allowed next state of "
                           f"'{data['from_state']}' (allowed: {allowed}): add it to next_states in "
@@ -144,13 +142,13 @@ def _handoff_rules(doc: Document, index: _Index) -> Iterator[Problem]:
         yield from index.missing(doc, path, "lifecycle", target)
         # A rejected record may stay where it is (back to the sender) or take an allowed next step.
         if source and target in index.ids["lifecycle"] and target != data["from_state"] \
-                and target not in source.get("next_states", []):
+                and target not in source["next_states"]:
             yield doc.problem(path, f"a rejected record cannot go to '{target}': it is not a next state of "
                               f"'{data['from_state']}'; add it to next_states in lifecycle/{data['from_state']}.yaml "
                               "or send rejected records to one of those")
     for end, team_field in (("from_state", "from_team"), ("to_state", "to_team")):
         state = index.states.get(data[end])
-        if state and isinstance(state.get("owner"), str) and state["owner"] != data[team_field]:
+        if state and state["owner"] != data[team_field]:
             yield doc.problem((team_field,), f"'{data[team_field]}' does not own '{data[end]}' "
                               f"(its owner is '{state['owner']}'): {team_field} must be the team that owns {end}")
 

@@ -30,9 +30,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="hand-written pages to copy alongside, with the overview filled in (default: docs)")
     args = parser.parse_args(argv)
     if args.command == "validate":
-        docs = Path(args.docs)
-        return _validate(Path(args.dir), docs if docs.is_dir() else None)
-    return _render(Path(args.playbook), Path(args.outdir), Path(args.docs))
+        return _validate(Path(args.dir), _folder(args.docs))
+    return _render(Path(args.playbook), Path(args.outdir), _folder(args.docs))
+
+
+def _folder(path: str) -> Path | None:
+    """The docs folder, or None where there is none (relative asset links are then not checked)."""
+    return Path(path) if Path(path).is_dir() else None
 
 
 def _validate(root: Path, docs: Path | None) -> int:
@@ -49,15 +53,15 @@ def _validate(root: Path, docs: Path | None) -> int:
     return 0
 
 
-def _render(root: Path, outdir: Path, docs: Path) -> int:
+def _render(root: Path, outdir: Path, docs: Path | None) -> int:
     try:
-        playbook = build_playbook(root, docs if docs.is_dir() else None)
+        playbook = build_playbook(root, docs)
     except PlaybookError as err:
         print(err.report(), file=sys.stderr)
         return 1
     pages = render_pages(playbook)
     written = 0
-    if docs.is_dir():
+    if docs is not None:
         for source in sorted(p for p in docs.rglob("*") if p.is_file()):
             uri = source.relative_to(docs).as_posix()
             target = outdir / uri

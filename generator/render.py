@@ -159,7 +159,7 @@ def _target(metric: Metric) -> str:
     if metric.unit == "percent":
         return f"{words} {number}%"
     if metric.unit == "currency":
-        return f"{words} {metric.currency or ''} {number}".replace("  ", " ")
+        return f"{words} {metric.currency} {number}" if metric.currency else f"{words} {number}"
     if metric.unit in ("days", "hours"):
         return f"{words} {number} {metric.unit[:-1] if value == 1 else metric.unit}"
     return f"{words} {number}"

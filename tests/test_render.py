@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+from importlib import resources
+
 import pytest
 from conftest import FIXTURES
 
-from generator.render import inline, paragraphs, plain_title, render_pages, safe_link
+from generator.render import ASSET_TYPES, SECTION_ANCHORS, inline, paragraphs, plain_title, render_pages, safe_link
+from generator.schemas import schemas_dir
 from generator.validate import build_playbook
 
 
@@ -35,10 +40,6 @@ def test_only_https_and_relative_links() -> None:
 
 
 def test_every_asset_type_has_a_name() -> None:
-    import json
-
-    from generator.render import ASSET_TYPES
-    from generator.schemas import schemas_dir
     schema = json.loads((schemas_dir() / "asset.schema.json").read_text(encoding="utf-8"))
     assert sorted(ASSET_TYPES) == sorted(schema["properties"]["type"]["enum"])
 
@@ -51,10 +52,6 @@ def test_glossary_is_grouped_by_initial() -> None:
 
 
 def test_section_anchors_in_templates_are_reserved() -> None:
-    import re
-    from importlib import resources
-
-    from generator.render import SECTION_ANCHORS
     reserved = set().union(*SECTION_ANCHORS.values())
     for name in ("stage.md.j2", "lifecycle.md.j2"):
         template = (resources.files("generator") / "templates" / name).read_text(encoding="utf-8")

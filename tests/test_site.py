@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from conftest import FIXTURES, REPO, SITE_CONFIG, make_project, run_mkdocs
 from htmltext import Page, read_site
 
 from generator.render import plain_title, render_pages
-from generator.validate import build_playbook
+from generator.validate import build_playbook, check
 
 PAGES_OF = {"stages": "stages/{id}/index.html", "lifecycle": "lifecycle/index.html",
             "handoffs": "lifecycle/index.html", "terms": "glossary/index.html",
@@ -169,7 +170,6 @@ DANGEROUS = SITE_CONFIG.replace("  - admonition\n", """\
 
 def poison(playbook: Path) -> int:
     """Append the attack to every free-text value of every file that accepts it; returns how many."""
-    from generator.validate import check
     paths = [playbook / "playbook.yaml"] + sorted(playbook.glob("*/*.yaml"))
     originals = {p: p.read_text(encoding="utf-8") for p in paths}
 
@@ -276,7 +276,6 @@ def test_render_writes_markdown_that_plain_mkdocs_builds(tmp_path: Path) -> None
     project = make_project(tmp_path / "p", docs={"index.md": "# Home\n\n<!-- playbook:overview -->\n",
                                                   "extra.md": "# Extra\n"})
     out = project / "out"
-    import subprocess
     result = subprocess.run([str(Path(sys.executable).parent / "playbook"), "render", "out"], cwd=project,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
