@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .loader import Document, LoadedPlaybook, Path_, display_path
+from .loader import Document, LoadedPlaybook, display_path
 from .render import GLOSSARY_LETTER_PREFIX, SECTION_ANCHORS
 from .schemas import did_you_mean
+from .yamltree import Path_
 
 # What each kind calls the entries it refers to, for messages.
 _NOUNS = {"stage": "stage", "lifecycle": "lifecycle state", "term": "term", "persona": "persona"}

@@ -1,15 +1,17 @@
 """Read the playbook's YAML files into plain data, keeping the position of every value.
 
 YAML allows things that silently lose or change data (a duplicate key keeps only the last
-value, a date becomes a date object, a custom tag builds an object). This loader composes the
-node tree itself and builds plain dicts, lists and scalars, refusing those cases with a
-message that says where they are.
+value, a date becomes a date object, a custom tag builds an object). This loader builds plain
+dicts, lists and scalars itself (yamltree.py), refusing those cases with a message that says
+where they are. Files are untrusted too: each is bounded in bytes, nesting and expanded size,
+and no file or folder is read through a link that leaves the playbook folder.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem
+from .yamltree import MAX_DEPTH, MAX_EXPANDED_CHARS, MAX_NODES, Path_, Position, TreeBuilder, format_path
 
 # Folder name -> kind of entity. The order is the order the summary names them in.
 KINDS: dict[str, str] = {
@@ -30,23 +33,17 @@ KINDS: dict[str, str] = {
 }
 SETTINGS_FILE = "playbook.yaml"
 MAX_FILE_BYTES = 1_000_000
-MAX_NODES = 100_000
-MAX_DEPTH = 50
+LIMITS = {"bytes": MAX_FILE_BYTES, "depth": MAX_DEPTH, "values": MAX_NODES, "expanded": MAX_EXPANDED_CHARS}
+# Entries a playbook folder may hold without being entries: kept by git for empty folders.
+_QUIET = {".gitkeep", "readme.md"}
 
-Path_ = tuple[str | int, ...]
-Position = tuple[int, int]
-
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_constructor = yaml.constructor.SafeConstructor()
-_SCALARS: dict[str, Callable[[Any], Any]] = {
-    "tag:yaml.org,2002:str": lambda node: node.value,
-    # Dates stay text: the schema checks them with `format: date`.
-    "tag:yaml.org,2002:timestamp": lambda node: node.value,
-    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
-    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
-    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
-    "tag:yaml.org,2002:null": lambda node: None,
-}
+# Characters refused anywhere in a file, each reported where it is: the control characters
+# YAML itself refuses, line and paragraph separators (editors and YAML disagree on whether
+# they end a line), and the invisible controls that make text display in another order than
+# it is written (U+202A-U+202E, U+2066-U+2069).
+_REFUSED = re.compile("[^\\x09\\x0A\\x0D\\x20-\\x7E\\xA0-\\uD7FF\\uE000-\\uFFFD\\U00010000-\\U0010FFFF]"
+                      "|[\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]")
+_MAX_REPORTED = 20
 
 
 @dataclass
@@ -59,6 +56,8 @@ class Document:
     data: Any = None
     positions: dict[Path_, Position] = field(default_factory=dict)
     key_positions: dict[Path_, Position] = field(default_factory=dict)
+    # How each value that YAML did not read as text was written: `NO`, not False.
+    written: dict[Path_, str] = field(default_factory=dict)
 
     def where(self, path: Path_, key: bool = False) -> Position:
         """Line and column of the value (or, with key=True, the key) at path.
@@ -99,17 +98,6 @@ class LoadedPlaybook:
         return (self.settings is not None) + sum(len(d) for d in self.documents.values())
 
 
-def format_path(path: Path_) -> str:
-    """('stages', 0, 'name') -> 'stages[0].name'."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + part
-    return out
-
-
 def display_path(path: Path) -> str:
     """The path as the user should see it: relative to the working folder when inside it."""
     try:
@@ -119,44 +107,87 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+def _at(path: Path, message: str) -> Problem:
+    return Problem(display_path(path), 1, 1, "", message)
+
+
 def load_playbook(root: Path) -> LoadedPlaybook:
     """Read playbook.yaml and every entity file under root."""
     root = Path(root)
     problems: list[Problem] = []
     documents: dict[str, list[Document]] = {kind: [] for kind in KINDS.values()}
-    if not root.is_dir():
-        problems.append(Problem(display_path(root), 1, 1, "", "no playbook folder here: "
-                                "give the folder that holds playbook.yaml"))
-        return LoadedPlaybook(root, None, documents, problems)
-    settings = None
     unreadable: dict[str, list[Path]] = {}
-    settings_path = root / SETTINGS_FILE
-    if settings_path.is_file():
-        settings = load_document(settings_path, "playbook", problems)
-    else:
-        problems.append(Problem(display_path(settings_path), 1, 1, "",
-                                "playbook.yaml is missing: it names the company, the product and the two teams"))
-    for entry in sorted(root.iterdir()):
-        if _ignored(entry) or entry.name == SETTINGS_FILE:
+    entries = _entries(root, problems) if root.is_dir() else None
+    if entries is None:
+        if not problems:
+            problems.append(_at(root, "no playbook folder here: give the folder that holds playbook.yaml"))
+        return LoadedPlaybook(root, None, documents, problems)
+    inside = _Inside(root)
+    settings = None
+    for entry in entries:
+        if _skipped(entry, problems) or not inside.check(entry, problems):
             continue
-        if entry.is_dir() and entry.name in KINDS:
+        if entry.name == SETTINGS_FILE and entry.is_file():
+            settings = load_document(entry, "playbook", problems)
+        elif entry.name in KINDS and entry.is_dir():
             kind = KINDS[entry.name]
-            _load_folder(entry, kind, documents[kind], unreadable.setdefault(kind, []), problems)
+            _load_folder(entry, kind, documents[kind], unreadable.setdefault(kind, []), problems, inside)
         else:
-            problems.append(Problem(display_path(entry), 1, 1, "", "not part of a playbook: "
-                                    f"the playbook folder holds {SETTINGS_FILE} and the folders "
-                                    + ", ".join(KINDS) + "; move or remove it"))
+            problems.append(_at(entry, "not part of a playbook: the playbook folder holds "
+                                f"{SETTINGS_FILE} and the folders " + ", ".join(KINDS) + "; move or remove it"))
+    if settings is None and not any(p.file == display_path(root / SETTINGS_FILE) for p in problems):
+        problems.append(_at(root / SETTINGS_FILE, "playbook.yaml is missing: it names the company, the product "
+                            "and the two teams"))
     return LoadedPlaybook(root, settings, documents, problems, unreadable)
 
 
-def _ignored(entry: Path) -> bool:
-    return entry.name.startswith(".") or entry.name.lower() == "readme.md"
+def _entries(folder: Path, problems: list[Problem]) -> list[Path] | None:
+    """The entries of a folder, sorted, or None with a problem when it cannot be listed."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError as err:
+        problems.append(_at(folder, f"the folder cannot be read ({err.strerror or err}): "
+                            "check its permissions"))
+        return None
+
+
+class _Inside:
+    """Refuses links that leave the playbook folder: a link to /etc/passwd or to a folder of
+    secrets must never be read, listed or published."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def check(self, entry: Path, problems: list[Problem]) -> bool:
+        if not entry.is_symlink():
+            return True
+        try:
+            target = entry.resolve(strict=True)
+        except (OSError, RuntimeError):
+            problems.append(_at(entry, "a link that leads nowhere: replace it with the file itself"))
+            return False
+        if target == self.root or self.root in target.parents:
+            return True
+        problems.append(_at(entry, "a link to something outside the playbook folder: it is not read; "
+                            "replace the link with the file itself"))
+        return False
+
+
+def _skipped(entry: Path, problems: list[Problem]) -> bool:
+    """Entries not read: a README and .gitkeep quietly, other hidden files with a word."""
+    if entry.name.lower() in _QUIET:
+        return True
+    if entry.name.startswith("."):
+        problems.append(_at(entry, "a hidden file is not read: rename it without the leading dot, "
+                            "or remove it"))
+        return True
+    return False
 
 
 def _load_folder(folder: Path, kind: str, into: list[Document], unreadable: list[Path],
-                 problems: list[Problem]) -> None:
-    for entry in sorted(folder.iterdir()):
-        if _ignored(entry):
+                 problems: list[Problem], inside: _Inside) -> None:
+    for entry in _entries(folder, problems) or ():
+        if _skipped(entry, problems) or not inside.check(entry, problems):
             continue
         if entry.is_file() and entry.suffix == ".yaml":
             doc = load_document(entry, kind, problems)
@@ -165,11 +196,9 @@ def _load_folder(folder: Path, kind: str, into: list[Document], unreadable: list
             else:
                 unreadable.append(entry)
         elif entry.is_file() and entry.suffix == ".yml":
-            problems.append(Problem(display_path(entry), 1, 1, "",
-                                    f"only .yaml files are read: rename it to {entry.stem}.yaml"))
+            problems.append(_at(entry, f"only .yaml files are read: rename it to {entry.stem}.yaml"))
         else:
-            problems.append(Problem(display_path(entry), 1, 1, "",
-                                    f"not a playbook file: {folder.name}/ holds one <id>.yaml file per entry"))
+            problems.append(_at(entry, f"not a playbook file: {folder.name}/ holds one <id>.yaml file per entry"))
 
 
 def load_document(path: Path, kind: str, problems: list[Problem]) -> Document | None:
@@ -178,28 +207,26 @@ def load_document(path: Path, kind: str, problems: list[Problem]) -> Document | 
     text = _read_text(doc, problems)
     if text is None:
         return None
+    builder = TreeBuilder(doc.display)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        tree = builder.build(text)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        if err.problem == "but found another document":
-            what = "a second document starts here (---): a file holds one entry, so split it in two files"
-        else:
-            what = "not valid YAML: " + (err.problem or err.context or "unreadable")
-        problems.append(Problem(doc.display, line, column, "", what))
+        problems.append(Problem(doc.display, line, column, "", "not valid YAML: "
+                                + " ".join(str(err.problem or err.context or "unreadable").split())))
         return None
     except yaml.YAMLError as err:
-        problems.append(Problem(doc.display, 1, 1, "", f"not valid YAML: {err}"))
+        problems.append(Problem(doc.display, 1, 1, "", "not valid YAML: " + " ".join(str(err).split())))
         return None
-    if node is None:
-        problems.append(Problem(doc.display, 1, 1, "", "the file is empty: fill it in or delete it"))
-        return None
-    builder = _Builder(doc)
-    doc.data = builder.build(node, (), 0)
     if builder.problems:
         problems.extend(builder.problems)
         return None
+    if not builder.root_set:
+        problems.append(Problem(doc.display, 1, 1, "", "the file is empty: fill it in or delete it"))
+        return None
+    doc.data, doc.positions, doc.key_positions, doc.written = (tree.data, tree.positions, tree.key_positions,
+                                                               tree.written)
     if not isinstance(doc.data, dict):
         problems.append(doc.problem((), "the file must be a mapping of fields (name: value), "
                                     "not a list or a single value"))
@@ -209,14 +236,15 @@ def load_document(path: Path, kind: str, problems: list[Problem]) -> Document | 
 
 def _read_text(doc: Document, problems: list[Problem]) -> str | None:
     try:
-        raw = doc.path.read_bytes()
+        with doc.path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as err:
         problems.append(Problem(doc.display, 1, 1, "", f"cannot be read ({err.strerror or err}): "
                                 "check the file's permissions"))
         return None
     if len(raw) > MAX_FILE_BYTES:
-        problems.append(Problem(doc.display, 1, 1, "", f"the file is {len(raw):,} bytes; "
-                                f"the limit is {MAX_FILE_BYTES:,}: split the entry or shorten it"))
+        problems.append(Problem(doc.display, 1, 1, "", f"the file is larger than {MAX_FILE_BYTES:,} bytes, "
+                                "the limit for one entry: split the entry or shorten it"))
         return None
     try:
         text = raw.decode("utf-8")
@@ -225,67 +253,34 @@ def _read_text(doc: Document, problems: list[Problem]) -> str | None:
         problems.append(Problem(doc.display, line, 1, "", "not UTF-8 text: save the file as UTF-8"))
         return None
     text = text.removeprefix("\ufeff")
-    found = False
-    for number, line_text in enumerate(text.splitlines(), start=1):
+    found = _refused_characters(doc, text, problems)
+    return None if found else text
+
+
+def _refused_characters(doc: Document, text: str, problems: list[Problem]) -> bool:
+    """Report tabs and refused characters where they are; True if there were any."""
+    found = 0
+    for number, line_text in enumerate(text.split("\n"), start=1):
         if "\t" in line_text:
-            found = True
+            found += 1
             problems.append(Problem(doc.display, number, line_text.index("\t") + 1, "",
                                     "tab character: indent with spaces and write no tabs in values"))
-    if found:
-        return None
-    return text
+        for match in _REFUSED.finditer(line_text.removesuffix("\r")):
+            found += 1
+            if found <= _MAX_REPORTED:
+                problems.append(Problem(doc.display, number, match.start() + 1, "", _refused(match.group())))
+    if found > _MAX_REPORTED:
+        problems.append(Problem(doc.display, 1, 1, "", f"{found - _MAX_REPORTED} more tabs or invisible "
+                                "characters not listed: clean the file and run again"))
+    return found > 0
 
 
-class _Builder:
-    """Turns a composed YAML node tree into plain data, recording positions."""
-
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self.problems: list[Problem] = []
-        self.nodes = 0
-
-    def _fail(self, node: yaml.Node, path: Path_, message: str) -> None:
-        mark = node.start_mark
-        self.problems.append(Problem(self.doc.display, mark.line + 1, mark.column + 1,
-                                     format_path(path), message))
-
-    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_NODES or depth > MAX_DEPTH:
-            if self.nodes == MAX_NODES + 1 or depth == MAX_DEPTH + 1:
-                self._fail(node, path, "the file is too large or too deeply nested "
-                           f"(limits: {MAX_NODES:,} values, {MAX_DEPTH} levels); aliases may be multiplying it")
-            return None
-        self.doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        constructor = _SCALARS.get(node.tag)
-        if constructor is None:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            self._fail(node, path, f"the tag {tag} is not allowed: write plain values")
-            return None
-        return constructor(node)
-
-    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        first_seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self._fail(key_node, path, "merge keys (<<) are not supported: write the fields out")
-                continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALARS:
-                self._fail(key_node, path, "a field name must be plain text")
-                continue
-            key = str(key_node.value)
-            line = key_node.start_mark.line + 1
-            if key in first_seen:
-                self._fail(key_node, path + (key,),
-                           f"duplicate field '{key}' (first given on line {first_seen[key]}): "
-                           "YAML would keep only the last one; merge them")
-                continue
-            first_seen[key] = line
-            self.doc.key_positions[path + (key,)] = (line, key_node.start_mark.column + 1)
-            result[key] = self.build(value_node, path + (key,), depth + 1)
-        return result
+def _refused(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "control character").lower()
+    if char in "\u2028\u2029":
+        return f"{code} ({name}) is not allowed: use an ordinary line break"
+    if unicodedata.category(char) == "Cf":
+        return (f"{code} ({name}) is not allowed: it makes text display in another order than it is "
+                "written; delete it")
+    return f"{code} ({name}) is not allowed: delete it (most editors do not show it)"

@@ -4,19 +4,61 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
+import re
+import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from .errors import Problem
-from .loader import Document, format_path
+from .loader import Document
+from .yamltree import format_path, shorten
 
 ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """`pattern` as JSON Schema means it: a final `$` ends the text. (Python's `$` also matches
+    before a final line break, so "zz\\n" passed as an id.)"""
+    if isinstance(instance, str) and not _ecma(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _ecma(pattern: str) -> re.Pattern[str]:
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
+def _unique_items(validator: Any, unique: bool, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """`uniqueItems` in linear time: jsonschema compares every pair of a list that mixes
+    numbers and text (20,000 items took over a minute)."""
+    if unique and isinstance(instance, list) and _first_repeat(instance) is not _NONE:
+        yield ValidationError(f"{instance!r} has non-unique elements")
+
+
+def _is_integer(checker: Any, instance: Any) -> bool:
+    # 1.0 is a number, not a whole number as written: `order: 1.0` beside `order: 1` would
+    # pass the unique-order check and break the navigation.
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+def _is_number(checker: Any, instance: Any) -> bool:
+    # .nan and .inf are numbers to YAML, but no target can be compared with them.
+    return isinstance(instance, (int, float)) and not isinstance(instance, bool) and math.isfinite(instance)
+
+
+_Validator: Any = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator, {"pattern": _pattern, "uniqueItems": _unique_items},
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine_many({"integer": _is_integer, "number": _is_number}),
+)
 
 
 def schemas_dir() -> Path:
@@ -28,15 +70,34 @@ def schemas_dir() -> Path:
 def validator(kind: str) -> Draft202012Validator:
     """The compiled validator for a kind, made once per process."""
     schema = json.loads((schemas_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return _Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)  # type: ignore[no-any-return]
 
 
 def check_document(doc: Document) -> list[Problem]:
-    """Every schema problem in one document."""
+    """Every schema problem in one document, and every text with nothing visible in it."""
     problems: list[Problem] = []
     for error in validator(doc.kind).iter_errors(doc.data):
         problems.extend(_explain(doc, error))
+    problems.extend(_invisible(doc, doc.data, ()))
     return problems
+
+
+def visible(text: str) -> bool:
+    """True if text has a character that shows: not only spaces and zero-width characters."""
+    return any(unicodedata.category(c)[0] in "LMNPS" and unicodedata.category(c) != "Cf" for c in text)
+
+
+def _invisible(doc: Document, value: Any, path: tuple[Any, ...]) -> Iterator[Problem]:
+    """Text of spaces or zero-width characters only would make empty headings and invisible links."""
+    stack = [(value, path)]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str) and value and not visible(value):
+            yield doc.problem(path, "has no visible text: write words, or remove the field if it is optional")
+        elif isinstance(value, dict):
+            stack.extend((item, path + (key,)) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, path + (i,)) for i, item in enumerate(value))
 
 
 def did_you_mean(value: object, choices: Any) -> str:
@@ -47,9 +108,15 @@ def did_you_mean(value: object, choices: Any) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
-    return text if len(text) <= 60 else text[:57] + "...'"
+def _show(value: Any, written: str | None = None) -> str:
+    """A value for a message, as the person wrote it in the file (`NO`, not False)."""
+    if written is not None:
+        return shorten(written)
+    if isinstance(value, str):
+        return f"'{shorten(value)}'"
+    if isinstance(value, (dict, list)):
+        return "a set of fields" if isinstance(value, dict) else "a list"
+    return shorten(json.dumps(value))
 
 
 _TYPES = {"string": "text", "array": "a list", "object": "a set of fields (name: value)",
@@ -67,14 +134,14 @@ def _explain(doc: Document, error: ValidationError) -> Iterator[Problem]:
         for key in value:
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or " (allowed: " + ", ".join(allowed) + ")"
-                yield doc.problem(path + (key,), f"unknown field '{key}'{hint}", key=True)
+                yield doc.problem(path + (key,), f"unknown field '{shorten(key)}'{hint}", key=True)
         return
     if rule == "required":
         for name in expected:
             if isinstance(value, dict) and name not in value:
                 yield doc.problem(path, f"missing required field '{name}'{_required_hint(doc.kind, name)}")
         return
-    yield doc.problem(path, _message(doc.kind, path, rule, error))
+    yield doc.problem(path, _message(doc.kind, path, rule, error, doc.written.get(path)))
 
 
 def _required_hint(kind: str, name: str) -> str:
@@ -83,16 +150,21 @@ def _required_hint(kind: str, name: str) -> str:
     return ""
 
 
-def _message(kind: str, path: tuple[Any, ...], rule: Any, error: ValidationError) -> str:
+def _message(kind: str, path: tuple[Any, ...], rule: Any, error: ValidationError, written: str | None) -> str:
     value: Any = error.instance
     expected: Any = error.validator_value
-    if value is None and rule == "type":
+    if value is None and rule == "type" and not written:
         return "is empty: give a value"
     if rule == "type":
-        wanted = " or ".join(_TYPES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
-        return f"must be {wanted}, not {_show(value)}"
+        types = [expected] if isinstance(expected, str) else expected
+        wanted = " or ".join(_TYPES.get(t, t) for t in types)
+        if "string" in types and written is not None:
+            return (f"must be {wanted}, not {_show(value, written)}, which YAML reads as "
+                    f"{_TYPES.get(_json_type(value), 'a value')}: put it in quotes, e.g. \"{shorten(written)}\"")
+        return f"must be {wanted}, not {_show(value, written)}"
     if rule == "enum":
-        return f"{_show(value)} is not one of: {', '.join(map(str, expected))}{did_you_mean(value, expected)}"
+        value = _show(value, written)
+        return f"{value} is not one of: {', '.join(map(str, expected))}{did_you_mean(error.instance, expected)}"
     if rule == "minItems":
         if kind == "asset" and path and path[-1] == "talking_points":
             return "an asset needs at least one talking point: nothing goes to the field without what to say with it"
@@ -100,7 +172,7 @@ def _message(kind: str, path: tuple[Any, ...], rule: Any, error: ValidationError
     if rule == "minLength":
         return "must not be empty"
     if rule == "uniqueItems":
-        return f"lists {_show(_first_repeat(value))} twice: remove the copy"
+        return f"lists {_show(_first_repeat(value))} more than once: remove the copy"
     if rule == "pattern":
         if expected == ID_PATTERN:
             return (f"{_show(value)} is not a valid id: use lower-case letters, digits and single "
@@ -112,20 +184,37 @@ def _message(kind: str, path: tuple[Any, ...], rule: Any, error: ValidationError
     if rule == "format" and expected == "date":
         return f"{_show(value)} is not a date: write it as YYYY-MM-DD, e.g. 2027-03-31"
     if rule == "minimum":
-        return f"must be at least {expected}, not {_show(value)}"
+        return f"must be at least {expected}, not {_show(value, written)}"
     if rule == "maximum":
-        return f"must be at most {expected}, not {_show(value)}"
-    return error.message
+        return f"must be at most {expected}, not {_show(value, written)}"
+    if rule == "maxLength":
+        return f"is longer than {expected:,} characters: shorten it"
+    if rule == "maxItems":
+        return f"has more than {expected:,} entries: keep the list shorter"
+    return shorten(" ".join(error.message.split()), 200)
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "string" if isinstance(value, str) else "null"
+
+
+_NONE = object()
 
 
 def _first_repeat(items: list[Any]) -> Any:
+    """The first item that repeats an earlier one (1 and 1.0 are the same), or _NONE."""
     seen: set[str] = set()
     for item in items:
-        key = json.dumps(item, sort_keys=True)
+        same = int(item) if isinstance(item, float) and item.is_integer() else item
+        key = json.dumps(same, sort_keys=True, default=str)
         if key in seen:
             return item
         seen.add(key)
-    return None
+    return _NONE
 
 
 __all__ = ["check_document", "did_you_mean", "schemas_dir", "validator", "format_path"]

@@ -40,7 +40,7 @@ def test_merge_keys_aliases_bombs_and_bytes(tmp_path: Path) -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]\n" for i in range(6))
     _, problems = load(tmp_path, bomb)
-    assert len(problems) == 1 and "too large or too deeply nested" in problems[0].message
+    assert len(problems) == 1 and "the file holds too much" in problems[0].message
     path = tmp_path / "y.yaml"
     path.write_bytes(b"id: caf\xe9\n")
     problems = []
@@ -53,11 +53,13 @@ def test_unreadable_and_multi_document_files(tmp_path: Path, monkeypatch: pytest
     assert [str(p) for p in problems] == [f"{tmp_path / 'x.yaml'}:2:1: a second document starts here (---): "
                                           "a file holds one entry, so split it in two files"]
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args: object, **kwargs: object) -> bytes:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
-    _, problems = load(tmp_path, "id: a\n")
+    (tmp_path / "x.yaml").write_text("id: a\n", encoding="utf-8")
+    monkeypatch.setattr(Path, "open", refuse)
+    problems = []
+    load_document(tmp_path / "x.yaml", "term", problems)
     assert [p.message for p in problems] == ["cannot be read (Permission denied): check the file's permissions"]
 
 
