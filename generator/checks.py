@@ -3,6 +3,7 @@ every shared goal has both teams as owners."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,9 +12,13 @@ from typing import Any
 from .errors import Problem
 from .loader import Document, LoadedPlaybook, display_path
 from .render import GLOSSARY_LETTER_PREFIX, SECTION_ANCHORS
-from .schemas import did_you_mean
-from .yamltree import Path_
+from .schemas import ID_PATTERN, did_you_mean
+from .yamltree import Path_, shorten
 
+_ID = re.compile(ID_PATTERN.removesuffix("$") + r"\Z")
+
+# How many unknown references get a "did you mean" suggestion in one run.
+_HINTS = 50
 # What each kind calls the entries it refers to, for messages.
 _NOUNS = {"stage": "stage", "lifecycle": "lifecycle state", "term": "term", "persona": "persona"}
 
@@ -32,12 +37,18 @@ class _Index:
             self.ids[kind].update(path.stem for path in paths)
         # Only states that passed their schema are read field by field by other entries' rules.
         self.states = {d.data["id"]: d.data for d in valid if d.kind == "lifecycle"}
+        self.hints = _HINTS
 
     def missing(self, doc: Document, path: Path_, kind: str, value: Any) -> Iterator[Problem]:
         """A problem if value is not the id of an entry of kind."""
         if isinstance(value, str) and value not in self.ids[kind]:
-            hint = did_you_mean(value, self.ids[kind])
-            yield doc.problem(path, f"'{value}' is not a known {_NOUNS[kind]}{hint}")
+            # "Did you mean" compares a miss with every id: after a few dozen misses the rest go
+            # without, so thousands of broken references cannot make the check quadratic.
+            hint = ""
+            if self.hints > 0:
+                self.hints -= 1
+                hint = did_you_mean(value, self.ids[kind])
+            yield doc.problem(path, f"'{shorten(value)}' is not a known {_NOUNS[kind]}{hint}")
 
     def each_missing(self, doc: Document, field: str, kind: str) -> Iterator[Problem]:
         values = doc.data.get(field)
@@ -54,6 +65,7 @@ def check_playbook(loaded: LoadedPlaybook, valid: list[Document], docs: Path | N
     problems: list[Problem] = []
     for kind_docs in loaded.documents.values():
         problems.extend(_id_matches_file(doc) for doc in kind_docs if _id_mismatch(doc))
+        problems.extend(_file_name(doc) for doc in kind_docs if not _ID.match(doc.stem))
     problems.extend(_unique_orders(loaded.documents["stage"], "stage"))
     problems.extend(_unique_orders(loaded.documents["lifecycle"], "lifecycle state"))
     problems.extend(_shared_anchors(loaded))
@@ -74,9 +86,17 @@ def _id_mismatch(doc: Document) -> bool:
     return _has_id(doc) and doc.data["id"] != doc.stem
 
 
+def _file_name(doc: Document) -> Problem:
+    return doc.problem((), f"the file name '{shorten(doc.path.name)}' is not an id followed by .yaml: name it "
+                       "with lower-case letters, digits and single hyphens, e.g. roi-calculator.yaml")
+
+
 def _id_matches_file(doc: Document) -> Problem:
-    return doc.problem(("id",), f"id '{doc.data['id']}' does not match the file name '{doc.path.name}': "
-                       f"rename the file to {doc.data['id']}.yaml or set id: {doc.stem}")
+    id, name = shorten(doc.data["id"]), shorten(doc.path.name)
+    if not _ID.match(doc.stem):
+        return doc.problem(("id",), f"id '{id}' does not match the file name '{name}': rename the file to {id}.yaml")
+    return doc.problem(("id",), f"id '{id}' does not match the file name '{name}': "
+                       f"rename the file to {id}.yaml or set id: {doc.stem}")
 
 
 def _unique_orders(docs: list[Document], noun: str) -> Iterator[Problem]:
@@ -179,14 +199,27 @@ def _asset_rules(doc: Document, index: _Index) -> Iterator[Problem]:
     link = doc.data["link"]
     if any(c in link for c in "\r\n"):
         yield doc.problem(("link",), "a link must be on one line: write the address without line breaks")
-    elif index.docs is not None and not link.startswith("https://") and not (index.docs / link).is_file():
-        yield doc.problem(("link",), f"'{link}' is not a file in {display_path(index.docs)}/: "
+    elif index.docs is not None and not link.startswith("https://") and not _is_file(index.docs, link):
+        yield doc.problem(("link",), f"'{shorten(link)}' is not a file in {display_path(index.docs)}/: "
                           "add the file there, or link to its https:// address")
     yield from index.each_missing(doc, "stages", "stage")
     yield from index.each_missing(doc, "personas", "persona")
 
 
+def _is_file(docs: Path, link: str) -> bool:
+    """True if link names a file in docs that does not lead out of it (a name too long for the
+    file system is simply not a file)."""
+    try:
+        target = (docs / link).resolve()
+        return target.is_file() and docs.resolve() in target.parents
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
 def _metric_rules(doc: Document, index: _Index) -> Iterator[Problem]:
+    if "currency" in doc.data and doc.data["unit"] != "currency":
+        yield doc.problem(("currency",), f"a currency is only shown for a goal whose unit is currency, and "
+                          f"this one's unit is {doc.data['unit']}: remove currency, or set unit: currency")
     missing = [team for team in ("sales", "marketing") if team not in doc.data["owners"]]
     if missing:
         yield doc.problem(("owners",), "a shared goal is owned by both teams: add "

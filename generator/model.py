@@ -242,23 +242,48 @@ class Playbook:
     def persona(self, id: str) -> Persona:
         return self._by_id["persona"][id]  # type: ignore[no-any-return]
 
+    @cached_property
+    def _related(self) -> dict[str, dict[str, list[Any]]]:
+        """Who refers to whom, made once: every question below is then a lookup, so no page
+        costs the number of stages times the number of assets."""
+        related: dict[str, dict[str, list[Any]]] = {
+            name: {} for name in ("stage_assets", "persona_assets", "stage_personas", "state_handoffs",
+                                  "state_stages", "state_terms")}
+        for asset in self.assets:
+            for stage_id in dict.fromkeys(asset.stages):
+                related["stage_assets"].setdefault(stage_id, []).append(asset)
+            for persona_id in dict.fromkeys(asset.personas):
+                related["persona_assets"].setdefault(persona_id, []).append(asset)
+        for persona in self.personas:
+            for stage_id in dict.fromkeys(persona.stages):
+                related["stage_personas"].setdefault(stage_id, []).append(persona)
+        for handoff in self.handoffs:
+            related["state_handoffs"].setdefault(handoff.from_state, []).append(handoff)
+        for stage in self.stages:
+            for state_id in dict.fromkeys(stage.lifecycle_states):
+                related["state_stages"].setdefault(state_id, []).append(stage)
+        for term in self.terms:
+            if term.lifecycle_state:
+                related["state_terms"].setdefault(term.lifecycle_state, []).append(term)
+        return related
+
     def assets_for_stage(self, stage_id: str) -> tuple[Asset, ...]:
-        return tuple(a for a in self.assets if stage_id in a.stages)
+        return tuple(self._related["stage_assets"].get(stage_id, ()))
 
     def assets_for_persona(self, persona_id: str) -> tuple[Asset, ...]:
-        return tuple(a for a in self.assets if persona_id in a.personas)
+        return tuple(self._related["persona_assets"].get(persona_id, ()))
 
     def personas_for_stage(self, stage_id: str) -> tuple[Persona, ...]:
-        return tuple(p for p in self.personas if stage_id in p.stages)
+        return tuple(self._related["stage_personas"].get(stage_id, ()))
 
     def handoffs_from(self, state_id: str) -> tuple[Handoff, ...]:
-        return tuple(h for h in self.handoffs if h.from_state == state_id)
+        return tuple(self._related["state_handoffs"].get(state_id, ()))
 
     def stages_for_state(self, state_id: str) -> tuple[Stage, ...]:
-        return tuple(s for s in self.stages if state_id in s.lifecycle_states)
+        return tuple(self._related["state_stages"].get(state_id, ()))
 
     def terms_for_state(self, state_id: str) -> tuple[Term, ...]:
-        return tuple(t for t in self.terms if t.lifecycle_state == state_id)
+        return tuple(self._related["state_terms"].get(state_id, ()))
 
     def counts(self) -> dict[str, int]:
         """How many entities of each kind, in the order the summary names them."""

@@ -10,7 +10,7 @@ from .model import Playbook
 from .render import GENERATED, plain_title
 
 TITLES = {"lifecycle.md": "Lifecycle and handoffs", "glossary.md": "Glossary", "personas.md": "Personas",
-          "assets.md": "Assets", "metrics.md": "Shared goals"}
+          "assets.md": "Assets", "metrics.md": "Shared goals", "about.md": "Who is who"}
 
 
 class _File(Protocol):

@@ -11,8 +11,10 @@ own; only `Md` strings that this module builds (links, anchors) pass unchanged.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +25,7 @@ from jinja2.runtime import Context
 from .model import Metric, Playbook, Term
 
 ANCHOR = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-SAFE_LINK = re.compile(r"https://[^\s<>\"'`()\\]+|(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!/)(?!.*\.\.)[A-Za-z0-9._/-]+")
+SAFE_LINK = re.compile(r"(?=[!-~]+\Z)https://[^\s<>\"'`()\\]+|(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!/)(?!.*\.\.)[A-Za-z0-9._/-]+")
 OVERVIEW_MARKER = "<!-- playbook:overview -->"
 
 # Where each kind of entity lives; the anchor on that page is the entity's id.
@@ -38,8 +40,10 @@ SECTION_ANCHORS = {
     "lifecycle": _LIFECYCLE_SECTIONS,
     "handoff": _LIFECYCLE_SECTIONS,
 }
+# The sections of the page of the company, the product and the teams.
+ABOUT_SECTIONS = ("company", "product", "teams", "sales", "marketing")
 GLOSSARY_LETTER_PREFIX = "letter-"
-GENERATED = ("lifecycle.md", "glossary.md", "personas.md", "assets.md", "metrics.md")
+GENERATED = ("lifecycle.md", "glossary.md", "personas.md", "assets.md", "metrics.md", "about.md")
 
 # Asset types: (singular, plural) as readers see them.
 ASSET_TYPES = {
@@ -80,21 +84,18 @@ def inline(text: object) -> Md:
     return Md("".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in words))
 
 
-# Titles reach the theme unescaped: navigation titles are printed as they are, in text and in
-# attributes, and the <title> element gets `striptags`, which decodes character references (a
-# decoded `</title>` would end the element). So in titles the characters that make markup or
-# end an attribute are swapped for look-alikes that do neither.
-_LOOKALIKES = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06", '"': "\u201d", "'": "\u2019"})
-
-
+# Titles reach the theme unescaped: navigation and page titles are printed as they are, as HTML.
+# So a title is HTML-escaped text; the plugin also gives it to the page as its `meta.title`,
+# which the theme prints in <title> as it is, instead of the heading's text after `striptags`
+# (which decodes character references: a decoded `</title>` would end the element).
 def plain_title(text: object) -> str:
-    """Untrusted text for a page or navigation title: one line, no <, >, &, " or '."""
-    return " ".join(str(text).split()).translate(_LOOKALIKES)
+    """Untrusted text for a page or navigation title: one line, HTML-escaped."""
+    return html.escape(" ".join(str(text).split()), quote=True)
 
 
 def title(text: object) -> Md:
-    """Untrusted text for a page's first heading: a plain title, inert as Markdown."""
-    return inline(plain_title(text))
+    """Untrusted text for a page's first heading: inert as Markdown."""
+    return inline(text)
 
 
 def paragraphs(text: object) -> Md:
@@ -224,10 +225,17 @@ def _glossary_groups(playbook: Playbook) -> list[_Letter]:
     """Terms by initial, A to Z; an initial that is not an ASCII letter gets a code-point anchor."""
     groups: dict[str, list[Term]] = {}
     for term in playbook.terms:
-        initial = term.name.strip()[:1].upper() or "#"
-        groups.setdefault(initial, []).append(term)
+        groups.setdefault(_initial(term.name), []).append(term)
     return [_Letter(i, GLOSSARY_LETTER_PREFIX + (i.lower() if i.isascii() and i.isalnum() else f"u{ord(i):x}"), terms)
             for i, terms in sorted(groups.items())]
+
+
+def _initial(name: str) -> str:
+    """The letter a name is filed under: its first visible character in upper case, where that
+    is one character ('և' upper-cases to two, and stays as it is)."""
+    first = next((c for c in name if not c.isspace() and unicodedata.category(c) != "Cf"), "#")
+    upper = first.upper()
+    return upper if len(upper) == 1 else first
 
 
 def _stage_context(playbook: Playbook, order: int) -> dict[str, Any]:

@@ -76,8 +76,12 @@ def validator(kind: str) -> Draft202012Validator:
 def check_document(doc: Document) -> list[Problem]:
     """Every schema problem in one document, and every text with nothing visible in it."""
     problems: list[Problem] = []
-    for error in validator(doc.kind).iter_errors(doc.data):
-        problems.extend(_explain(doc, error))
+    errors = list(validator(doc.kind).iter_errors(doc.data))
+    # A value of the wrong type is reported once, as such, not also as outside the allowed values.
+    mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+    for error in errors:
+        if error.validator == "type" or tuple(error.absolute_path) not in mistyped:
+            problems.extend(_explain(doc, error))
     problems.extend(_invisible(doc, doc.data, ()))
     return problems
 
@@ -178,8 +182,9 @@ def _message(kind: str, path: tuple[Any, ...], rule: Any, error: ValidationError
             return (f"{_show(value)} is not a valid id: use lower-case letters, digits and single "
                     "hyphens, e.g. 'roi-calculator'")
         if path and path[-1] == "link":
-            return (f"{_show(value)} is not an allowed link: give an https:// address (no spaces, quotes, "
-                    "angle brackets or parentheses) or a relative path such as files/price-list.pdf")
+            return (f"{_show(value)} is not an allowed link: give an https:// address (ASCII only: no spaces, "
+                    "quotes, angle brackets or parentheses; percent-encode other characters) or a relative path "
+                    "such as files/price-list.pdf")
         return f"{_show(value)} does not match the expected form {expected}"
     if rule == "format" and expected == "date":
         return f"{_show(value)} is not a date: write it as YYYY-MM-DD, e.g. 2027-03-31"

@@ -25,9 +25,9 @@ def test_paragraphs_from_folded_and_literal_text() -> None:
     assert paragraphs("Wrapped\nline\n\nNext") == "Wrapped line\n\nNext"
 
 
-def test_titles_have_no_markup_characters() -> None:
-    assert plain_title("</title> & <b>") == "\u2039/title\u203a \uff06 \u2039b\u203a"
-    assert plain_title('x" onmouseover=\'y') == "x\u201d onmouseover=\u2019y"
+def test_titles_are_escaped_html_of_the_text_as_written() -> None:
+    assert plain_title("</title> & <b>") == "&lt;/title&gt; &amp; &lt;b&gt;"
+    assert plain_title('Q&A "demo"\n  x\' y') == "Q&amp;A &quot;demo&quot; x&#x27; y"
 
 
 def test_only_https_and_relative_links() -> None:
