@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .errors import PlaybookError
+from .errors import PlaybookError, printable
 from .loader import display_path
-from .model import build_model
+from .model import Playbook, build_model
 from .render import expand_markers, render_home, render_pages
+from .safe_output import RENDER_MARKER, OutputError, check_replaceable, discard, docs_files, stage, swap_in
 from .validate import build_playbook, check
 
 
@@ -59,27 +60,68 @@ def _render(root: Path, outdir: Path, docs: Path | None) -> int:
     except PlaybookError as err:
         print(err.report(), file=sys.stderr)
         return 1
-    pages = render_pages(playbook)
-    written = 0
-    if docs is not None:
-        for source in sorted(p for p in docs.rglob("*") if p.is_file()):
-            uri = source.relative_to(docs).as_posix()
-            target = outdir / uri
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if source.suffix == ".md":
-                target.write_text(expand_markers(source.read_text(encoding="utf-8"), playbook, uri), encoding="utf-8")
-            else:
-                shutil.copyfile(source, target)
-            written += 1
-    if not (outdir / "index.md").exists():
-        pages["index.md"] = render_home(playbook)
-    for uri, markdown in pages.items():
-        target = outdir / uri
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown, encoding="utf-8")
-        written += 1
+    try:
+        written = _render_into(outdir, playbook, docs, [root] if docs is None else [root, docs])
+    except OutputError as err:
+        print(err, file=sys.stderr)
+        return 1
+    except OSError as err:  # reading docs/ or looking at outdir, before anything is written
+        print(_unwritten(err, outdir, display_path), file=sys.stderr)
+        return 1
     print(f"{written} files written to {display_path(outdir)}")
     return 0
+
+
+def _render_into(outdir: Path, playbook: Playbook, docs: Path | None, inputs: list[Path]) -> int:
+    """Write every page into a fresh folder and swap it in for outdir only once all are written,
+    so a failure leaves outdir as it was; returns how many pages were written."""
+    sources = docs_files(docs) if docs is not None else []
+    check_replaceable(outdir, inputs)
+    staging = stage(outdir, "rendering")
+    try:
+        written = _write_pages(staging.building, playbook, sources)
+        (staging.building / RENDER_MARKER).write_text(
+            "Written by `playbook render`, which replaces this whole folder when run again.\n", encoding="utf-8")
+    except OSError as err:
+        discard(staging)
+        raise OutputError(_unwritten(err, outdir, staging.shown)) from None
+    except OutputError:
+        discard(staging)
+        raise
+    swap_in(staging)
+    return written
+
+
+def _unwritten(err: OSError, outdir: Path, shown: Callable[[Path], str]) -> str:
+    """One line for an error while rendering: the path, what went wrong, and that outdir is unchanged."""
+    where = shown(Path(err.filename)) if err.filename else display_path(outdir)
+    return printable(f"{where}: {err.strerror or err}; nothing in {display_path(outdir)} was changed")
+
+
+def _write_pages(folder: Path, playbook: Playbook, sources: list[tuple[str, Path]]) -> int:
+    """Write the hand-written pages (with the overview filled in) and the generated ones into folder."""
+    pages = render_pages(playbook)
+    if "index.md" not in {uri for uri, _ in sources}:
+        pages["index.md"] = render_home(playbook)
+    for uri, source in sources:
+        target = folder / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.suffix == ".md":
+            target.write_text(expand_markers(_read_page(source), playbook, uri), encoding="utf-8")
+        else:
+            shutil.copyfile(source, target)
+    for uri, markdown in pages.items():
+        target = folder / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown, encoding="utf-8")
+    return len(sources) + len(pages)
+
+
+def _read_page(source: Path) -> str:
+    try:
+        return source.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise OutputError(printable(f"{display_path(source)}: is not UTF-8 text; save it as UTF-8")) from None
 
 
 if __name__ == "__main__":

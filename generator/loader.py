@@ -10,8 +10,6 @@ and no file or folder is read through a link that leaves the playbook folder.
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,17 @@ from typing import Any
 import yaml
 
 from .errors import Problem
-from .yamltree import MAX_DEPTH, MAX_EXPANDED_CHARS, MAX_NODES, Path_, Position, TreeBuilder, format_path
+from .yamltree import (
+    MAX_DEPTH,
+    MAX_EXPANDED_CHARS,
+    MAX_NODES,
+    REFUSED,
+    Path_,
+    Position,
+    TreeBuilder,
+    format_path,
+    refused,
+)
 
 # Folder name -> kind of entity. The order is the order the summary names them in.
 KINDS: dict[str, str] = {
@@ -37,12 +45,6 @@ LIMITS = {"bytes": MAX_FILE_BYTES, "depth": MAX_DEPTH, "values": MAX_NODES, "exp
 # Entries a playbook folder may hold without being entries: kept by git for empty folders.
 _QUIET = {".gitkeep", "readme.md"}
 
-# Characters refused anywhere in a file, each reported where it is: the control characters
-# YAML itself refuses, line and paragraph separators (editors and YAML disagree on whether
-# they end a line), and the invisible controls that make text display in another order than
-# it is written (U+202A-U+202E, U+2066-U+2069).
-_REFUSED = re.compile("[^\\x09\\x0A\\x0D\\x20-\\x7E\\xA0-\\uD7FF\\uE000-\\uFFFD\\U00010000-\\U0010FFFF]"
-                      "|[\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]")
 _MAX_REPORTED = 20
 
 
@@ -265,22 +267,11 @@ def _refused_characters(doc: Document, text: str, problems: list[Problem]) -> bo
             found += 1
             problems.append(Problem(doc.display, number, line_text.index("\t") + 1, "",
                                     "tab character: indent with spaces and write no tabs in values"))
-        for match in _REFUSED.finditer(line_text.removesuffix("\r")):
+        for match in REFUSED.finditer(line_text.removesuffix("\r")):
             found += 1
             if found <= _MAX_REPORTED:
-                problems.append(Problem(doc.display, number, match.start() + 1, "", _refused(match.group())))
+                problems.append(Problem(doc.display, number, match.start() + 1, "", refused(match.group())))
     if found > _MAX_REPORTED:
         problems.append(Problem(doc.display, 1, 1, "", f"{found - _MAX_REPORTED} more tabs or invisible "
                                 "characters not listed: clean the file and run again"))
     return found > 0
-
-
-def _refused(char: str) -> str:
-    code = f"U+{ord(char):04X}"
-    name = unicodedata.name(char, "control character").lower()
-    if char in "\u2028\u2029":
-        return f"{code} ({name}) is not allowed: use an ordinary line break"
-    if unicodedata.category(char) == "Cf":
-        return (f"{code} ({name}) is not allowed: it makes text display in another order than it is "
-                "written; delete it")
-    return f"{code} ({name}) is not allowed: delete it (most editors do not show it)"

@@ -7,10 +7,7 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from .model import Playbook
-from .render import GENERATED, plain_title
-
-TITLES = {"lifecycle.md": "Lifecycle and handoffs", "glossary.md": "Glossary", "personas.md": "Personas",
-          "assets.md": "Assets", "metrics.md": "Shared goals", "about.md": "Who is who"}
+from .render import GENERATED, page_titles
 
 
 class _File(Protocol):
@@ -22,9 +19,10 @@ class _File(Protocol):
 def navigation(playbook: Playbook, files: Iterable[_File]) -> list[Any]:
     """A MkDocs `nav` list; hand-written pages keep the titles of their own headings."""
     generated = set(GENERATED) | {f"stages/{s.id}.md" for s in playbook.stages} | {"index.md"}
+    titles = page_titles(playbook)
     nav: list[Any] = [{"Home": "index.md"}]
-    stages = [{plain_title(f"{s.order}. {s.name}"): f"stages/{s.id}.md"} for s in playbook.stages]
+    stages = [{titles[f"stages/{s.id}.md"]: f"stages/{s.id}.md"} for s in playbook.stages]
     nav.append({"Stages": stages})
-    nav.extend({TITLES[page]: page} for page in GENERATED)
+    nav.extend({titles[page]: page} for page in GENERATED)
     nav.extend(sorted(f.src_uri for f in files if f.is_documentation_page() and f.src_uri not in generated))
     return nav

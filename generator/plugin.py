@@ -5,6 +5,8 @@ Each hook calls plain functions; loading, checking and rendering know nothing of
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +14,18 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .errors import PlaybookError
 from .model import Playbook
 from .navigation import navigation
-from .render import expand_markers, render_home, render_pages
+from .render import Texts, expand_markers, page_titles, render_home, render_pages
+from .safe_output import OutputError, Staging, discard, outside_links, stage, swap_in
 from .schemas import schemas_dir
 from .validate import build_playbook
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 
 class PlaybookConfig(base.Config):
@@ -32,26 +37,88 @@ class PlaybookConfig(base.Config):
     pages) when mkdocs.yml sets no `nav` of its own."""
 
 
+class _WarningCount(logging.Handler):
+    """Counts MkDocs' warnings, which fail a strict build only after every post_build hook has run."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     """Validates the playbook and adds its pages to the site, generated in memory."""
 
     def __init__(self) -> None:
         self.playbook: Playbook | None = None
         self.root = Path("playbook")
+        self.staging: Staging | None = None
+        self.site_config: MkDocsConfig | None = None
+        self.site_dir = "site"
+        self.warnings: _WarningCount | None = None
+        self.texts = Texts()
+        self.titles: dict[str, str] = {}
 
+    # First, so every plugin after it writes into the staging folder.
+    @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or ".").parent / self.config.playbook
         try:
             self.playbook = build_playbook(self.root, Path(config.docs_dir))
         except PlaybookError as err:
             raise PluginError("The playbook has problems:\n" + err.report()) from None
+        # The site's title is the playbook's; the theme prints it as HTML, so it is escaped.
+        self.titles = page_titles(self.playbook)
+        config.site_name = self.titles["index.md"]
+        self._stage_site(config)
         return config
+
+    def _stage_site(self, config: MkDocsConfig) -> None:
+        """Point site_dir at a fresh folder beside it. MkDocs empties site_dir before it writes the
+        first page, so a build failing after that would otherwise leave no site at all."""
+        try:
+            self.staging = stage(Path(config.site_dir), "building")
+        except OutputError as err:
+            raise PluginError(str(err)) from None
+        self.site_config, self.site_dir = config, config.site_dir
+        config.site_dir = str(self.staging.building)
+        if config.strict:
+            self.warnings = _WarningCount()
+            logging.getLogger("mkdocs").addHandler(self.warnings)
+
+    # Last, so every other plugin (search writes its index here) has written its files.
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.staging is None or (self.warnings is not None and self.warnings.count):
+            return  # a strict build with warnings fails right after this hook; on_build_error cleans up
+        staging = self._unstage()
+        try:
+            swap_in(staging, keep_hidden=True)
+        except OutputError as err:
+            raise PluginError(str(err)) from None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staging is not None:
+            discard(self._unstage())
+
+    def _unstage(self) -> Staging:
+        """Point site_dir back where the user set it (for gh-deploy and serve) and stop counting warnings."""
+        assert self.staging is not None and self.site_config is not None
+        staging, self.staging = self.staging, None
+        self.site_config.site_dir = self.site_dir
+        if self.warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+            self.warnings = None
+        return staging
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.playbook is not None
-        pages = render_pages(self.playbook)
+        _refuse_outside_links(files, config)
+        pages = render_pages(self.playbook, self.texts)
         if files.get_file_from_path("index.md") is None:
-            pages["index.md"] = render_home(self.playbook)
+            pages["index.md"] = render_home(self.playbook, self.texts)
         clashes = [uri for uri in pages if files.get_file_from_path(uri) is not None]
         if clashes:
             raise PluginError("These pages are generated from the playbook; remove them from "
@@ -65,11 +132,65 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         assert self.playbook is not None
         if page.file.generated_by is not None:
+            # The theme prints meta.title in <title> as it is; the heading's text would reach it
+            # through `striptags`, which decodes `&lt;/title&gt;` into markup.
+            page.meta["title"] = self.titles.get(page.file.src_uri, page.meta.get("title"))
             return markdown
-        return expand_markers(markdown, self.playbook, page.file.src_uri)
+        return expand_markers(markdown, self.playbook, page.file.src_uri, self.texts)
+
+    def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        # The playbook's texts enter the page only now, HTML-escaped, after every Markdown
+        # extension has run: none of them ever saw the text.
+        _restore_toc(page.toc, self.texts)
+        return self.texts.restore(html)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         # Rebuild when a playbook file or a schema changes, as for a page in docs/.
         server.watch(str(self.root.resolve()))
         server.watch(str(schemas_dir().resolve()))
+        _keep_serving_after_failures(server)
         return server
+
+
+def _restore_toc(items: Any, texts: Texts) -> None:
+    for item in items:
+        item.title = texts.restore(item.title)
+        _restore_toc(item.children, texts)
+
+
+def _refuse_outside_links(files: Files, config: MkDocsConfig) -> None:
+    """Fail the build if a published file of docs/ is read through a link that leaves docs/.
+
+    MkDocs follows links in docs/, so `docs/env.txt -> /proc/self/environ` would be published.
+    """
+    docs = os.path.abspath(config.docs_dir)
+    sources = [f.abs_src_path for f in files
+               if f.abs_src_path is not None and f.abs_src_path.startswith(docs + os.sep)
+               and f.inclusion is not InclusionLevel.EXCLUDED]
+    problems = outside_links(Path(docs), sources)
+    if problems:
+        raise PluginError("Files in the docs folder are links to places outside it:\n" + "\n".join(problems))
+
+
+def _keep_serving_after_failures(server: Any) -> None:
+    """Serve the last good site while a rebuild fails, instead of holding every request.
+
+    MkDocs' server waits, before answering, until the build it was told of has finished; after a
+    failed one it waits until a build succeeds ("the server will appear stuck"). Builds here are
+    staged, so the last good site is intact: forget the failed build, and it is served until a fix.
+    """
+    if not all(hasattr(server, name) for name in ("builder", "_epoch_cond", "_visible_epoch", "_wanted_epoch")):
+        return  # a MkDocs whose server works otherwise: keep its own behaviour
+    build = server.builder
+
+    def build_or_keep_the_last_site() -> None:
+        try:
+            build()
+        except BaseException:  # MkDocs' Abort is a SystemExit
+            with server._epoch_cond:
+                server._wanted_epoch = server._visible_epoch
+                server._epoch_cond.notify_all()
+            log.info("The last good site is still served; it is replaced when the build succeeds.")
+            raise
+
+    server.builder = build_or_keep_the_last_site

@@ -14,8 +14,10 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import secrets
 import unicodedata
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,10 +79,45 @@ class Md(str):
     """Markdown this module wrote itself: emitted as it is."""
 
 
+class Texts:
+    """Untrusted text kept out of Markdown altogether, for a site built by this generator.
+
+    Each text becomes an alphanumeric token that no Markdown syntax or extension acts on; once
+    Markdown has made the page's HTML, `restore` puts the HTML-escaped text in its place, in one
+    pass. (Character references cost Python-Markdown a pass over the whole paragraph each: a
+    paragraph of 100,000 punctuation characters took minutes.)
+    """
+
+    def __init__(self) -> None:
+        self.nonce = secrets.token_hex(6)
+        self.table: dict[str, str] = {}
+        self.pattern = re.compile(f"pbt{self.nonce}x[0-9]+x")
+
+    def token(self, words: str) -> Md:
+        key = f"pbt{self.nonce}x{len(self.table)}x"
+        self.table[key] = html.escape(words, quote=True)
+        return Md(key)
+
+    def restore(self, text: str) -> str:
+        """HTML (or a title) with every token replaced by its escaped text."""
+        if "pbt" not in text:
+            return text
+        return self.pattern.sub(lambda match: self.table.get(match.group(), ""), text)
+
+
+# The Texts of the rendering under way; without one, text is written as character references,
+# which any Markdown engine shows as written (`playbook render`).
+_TEXTS: ContextVar[Texts | None] = ContextVar("texts", default=None)
+
+
 def inline(text: object) -> Md:
-    """Untrusted text as inert Markdown on one line: whitespace collapsed, every character
-    other than a letter, digit or space written as a numeric character reference."""
+    """Untrusted text as inert Markdown on one line, whitespace collapsed: a token (see Texts)
+    while a site is rendered, else every character other than a letter, digit or space
+    written as a numeric character reference."""
     words = " ".join(str(text).split())
+    texts = _TEXTS.get()
+    if texts is not None:
+        return texts.token(words)
     return Md("".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in words))
 
 
@@ -138,7 +175,7 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         raise TypeError(f"a template printed {value!r}: print text, a number or Md")
     if isinstance(value, (int, float)):
-        return Md(format(value, "g") if isinstance(value, float) else str(value))
+        return Md(str(value))
     return inline(value)
 
 
@@ -155,7 +192,7 @@ def _environment(playbook: Playbook) -> Environment:
 def _target(metric: Metric) -> str:
     """'at least USD 3,000,000', 'at most 1 hour', 'at least 30%'."""
     value = metric.target.value
-    number = f"{value:,}" if isinstance(value, int) else f"{value:,g}"
+    number = f"{value:,}"  # every digit as written: 44482.76 is not 44,482.8
     words = "at least" if metric.target.direction == "at-least" else "at most"
     if metric.unit == "percent":
         return f"{words} {number}%"
@@ -201,8 +238,29 @@ def _page_link(context: Context, target: str, text: str) -> Md:
     return Md(f"[{inline(text)}]({_relative(context['page'], target)})")
 
 
-def render_pages(playbook: Playbook) -> dict[str, str]:
-    """Every generated page: path relative to the docs folder -> Markdown."""
+PAGE_TITLES = {"lifecycle.md": "Lifecycle and handoffs", "glossary.md": "Glossary", "personas.md": "Personas",
+               "assets.md": "Assets", "metrics.md": "Shared goals", "about.md": "Who is who"}
+
+
+def page_titles(playbook: Playbook) -> dict[str, str]:
+    """The title of every generated page, as HTML-escaped text (see plain_title)."""
+    titles = {f"stages/{anchor(s.id)}.md": plain_title(f"{s.order}. {s.name}") for s in playbook.stages}
+    titles.update((page, plain_title(name)) for page, name in PAGE_TITLES.items())
+    titles["index.md"] = plain_title(playbook.settings.site_name)
+    return titles
+
+
+def render_pages(playbook: Playbook, texts: Texts | None = None) -> dict[str, str]:
+    """Every generated page: path relative to the docs folder -> Markdown (with tokens for texts,
+    when given)."""
+    reset = _TEXTS.set(texts)
+    try:
+        return _render_pages(playbook)
+    finally:
+        _TEXTS.reset(reset)
+
+
+def _render_pages(playbook: Playbook) -> dict[str, str]:
     env = _environment(playbook)
     pages: dict[str, str] = {}
     for stage in playbook.stages:
@@ -245,18 +303,27 @@ def _stage_context(playbook: Playbook, order: int) -> dict[str, Any]:
     return {"previous": before, "next": after}
 
 
-def render_overview(playbook: Playbook, page: str = "index.md") -> str:
+def render_overview(playbook: Playbook, page: str = "index.md", texts: Texts | None = None) -> str:
     """The home page's generated part: introduction, stages at a glance, where to start."""
-    return _environment(playbook).get_template("overview.md.j2").render(page=page)
+    reset = _TEXTS.set(texts)
+    try:
+        return _environment(playbook).get_template("overview.md.j2").render(page=page)
+    finally:
+        _TEXTS.reset(reset)
 
 
-def render_home(playbook: Playbook) -> str:
+def render_home(playbook: Playbook, texts: Texts | None = None) -> str:
     """A whole home page, for a site whose docs folder has no index.md."""
-    return f"# {title(playbook.settings.site_name)}\n\n{render_overview(playbook)}"
+    reset = _TEXTS.set(texts)
+    try:
+        heading = title(playbook.settings.site_name)
+    finally:
+        _TEXTS.reset(reset)
+    return f"# {heading} {{ #playbook }}\n\n{render_overview(playbook, texts=texts)}"
 
 
-def expand_markers(markdown: str, playbook: Playbook, page: str) -> str:
+def expand_markers(markdown: str, playbook: Playbook, page: str, texts: Texts | None = None) -> str:
     """Replace the overview marker in a hand-written page with the generated overview."""
     if OVERVIEW_MARKER not in markdown:
         return markdown
-    return markdown.replace(OVERVIEW_MARKER, render_overview(playbook, page))
+    return markdown.replace(OVERVIEW_MARKER, render_overview(playbook, page, texts))

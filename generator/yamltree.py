@@ -12,6 +12,8 @@ no longer make a 1 MB file stand for gigabytes of text on the site.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +30,12 @@ MAX_EXPANDED_CHARS = 1_000_000
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
 
+# Characters refused anywhere in a file, each reported where it is: the control characters
+# YAML itself refuses, line and paragraph separators (editors and YAML disagree on whether
+# they end a line), and the invisible controls that make text display in another order than
+# it is written (U+202A-U+202E, U+2066-U+2069).
+REFUSED = re.compile("[^\\x09\\x0A\\x0D\\x20-\\x7E\\xA0-\\uD7FF\\uE000-\\uFFFD\\U00010000-\\U0010FFFF]"
+                      "|[\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]")
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver: Any = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
@@ -52,9 +60,14 @@ def format_path(path: Path_) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
-            out += ("." if out else "") + shorten(part, 40)
+        elif _PLAIN_KEY.fullmatch(part):
+            out += ("." if out else "") + part
+        else:  # a key with spaces or odd characters is quoted, so the path reads unambiguously
+            out += "['" + shorten(part, 40) + "']"
     return out
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 def shorten(text: str, limit: int = 60) -> str:
@@ -177,6 +190,7 @@ class TreeBuilder:
             value = constructor(yaml.ScalarNode(tag, event.value, style=event.style))
             if tag != STR:
                 self.tree.written[path] = event.value
+            self._refused(event, path, event.value)
         self._place(event, path, value, (1, len(event.value)))
 
     def _key(self, event: Any) -> None:
@@ -193,6 +207,7 @@ class TreeBuilder:
             top.key_ok = False
             return
         key = str(event.value)
+        self._refused(event, top.path, key)
         line = event.start_mark.line + 1
         if key in top.lines:
             self.fail(event.start_mark, top.path + (key,),
@@ -203,6 +218,14 @@ class TreeBuilder:
         top.lines[key] = line
         top.key = key
         self.tree.key_positions[top.path + (key,)] = (line, event.start_mark.column + 1)
+
+    def _refused(self, event: Any, path: Path_, text: str) -> None:
+        """Escapes in quoted text ("\\e", "\\N", "\\u202e") can write what the file may not hold."""
+        match = REFUSED.search(text) or re.search("\t", text)
+        if match:
+            tab = match.group() == "\t"
+            self.fail(event.start_mark, path, "a tab character is not allowed: write a space" if tab
+                      else refused(match.group()))
 
     def _open(self, event: Any) -> None:
         if self._expecting_key():
@@ -281,3 +304,14 @@ def _events(text: str) -> Iterator[Any]:
 
 def _show_tag(tag: str) -> str:
     return shorten(tag.replace("tag:yaml.org,2002:", "!!"), 40)
+
+
+def refused(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "control character").lower()
+    if char in "\u2028\u2029":
+        return f"{code} ({name}) is not allowed: use an ordinary line break"
+    if unicodedata.category(char) == "Cf":
+        return (f"{code} ({name}) is not allowed: it makes text display in another order than it is "
+                "written; delete it")
+    return f"{code} ({name}) is not allowed: delete it (most editors do not show it)"

@@ -214,14 +214,15 @@ def test_did_you_mean_is_bounded_however_many_references_miss(tmp_path: Path,
 
 def test_keys_cannot_forge_annotations_or_move_the_cursor(tmp_path: Path) -> None:
     term = TERM + '"x\\n::error file=playbook.yaml::forged\\nplaybook: 9 files checked, no problems": 1\n' \
-                  '"\\e[2K\\e[1Aclean": 2\n' + f'"{"k" * 500}": 3\n'
-    root = playbook(tmp_path, {"terms/lead.yaml": term})
+        + f'"{"k" * 500}": 3\n'
+    escapes = TERM.replace("id: lead", "id: contact") + '"\\e[2K\\e[1Aclean": 2\n'
+    root = playbook(tmp_path, {"terms/lead.yaml": term, "terms/contact.yaml": escapes})
     result = validate(root)
     assert result.returncode == 1
     one_line_each(result.stdout + result.stderr)
     assert "\x1b" not in result.stdout
     assert "unknown field 'x\\n::error file=playbook.yaml::forged\\nplaybook: 9 files chec…'" in result.stdout
-    assert "unknown field '\\e[2K\\e[1Aclean'" in result.stdout
+    assert "playbook/terms/contact.yaml:14:1: U+001B (control character) is not allowed" in result.stdout
     assert "k" * 60 not in result.stdout
 
 

@@ -1,0 +1,289 @@
+"""Hypothesis settings for the generated suites, and valid playbooks of random shape.
+
+CI runs a fixed number of examples per suite, derandomized, without shrinking, so every run
+tries the same cases in a bounded time. `PLAYBOOK_EXAMPLES=2000 pytest tests/test_mutation.py`
+runs that many random examples per generated test instead (new ones each run, shrunk on
+failure).
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+
+settings.register_profile(
+    "playbook-ci", derandomize=True, database=None, deadline=None, print_blob=False,
+    suppress_health_check=list(HealthCheck), phases=(Phase.explicit, Phase.reuse, Phase.generate))
+settings.register_profile(
+    "playbook-more", derandomize=False, database=None, deadline=None, print_blob=True,
+    suppress_health_check=list(HealthCheck))
+
+
+def suite_settings(ci_examples: int) -> settings:
+    """The settings of one generated test: `ci_examples` fixed examples, or PLAYBOOK_EXAMPLES random ones."""
+    more = os.environ.get("PLAYBOOK_EXAMPLES")
+    if more:
+        return settings(settings.get_profile("playbook-more"), max_examples=int(more))
+    return settings(settings.get_profile("playbook-ci"), max_examples=ci_examples)
+
+
+# Text -----------------------------------------------------------------------------------------
+
+LETTERS = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+           "éèçñßøÅœÉÜ"  # Latin
+           "αβγδλπσωΔΣΩ"  # Greek
+           "абвгджзийклмнпрстуфЖЩЯ"  # Cyrillic
+           "աբգդեզէըթժիլխծկհձղճմյնշոչպջռսվտրցւփքօֆև"  # Armenian, with the ligature 'և'
+           "אבגדהוזחטיכלמנסעפצקרשת"  # Hebrew
+           "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"  # Arabic
+           "कखगघचछजझटठडढणतथदधनपफबभमयरलवशषसहिीुूेैोौं"  # Devanagari, with vowel signs
+           "一二三四五六七八九十人大小中山川日月水火木金土"  # CJK
+           "가나다라마바사아자차카타파하"  # Hangul
+           "😀🎉🚀")
+DIGITS = "0123456789٠١٢"
+PUNCTUATION = "&<>\"'`*_[](){}#|~!:.,;?/\\-+=%$@^"
+ALPHABET = LETTERS + DIGITS + PUNCTUATION + "   "
+# Every generated text value carries a token made with a letter no other text uses, so each
+# value is found on the site only where the generator put it, never by chance.
+TOKEN = "\ua66e"
+
+TEAMS = ("sales", "marketing")
+ASSET_TYPE_IDS = ["blog-post", "analyst-report", "webinar", "e-book", "explainer-video", "solution-brief", "case-study",
+               "one-pager", "deck", "demo-script", "roi-calculator", "discovery-guide", "battle-card",
+               "security-pack", "reference-guide", "proposal-template", "pricing-sheet", "mutual-action-plan",
+               "email-template", "onboarding-guide", "success-plan", "qbr-deck", "talk-track"]
+BUYING_ROLES = ["economic-buyer", "champion", "technical-evaluator", "user", "influencer", "gatekeeper"]
+UNITS = ["percent", "count", "days", "hours", "currency", "ratio"]
+
+
+class Styled(str):
+    """A text value with the YAML scalar style to write it in (None: PyYAML's choice)."""
+
+    style: str | None = None
+
+
+def _represent_styled(dumper: yaml.SafeDumper, data: Styled) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=data.style)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(Styled, _represent_styled)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value) if isinstance(value, str) else value
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    """YAML text for data, in the styles asked for where PyYAML writes them faithfully."""
+    for dumper in (_Dumper, yaml.SafeDumper):
+        text = yaml.dump(_plain(data) if dumper is yaml.SafeDumper else data, Dumper=dumper,
+                         allow_unicode=True, sort_keys=False, width=1_000_000)
+        if _plain(yaml.safe_load(text)) == _plain(data):
+            return text
+    raise AssertionError(f"the test's own YAML writer lost data: {data!r}")
+
+
+@dataclass
+class TextMaker:
+    """Draws text values: random text around a token unique in the playbook."""
+
+    draw: Callable[[st.SearchStrategy[Any]], Any]
+    counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def __call__(self, paragraphs: bool = False) -> Styled:
+        before = self.draw(st.text(alphabet=ALPHABET, max_size=12))
+        after = self.draw(st.text(alphabet=ALPHABET, max_size=12))
+        value = f"{before}{TOKEN}{next(self.counter)}{TOKEN}{after}"
+        if paragraphs and self.draw(st.booleans()):
+            more = self.draw(st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=20), min_size=1, max_size=3))
+            breaks = self.draw(st.sampled_from(["\n", "\n\n", "\n \n"]))
+            value = breaks.join([value, *more])
+            if not value.split(breaks)[-1].strip():
+                value += "."
+        styled = Styled(value)
+        styled.style = self.draw(st.sampled_from([None, "|", ">", '"', "'"]))
+        return styled
+
+    def items(self, low: int = 1, high: int = 3) -> list[Styled]:
+        return [self() for _ in range(self.draw(st.integers(low, high)))]
+
+
+def _date(draw: Callable[[st.SearchStrategy[Any]], Any]) -> str:
+    day: datetime.date = draw(st.dates(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)))
+    return day.isoformat()
+
+
+def _ids(draw: Callable[[st.SearchStrategy[Any]], Any], prefix: str, n: int) -> list[str]:
+    words = draw(st.lists(st.from_regex(r"[a-z0-9]{1,6}", fullmatch=True), min_size=n, max_size=n))
+    return [f"{prefix}{i + 1}-{word}" for i, word in enumerate(words)]
+
+
+def _subset(draw: Callable[[st.SearchStrategy[Any]], Any], items: list[str], low: int = 0) -> list[str]:
+    if not items:
+        return []
+    chosen: list[str] = draw(st.lists(st.sampled_from(items), unique=True, min_size=min(low, len(items)),
+                                      max_size=len(items)))
+    return chosen
+
+
+def _link(draw: Callable[[st.SearchStrategy[Any]], Any], docs: dict[str, str]) -> str:
+    if draw(st.booleans()):
+        host = draw(st.from_regex(r"[a-z]{1,10}", fullmatch=True))
+        path = draw(st.from_regex(r"[A-Za-z0-9._~/=?&%-]{0,20}", fullmatch=True))
+        return f"https://{host}.example/{path}"
+    name = draw(st.from_regex(r"[a-z0-9][a-z0-9_-]{0,10}", fullmatch=True))
+    relative = f"files/{name}-{len(docs)}.pdf"
+    docs[relative] = "a file kept with the playbook\n"
+    return relative
+
+
+class GeneratedPlaybook:
+    """Files of a valid playbook (path relative to the playbook folder -> data) and the docs it links to."""
+
+    def __init__(self, files: dict[str, dict[str, Any]], docs: dict[str, str]) -> None:
+        self.files = files
+        self.docs = docs
+
+    def __repr__(self) -> str:  # what Hypothesis prints for a failing example
+        return "GeneratedPlaybook(\n" + "\n".join(f"--- {path}\n{dump_yaml(data)}" for path, data in
+                                                 self.files.items()) + f"docs={sorted(self.docs)!r})"
+
+
+@st.composite
+def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlaybook:
+    """A valid playbook: 1-4 stages, 2-4 lifecycle states with consistent next states and handoffs,
+    terms, personas, assets and metrics. The first entry of each kind sets every optional field,
+    so every field of every schema is in every example."""
+    text = TextMaker(draw)
+    files: dict[str, dict[str, Any]] = {}
+    docs: dict[str, str] = {}
+    teams = {team: {"name": text(), "leader": text(), "description": text(True)} for team in TEAMS}
+    for team in TEAMS:
+        teams[team]["members"] = text.items()
+    files["playbook.yaml"] = {"site_name": text(), "company": {"name": text(), "description": text(True)},
+                              "product": {"name": text(), "description": text(True)}, "teams": teams,
+                              "introduction": text(True), "updated": _date(draw)}
+
+    stage_ids = _ids(draw, "s", draw(st.integers(1, 4)))
+    state_ids = _ids(draw, "l", draw(st.integers(2, 4)))
+    term_ids = _ids(draw, "t", draw(st.integers(2, 4)))
+    persona_ids = _ids(draw, "p", draw(st.integers(1, 3)))
+    asset_ids = _ids(draw, "a", draw(st.integers(1, 3)))
+    metric_ids = _ids(draw, "m", draw(st.integers(1, 3)))
+
+    orders = draw(st.lists(st.integers(1, 999), unique=True, min_size=len(stage_ids), max_size=len(stage_ids)))
+    for i, (sid, order) in enumerate(zip(stage_ids, orders, strict=True)):
+        stage: dict[str, Any] = {
+            "id": sid, "order": order, "name": text(), "phase": draw(st.sampled_from(["before-close", "after-close"])),
+            "summary": text(), "buyer_goal": text(True), "buyer_questions": text.items(),
+            "exit_criteria": text.items(), "sales_activities": text.items(), "marketing_activities": text.items()}
+        if i == 0 or draw(st.booleans()):
+            stage["lifecycle_states"] = _subset(draw, state_ids, 1)
+        files[f"stages/{sid}.yaml"] = stage
+
+    owners = {sid: draw(st.sampled_from(TEAMS)) for sid in state_ids}
+    nexts = {sid: _subset(draw, [o for o in state_ids if o != sid]) for sid in state_ids}
+    if state_ids[1] not in nexts[state_ids[0]]:
+        nexts[state_ids[0]].append(state_ids[1])
+    state_orders = draw(st.lists(st.integers(1, 999), unique=True, min_size=len(state_ids), max_size=len(state_ids)))
+    for i, (sid, order) in enumerate(zip(state_ids, state_orders, strict=True)):
+        state: dict[str, Any] = {
+            "id": sid, "order": order, "name": text(), "record": draw(st.sampled_from(["lead", "opportunity"])),
+            "definition": text(True), "qualifies": text.items(), "does_not_qualify": text.items(),
+            "owner": owners[sid], "next_states": nexts[sid],
+            "crm": {"object": text(), "field": text(), "value": text()},
+            "agreed_by": {"sales": text(), "marketing": text(), "date": _date(draw)}}
+        if i == 0 or draw(st.booleans()):
+            state["abbreviation"] = text()
+        files[f"lifecycle/{sid}.yaml"] = state
+
+    edges = [(a, b) for a in state_ids for b in nexts[a]]
+    chosen = [edges[0]] + [e for e in edges[1:] if draw(st.booleans())][:3]
+    for number, (source, target) in enumerate(chosen, start=1):
+        hid = f"h{number}-{source}-{target}"
+        handoff = {
+            "id": hid, "name": text(), "from_state": source, "to_state": target,
+            "from_team": owners[source], "to_team": owners[target], "sender": text(), "receiver": text(),
+            "service_level": {"within": draw(st.integers(1, 10_000)),
+                              "unit": draw(st.sampled_from(["business-hours", "business-days", "hours", "days"])),
+                              "action": text(True)},
+            "receiver_checks": text.items(),
+            "rejection_reasons": [{"reason": text(), "goes_to": draw(st.sampled_from([source, *nexts[source]]))}
+                                  for _ in range(draw(st.integers(1, 3)))],
+            "follow_up": {"touches": draw(st.integers(1, 5_000)), "days": draw(st.integers(1, 5_000)),
+                          "rule": text(True)},
+            "agreed_by": {"sales": text(), "marketing": text(), "date": _date(draw)}}
+        files[f"handoffs/{hid}.yaml"] = handoff
+
+    for i, tid in enumerate(term_ids):
+        others = [t for t in term_ids if t != tid]
+        term: dict[str, Any] = {"id": tid, "name": text(), "definition": text(True),
+                                "owner": draw(st.sampled_from(["sales", "marketing", "both"]))}
+        full = i == 0
+        if full or draw(st.booleans()):
+            term["abbreviation"] = text()
+        if full or draw(st.booleans()):
+            term["aliases"] = text.items()
+        if full or draw(st.booleans()):
+            term["example"] = text(True)
+        if full or draw(st.booleans()):
+            term["not_to_be_confused_with"] = [{"term": other, "difference": text(True)}
+                                               for other in _subset(draw, others, 1)]
+        if full or draw(st.booleans()):
+            term["related"] = _subset(draw, others, 1)
+        if full or draw(st.booleans()):
+            term["lifecycle_state"] = draw(st.sampled_from(state_ids))
+        files[f"terms/{tid}.yaml"] = dict(sorted(term.items(), key=lambda kv: draw(st.integers(0, 3))))
+
+    for pid in persona_ids:
+        files[f"personas/{pid}.yaml"] = {
+            "id": pid, "name": text(), "role": text(), "buying_role": draw(st.sampled_from(BUYING_ROLES)),
+            "summary": text(True), "goals": text.items(), "pains": text.items(),
+            "objections": [{"objection": text(), "response": text(True)} for _ in range(draw(st.integers(1, 2)))],
+            "stages": _subset(draw, stage_ids, 1), "owner": draw(st.sampled_from(TEAMS)), "review_by": _date(draw)}
+
+    for i, aid in enumerate(asset_ids):
+        asset: dict[str, Any] = {
+            "id": aid, "title": text(), "type": draw(st.sampled_from(ASSET_TYPE_IDS)),
+            "stages": _subset(draw, stage_ids, 1), "owner": draw(st.sampled_from(TEAMS)),
+            "link": _link(draw, docs), "description": text(True), "talking_points": text.items(),
+            "review_by": _date(draw)}
+        if i == 0 or draw(st.booleans()):
+            asset["personas"] = _subset(draw, persona_ids, 1)
+        files[f"assets/{aid}.yaml"] = asset
+
+    for i, mid in enumerate(metric_ids):
+        unit = "currency" if i == 0 else draw(st.sampled_from(UNITS))
+        # The first target has more digits than a short number format keeps ('{:g}': 1.23457e+07).
+        cents = st.integers(10**6, 10**11) if i == 0 else st.integers(-10**9, 10**9)
+        value = draw(cents.map(lambda n: n / 100).filter(lambda v: v != int(v))) if i == 0 or draw(st.booleans()) \
+            else draw(st.integers(-1_000_000, 10**10))
+        metric: dict[str, Any] = {
+            "id": mid, "name": text(), "definition": text(True), "formula": text(), "unit": unit,
+            "target": {"direction": draw(st.sampled_from(["at-least", "at-most"])), "value": value},
+            "period": draw(st.sampled_from(["week", "month", "quarter", "year"])), "data_source": text(),
+            "owners": draw(st.permutations(list(TEAMS)))}
+        if unit == "currency":
+            metric["currency"] = draw(st.sampled_from(["USD", "EUR", "JPY", "GBP", "CHF"]))
+        if i == 0 or draw(st.booleans()):
+            metric["why"] = text(True)
+        files[f"metrics/{mid}.yaml"] = metric
+    return GeneratedPlaybook(files, docs)

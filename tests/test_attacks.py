@@ -1,0 +1,503 @@
+"""Hostile text from tests/attacks.yaml in every free-text field: it shows as text and nothing acts.
+
+(a) every payload x every free-text field: rendered to Markdown and converted by Python-Markdown
+    with risky extensions (snippets reading a folder with a secret, abbreviations, attribute
+    lists, raw HTML in Markdown...); the text is there exactly, and no element, attribute or link
+    appears that the plain playbook does not have. Payloads marked `refused` must instead be
+    refused by validation with a problem located at the field.
+(b) one real `mkdocs build --strict` per payload group, every payload of the group in every
+    free-text field at once, with those extensions in mkdocs.yml.
+(c) payloads in YAML keys, values and file names: `playbook validate` prints them only escaped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import html
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import markdown
+import pytest
+import yaml
+from conftest import SITE_CONFIG, make_project, run_mkdocs
+from htmltext import Page
+from playbook_fields import (
+    FIXTURES,
+    Leaf,
+    format_place,
+    free_text_fields,
+    kind_of,
+    kinds,
+    leaves,
+    output_violations,
+)
+from suite_report import Tally
+
+from generator import cli
+from generator.model import build_model
+from generator.render import render_home, render_pages
+from generator.validate import check
+
+pytest_plugins = ["suite_summary"]
+
+TALLY = Tally("attacks", "{pairs} payload x field pairs converted by Python-Markdown, {refused_pairs} refused "
+                         "payload x field x form pairs checked, {builds} strict builds, {validate_runs} validate runs; "
+                         "{leaks} leaks or escapes found")
+
+ATTACKS: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "attacks.yaml").read_text(encoding="utf-8"))
+ACCEPTED = [a for a in ATTACKS if not a.get("refused")]
+REFUSED = [a for a in ATTACKS if a.get("refused")]
+GROUPS = sorted({a["group"] for a in ATTACKS})
+SECRET = "SECRET-FILE-CONTENT-93a7"
+MARK = "\ua66e"  # a letter no payload uses: marks each field's copy of the payload
+REFUSED_CHARACTERS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+EXTENSIONS = ["attr_list", "abbr", "md_in_html", "def_list", "footnotes", "tables", "admonition", "toc",
+              "pymdownx.snippets", "pymdownx.magiclink", "pymdownx.betterem", "pymdownx.superfences",
+              "pymdownx.details", "pymdownx.tasklist", "pymdownx.emoji", "pymdownx.keys", "pymdownx.mark",
+              "pymdownx.tilde", "pymdownx.caret", "pymdownx.critic", "pymdownx.arithmatex", "pymdownx.inlinehilite",
+              "pymdownx.smartsymbols"]
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "srcdoc", "background", "poster"}
+# Optional free-text fields the mini fixture leaves out, added so every free-text field is attacked.
+ADDITIONS: dict[str, dict[str, Any]] = {
+    "playbook.yaml": {"teams": {"sales": {"members": ["Account executives"]},
+                                "marketing": {"members": ["Content team"]}}},
+    "lifecycle/lead.yaml": {"abbreviation": "LD"},
+    "metrics/win-rate.yaml": {"why": "Both teams move it."},
+}
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def visible(text: str) -> bool:
+    return any(not c.isspace() and unicodedata.category(c) not in ("Cf", "Mn", "Me", "Zl", "Zp") for c in text)
+
+
+def _merge(data: Any, extra: Any) -> Any:
+    if isinstance(data, dict) and isinstance(extra, dict):
+        for key, value in extra.items():
+            data[key] = _merge(data[key], value) if key in data else value
+        return data
+    return extra
+
+
+def base_files() -> dict[str, tuple[str, dict[str, Any]]]:
+    """The mini playbook with every optional free-text field filled: path -> (header line, data)."""
+    files = {}
+    for path in sorted((FIXTURES / "mini").rglob("*.yaml")):
+        relative = path.relative_to(FIXTURES / "mini").as_posix()
+        text = path.read_text(encoding="utf-8")
+        header = text.split("\n", 1)[0] + "\n" if text.startswith("#") else ""
+        files[relative] = (header, _merge(yaml.safe_load(text), copy.deepcopy(ADDITIONS.get(relative, {}))))
+    return files
+
+
+BASE = base_files()
+
+
+def free_leaves(relative: str, data: Any) -> list[Leaf]:
+    kind = kind_of(relative)
+    free = free_text_fields(kind)
+    return [leaf for leaf in leaves(kind, data) if leaf.field in free]
+
+
+def dump(header: str, data: Any, allow_unicode: bool = True) -> str:
+    return header + yaml.safe_dump(data, allow_unicode=allow_unicode, sort_keys=False, width=10**6)
+
+
+def _set(data: Any, place: tuple[str | int, ...], value: Any) -> None:
+    for key in place[:-1]:
+        data = data[key]
+    data[place[-1]] = value
+
+
+def planted(text: str, number: int) -> str:
+    """The value a field gets: the payload first and last (where line-start syntax acts), a mark between."""
+    return f"{text} {MARK}{number}{MARK} {text}"
+
+
+def write_playbook(root: Path, files: dict[str, tuple[str, dict[str, Any]]]) -> None:
+    if root.exists():
+        shutil.rmtree(root)
+    for relative, (header, data) in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(dump(header, data), encoding="utf-8")
+
+
+# Judging HTML ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Baseline:
+    """What the plain playbook's HTML has: elements, (element, attribute) pairs, link targets."""
+
+    tags: set[str] = field(default_factory=set)
+    attributes: set[tuple[str, str]] = field(default_factory=set)
+    links: set[str] = field(default_factory=set)
+
+    def learn(self, html_text: str) -> None:
+        page = Page(html_text)
+        for tag, attrs in page.tags:
+            self.tags.add(tag)
+            for name, value in attrs:
+                self.attributes.add((tag, name))
+                if name in URL_ATTRIBUTES and value is not None:
+                    self.links.add(value)
+
+
+def dangerous_url(value: str) -> bool:
+    """Whether a browser would run or load this as script or inline data (it drops C0 and spaces first)."""
+    squeezed = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(value)).lower()
+    return squeezed.startswith(("javascript:", "data:", "vbscript:"))
+
+
+def leaks(html_text: str, baseline: Baseline, where: str) -> list[str]:
+    """Everything in the HTML that hostile text made act: new elements, attributes or links, scripts,
+    event handlers, script or data URLs, the secret file, /etc/passwd."""
+    found = []
+    page = Page(html_text)
+    for tag, attrs in page.tags:
+        if tag not in baseline.tags:
+            found.append(f"{where}: a <{tag}> element: {_context(html_text, '<' + tag)}")
+        for name, value in attrs:
+            if name.startswith("on"):
+                found.append(f"{where}: an event handler <{tag} {name}={value!r}>")
+            elif (tag, name) not in baseline.attributes:
+                found.append(f"{where}: a new attribute <{tag} {name}={value!r}>")
+            if name in URL_ATTRIBUTES and value is not None:
+                if dangerous_url(value):
+                    found.append(f"{where}: a script or data URL <{tag} {name}={value!r}>")
+                elif value not in baseline.links and not (value.startswith("#") and value[1:] in page.ids):
+                    found.append(f"{where}: a new link <{tag} {name}={value!r}>")
+    if page.scripts or "<script" in html_text.lower():
+        found.append(f"{where}: a script: {_context(html_text.lower(), '<script')}")
+    for secret in (SECRET, "root:x:0:0"):
+        if secret in html_text:
+            found.append(f"{where}: the content of a file was included: {_context(html_text, secret)}")
+    return found
+
+
+def _context(text: str, needle: str) -> str:
+    at = text.find(needle)
+    return repr(text[max(0, at - 60):at + 100]) if at >= 0 else "?"
+
+
+def converter(base_path: Path) -> markdown.Markdown:
+    return markdown.Markdown(extensions=EXTENSIONS, extension_configs={
+        "toc": {"permalink": True},
+        "pymdownx.snippets": {"base_path": [str(base_path), "/"], "check_paths": False,
+                              "restrict_base_path": False}})
+
+
+def convert(md: markdown.Markdown, text: str) -> str:
+    md.reset()
+    return md.convert(text)
+
+
+# (a) the payload x field grid ----------------------------------------------------------------------
+
+
+@dataclass
+class Grid:
+    root: Path
+    md: markdown.Markdown
+    baseline_markdown: dict[str, str]
+    baseline: Baseline
+
+
+@pytest.fixture(scope="module")
+def grid(tmp_path_factory: pytest.TempPathFactory) -> Grid:
+    tmp = tmp_path_factory.mktemp("attacks")
+    (tmp / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    root = tmp / "playbook"
+    write_playbook(root, BASE)
+    loaded, problems = check(root)
+    assert problems == [], [str(p) for p in problems]
+    pages = _render(loaded)
+    md = converter(tmp)
+    baseline = Baseline()
+    for text in pages.values():
+        baseline.learn(convert(md, text))
+    return Grid(root, md, pages, baseline)
+
+
+def _render(loaded: Any) -> dict[str, str]:
+    playbook = build_model(loaded)
+    pages = render_pages(playbook)
+    pages["index.md"] = render_home(playbook)
+    return pages
+
+
+def test_the_attack_corpus_is_well_formed() -> None:
+    names = [a["name"] for a in ATTACKS]
+    assert len(names) == len(set(names)), "payload names must be unique"
+    for attack in ATTACKS:
+        assert set(attack) <= {"name", "group", "text", "refused"}, attack
+        assert isinstance(attack["text"], str) and attack["text"], attack
+        # A payload is refused exactly when it holds a control, bidi override or isolate character,
+        # or nothing visible: the marking in attacks.yaml says what the validator must do.
+        must_refuse = bool(REFUSED_CHARACTERS.search(attack["text"])) or not visible(attack["text"])
+        assert bool(attack.get("refused")) == must_refuse, attack["name"]
+    assert len(ACCEPTED) > 60 and len(REFUSED) >= 8
+
+
+def test_every_free_text_field_of_every_schema_is_attacked() -> None:
+    attacked = {leaf.field for relative, (_, data) in BASE.items() for leaf in free_leaves(relative, data)}
+    every = {f for kind in kinds() for f in free_text_fields(kind)}
+    assert every - attacked == set(), "free-text fields the grid does not reach: add them to ADDITIONS"
+
+
+def test_every_payload_in_every_free_text_field_shows_as_text(grid: Grid) -> None:
+    found: list[str] = []
+    for attack in ACCEPTED:
+        for relative, (header, original) in BASE.items():
+            data = copy.deepcopy(original)
+            fields = free_leaves(relative, data)
+            values = {}
+            for number, leaf in enumerate(fields):
+                values[leaf] = planted(attack["text"], number)
+                _set(data, leaf.place, values[leaf])
+            path = grid.root / relative
+            path.write_text(dump(header, data), encoding="utf-8")
+            try:
+                loaded, problems = check(grid.root)
+            finally:
+                path.write_text(dump(header, original), encoding="utf-8")
+            TALLY.add("pairs", len(fields))
+            name = f"{attack['name']} in {relative}"
+            if problems:
+                found.extend(f"{name}: refused, but it is plain text: {p}" for p in problems)
+                continue
+            pages = _render(loaded)
+            converted = {uri: convert(grid.md, text) for uri, text in pages.items()
+                         if text != grid.baseline_markdown.get(uri)}
+            shown = " ".join(Page(h).text for h in converted.values())
+            for leaf, value in values.items():
+                if collapse(value) not in shown:
+                    found.append(f"{name}: {leaf.field} ({format_place(leaf.place)}) not shown as written: "
+                                 f"{_near(shown, leaf, values)}")
+            for uri, page_html in converted.items():
+                found.extend(leaks(page_html, grid.baseline, f"{name}: {uri}"))
+    TALLY.add("leaks", len(found))
+    assert found == [], f"{len(found)} escapes or losses:\n" + "\n".join(found[:80])
+
+
+def _near(shown: str, leaf: Leaf, values: dict[Leaf, str]) -> str:
+    mark = f"{MARK}{list(values).index(leaf)}{MARK}"
+    at = shown.find(mark)
+    return f"wanted {collapse(values[leaf])!r}, the page shows " + (
+        repr(shown[max(0, at - 150):at + 150]) if at >= 0 else "no trace of it")
+
+
+def value_lines(text: str, place: tuple[str | int, ...]) -> range:
+    """The lines (from 1) where the value at place is written, its field name's line included."""
+    node: Any = yaml.compose(text, Loader=yaml.SafeLoader)
+    start = node.start_mark.line
+    for key in place:
+        if isinstance(node, yaml.MappingNode):
+            key_node, node = next((k, v) for k, v in node.value if k.value == key)
+            start = key_node.start_mark.line
+        else:
+            node = node.value[key]
+            start = node.start_mark.line
+    return range(start + 1, node.end_mark.line + 2)
+
+
+def test_every_refused_payload_is_refused_where_it_is(grid: Grid) -> None:
+    found: list[str] = []
+    for attack in REFUSED:
+        for relative, (header, original) in BASE.items():
+            path = grid.root / relative
+            for number, leaf in enumerate(free_leaves(relative, original)):
+                for raw in (True, False):  # the character itself, or a YAML escape (\e, \u202e)
+                    data = copy.deepcopy(original)
+                    _set(data, leaf.place, planted(attack["text"], number))
+                    text = dump(header, data, allow_unicode=raw)
+                    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+                    try:
+                        problems = check(grid.root)[1]
+                    finally:
+                        path.write_text(dump(header, original), encoding="utf-8")
+                    TALLY.add("refused_pairs")
+                    lines = value_lines(text, leaf.place)
+                    located = [p for p in problems if p.file.endswith(relative) and p.column >= 1
+                               and (p.path == format_place(leaf.place) or p.line in lines)]
+                    if not located:
+                        form = "raw" if raw else "escaped"
+                        found.append(f"{attack['name']} ({form}) in {relative} {format_place(leaf.place)} "
+                                     f"(lines {lines.start}-{lines.stop - 1}): not refused there; problems: "
+                                     f"{[str(p) for p in problems][:3]}")
+    TALLY.add("leaks", len(found))
+    assert found == [], f"{len(found)} refused payloads got through:\n" + "\n".join(found[:80])
+
+
+# (b) real builds ---------------------------------------------------------------------------------------
+
+RISKY_SITE = SITE_CONFIG.replace("markdown_extensions:\n", "markdown_extensions:\n" + "".join(
+    f"  - {name}\n" for name in EXTENSIONS if name not in ("tables", "admonition", "toc", "attr_list",
+                                                           "pymdownx.snippets"))
+    + "  - pymdownx.snippets:\n      base_path: ['.', '/']\n      check_paths: false\n"
+    + "      restrict_base_path: false\n")
+
+
+def build(tmp: Path, files: dict[str, tuple[str, dict[str, Any]]]) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    source = tmp / "source"
+    write_playbook(source, files)
+    project = make_project(tmp / "project", source, RISKY_SITE)
+    (project / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    TALLY.add("builds")
+    return project, run_mkdocs(project, "build", "--strict")
+
+
+def site_baseline(site: Path) -> tuple[Baseline, Baseline]:
+    pages, search = Baseline(), Baseline()
+    for path in site.rglob("*.html"):
+        pages.learn(path.read_text(encoding="utf-8"))
+    for doc in _search_docs(site):
+        search.learn(doc["title"] + " " + doc["text"])
+    return pages, search
+
+
+def _search_docs(site: Path) -> list[dict[str, Any]]:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs: list[dict[str, Any]] = index["docs"]
+    return docs
+
+
+@pytest.fixture(scope="module")
+def plain_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Baseline, Baseline]:
+    project, result = build(tmp_path_factory.mktemp("plain"), BASE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site_baseline(project / "site")
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_strict_build_with_every_payload_of_a_group_in_every_field(group: str, tmp_path: Path,
+                                                                     plain_site: tuple[Baseline, Baseline]) -> None:
+    payloads = [a["text"] for a in ACCEPTED if a["group"] == group]
+    if not payloads:  # a group of refused payloads only: the build must refuse them
+        payloads = [a["text"] for a in REFUSED if a["group"] == group]
+    refused = all(a.get("refused") for a in ATTACKS if a["group"] == group)
+    joined = "\n\n".join(payloads)
+    files = copy.deepcopy(BASE)
+    values = []
+    for relative, (_, data) in files.items():
+        for number, leaf in enumerate(free_leaves(relative, data)):
+            value = f"{joined} {MARK}{relative}:{number}{MARK} {joined}"
+            _set(data, leaf.place, value)
+            values.append((relative, leaf, value))
+    project, result = build(tmp_path, files)
+    output = result.stdout + result.stderr
+    if refused:
+        assert result.returncode == 1 and "Traceback" not in output, output[-3000:]
+        assert not (project / "site").exists()
+        return
+    assert result.returncode == 0, output[-3000:]
+    site = project / "site"
+    pages_baseline, search_baseline = plain_site
+    found: list[str] = []
+    texts = []
+    for path in sorted(site.rglob("*")):
+        if path.is_file() and path.suffix in (".html", ".json", ".xml", ".js", ".txt"):
+            content = path.read_text(encoding="utf-8", errors="replace")
+            if SECRET in content or "root:x:0:0" in content:
+                found.append(f"{path.relative_to(site)}: holds the content of a file: {_context(content, SECRET)}")
+        if path.suffix == ".html":
+            html_text = path.read_text(encoding="utf-8")
+            texts.append(Page(html_text).text)
+            found.extend(leaks(html_text, pages_baseline, str(path.relative_to(site))))
+    for doc in _search_docs(site):
+        found.extend(leaks(doc["title"] + " " + doc["text"], search_baseline, f"search index {doc['location']}"))
+    corpus = " ".join(texts)
+    for relative, leaf, value in values:
+        if collapse(value) not in corpus:
+            found.append(f"{relative} {format_place(leaf.place)}: not on the site as written")
+    TALLY.add("pairs_built", len(values))
+    TALLY.add("leaks", len(found))
+    assert found == [], f"{len(found)} escapes or losses in the {group} build:\n" + "\n".join(found[:60])
+
+
+# (c) validate prints hostile text only escaped -------------------------------------------------------
+
+
+def hostile_playbook(root: Path, text: str, raw: bool) -> None:
+    """The mini playbook with the payload as field names, as values checked against a closed form
+    (echoed by their messages: enums, ids, references, links, dates) and as a file name."""
+    files = copy.deepcopy(BASE)
+    plants: list[tuple[str, tuple[str | int, ...], Any]] = [
+        ("terms/contact.yaml", ("owner",), text), ("terms/lead.yaml", ("related",), [text]),
+        ("stages/learning.yaml", ("lifecycle_states",), [text]), ("lifecycle/lead.yaml", ("next_states",), [text]),
+        ("assets/guide.yaml", ("link",), text), ("assets/guide.yaml", ("review_by",), text),
+        ("assets/guide.yaml", ("type",), text), ("metrics/win-rate.yaml", ("currency",), text),
+        ("personas/buyer.yaml", ("id",), text), ("handoffs/lead-to-won.yaml", ("service_level", "unit"), text),
+    ]
+    for relative, place, value in plants:
+        _set(files[relative][1], place, value)
+    files["terms/contact.yaml"][1][text] = "a field named by the payload"
+    files["playbook.yaml"][1]["teams"][text] = {"name": "x"}
+    files["lifecycle/won.yaml"][1]["crm"][text] = 1
+    root.mkdir(parents=True)
+    for relative, (header, data) in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(dump(header, data, allow_unicode=raw), encoding="utf-8", errors="surrogatepass")
+    name = text.replace("/", "\u2215").replace("\0", "")[:60] + ".yaml"
+    with contextlib.suppress(OSError):
+        (root / "terms" / name).write_text(dump(*BASE["terms/contact.yaml"]), encoding="utf-8")
+
+
+def validate(project: Path, root: Path, through_subprocess: bool) -> tuple[int, bytes, bytes]:
+    TALLY.add("validate_runs")
+    if through_subprocess:
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONIOENCODING", "LANG", "LC_ALL")}
+        env["LC_ALL"] = "C.UTF-8"
+        done = subprocess.run([sys.executable, "-m", "generator", "validate", root.name, "--docs", "no-docs"],
+                              cwd=project, capture_output=True, timeout=60, env=env)
+        return done.returncode, done.stdout, done.stderr
+    out_bytes, err_bytes = io.BytesIO(), io.BytesIO()
+    out = io.TextIOWrapper(out_bytes, encoding="utf-8", errors="strict", newline="", write_through=True)
+    err = io.TextIOWrapper(err_bytes, encoding="utf-8", errors="strict", newline="", write_through=True)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(["validate", str(root), "--docs", str(project / "no-docs")])
+        except BaseException as error:  # noqa: BLE001 - any exception is the finding
+            err_bytes.write(f"Traceback: {type(error).__name__}: {error!r}".encode("utf-8", "backslashreplace"))
+            code = 2
+    return code, out_bytes.getvalue(), err_bytes.getvalue()
+
+
+def _hostile_runs() -> Iterator[tuple[str, bool, bool]]:
+    first_of_group: set[str] = set()
+    for attack in ATTACKS:
+        for raw in (True, False):
+            through_subprocess = raw and attack["group"] not in first_of_group
+            first_of_group.add(attack["group"])
+            yield attack["name"], raw, through_subprocess
+
+
+def test_validate_prints_hostile_keys_values_and_names_only_escaped(tmp_path: Path) -> None:
+    found: list[str] = []
+    texts = {a["name"]: a["text"] for a in ATTACKS}
+    for number, (name, raw, through_subprocess) in enumerate(_hostile_runs()):
+        project = tmp_path / f"p{number}"
+        hostile_playbook(project / "playbook", texts[name], raw)
+        code, out, err = validate(project, project / "playbook", through_subprocess)
+        how = f"{name} ({'raw' if raw else 'escaped'} in YAML, {'subprocess' if through_subprocess else 'in process'})"
+        if code != 1:
+            found.append(f"{how}: exit code {code}, 1 expected")
+        found.extend(f"{how}: {v}" for v in output_violations(code, out, err, (SECRET,)))
+        shutil.rmtree(project)
+    TALLY.add("leaks", len(found))
+    assert found == [], f"{len(found)} escapes:\n" + "\n".join(v[:600] for v in found[:60])
