@@ -26,7 +26,7 @@ class OutputError(Exception):
 
 
 def _inside(path: str, folder: str) -> bool:
-    """Whether the absolute path is folder or lies under it (both already resolved)."""
+    """Whether the path is folder or lies under it (both absolute, and resolved alike)."""
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
