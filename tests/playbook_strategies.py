@@ -175,9 +175,9 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
     text = TextMaker(draw)
     files: dict[str, dict[str, Any]] = {}
     docs: dict[str, str] = {}
-    teams = {team: {"name": text(), "leader": text(), "description": text(True)} for team in TEAMS}
-    for team in TEAMS:
-        teams[team]["members"] = text.items()
+    teams: dict[str, dict[str, Any]] = {
+        team: {"name": text(), "leader": text(), "description": text(True), "members": text.items()}
+        for team in TEAMS}
     files["playbook.yaml"] = {"site_name": text(), "company": {"name": text(), "description": text(True)},
                               "product": {"name": text(), "description": text(True)}, "teams": teams,
                               "introduction": text(True), "updated": _date(draw)}

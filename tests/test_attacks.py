@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import markdown
+import markdown  # type: ignore[import-untyped]
 import pytest
 import yaml
 from conftest import SITE_CONFIG, make_project, run_mkdocs
@@ -53,8 +53,8 @@ from generator.validate import check
 pytest_plugins = ["suite_summary"]
 
 TALLY = Tally("attacks", "{pairs} payload x field pairs converted by Python-Markdown, {refused_pairs} refused "
-                         "payload x field x form pairs checked, {builds} strict builds, {validate_runs} validate runs; "
-                         "{leaks} leaks or escapes found")
+                         "payload x field x form pairs checked, {builds} strict builds holding {pairs_built} hostile "
+                         "values, {validate_runs} validate runs; {leaks} leaks or escapes found")
 
 ATTACKS: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "attacks.yaml").read_text(encoding="utf-8"))
 ACCEPTED = [a for a in ATTACKS if not a.get("refused")]
@@ -164,9 +164,10 @@ def dangerous_url(value: str) -> bool:
     return squeezed.startswith(("javascript:", "data:", "vbscript:"))
 
 
-def leaks(html_text: str, baseline: Baseline, where: str) -> list[str]:
+def leaks(html_text: str, baseline: Baseline, where: str, scripts: tuple[list[str], int] | None = None) -> list[str]:
     """Everything in the HTML that hostile text made act: new elements, attributes or links, scripts,
-    event handlers, script or data URLs, the secret file, /etc/passwd."""
+    event handlers, script or data URLs, the secret file, /etc/passwd. `scripts`: the theme's own
+    scripts of this page in the plain build, and its number of <script> elements (a fragment has none)."""
     found = []
     page = Page(html_text)
     for tag, attrs in page.tags:
@@ -182,8 +183,10 @@ def leaks(html_text: str, baseline: Baseline, where: str) -> list[str]:
                     found.append(f"{where}: a script or data URL <{tag} {name}={value!r}>")
                 elif value not in baseline.links and not (value.startswith("#") and value[1:] in page.ids):
                     found.append(f"{where}: a new link <{tag} {name}={value!r}>")
-    if page.scripts or "<script" in html_text.lower():
-        found.append(f"{where}: a script: {_context(html_text.lower(), '<script')}")
+    theirs, count = scripts or ([], 0)
+    if page.scripts != theirs or html_text.lower().count("<script") != count:
+        new = [s for s in page.scripts if s not in theirs] or [_context(html_text.lower(), "<script")]
+        found.append(f"{where}: a script the plain playbook's page does not have: {new[0][:300]!r}")
     for secret in (SECRET, "root:x:0:0"):
         if secret in html_text:
             found.append(f"{where}: the content of a file was included: {_context(html_text, secret)}")
@@ -204,7 +207,7 @@ def converter(base_path: Path) -> markdown.Markdown:
 
 def convert(md: markdown.Markdown, text: str) -> str:
     md.reset()
-    return md.convert(text)
+    return str(md.convert(text))
 
 
 # (a) the payload x field grid ----------------------------------------------------------------------
@@ -260,45 +263,54 @@ def test_every_free_text_field_of_every_schema_is_attacked() -> None:
     assert every - attacked == set(), "free-text fields the grid does not reach: add them to ADDITIONS"
 
 
+def planted_case(grid: Grid, attack: dict[str, Any], relatives: list[str]) -> tuple[int, list[str]]:
+    """The payload in every free-text field of the given files at once: (fields, what went wrong)."""
+    found: list[str] = []
+    values: dict[tuple[str, Leaf], str] = {}
+    for relative in relatives:
+        header, original = BASE[relative]
+        data = copy.deepcopy(original)
+        for leaf in free_leaves(relative, data):
+            values[relative, leaf] = planted(attack["text"], len(values))
+            _set(data, leaf.place, values[relative, leaf])
+        (grid.root / relative).write_text(dump(header, data), encoding="utf-8")
+    try:
+        loaded, problems = check(grid.root)
+    finally:
+        for relative in relatives:
+            (grid.root / relative).write_text(dump(*BASE[relative]), encoding="utf-8")
+    name = attack["name"]
+    if problems:
+        return len(values), [f"{name}: refused, but it is plain text: {p}" for p in problems]
+    pages = _render(loaded)
+    converted = {uri: convert(grid.md, text) for uri, text in pages.items() if text != grid.baseline_markdown.get(uri)}
+    shown = " ".join(Page(h).text for h in converted.values())
+    for (relative, leaf), value in values.items():
+        if collapse(value) not in shown:
+            found.append(f"{name}: {relative} {format_place(leaf.place)} not shown as written: "
+                         f"{_near(shown, value)}")
+    for uri, page_html in converted.items():
+        found.extend(leaks(page_html, grid.baseline, f"{name} in {', '.join(relatives)}: {uri}"))
+    return len(values), found
+
+
 def test_every_payload_in_every_free_text_field_shows_as_text(grid: Grid) -> None:
     found: list[str] = []
     for attack in ACCEPTED:
-        for relative, (header, original) in BASE.items():
-            data = copy.deepcopy(original)
-            fields = free_leaves(relative, data)
-            values = {}
-            for number, leaf in enumerate(fields):
-                values[leaf] = planted(attack["text"], number)
-                _set(data, leaf.place, values[leaf])
-            path = grid.root / relative
-            path.write_text(dump(header, data), encoding="utf-8")
-            try:
-                loaded, problems = check(grid.root)
-            finally:
-                path.write_text(dump(header, original), encoding="utf-8")
-            TALLY.add("pairs", len(fields))
-            name = f"{attack['name']} in {relative}"
-            if problems:
-                found.extend(f"{name}: refused, but it is plain text: {p}" for p in problems)
-                continue
-            pages = _render(loaded)
-            converted = {uri: convert(grid.md, text) for uri, text in pages.items()
-                         if text != grid.baseline_markdown.get(uri)}
-            shown = " ".join(Page(h).text for h in converted.values())
-            for leaf, value in values.items():
-                if collapse(value) not in shown:
-                    found.append(f"{name}: {leaf.field} ({format_place(leaf.place)}) not shown as written: "
-                                 f"{_near(shown, leaf, values)}")
-            for uri, page_html in converted.items():
-                found.extend(leaks(page_html, grid.baseline, f"{name}: {uri}"))
+        # Every field of every file at once; on a finding, file by file, to say whose field it was.
+        fields, wrong = planted_case(grid, attack, list(BASE))
+        TALLY.add("pairs", fields)
+        if wrong:
+            one_by_one = [w for relative in BASE for w in planted_case(grid, attack, [relative])[1]]
+            found.extend(one_by_one or wrong)
     TALLY.add("leaks", len(found))
     assert found == [], f"{len(found)} escapes or losses:\n" + "\n".join(found[:80])
 
 
-def _near(shown: str, leaf: Leaf, values: dict[Leaf, str]) -> str:
-    mark = f"{MARK}{list(values).index(leaf)}{MARK}"
+def _near(shown: str, value: str) -> str:
+    mark = value[value.index(MARK):value.index(MARK, value.index(MARK) + 1) + 1]
     at = shown.find(mark)
-    return f"wanted {collapse(values[leaf])!r}, the page shows " + (
+    return f"wanted {collapse(value)!r}, the page shows " + (
         repr(shown[max(0, at - 150):at + 150]) if at >= 0 else "no trace of it")
 
 
@@ -321,10 +333,10 @@ def test_every_refused_payload_is_refused_where_it_is(grid: Grid) -> None:
     for attack in REFUSED:
         for relative, (header, original) in BASE.items():
             path = grid.root / relative
-            for number, leaf in enumerate(free_leaves(relative, original)):
+            for leaf in free_leaves(relative, original):
                 for raw in (True, False):  # the character itself, or a YAML escape (\e, \u202e)
                     data = copy.deepcopy(original)
-                    _set(data, leaf.place, planted(attack["text"], number))
+                    _set(data, leaf.place, attack["text"])  # alone: a mark would make it visible
                     text = dump(header, data, allow_unicode=raw)
                     path.write_text(text, encoding="utf-8", errors="surrogatepass")
                     try:
@@ -362,13 +374,22 @@ def build(tmp: Path, files: dict[str, tuple[str, dict[str, Any]]]) -> tuple[Path
     return project, run_mkdocs(project, "build", "--strict")
 
 
-def site_baseline(site: Path) -> tuple[Baseline, Baseline]:
-    pages, search = Baseline(), Baseline()
+@dataclass
+class PlainSite:
+    pages: Baseline
+    search: Baseline
+    scripts: dict[str, tuple[list[str], int]]
+
+
+def site_baseline(site: Path) -> PlainSite:
+    plain = PlainSite(Baseline(), Baseline(), {})
     for path in site.rglob("*.html"):
-        pages.learn(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        plain.pages.learn(text)
+        plain.scripts[path.relative_to(site).as_posix()] = (Page(text).scripts, text.lower().count("<script"))
     for doc in _search_docs(site):
-        search.learn(doc["title"] + " " + doc["text"])
-    return pages, search
+        plain.search.learn(doc["title"] + " " + doc["text"])
+    return plain
 
 
 def _search_docs(site: Path) -> list[dict[str, Any]]:
@@ -378,7 +399,7 @@ def _search_docs(site: Path) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def plain_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Baseline, Baseline]:
+def plain_site(tmp_path_factory: pytest.TempPathFactory) -> PlainSite:
     project, result = build(tmp_path_factory.mktemp("plain"), BASE)
     assert result.returncode == 0, result.stdout + result.stderr
     return site_baseline(project / "site")
@@ -386,7 +407,7 @@ def plain_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Baseline, Base
 
 @pytest.mark.parametrize("group", GROUPS)
 def test_strict_build_with_every_payload_of_a_group_in_every_field(group: str, tmp_path: Path,
-                                                                     plain_site: tuple[Baseline, Baseline]) -> None:
+                                                                     plain_site: PlainSite) -> None:
     payloads = [a["text"] for a in ACCEPTED if a["group"] == group]
     if not payloads:  # a group of refused payloads only: the build must refuse them
         payloads = [a["text"] for a in REFUSED if a["group"] == group]
@@ -407,7 +428,6 @@ def test_strict_build_with_every_payload_of_a_group_in_every_field(group: str, t
         return
     assert result.returncode == 0, output[-3000:]
     site = project / "site"
-    pages_baseline, search_baseline = plain_site
     found: list[str] = []
     texts = []
     for path in sorted(site.rglob("*")):
@@ -418,9 +438,10 @@ def test_strict_build_with_every_payload_of_a_group_in_every_field(group: str, t
         if path.suffix == ".html":
             html_text = path.read_text(encoding="utf-8")
             texts.append(Page(html_text).text)
-            found.extend(leaks(html_text, pages_baseline, str(path.relative_to(site))))
+            name = path.relative_to(site).as_posix()
+            found.extend(leaks(html_text, plain_site.pages, name, plain_site.scripts.get(name)))
     for doc in _search_docs(site):
-        found.extend(leaks(doc["title"] + " " + doc["text"], search_baseline, f"search index {doc['location']}"))
+        found.extend(leaks(doc["title"] + " " + doc["text"], plain_site.search, f"search index {doc['location']}"))
     corpus = " ".join(texts)
     for relative, leaf, value in values:
         if collapse(value) not in corpus:
@@ -501,3 +522,22 @@ def test_validate_prints_hostile_keys_values_and_names_only_escaped(tmp_path: Pa
         shutil.rmtree(project)
     TALLY.add("leaks", len(found))
     assert found == [], f"{len(found)} escapes:\n" + "\n".join(v[:600] for v in found[:60])
+
+
+def test_the_judges_catch_escaping_switched_off(grid: Grid, monkeypatch: pytest.MonkeyPatch) -> None:
+    # With the renderer's escaping switched off, the same grid must find what the payloads do.
+    import generator.render
+
+    monkeypatch.setattr(generator.render, "inline", lambda text: generator.render.Md(" ".join(str(text).split())))
+    by_name = {a["name"]: a for a in ACCEPTED}
+    found = {name: planted_case(grid, by_name[name], ["terms/lead.yaml"])[1]
+             for name in ("script-tag", "img-onerror", "markdown-link-javascript", "abbreviation", "snippet",
+                          "attribute-list-on-link", "bare-url", "emphasis")}
+    assert any("a script" in f for f in found["script-tag"]), found["script-tag"]
+    assert any("event handler" in f for f in found["img-onerror"]), found["img-onerror"]
+    assert any("script or data URL" in f for f in found["markdown-link-javascript"]), found["markdown-link-javascript"]
+    assert any("<abbr>" in f for f in found["abbreviation"]), found["abbreviation"]
+    assert any("content of a file" in f for f in found["snippet"]), found["snippet"]
+    assert any("event handler" in f for f in found["attribute-list-on-link"]), found["attribute-list-on-link"]
+    assert any("new link" in f for f in found["bare-url"]), found["bare-url"]
+    assert any("not shown as written" in f for f in found["emphasis"]), found["emphasis"]

@@ -501,8 +501,8 @@ def run_validate(project: Path, root: Path, through_subprocess: bool) -> tuple[i
         try:
             done = subprocess.run([sys.executable, "-m", "generator", "validate", root.name, "--docs", "no-docs"],
                                   cwd=project, capture_output=True, timeout=60, env=env)
-        except subprocess.TimeoutExpired as err:
-            return -1000, err.stdout or b"", (err.stderr or b"") + b"\n(no answer within 60 seconds: a hang)\n"
+        except subprocess.TimeoutExpired as hang:
+            return -1000, hang.stdout or b"", (hang.stderr or b"") + b"\n(no answer within 60 seconds: a hang)\n"
         return done.returncode, done.stdout, done.stderr
     out_bytes, err_bytes = io.BytesIO(), io.BytesIO()
     out = io.TextIOWrapper(out_bytes, encoding="utf-8", errors="strict", newline="", write_through=True)

@@ -300,11 +300,11 @@ class Checker:
         if show == ANCHOR:
             return None if value in region.ids else f"ids are {sorted(region.ids)[:20]}"
         if show == LABEL:
-            forms = {value.lower(), value.replace("-", " ").lower()}
-            return None if any(f in text.lower() for f in forms) else f"none of {sorted(forms)} in {text[:300]!r}"
+            labels = {value.lower(), value.replace("-", " ").lower()}
+            return None if any(f in text.lower() for f in labels) else f"none of {sorted(labels)} in {text[:300]!r}"
         if show == ASSET_TYPE:
-            forms = {value.lower(), *(name.lower() for name in _asset_type_names(value))}
-            return None if any(f in text.lower() for f in forms) else f"none of {sorted(forms)} in {text[:300]!r}"
+            labels = {value.lower(), *(name.lower() for name in _asset_type_names(value))}
+            return None if any(f in text.lower() for f in labels) else f"none of {sorted(labels)} in {text[:300]!r}"
         if show == TEAM:
             names = [collapse(self.teams[value])] if value != "both" else [collapse(n) for n in self.teams.values()]
             if value == "both" and "both teams" in text:
@@ -413,7 +413,7 @@ def test_every_schema_field_says_where_the_site_shows_it() -> None:
     assert len(fields) > 100
 
 
-def test_field_walker_refuses_what_it_does_not_understand(tmp_path: Path) -> None:
+def test_field_walker_refuses_what_it_does_not_understand() -> None:
     from playbook_fields import UnknownSchemaShape, _walk
 
     root: dict[str, Any] = {"type": "object", "properties": {"x": {"oneOf": [{"type": "string"}]}}}
