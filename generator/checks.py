@@ -3,19 +3,18 @@ every shared goal has both teams as owners."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .loader import Document, LoadedPlaybook, display_path
+from .loader import Document, LoadedPlaybook, display_path, within
 from .render import GLOSSARY_LETTER_PREFIX, SECTION_ANCHORS
-from .schemas import ID_PATTERN, did_you_mean
+from .schemas import ID_PATTERN, did_you_mean, ecma_pattern
 from .yamltree import Path_, shorten
 
-_ID = re.compile(ID_PATTERN.removesuffix("$") + r"\Z")
+_ID = ecma_pattern(ID_PATTERN)
 
 # How many unknown references get a "did you mean" suggestion in one run.
 _HINTS = 50
@@ -211,7 +210,7 @@ def _is_file(docs: Path, link: str) -> bool:
     file system is simply not a file)."""
     try:
         target = (docs / link).resolve()
-        return target.is_file() and docs.resolve() in target.parents
+        return target.is_file() and within(target, docs.resolve())
     except (OSError, RuntimeError, ValueError):
         return False
 

@@ -17,17 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem
-from .yamltree import (
-    MAX_DEPTH,
-    MAX_EXPANDED_CHARS,
-    MAX_NODES,
-    REFUSED,
-    Path_,
-    Position,
-    TreeBuilder,
-    format_path,
-    refused,
-)
+from .yamltree import REFUSED, Path_, Position, TreeBuilder, format_path, refused
 
 # Folder name -> kind of entity. The order is the order the summary names them in.
 KINDS: dict[str, str] = {
@@ -41,7 +31,6 @@ KINDS: dict[str, str] = {
 }
 SETTINGS_FILE = "playbook.yaml"
 MAX_FILE_BYTES = 1_000_000
-LIMITS = {"bytes": MAX_FILE_BYTES, "depth": MAX_DEPTH, "values": MAX_NODES, "expanded": MAX_EXPANDED_CHARS}
 # Entries a playbook folder may hold without being entries: kept by git for empty folders.
 _QUIET = {".gitkeep", "readme.md"}
 
@@ -109,6 +98,11 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+def within(path: Path, folder: Path) -> bool:
+    """Whether path is folder or lies under it (both resolved alike)."""
+    return path == folder or folder in path.parents
+
+
 def _at(path: Path, message: str) -> Problem:
     return Problem(display_path(path), 1, 1, "", message)
 
@@ -137,7 +131,8 @@ def load_playbook(root: Path) -> LoadedPlaybook:
         else:
             problems.append(_at(entry, "not part of a playbook: the playbook folder holds "
                                 f"{SETTINGS_FILE} and the folders " + ", ".join(KINDS) + "; move or remove it"))
-    if settings is None and not any(p.file == display_path(root / SETTINGS_FILE) for p in problems):
+    # A playbook.yaml that is there but unusable has its own problem already.
+    if settings is None and not os.path.lexists(root / SETTINGS_FILE):
         problems.append(_at(root / SETTINGS_FILE, "playbook.yaml is missing: it names the company, the product "
                             "and the two teams"))
     return LoadedPlaybook(root, settings, documents, problems, unreadable)
@@ -168,7 +163,7 @@ class _Inside:
         except (OSError, RuntimeError):
             problems.append(_at(entry, "a link that leads nowhere: replace it with the file itself"))
             return False
-        if target == self.root or self.root in target.parents:
+        if within(target, self.root):
             return True
         problems.append(_at(entry, "a link to something outside the playbook folder: it is not read; "
                             "replace the link with the file itself"))

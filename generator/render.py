@@ -2,11 +2,13 @@
 
 Text from YAML is untrusted and passes through Markdown, where extensions act on plain
 characters (`--8<--` includes files, `*[X]:` defines abbreviations, `{: ...}` sets attributes,
-`<` opens raw HTML, `[x](javascript:...)` makes links). So every YAML string reaches the
-Markdown as letters, digits and spaces only, every other character written as a numeric
-character reference (`&#45;`): no Markdown syntax or extension can match it, and the browser
-shows the original text. The Jinja environment applies this to every `{{ value }}` on its
-own; only `Md` strings that this module builds (links, anchors) pass unchanged.
+`<` opens raw HTML, `[x](javascript:...)` makes links). So no YAML string reaches the Markdown
+as it is: while a site is built, each is an alphanumeric token that the plugin replaces with the
+HTML-escaped text after Markdown has run (see Texts); for `playbook render`, every character
+other than a letter, digit or space is a numeric character reference (`&#45;`). Either way no
+Markdown syntax or extension can match it, and the browser shows the original text. The Jinja
+environment applies this to every `{{ value }}` on its own; only `Md` strings that this module
+builds (links, anchors) pass unchanged.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import posixpath
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -42,8 +45,6 @@ SECTION_ANCHORS = {
     "lifecycle": _LIFECYCLE_SECTIONS,
     "handoff": _LIFECYCLE_SECTIONS,
 }
-# The sections of the page of the company, the product and the teams.
-ABOUT_SECTIONS = ("company", "product", "teams", "sales", "marketing")
 GLOSSARY_LETTER_PREFIX = "letter-"
 GENERATED = ("lifecycle.md", "glossary.md", "personas.md", "assets.md", "metrics.md", "about.md")
 
@@ -250,14 +251,21 @@ def page_titles(playbook: Playbook) -> dict[str, str]:
     return titles
 
 
+@contextmanager
+def _texts(texts: Texts | None) -> Iterator[None]:
+    """Render with texts as tokens (a site) or, with None, as character references."""
+    reset = _TEXTS.set(texts)
+    try:
+        yield
+    finally:
+        _TEXTS.reset(reset)
+
+
 def render_pages(playbook: Playbook, texts: Texts | None = None) -> dict[str, str]:
     """Every generated page: path relative to the docs folder -> Markdown (with tokens for texts,
     when given)."""
-    reset = _TEXTS.set(texts)
-    try:
+    with _texts(texts):
         return _render_pages(playbook)
-    finally:
-        _TEXTS.reset(reset)
 
 
 def _render_pages(playbook: Playbook) -> dict[str, str]:
@@ -305,21 +313,14 @@ def _stage_context(playbook: Playbook, order: int) -> dict[str, Any]:
 
 def render_overview(playbook: Playbook, page: str = "index.md", texts: Texts | None = None) -> str:
     """The home page's generated part: introduction, stages at a glance, where to start."""
-    reset = _TEXTS.set(texts)
-    try:
+    with _texts(texts):
         return _environment(playbook).get_template("overview.md.j2").render(page=page)
-    finally:
-        _TEXTS.reset(reset)
 
 
 def render_home(playbook: Playbook, texts: Texts | None = None) -> str:
     """A whole home page, for a site whose docs folder has no index.md."""
-    reset = _TEXTS.set(texts)
-    try:
-        heading = title(playbook.settings.site_name)
-    finally:
-        _TEXTS.reset(reset)
-    return f"# {heading} {{ #playbook }}\n\n{render_overview(playbook, texts=texts)}"
+    with _texts(texts):
+        return f"# {title(playbook.settings.site_name)} {{ #playbook }}\n\n{render_overview(playbook, texts=texts)}"
 
 
 def expand_markers(markdown: str, playbook: Playbook, page: str, texts: Texts | None = None) -> str:

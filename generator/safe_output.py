@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import printable
-from .loader import display_path
+from .loader import display_path, within
 
 RENDER_MARKER = ".playbook-render"
 """The file `playbook render` writes into its output, so it only ever replaces a folder it wrote."""
@@ -27,7 +27,7 @@ class OutputError(Exception):
 
 def _inside(path: str, folder: str) -> bool:
     """Whether the path is folder or lies under it (both absolute, and resolved alike)."""
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+    return within(Path(path), Path(folder))
 
 
 # Links that leave the docs folder ---------------------------------------------------------------

@@ -26,12 +26,13 @@ ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
     """`pattern` as JSON Schema means it: a final `$` ends the text. (Python's `$` also matches
     before a final line break, so "zz\\n" passed as an id.)"""
-    if isinstance(instance, str) and not _ecma(pattern).search(instance):
+    if isinstance(instance, str) and not ecma_pattern(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 @cache
-def _ecma(pattern: str) -> re.Pattern[str]:
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """A JSON Schema pattern compiled for Python, a final `$` read as the end of the text."""
     if pattern.endswith("$") and not pattern.endswith("\\$"):
         pattern = pattern[:-1] + r"\Z"
     return re.compile(pattern)
@@ -88,7 +89,7 @@ def check_document(doc: Document) -> list[Problem]:
 
 def visible(text: str) -> bool:
     """True if text has a character that shows: not only spaces and zero-width characters."""
-    return any(unicodedata.category(c)[0] in "LMNPS" and unicodedata.category(c) != "Cf" for c in text)
+    return any(unicodedata.category(c)[0] in "LMNPS" for c in text)
 
 
 def _invisible(doc: Document, value: Any, path: tuple[Any, ...]) -> Iterator[Problem]:

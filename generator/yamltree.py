@@ -119,7 +119,7 @@ class TreeBuilder:
         self.root_set = False
 
     def fail(self, mark: Any, path: Path_, message: str) -> None:
-        self.problems.append(Problem(self.display, mark.line + 1, mark.column + 1, format_path(path), message))
+        self.problems.append(Problem(self.display, *_position(mark), format_path(path), message))
 
     def build(self, text: str) -> Tree:
         """The tree of text; YAML syntax errors propagate as yaml.MarkedYAMLError."""
@@ -180,9 +180,7 @@ class TreeBuilder:
         if self.stack and isinstance(self.stack[-1].value, dict) and not self.stack[-1].key_ok:
             self.stack[-1].key_ok = True  # the value of a refused key: skipped
             return
-        tag = event.tag
-        if tag is None or tag == "!":
-            tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        tag = _tag(event)
         path = self._path()
         constructor = _SCALARS.get(tag)
         if constructor is None:
@@ -197,9 +195,7 @@ class TreeBuilder:
 
     def _key(self, event: Any) -> None:
         top = self.stack[-1]
-        tag = event.tag
-        if tag is None or tag == "!":
-            tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        tag = _tag(event)
         if tag == "tag:yaml.org,2002:merge":
             self.fail(event.start_mark, top.path, "merge keys (<<) are not supported: write the fields out")
             top.key_ok = False
@@ -219,7 +215,7 @@ class TreeBuilder:
             return
         top.lines[key] = line
         top.key = key
-        self.tree.key_positions[top.path + (key,)] = (line, event.start_mark.column + 1)
+        self.tree.key_positions[top.path + (key,)] = _position(event.start_mark)
 
     def _refused(self, event: Any, path: Path_, text: str) -> None:
         """Escapes in quoted text ("\\e", "\\N", "\\u202e") can write what the file may not hold."""
@@ -243,7 +239,7 @@ class TreeBuilder:
         if event.tag not in (None, "!") and event.tag not in _COLLECTIONS:
             self.fail(event.start_mark, path, f"the tag {_show_tag(event.tag)} is not allowed: write plain values")
         value: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-        self.tree.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        self.tree.positions[path] = _position(event.start_mark)
         if event.anchor is not None:
             self._anchor(event, None)
         self.stack.append(_Open(value, path, event.anchor, (self.values - 1, self.chars)))
@@ -270,7 +266,7 @@ class TreeBuilder:
             raise _Stop
         value, values, chars = known
         self._count(event.start_mark, values, chars)
-        self.tree.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        self.tree.positions[path] = _position(event.start_mark)
         self._attach(path, value)
 
     def _anchor(self, event: Any, value: tuple[Any, int, int] | None) -> None:
@@ -281,7 +277,7 @@ class TreeBuilder:
         self.anchors[event.anchor] = value
 
     def _place(self, event: Any, path: Path_, value: Any, size: tuple[int, int]) -> None:
-        self.tree.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        self.tree.positions[path] = _position(event.start_mark)
         if event.anchor is not None:
             self._anchor(event, (value, *size))
         self._attach(path, value)
@@ -299,6 +295,18 @@ class TreeBuilder:
         elif top.key is not None:
             top.value[top.key] = value
             top.key = None
+
+
+def _tag(event: Any) -> str:
+    """A scalar's tag: the one written, or the one YAML's rules give its plain text."""
+    if event.tag is None or event.tag == "!":
+        return str(_resolver.resolve(yaml.ScalarNode, event.value, event.implicit))
+    return str(event.tag)
+
+
+def _position(mark: Any) -> Position:
+    """A libyaml mark as the line and column people count, from 1."""
+    return mark.line + 1, mark.column + 1
 
 
 def _events(text: str) -> Iterator[Any]:

@@ -6,12 +6,20 @@ Shared by the nothing-lost, attack and mutation suites.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
 import re
+import subprocess
+import sys
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from generator import cli
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO / "schemas"
@@ -332,3 +340,31 @@ def output_violations(returncode: int, stdout: bytes, stderr: bytes, secrets: tu
         if summary:
             found.append(f"exit 0 with something on stderr: {summary!r}")
     return found
+
+
+def run_validate(project: Path, root: Path, through_subprocess: bool,
+                 env_extra: dict[str, str] | None = None) -> tuple[int, bytes, bytes]:
+    """`playbook validate` on root, in a subprocess or in process: (exit code, stdout, stderr).
+
+    Output is kept as bytes, so a byte the command should never print is seen as it is."""
+    if through_subprocess:
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONIOENCODING", "LANG", "LC_ALL")}
+        env.update(LC_ALL="C.UTF-8", **(env_extra or {}))
+        try:
+            done = subprocess.run([sys.executable, "-m", "generator", "validate", root.name, "--docs", "no-docs"],
+                                  cwd=project, capture_output=True, timeout=60, env=env)
+        except subprocess.TimeoutExpired as hang:
+            return -1000, hang.stdout or b"", (hang.stderr or b"") + b"\n(no answer within 60 seconds: a hang)\n"
+        return done.returncode, done.stdout, done.stderr
+    out_bytes, err_bytes = io.BytesIO(), io.BytesIO()
+    out = io.TextIOWrapper(out_bytes, encoding="utf-8", errors="strict", newline="", write_through=True)
+    err = io.TextIOWrapper(err_bytes, encoding="utf-8", errors="strict", newline="", write_through=True)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(["validate", str(root), "--docs", str(project / "no-docs")])
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 2
+        except BaseException:  # noqa: BLE001 - any exception is the finding
+            err_bytes.write(traceback.format_exc().encode("utf-8", "backslashreplace"))
+            code = 2
+    return code, out_bytes.getvalue(), err_bytes.getvalue()

@@ -15,13 +15,10 @@ from __future__ import annotations
 import contextlib
 import copy
 import html
-import io
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,10 +39,10 @@ from playbook_fields import (
     kinds,
     leaves,
     output_violations,
+    run_validate,
 )
 from suite_report import Tally
 
-from generator import cli
 from generator.model import build_model
 from generator.render import render_home, render_pages
 from generator.validate import check
@@ -481,22 +478,7 @@ def hostile_playbook(root: Path, text: str, raw: bool) -> None:
 
 def validate(project: Path, root: Path, through_subprocess: bool) -> tuple[int, bytes, bytes]:
     TALLY.add("validate_runs")
-    if through_subprocess:
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONIOENCODING", "LANG", "LC_ALL")}
-        env["LC_ALL"] = "C.UTF-8"
-        done = subprocess.run([sys.executable, "-m", "generator", "validate", root.name, "--docs", "no-docs"],
-                              cwd=project, capture_output=True, timeout=60, env=env)
-        return done.returncode, done.stdout, done.stderr
-    out_bytes, err_bytes = io.BytesIO(), io.BytesIO()
-    out = io.TextIOWrapper(out_bytes, encoding="utf-8", errors="strict", newline="", write_through=True)
-    err = io.TextIOWrapper(err_bytes, encoding="utf-8", errors="strict", newline="", write_through=True)
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = cli.main(["validate", str(root), "--docs", str(project / "no-docs")])
-        except BaseException as error:  # noqa: BLE001 - any exception is the finding
-            err_bytes.write(f"Traceback: {type(error).__name__}: {error!r}".encode("utf-8", "backslashreplace"))
-            code = 2
-    return code, out_bytes.getvalue(), err_bytes.getvalue()
+    return run_validate(project, root, through_subprocess)
 
 
 def _hostile_runs() -> Iterator[tuple[str, bool, bool]]:

@@ -8,17 +8,12 @@ a sample and for every damage that could hang or kill a process, in process for 
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime
-import io
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
-import traceback
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,11 +24,17 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
-from playbook_fields import FIXTURES, free_text_fields, kind_of, leaves, load_schema, output_violations
+from playbook_fields import (
+    FIXTURES,
+    free_text_fields,
+    kind_of,
+    leaves,
+    load_schema,
+    output_violations,
+    run_validate,
+)
 from playbook_strategies import suite_settings
 from suite_report import Tally
-
-from generator import cli
 
 pytest_plugins = ["suite_summary"]
 
@@ -493,31 +494,6 @@ damages = st.lists(damage, min_size=1, max_size=3,
 # Running and judging ------------------------------------------------------------------------------
 
 
-def run_validate(project: Path, root: Path, through_subprocess: bool) -> tuple[int, bytes, bytes]:
-    """`playbook validate` on root: (exit code, stdout, stderr)."""
-    if through_subprocess:
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONIOENCODING", "LANG", "LC_ALL")}
-        env.update(LC_ALL="C.UTF-8", PLAYBOOK_TEST_SECRET=SECRET)
-        try:
-            done = subprocess.run([sys.executable, "-m", "generator", "validate", root.name, "--docs", "no-docs"],
-                                  cwd=project, capture_output=True, timeout=60, env=env)
-        except subprocess.TimeoutExpired as hang:
-            return -1000, hang.stdout or b"", (hang.stderr or b"") + b"\n(no answer within 60 seconds: a hang)\n"
-        return done.returncode, done.stdout, done.stderr
-    out_bytes, err_bytes = io.BytesIO(), io.BytesIO()
-    out = io.TextIOWrapper(out_bytes, encoding="utf-8", errors="strict", newline="", write_through=True)
-    err = io.TextIOWrapper(err_bytes, encoding="utf-8", errors="strict", newline="", write_through=True)
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = cli.main(["validate", str(root), "--docs", str(project / "no-docs")])
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else 2
-        except BaseException:  # noqa: BLE001 - any exception is the finding
-            err_bytes.write(traceback.format_exc().encode("utf-8", "backslashreplace"))
-            code = 2
-    return code, out_bytes.getvalue(), err_bytes.getvalue()
-
-
 def independent_check(root: Path) -> list[str]:
     """For a clean pass: every file, read by PyYAML (pure Python) and the JSON Schema on their own, is valid."""
     found = []
@@ -579,7 +555,7 @@ def judge(damaged: list[Damage], through_subprocess: bool) -> tuple[list[str], b
         applied = [d.apply(ctx) for d in ordered]
         expect = combine([d.settle(ctx, e) for d, e in zip(ordered, applied, strict=True)])
         through_subprocess = through_subprocess or ctx.subprocess_only
-        code, out, err = run_validate(project, root, through_subprocess)
+        code, out, err = run_validate(project, root, through_subprocess, {"PLAYBOOK_TEST_SECRET": SECRET})
         found = output_violations(code, out, err, secrets=(SECRET,))
         shown = (out + err).decode("utf-8", "replace")[-1500:]
         if expect == "invalid" and code == 0:
@@ -620,7 +596,8 @@ def test_damaged_playbooks_never_crash_and_report_every_problem_on_one_line() ->
 def test_the_undamaged_playbook_passes_both_ways(tmp_path: Path) -> None:
     shutil.copytree(MINI, tmp_path / "playbook")
     for through_subprocess in (True, False):
-        code, out, err = run_validate(tmp_path, tmp_path / "playbook", through_subprocess)
+        code, out, err = run_validate(tmp_path, tmp_path / "playbook", through_subprocess,
+                                      {"PLAYBOOK_TEST_SECRET": SECRET})
         assert (code, output_violations(code, out, err, (SECRET,))) == (0, []), (out, err)
         assert independent_check(tmp_path / "playbook") == []
 
