@@ -6,13 +6,16 @@ import argparse
 import shutil
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from .errors import PlaybookError, printable
+from .freshness import TODAY_VARIABLE, TodayError, resolve_today
 from .loader import display_path
 from .model import Playbook, build_model
 from .render import expand_markers, render_home, render_pages
 from .safe_output import RENDER_MARKER, OutputError, check_replaceable, discard, docs_files, stage, swap_in
+from .static import static_files
 from .validate import build_playbook, check
 
 
@@ -24,15 +27,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     validate.add_argument("dir", nargs="?", default="playbook", help="the playbook folder (default: playbook)")
     validate.add_argument("--docs", default="docs",
                           help="the site's docs folder, where relative asset links point (default: docs, if present)")
+    validate.add_argument("--fail-on-stale", action="store_true",
+                          help="treat review dates passed and end dates passed or near as errors, not warnings")
+    validate.add_argument("--today", metavar="YYYY-MM-DD",
+                          help=f"judge review and end dates on this day (default: ${TODAY_VARIABLE}, else today)")
     render = commands.add_parser("render", help="write the generated pages as Markdown files")
     render.add_argument("outdir", help="folder to write the pages into")
     render.add_argument("--playbook", default="playbook", help="the playbook folder (default: playbook)")
     render.add_argument("--docs", default="docs",
                         help="hand-written pages to copy alongside, with the overview filled in (default: docs)")
+    render.add_argument("--today", metavar="YYYY-MM-DD",
+                        help=f"judge review and end dates on this day (default: ${TODAY_VARIABLE}, else today)")
     args = parser.parse_args(argv)
+    try:
+        today = resolve_today(args.today)
+    except TodayError as err:
+        print(printable(str(err)), file=sys.stderr)
+        return 2
     if args.command == "validate":
-        return _validate(Path(args.dir), _folder(args.docs))
-    return _render(Path(args.playbook), Path(args.outdir), _folder(args.docs))
+        return _validate(Path(args.dir), _folder(args.docs), today, args.fail_on_stale)
+    return _render(Path(args.playbook), Path(args.outdir), _folder(args.docs), today)
 
 
 def _folder(path: str) -> Path | None:
@@ -40,23 +54,29 @@ def _folder(path: str) -> Path | None:
     return Path(path) if Path(path).is_dir() else None
 
 
-def _validate(root: Path, docs: Path | None) -> int:
-    loaded, problems = check(root, docs)
+def _validate(root: Path, docs: Path | None, today: date, stale_fails: bool) -> int:
+    loaded, problems = check(root, docs, today, stale_fails)
     for problem in problems:
         print(problem)
-    if problems:
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {display_path(root)}; "
-              "fix them and run again.", file=sys.stderr)
+    errors = sum(not p.warning for p in problems)
+    warnings = len(problems) - errors
+    if errors:
+        print(f"{_count(errors, 'problem')} in {display_path(root)}; fix them and run again.", file=sys.stderr)
         return 1
-    counts = build_model(loaded).counts()
-    print(f"{display_path(root)}: {loaded.file_count} files checked, no problems: "
+    counts = build_model(loaded, today).counts()
+    print(f"{display_path(root)}: {loaded.file_count} files checked, no problems"
+          + (f" ({_count(warnings, 'warning')})" if warnings else "") + ": "
           + ", ".join(f"{n} {kind}" for kind, n in counts.items()) + ".")
     return 0
 
 
-def _render(root: Path, outdir: Path, docs: Path | None) -> int:
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _render(root: Path, outdir: Path, docs: Path | None, today: date) -> int:
     try:
-        playbook = build_playbook(root, docs)
+        playbook = build_playbook(root, docs, today)
     except PlaybookError as err:
         print(err.report(), file=sys.stderr)
         return 1
@@ -110,11 +130,12 @@ def _write_pages(folder: Path, playbook: Playbook, sources: list[tuple[str, Path
             target.write_text(expand_markers(_read_page(source), playbook, uri), encoding="utf-8")
         else:
             shutil.copyfile(source, target)
-    for uri, markdown in pages.items():
+    files = {**pages, **static_files(playbook)}
+    for uri, content in files.items():
         target = folder / uri
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown, encoding="utf-8")
-    return len(sources) + len(pages)
+        target.write_text(content, encoding="utf-8")
+    return len(sources) + len(files)
 
 
 def _read_page(source: Path) -> str:

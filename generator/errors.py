@@ -42,19 +42,25 @@ class Problem:
     column: int
     path: str
     message: str
+    # "error" stops the build; "warning" is reported and the build goes on.
+    severity: str = "error"
 
     def __str__(self) -> str:
-        """One line: `file:line:column: path: message`, every part printable."""
+        """One line: `file:line:column: [warning: ]path: message`, every part printable."""
         path = self.path if len(self.path) <= _MAX_PATH else "…" + self.path[-(_MAX_PATH - 1):]
-        where = f"{self.file}:{self.line}:{self.column}: "
+        where = f"{self.file}:{self.line}:{self.column}: " + ("warning: " if self.warning else "")
         return printable(where + (f"{path}: " if path else "") + self.message)
+
+    @property
+    def warning(self) -> bool:
+        return self.severity == "warning"
 
 
 class PlaybookError(Exception):
     """Raised when a playbook cannot be built; carries every problem found, sorted."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(set(problems))
+        self.problems = sorted(p for p in set(problems) if not p.warning)
         super().__init__(self.report())
 
     def report(self) -> str:

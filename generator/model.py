@@ -7,7 +7,8 @@ renamed YAML field breaks here and nowhere else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Any
 
@@ -178,6 +179,9 @@ class Asset:
     description: str
     talking_points: tuple[str, ...]
     review_by: str
+    use_when: str | None = None
+    priority: int | None = None
+    expires: str | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,16 @@ class Playbook:
     personas: tuple[Persona, ...]
     assets: tuple[Asset, ...]
     metrics: tuple[Metric, ...]
+    # The day freshness is judged on: review dates passed, assets withdrawn (see freshness.py).
+    today: date = field(default_factory=date.today)
+
+    def freshness(self, entry: Asset | Persona) -> Freshness:
+        """Whether an asset or persona is past its review date, or withdrawn, as of `today`."""
+        return Freshness.of(entry, self.today)
+
+    def usable(self, asset: Asset) -> bool:
+        """An asset may still be sent: it has no end date, or it has not passed."""
+        return not self.freshness(asset).withdrawn
 
     @cached_property
     def names(self) -> dict[str, dict[str, str]]:
@@ -268,7 +282,18 @@ class Playbook:
         return related
 
     def assets_for_stage(self, stage_id: str) -> tuple[Asset, ...]:
+        """Every asset for a stage, withdrawn ones included, by title."""
         return tuple(self._related["stage_assets"].get(stage_id, ()))
+
+    def cards_for_stage(self, stage_id: str) -> tuple[Asset, ...]:
+        """The assets a rep may send in a stage, in the order to use them: by priority (those
+        with none last), then by title. Withdrawn assets are left out."""
+        return tuple(sorted((a for a in self.assets_for_stage(stage_id) if self.usable(a)), key=send_order))
+
+    def personas_for_cards(self, assets: tuple[Asset, ...], stage_id: str) -> tuple[Persona, ...]:
+        """The personas a stage page can filter by: those of the stage and those its assets are for."""
+        ids = {p for a in assets for p in a.personas} | {p.id for p in self.personas_for_stage(stage_id)}
+        return tuple(p for p in self.personas if p.id in ids)
 
     def assets_for_persona(self, persona_id: str) -> tuple[Asset, ...]:
         return tuple(self._related["persona_assets"].get(persona_id, ()))
@@ -290,6 +315,50 @@ class Playbook:
         return {"stages": len(self.stages), "lifecycle states": len(self.lifecycle),
                 "handoffs": len(self.handoffs), "terms": len(self.terms), "personas": len(self.personas),
                 "assets": len(self.assets), "metrics": len(self.metrics)}
+
+
+def send_order(asset: Asset) -> tuple[int, str, str]:
+    """Priority first (1 first, none last), then title, then id."""
+    return (asset.priority if asset.priority is not None else 100, asset.title.casefold(), asset.id)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """An entry's dates as of one day: `overdue` once its review date has passed; `withdrawn`
+    once its end date has passed (the end date itself is the last day it may be sent)."""
+
+    review_by: str
+    expires: str | None
+    review_days: int  # days until the review date; negative once it has passed
+    expires_days: int | None  # days until the end date; negative once withdrawn
+
+    @classmethod
+    def of(cls, entry: Asset | Persona, today: date) -> Freshness:
+        expires = getattr(entry, "expires", None)
+        return cls(review_by=entry.review_by, expires=expires,
+                   review_days=(date.fromisoformat(entry.review_by) - today).days,
+                   expires_days=(date.fromisoformat(expires) - today).days if expires else None)
+
+    @property
+    def overdue(self) -> bool:
+        return self.review_days < 0
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.expires_days is not None and self.expires_days < 0
+
+    @property
+    def expiring(self) -> bool:
+        """Ends within the review window but has not ended yet."""
+        return self.expires_days is not None and 0 <= self.expires_days <= REVIEW_WINDOW_DAYS
+
+    @property
+    def review_soon(self) -> bool:
+        return 0 <= self.review_days <= REVIEW_WINDOW_DAYS
+
+
+# How far ahead the "Needs review" page and `playbook validate` look.
+REVIEW_WINDOW_DAYS = 30
 
 
 def _tuple(value: Any) -> tuple[Any, ...]:
@@ -367,7 +436,8 @@ def _asset(doc: Document) -> Asset:
     return Asset(id=d["id"], source=doc.display, title=d["title"], type=d["type"], stages=_tuple(d["stages"]),
                  personas=_tuple(d.get("personas")), owner=d["owner"], link=d["link"],
                  description=d["description"], talking_points=_tuple(d["talking_points"]),
-                 review_by=d["review_by"])
+                 review_by=d["review_by"], use_when=d.get("use_when"), priority=d.get("priority"),
+                 expires=d.get("expires"))
 
 
 def _metric(doc: Document) -> Metric:
@@ -378,8 +448,9 @@ def _metric(doc: Document) -> Metric:
                   period=d["period"], data_source=d["data_source"], owners=_tuple(d["owners"]), why=d.get("why"))
 
 
-def build_model(loaded: LoadedPlaybook) -> Playbook:
-    """Objects from a loaded playbook that has passed every check."""
+def build_model(loaded: LoadedPlaybook, today: date | None = None) -> Playbook:
+    """Objects from a loaded playbook that has passed every check, with freshness judged on
+    `today` (the real date when None)."""
     assert loaded.settings is not None
     docs = loaded.documents
     lifecycle = tuple(sorted((_state(d) for d in docs["lifecycle"]), key=lambda s: s.order))
@@ -394,4 +465,5 @@ def build_model(loaded: LoadedPlaybook) -> Playbook:
         personas=tuple(_persona(d) for d in docs["persona"]),
         assets=tuple(sorted((_asset(d) for d in docs["asset"]), key=lambda a: (a.title.casefold(), a.id))),
         metrics=tuple(_metric(d) for d in docs["metric"]),
+        today=today or date.today(),
     )

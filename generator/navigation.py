@@ -16,9 +16,10 @@ class _File(Protocol):
     def is_documentation_page(self) -> bool: ...
 
 
-def navigation(playbook: Playbook, files: Iterable[_File]) -> list[Any]:
-    """A MkDocs `nav` list; hand-written pages keep the titles of their own headings."""
-    generated = set(GENERATED) | {f"stages/{s.id}.md" for s in playbook.stages} | {"index.md"}
+def navigation(playbook: Playbook, files: Iterable[_File], generated: set[str]) -> list[Any]:
+    """A MkDocs `nav` list; hand-written pages keep the titles of their own headings. `generated`
+    are the pages made from the playbook: only those of GENERATED and the stages are listed."""
+    generated = generated | {"index.md"}
     titles = page_titles(playbook)
     nav: list[Any] = [{"Home": "index.md"}]
     stages = [{titles[f"stages/{s.id}.md"]: f"stages/{s.id}.md"} for s in playbook.stages]

@@ -18,12 +18,14 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .errors import PlaybookError
+from .freshness import TodayError, resolve_today
 from .model import Playbook
 from .navigation import navigation
-from .render import Texts, expand_markers, page_titles, render_home, render_pages
+from .render import GENERATED, STATIC, Texts, expand_markers, page_titles, render_home, render_pages
 from .safe_output import OutputError, Staging, discard, outside_links, stage, swap_in
 from .schemas import schemas_dir
-from .validate import build_playbook
+from .static import static_files
+from .validate import build
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -35,6 +37,14 @@ class PlaybookConfig(base.Config):
     nav = c.Type(bool, default=True)
     """Build the navigation (stages in order, then the reference pages, then hand-written
     pages) when mkdocs.yml sets no `nav` of its own."""
+
+    today = c.Optional(c.Type(str))
+    """The day review and end dates are judged on, e.g. 2026-11-23 (default: $PLAYBOOK_TODAY,
+    else the real date)."""
+
+    fail_on_stale = c.Type(bool, default=False)
+    """Fail the build when a review date or an end date has passed or is near, instead of
+    listing it (the "Needs review" page lists it either way)."""
 
 
 class _WarningCount(logging.Handler):
@@ -66,9 +76,18 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or ".").parent / self.config.playbook
         try:
-            self.playbook = build_playbook(self.root, Path(config.docs_dir))
+            today = resolve_today(self.config.today)
+            self.playbook, notices = build(self.root, Path(config.docs_dir), today, self.config.fail_on_stale)
+        except TodayError as err:
+            raise PluginError(str(err)) from None
         except PlaybookError as err:
             raise PluginError("The playbook has problems:\n" + err.report()) from None
+        for notice in notices:
+            log.info("%s", notice)
+        # The cards, filters and asset finder: served with the site, from no other host.
+        for name, extra in (("playbook.css", config.extra_css), ("playbook.js", config.extra_javascript)):
+            if f"{STATIC}/{name}" not in extra:
+                extra.append(f"{STATIC}/{name}")
         # The site's title is the playbook's; the theme prints it as HTML, so it is escaped.
         self.titles = page_titles(self.playbook)
         config.site_name = self.titles["index.md"]
@@ -116,17 +135,24 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.playbook is not None
         _refuse_outside_links(files, config)
-        pages = render_pages(self.playbook, self.texts)
+        pages = render_pages(self.playbook, self.texts, config.use_directory_urls)
         if files.get_file_from_path("index.md") is None:
-            pages["index.md"] = render_home(self.playbook, self.texts)
-        clashes = [uri for uri in pages if files.get_file_from_path(uri) is not None]
+            pages["index.md"] = render_home(self.playbook, self.texts, config.use_directory_urls)
+        static = static_files(self.playbook, config.use_directory_urls)
+        clashes = [uri for uri in [*pages, *static] if files.get_file_from_path(uri) is not None]
         if clashes:
-            raise PluginError("These pages are generated from the playbook; remove them from "
+            raise PluginError("These files are generated from the playbook; remove them from "
                               f"{config.docs_dir}: " + ", ".join(sorted(clashes)))
+        in_nav = set(GENERATED) | {"index.md"} | {uri for uri in pages if uri.startswith("stages/")}
         for uri, markdown in pages.items():
-            files.append(File.generated(config, uri, content=markdown))
+            # The asset reference's later pages are reached from its first, not from the navigation.
+            files.append(File.generated(config, uri, content=markdown,
+                                        inclusion=InclusionLevel.INCLUDED if uri in in_nav
+                                        else InclusionLevel.NOT_IN_NAV))
+        for uri, content in static.items():
+            files.append(File.generated(config, uri, content=content))
         if self.config.nav and not config.nav:
-            config.nav = navigation(self.playbook, files)
+            config.nav = navigation(self.playbook, files, set(pages))
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
@@ -136,7 +162,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             # through `striptags`, which decodes `&lt;/title&gt;` into markup.
             page.meta["title"] = self.titles.get(page.file.src_uri, page.meta.get("title"))
             return markdown
-        return expand_markers(markdown, self.playbook, page.file.src_uri, self.texts)
+        return expand_markers(markdown, self.playbook, page.file.src_uri, self.texts, config.use_directory_urls)
 
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         # The playbook's texts enter the page only now, HTML-escaped, after every Markdown

@@ -27,7 +27,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
-from .model import Metric, Playbook, Term
+from .model import REVIEW_WINDOW_DAYS, Asset, Metric, Persona, Playbook, Term, send_order
 
 ANCHOR = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 SAFE_LINK = re.compile(r"(?=[!-~]+\Z)https://[^\s<>\"'`()\\]+|(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!/)(?!.*\.\.)[A-Za-z0-9._/-]+")
@@ -40,13 +40,23 @@ PAGES = {"lifecycle": "lifecycle.md", "handoff": "lifecycle.md", "term": "glossa
 # entry may not take one as its id (the check says so), or two elements would share an anchor.
 _LIFECYCLE_SECTIONS = frozenset({"lead-states", "opportunity-states", "handoffs"})
 SECTION_ANCHORS = {
-    "stage": frozenset({"buyer-goal", "buyer-questions", "assets", "exit-criteria", "activities",
+    "stage": frozenset({"buyer-goal", "buyer-questions", "assets", "objections", "exit-criteria", "activities",
                         "sales-activities", "marketing-activities", "lifecycle-states", "personas"}),
     "lifecycle": _LIFECYCLE_SECTIONS,
     "handoff": _LIFECYCLE_SECTIONS,
 }
 GLOSSARY_LETTER_PREFIX = "letter-"
-GENERATED = ("lifecycle.md", "glossary.md", "personas.md", "assets.md", "metrics.md", "about.md")
+# The pages every playbook has, in the order of the navigation.
+GENERATED = ("finder.md", "assets.md", "personas.md", "lifecycle.md", "glossary.md", "metrics.md", "review.md",
+             "about.md")
+# The asset reference is split into pages of this many assets, so no page grows with the
+# playbook: assets.md, then assets-2.md, assets-3.md ...
+ASSETS_PER_PAGE = 100
+# A stage page shows this many cards, in the order to use them; the finder shows every asset.
+STAGE_CARDS = 60
+# Where the site's own script, styles and asset data live, relative to the site's root.
+STATIC = "assets/playbook"
+FINDER_DATA = f"{STATIC}/finder.json"
 
 # Asset types: (singular, plural) as readers see them.
 ASSET_TYPES = {
@@ -180,14 +190,114 @@ def _finalize(value: Any) -> Any:
     return inline(value)
 
 
-def _environment(playbook: Playbook) -> Environment:
+def _environment(playbook: Playbook, directory_urls: bool = True) -> Environment:
     env = Environment(loader=PackageLoader("generator", "templates"), undefined=StrictUndefined,
                       autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       finalize=_finalize)
+    pages = asset_pages(playbook)
     env.filters.update(para=paragraphs, title=title, target=_target, anchor=anchor, link=_link_filter, label=_label,
-                       asset_type=lambda t: ASSET_TYPES[t][1], asset_kind=lambda t: ASSET_TYPES[t][0])
-    env.globals.update(pb=playbook, ref=_ref_function(playbook), page_link=_page_link)
+                       asset_type=lambda t: ASSET_TYPES[t][1], asset_kind=lambda t: ASSET_TYPES[t][0],
+                       html_paras=_html_paragraphs, ids=_ids, kind_name=lambda t: _capital(ASSET_TYPES[t][0]))
+    env.globals.update(pb=playbook, ref=_ref_function(playbook, pages), page_link=_page_link,
+                       href=_href_function(playbook, pages, directory_urls), badges=_badges,
+                       stage_class=_stage_class, STAGE_CARDS=STAGE_CARDS, FINDER_DATA=FINDER_DATA)
     return env
+
+
+def asset_pages(playbook: Playbook) -> dict[str, str]:
+    """The reference page of each asset: ASSETS_PER_PAGE to a page, in the assets' order."""
+    return {asset.id: asset_page(i // ASSETS_PER_PAGE) for i, asset in enumerate(playbook.assets)}
+
+
+def asset_page(number: int) -> str:
+    """The docs path of the asset reference's page `number` (0 is the first)."""
+    return "assets.md" if number == 0 else f"assets-{number + 1}.md"
+
+
+def page_url(page: str, directory_urls: bool = True) -> str:
+    """The URL of a docs page, relative to the site's root, as MkDocs makes it."""
+    if not page.endswith(".md"):
+        return page
+    stem = page[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
+def relative_url(page: str, target: str, directory_urls: bool = True) -> str:
+    """The URL of target (a docs path, with an optional #fragment) as seen from page, for HTML
+    that MkDocs does not rewrite (raw HTML blocks)."""
+    path, _, fragment = target.partition("#")
+    base = page_url(page, directory_urls)
+    url = page_url(path, directory_urls) if path else base
+    folder = base.rsplit("/", 1)[0] if "/" in base else ""
+    rel = posixpath.relpath(url or ".", folder or ".")
+    if url.endswith("/") or not url:
+        rel = rel.rstrip("/") + "/"
+    if rel.startswith("./") and len(rel) > 2:
+        rel = rel[2:]
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+def _href_function(playbook: Playbook, pages: dict[str, str], directory_urls: bool) -> Callable[..., Md]:
+    links = {a.id: a.link for a in playbook.assets}
+
+    @pass_context
+    def href(context: Context, kind: str, id: str | None = None) -> Md:
+        """An HTML-ready URL from the current page: to an entity (kind, id), to a generated
+        page (kind 'page', id its docs path), to a static file ('static', name), or an
+        asset's own link ('open', asset id)."""
+        page = context["page"]
+        if kind == "page":
+            assert id is not None and (id in GENERATED or id.startswith("stages/") or id == "index.md")
+            target = id
+        elif kind == "static":
+            target = f"{STATIC}/{id}"
+        elif kind == "open":
+            link = links[str(id)]
+            if not SAFE_LINK.fullmatch(link):
+                raise ValueError(f"not a safe link: {link!r}")
+            if link.startswith("https://"):
+                return Md(html.escape(link, quote=True))
+            target = link
+        else:
+            assert id is not None
+            target = _url(kind, id, pages)
+        return Md(html.escape(relative_url(page, target, directory_urls), quote=True))
+
+    return href
+
+
+def _html_paragraphs(text: object) -> Md:
+    """Untrusted text as HTML paragraphs, for raw HTML blocks (see paragraphs)."""
+    text = str(text).strip()
+    blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
+    return Md("".join(f"<p>{inline(block)}</p>" for block in blocks if block.strip()))
+
+
+def _ids(values: Any) -> Md:
+    """Ids for a data attribute: space-separated, each checked as an anchor."""
+    return Md(" ".join(anchor(v) for v in values))
+
+
+def _stage_class(playbook: Playbook, stage_id: str) -> Md:
+    """'pb-stage-3': the colour of a stage, by its place, in six colours that repeat."""
+    place = [s.id for s in playbook.stages].index(stage_id)
+    return Md(f"pb-stage-{place % 6 + 1}")
+
+
+def _badges(playbook: Playbook, entry: Asset | Persona) -> Md:
+    """Badges for an asset or persona whose dates need attention: withdrawn, review overdue,
+    ending soon. Dates come from the schema's date format, so they are plain text."""
+    fresh = playbook.freshness(entry)
+    badges = []
+    if fresh.withdrawn:
+        badges.append(("withdrawn", f"Withdrawn since {fresh.expires}: do not send"))
+    elif fresh.expiring:
+        badges.append(("expiring", f"Can be sent until {fresh.expires}"))
+    if fresh.overdue:
+        badges.append(("overdue", f"Review overdue since {fresh.review_by}"))
+    return Md(" ".join(f'<span class="pb-badge pb-badge--{kind}">{html.escape(text)}</span>' for kind, text in badges))
 
 
 def _target(metric: Metric) -> str:
@@ -209,9 +319,11 @@ def _label(value: str) -> str:
     return value.replace("-", " ")
 
 
-def _url(kind: str, id: str) -> str:
+def _url(kind: str, id: str, pages: dict[str, str]) -> str:
     if kind == "stage":
         return f"stages/{anchor(id)}.md"
+    if kind == "asset":
+        return f"{pages[id]}#{anchor(id)}"
     return f"{PAGES[kind]}#{anchor(id)}"
 
 
@@ -221,11 +333,11 @@ def _relative(page: str, target: str) -> str:
     return rel + (f"#{fragment}" if fragment else "")
 
 
-def _ref_function(playbook: Playbook) -> Callable[..., Md]:
+def _ref_function(playbook: Playbook, pages: dict[str, str]) -> Callable[..., Md]:
     @pass_context
     def ref(context: Context, kind: str, id: str, text: str | None = None) -> Md:
         """A Markdown link from the current page to an entity, named by its name."""
-        target = _relative(context["page"], _url(kind, id))
+        target = _relative(context["page"], _url(kind, id, pages))
         return Md(f"[{inline(text if text is not None else playbook.names[kind][id])}]({target})")
 
     return ref
@@ -234,19 +346,22 @@ def _ref_function(playbook: Playbook) -> Callable[..., Md]:
 @pass_context
 def _page_link(context: Context, target: str, text: str) -> Md:
     """A Markdown link from the current page to a generated page (target is docs-relative)."""
-    if target not in GENERATED and not target.startswith("stages/"):
+    if target not in GENERATED and not target.startswith(("stages/", "assets-")):
         raise ValueError(f"not a generated page: {target!r}")
     return Md(f"[{inline(text)}]({_relative(context['page'], target)})")
 
 
-PAGE_TITLES = {"lifecycle.md": "Lifecycle and handoffs", "glossary.md": "Glossary", "personas.md": "Personas",
-               "assets.md": "Assets", "metrics.md": "Shared goals", "about.md": "Who is who"}
+PAGE_TITLES = {"finder.md": "Find an asset", "lifecycle.md": "Lifecycle and handoffs", "glossary.md": "Glossary",
+               "personas.md": "Personas", "assets.md": "Assets", "metrics.md": "Shared goals",
+               "review.md": "Needs review", "about.md": "Who is who"}
 
 
 def page_titles(playbook: Playbook) -> dict[str, str]:
     """The title of every generated page, as HTML-escaped text (see plain_title)."""
     titles = {f"stages/{anchor(s.id)}.md": plain_title(f"{s.order}. {s.name}") for s in playbook.stages}
     titles.update((page, plain_title(name)) for page, name in PAGE_TITLES.items())
+    count = asset_page_count(playbook)
+    titles.update((asset_page(n), plain_title(f"Assets, page {n + 1} of {count}")) for n in range(1, count))
     titles["index.md"] = plain_title(playbook.settings.site_name)
     return titles
 
@@ -261,23 +376,106 @@ def _texts(texts: Texts | None) -> Iterator[None]:
         _TEXTS.reset(reset)
 
 
-def render_pages(playbook: Playbook, texts: Texts | None = None) -> dict[str, str]:
+def asset_page_count(playbook: Playbook) -> int:
+    return max(1, -(-len(playbook.assets) // ASSETS_PER_PAGE))
+
+
+def render_pages(playbook: Playbook, texts: Texts | None = None, directory_urls: bool = True) -> dict[str, str]:
     """Every generated page: path relative to the docs folder -> Markdown (with tokens for texts,
-    when given)."""
+    when given). Links in raw HTML are written for a site with `use_directory_urls` as given."""
     with _texts(texts):
-        return _render_pages(playbook)
+        return _render_pages(playbook, directory_urls)
 
 
-def _render_pages(playbook: Playbook) -> dict[str, str]:
-    env = _environment(playbook)
+def _render_pages(playbook: Playbook, directory_urls: bool) -> dict[str, str]:
+    env = _environment(playbook, directory_urls)
     pages: dict[str, str] = {}
     for stage in playbook.stages:
         page = f"stages/{anchor(stage.id)}.md"
         pages[page] = env.get_template("stage.md.j2").render(page=page, stage=stage,
                                                              **_stage_context(playbook, stage.order))
+    context = {"glossary_groups": _glossary_groups(playbook), "needs_review": _needs_review(playbook),
+               "window": REVIEW_WINDOW_DAYS}
     for page in GENERATED:
-        pages[page] = env.get_template(page + ".j2").render(page=page, glossary_groups=_glossary_groups(playbook))
+        if page != "assets.md":
+            pages[page] = env.get_template(page + ".j2").render(page=page, **context)
+    count = asset_page_count(playbook)
+    for number in range(count):
+        page = asset_page(number)
+        chunk = playbook.assets[number * ASSETS_PER_PAGE:(number + 1) * ASSETS_PER_PAGE]
+        pages[page] = env.get_template("assets.md.j2").render(
+            page=page, assets=chunk, number=number + 1, count=count,
+            pager=[(n + 1, asset_page(n)) for n in range(count)])
     return pages
+
+
+@dataclass(frozen=True)
+class _Due:
+    """One line of the "Needs review" page."""
+
+    kind: str  # "asset" or "persona"
+    entry: Asset | Persona
+    what: str  # "Withdrawn", "Review overdue" ...
+    date: str
+    days: int  # negative: that many days ago
+
+
+def _needs_review(playbook: Playbook) -> dict[str, list[_Due]]:
+    """By owning team: what is past or within REVIEW_WINDOW_DAYS of its review or end date,
+    the most urgent first."""
+    due: dict[str, list[_Due]] = {}
+    entries: list[tuple[str, Asset | Persona]] = [("asset", a) for a in playbook.assets]
+    entries += [("persona", p) for p in playbook.personas]
+    for kind, entry in entries:
+        fresh = playbook.freshness(entry)
+        found = []
+        if fresh.withdrawn or fresh.expiring:
+            assert fresh.expires is not None and fresh.expires_days is not None
+            found.append(_Due(kind, entry, "Withdrawn" if fresh.withdrawn else "Can be sent until",
+                              fresh.expires, fresh.expires_days))
+        if fresh.overdue or fresh.review_soon:
+            found.append(_Due(kind, entry, "Review overdue" if fresh.overdue else "Review due",
+                              fresh.review_by, fresh.review_days))
+        due.setdefault(entry.owner, []).extend(found)
+    return {team: sorted(items, key=lambda d: (d.days, d.kind, d.entry.id))
+            for team, items in sorted(due.items()) if items}
+
+
+def finder_data(playbook: Playbook, directory_urls: bool = True) -> dict[str, Any]:
+    """What the asset finder reads: every asset, in the order to use them (withdrawn ones
+    marked), and the values to filter by. Texts are data here: the page's script shows them
+    as text, never as HTML."""
+    pages = asset_pages(playbook)
+
+    def status(asset: Asset) -> str:
+        fresh = playbook.freshness(asset)
+        return "withdrawn" if fresh.withdrawn else "overdue" if fresh.overdue else "current"
+
+    owners = sorted({a.owner for a in playbook.assets})
+    types = sorted({a.type for a in playbook.assets}, key=lambda t: ASSET_TYPES[t][0].casefold())
+    return {
+        "facets": {
+            "stage": [{"id": s.id, "name": f"{s.order}. {s.name}", "url": page_url(f"stages/{s.id}.md", directory_urls)}
+                      for s in playbook.stages],
+            "persona": [{"id": p.id, "name": p.name, "url": f"{page_url('personas.md', directory_urls)}#{p.id}"}
+                        for p in playbook.personas],
+            "type": [{"id": t, "name": _capital(ASSET_TYPES[t][0])} for t in types],
+            "owner": [{"id": o, "name": playbook.settings.teams[o].name} for o in owners],
+        },
+        "assets": [
+            {"id": a.id, "title": a.title, "type": a.type, "type_name": _capital(ASSET_TYPES[a.type][0]),
+             "stages": list(a.stages), "personas": list(a.personas), "owner": a.owner, "use_when": a.use_when,
+             "talking_points": list(a.talking_points), "link": a.link,
+             "details": f"{page_url(pages[a.id], directory_urls)}#{a.id}", "review_by": a.review_by,
+             "expires": a.expires, "status": status(a)}
+            for a in sorted(playbook.assets, key=send_order)
+        ],
+    }
+
+
+def _capital(words: str) -> str:
+    """'battle card' -> 'Battle card'; 'ROI calculator' stays."""
+    return words[:1].upper() + words[1:]
 
 
 @dataclass(frozen=True)
@@ -311,20 +509,23 @@ def _stage_context(playbook: Playbook, order: int) -> dict[str, Any]:
     return {"previous": before, "next": after}
 
 
-def render_overview(playbook: Playbook, page: str = "index.md", texts: Texts | None = None) -> str:
+def render_overview(playbook: Playbook, page: str = "index.md", texts: Texts | None = None,
+                    directory_urls: bool = True) -> str:
     """The home page's generated part: introduction, stages at a glance, where to start."""
     with _texts(texts):
-        return _environment(playbook).get_template("overview.md.j2").render(page=page)
+        return _environment(playbook, directory_urls).get_template("overview.md.j2").render(page=page)
 
 
-def render_home(playbook: Playbook, texts: Texts | None = None) -> str:
+def render_home(playbook: Playbook, texts: Texts | None = None, directory_urls: bool = True) -> str:
     """A whole home page, for a site whose docs folder has no index.md."""
     with _texts(texts):
-        return f"# {title(playbook.settings.site_name)} {{ #playbook }}\n\n{render_overview(playbook, texts=texts)}"
+        overview = render_overview(playbook, texts=texts, directory_urls=directory_urls)
+        return f"# {title(playbook.settings.site_name)} {{ #playbook }}\n\n{overview}"
 
 
-def expand_markers(markdown: str, playbook: Playbook, page: str, texts: Texts | None = None) -> str:
+def expand_markers(markdown: str, playbook: Playbook, page: str, texts: Texts | None = None,
+                   directory_urls: bool = True) -> str:
     """Replace the overview marker in a hand-written page with the generated overview."""
     if OVERVIEW_MARKER not in markdown:
         return markdown
-    return markdown.replace(OVERVIEW_MARKER, render_overview(playbook, page, texts))
+    return markdown.replace(OVERVIEW_MARKER, render_overview(playbook, page, texts, directory_urls))

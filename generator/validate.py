@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from .checks import check_playbook
 from .errors import PlaybookError, Problem
+from .freshness import freshness_problems
 from .loader import Document, LoadedPlaybook, load_playbook
 from .model import Playbook, build_model
 from .schemas import check_document
 
 
-def check(root: Path, docs: Path | None = None) -> tuple[LoadedPlaybook, list[Problem]]:
-    """Load every file under root and return it with every problem found, sorted.
+def check(root: Path, docs: Path | None = None, today: date | None = None,
+          stale_fails: bool = False) -> tuple[LoadedPlaybook, list[Problem]]:
+    """Load every file under root and return it with every problem found, sorted: errors, and
+    warnings for review and end dates passed or near as of `today` (errors with stale_fails).
 
     With `docs` (the site's docs folder), relative asset links must name files in it.
     """
@@ -28,12 +32,20 @@ def check(root: Path, docs: Path | None = None) -> tuple[LoadedPlaybook, list[Pr
         if not found:
             valid.append(doc)
     problems.extend(check_playbook(loaded, valid, docs))
+    problems.extend(freshness_problems(valid, today or date.today(), stale_fails))
     return loaded, sorted(set(problems))
 
 
-def build_playbook(root: Path, docs: Path | None = None) -> Playbook:
-    """The playbook under root as objects; raises PlaybookError listing every problem."""
-    loaded, problems = check(root, docs)
-    if problems:
+def build(root: Path, docs: Path | None = None, today: date | None = None,
+          stale_fails: bool = False) -> tuple[Playbook, list[Problem]]:
+    """The playbook under root as objects, with its warnings; raises PlaybookError listing
+    every error."""
+    loaded, problems = check(root, docs, today, stale_fails)
+    if any(not p.warning for p in problems):
         raise PlaybookError(problems)
-    return build_model(loaded)
+    return build_model(loaded, today), problems
+
+
+def build_playbook(root: Path, docs: Path | None = None, today: date | None = None) -> Playbook:
+    """The playbook under root as objects; raises PlaybookError listing every error."""
+    return build(root, docs, today)[0]

@@ -11,6 +11,11 @@ from pathlib import Path
 
 import pytest
 
+# Review and end dates are judged on one fixed day, so what the tests see does not change with
+# the calendar: on this day the default playbook has an overdue review and a withdrawn asset.
+TODAY = "2026-11-23"
+os.environ["PLAYBOOK_TODAY"] = TODAY
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MKDOCS = [sys.executable, "-m", "mkdocs"]

@@ -137,7 +137,7 @@ def format_place(place: tuple[str | int, ...]) -> str:
 #   entity       the entry's own place: its stage page, or its section (from the heading with
 #                its id to the next heading of the same level) of its kind's page
 #   kind-page    the whole page of the entry's kind
-#   asset-stages every stage page the asset serves
+#   asset-stages every stage page the asset serves, while it may be sent (not past `expires`)
 #   home, about  the home page and the "Who is who" page (about/)
 #   every        every page of the site
 # How:
@@ -258,9 +258,12 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "asset.personas[]": _entity("ref:persona"),
     "asset.owner": _entity(TEAM),
     "asset.link": (("entity", LINK), ("asset-stages", LINK)),
-    "asset.description": (("entity", VERBATIM), ("asset-stages", VERBATIM)),
+    "asset.use_when": (("entity", VERBATIM), ("asset-stages", VERBATIM)),
+    "asset.priority": _entity(NUMBER),
+    "asset.description": _entity(VERBATIM),  # on a card only when the asset has no use_when
     "asset.talking_points[]": (("entity", VERBATIM), ("asset-stages", VERBATIM)),
     "asset.review_by": _entity(DATE),
+    "asset.expires": _entity(DATE),
     # metrics/
     "metric.id": _entity(ANCHOR),
     "metric.name": _entity(VERBATIM),

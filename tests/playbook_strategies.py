@@ -268,6 +268,12 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
             "review_by": _date(draw)}
         if i == 0 or draw(st.booleans()):
             asset["personas"] = _subset(draw, persona_ids, 1)
+        if i == 0 or draw(st.booleans()):
+            asset["use_when"] = text()
+        if i == 0 or draw(st.booleans()):
+            asset["priority"] = draw(st.integers(1, 99))
+        if i == 0 or draw(st.booleans()):
+            asset["expires"] = _date(draw)
         files[f"assets/{aid}.yaml"] = asset
 
     for i, mid in enumerate(metric_ids):

@@ -72,6 +72,7 @@ ADDITIONS: dict[str, dict[str, Any]] = {
                                 "marketing": {"members": ["Content team"]}}},
     "lifecycle/lead.yaml": {"abbreviation": "LD"},
     "metrics/win-rate.yaml": {"why": "Both teams move it."},
+    "assets/guide.yaml": {"use_when": "the buyer asks what it would save."},
 }
 
 

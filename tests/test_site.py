@@ -16,6 +16,7 @@ from conftest import FIXTURES, REPO, SITE_CONFIG, make_project, run_mkdocs
 from htmltext import Page, read_site
 
 from generator.render import plain_title, render_pages
+from generator.static import static_files
 from generator.validate import build_playbook, check
 
 PAGES_OF = {"stages": "stages/{id}/index.html", "lifecycle": "lifecycle/index.html",
@@ -72,7 +73,7 @@ def test_mini_site_has_every_page_and_entity(build_site: Callable[..., Path]) ->
     assert "Lead (LD)" in glossary and "Also called: prospect record" in glossary
     assert "Not to be confused with Contact: A contact is anyone in the CRM." in glossary
     stage = pages["stages/learning/index.html"].text
-    assert "Anvil buyer's guide" in stage and "Say this: Most buyers overpay by a third." in stage
+    assert "Anvil buyer's guide" in stage and "Most buyers overpay by a third. Copy" in stage
     assert "Bea, the Buyer: Head of Procurement (economic buyer)" in stage
     lifecycle = pages["lifecycle/index.html"].text
     assert "Service level: within 4 business hours: Accept or reject the lead." in lifecycle
@@ -258,7 +259,7 @@ def test_generated_page_cannot_be_shadowed(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p", docs={"glossary.md": "# Mine\n"})
     result = run_mkdocs(project, "build", "--strict")
     assert result.returncode == 1
-    assert "These pages are generated from the playbook; remove them from" in result.stderr
+    assert "These files are generated from the playbook; remove them from" in result.stderr
     assert "glossary.md" in result.stderr
 
 
@@ -286,7 +287,11 @@ def test_render_writes_markdown_that_plain_mkdocs_builds(tmp_path: Path) -> None
         assert (out / uri).read_text(encoding="utf-8") == markdown
     home = (out / "index.md").read_text(encoding="utf-8")
     assert home.startswith("# Home\n") and "## The stages at a glance" in home
-    assert result.stdout == f"{len(expected) + 2} files written to out\n"
+    static = static_files(build_playbook(project / "playbook"))
+    assert set(static) == {"assets/playbook/playbook.css", "assets/playbook/playbook.js", "assets/playbook/finder.json"}
+    for uri, content in static.items():
+        assert (out / uri).read_text(encoding="utf-8") == content
+    assert result.stdout == f"{len(expected) + len(static) + 2} files written to out\n"
     plain = SITE_CONFIG.replace("  - playbook\n", "").replace("docs_dir", "") + "docs_dir: out\n"
     (project / "plain.yml").write_text(plain, encoding="utf-8")
     built = run_mkdocs(project, "build", "--strict", "-f", "plain.yml", "-d", "plain-site")
