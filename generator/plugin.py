@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ class PlaybookConfig(base.Config):
     """Build the navigation (stages in order, then the reference pages, then hand-written
     pages) when mkdocs.yml sets no `nav` of its own."""
 
-    today = c.Optional(c.Type(str))
+    today = c.Optional(c.Type((str, date)))
     """The day review and end dates are judged on, e.g. 2026-11-23 (default: $PLAYBOOK_TODAY,
     else the real date)."""
 
@@ -76,7 +77,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or ".").parent / self.config.playbook
         try:
-            today = resolve_today(self.config.today)
+            today = resolve_today(str(self.config.today) if self.config.today else None)
             self.playbook, notices = build(self.root, Path(config.docs_dir), today, self.config.fail_on_stale)
         except TodayError as err:
             raise PluginError(str(err)) from None

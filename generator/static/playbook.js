@@ -11,6 +11,19 @@
   const FACETS = [['stage', 'Stage'], ['persona', 'Persona'], ['type', 'Type'], ['owner', 'Owner']];
   const done = new WeakSet(); // elements already set up (DOMContentLoaded and document$ may both run)
 
+  // Material opens its site search for any `?q=` in the address (search deep linking) when it
+  // starts, on DOMContentLoaded, and drops `q` when that search closes. The finder's free text
+  // uses `q` too, so on the finder page take it out of the address before Material looks; the
+  // finder reads it from here and writes it back once it has drawn its results.
+  const startSearch = location.search;
+  if (document.readyState === 'loading' && document.querySelector('[data-pb-finder]')) {
+    const url = new URL(location.href);
+    if (url.searchParams.has('q')) {
+      url.searchParams.delete('q');
+      history.replaceState(history.state, '', url.href);
+    }
+  }
+
   // ---- Small helpers ---------------------------------------------------------------------
 
   function el(tag, className, text) {
@@ -239,7 +252,10 @@
     fetch(url.href, { credentials: 'same-origin' })
       .then((response) => (response.ok ? response.json() : Promise.reject(new Error(String(response.status)))))
       .then((data) => startFinder(root, normalise(data)))
-      .catch(() => setCountText('The asset list could not be loaded.'));
+      .catch(() => {
+        setCountText('The asset list could not be loaded.');
+        if (location.search !== startSearch) history.replaceState(history.state, '', startSearch + location.hash);
+      });
   }
 
   function startFinder(root, data) {
@@ -255,7 +271,7 @@
     for (const [name] of FACETS) facetById[name] = new Map(data.facets[name].map((f) => [f.id, f]));
 
     // State, read from the address so that a shared link shows the same view.
-    const params = new URLSearchParams(location.search);
+    const params = new URLSearchParams(startSearch);
     const state = { q: (params.get('q') || '').slice(0, 200), page: Math.max(1, parseInt(params.get('page'), 10) || 1) };
     for (const [name] of FACETS) {
       const value = params.get(name);
