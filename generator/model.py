@@ -296,7 +296,9 @@ class Playbook:
         return tuple(p for p in self.personas if p.id in ids)
 
     def assets_for_persona(self, persona_id: str) -> tuple[Asset, ...]:
-        return tuple(self._related["persona_assets"].get(persona_id, ()))
+        """The assets written for a persona, in the order to use them, withdrawn ones last."""
+        return tuple(sorted(self._related["persona_assets"].get(persona_id, ()),
+                            key=lambda a: (not self.usable(a), send_order(a))))
 
     def personas_for_stage(self, stage_id: str) -> tuple[Persona, ...]:
         return tuple(self._related["stage_personas"].get(stage_id, ()))

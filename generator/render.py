@@ -54,6 +54,8 @@ GENERATED = ("finder.md", "assets.md", "personas.md", "lifecycle.md", "glossary.
 ASSETS_PER_PAGE = 100
 # A stage page shows this many cards, in the order to use them; the finder shows every asset.
 STAGE_CARDS = 60
+# The personas page names this many assets of each persona; the finder shows them all.
+PERSONA_ASSETS = 20
 # Where the site's own script, styles and asset data live, relative to the site's root.
 STATIC = "assets/playbook"
 FINDER_DATA = f"{STATIC}/finder.json"
@@ -200,7 +202,7 @@ def _environment(playbook: Playbook, directory_urls: bool = True) -> Environment
                        html_paras=_html_paragraphs, ids=_ids, kind_name=lambda t: _capital(ASSET_TYPES[t][0]))
     env.globals.update(pb=playbook, ref=_ref_function(playbook, pages), page_link=_page_link,
                        href=_href_function(playbook, pages, directory_urls), badges=_badges,
-                       stage_class=_stage_class, STAGE_CARDS=STAGE_CARDS, FINDER_DATA=FINDER_DATA)
+                       stage_class=_stage_class, STAGE_CARDS=STAGE_CARDS, PERSONA_ASSETS=PERSONA_ASSETS)
     return env
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,66 +11,16 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
+
+pytest_plugins = ["browser_fixtures"]  # serve, browser, page, default_url
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PAGES = ["", "stages/scoping/", "glossary/", "lifecycle/", "assets/"]
+PAGES = ["", "stages/scoping/", "stages/selection/", "finder/", "glossary/", "lifecycle/", "assets/", "review/"]
 SEARCH_IDLE = "Type to start searching"  # mkdocs-material's placeholder while the query is empty
 HOSTILE = ('<img src=x onerror="window.__xss=1"> <script>window.__xss=1</script> '
            "[x](javascript:window.__xss=1) </title><script>window.__xss=1</script>")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def serve() -> Iterator[Callable[[Path], str]]:
-    """Serve a site folder on 127.0.0.1 (any free port); returns its base URL."""
-    servers: list[http.server.ThreadingHTTPServer] = []
-
-    def start(site: Path) -> str:
-        server = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless; a missing browser is a failure, not a skip."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install it (apt-get install chromium) to run the browser tests")
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-    playwright.stop()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh page in its own browser context."""
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def default_url(default_site: Path, serve: Callable[[Path], str]) -> str:
-    """Base URL of the repository's own site."""
-    return serve(default_site)
 
 
 def search(page: Page, query: str) -> list[str]:

@@ -130,7 +130,7 @@ def test_plugin_option_fails_the_build(shelf: Path, tmp_path: Path) -> None:
     result = run_mkdocs(project, "build", "--strict")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "4 problems found" in result.stderr
-    config = SITE_CONFIG.replace("  - playbook\n", "  - playbook:\n      fail_on_stale: true\n      today: 2026-01-01\n")
+    config = config.replace("fail_on_stale: true\n", "fail_on_stale: true\n      today: 2026-01-01\n")
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     assert run_mkdocs(project, "build", "--strict").returncode == 0
 

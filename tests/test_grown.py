@@ -14,8 +14,9 @@ from conftest import REPO, run_mkdocs
 
 ASSETS = 2000
 PAGE_LIMIT = 500_000
-WORDS = ("invoice approval ledger supplier payment fraud audit close cash month ERP workflow exception "
-         "controller finance policy vendor batch remittance accrual matching").split()
+WORDS = ["invoice", "approval", "ledger", "supplier", "payment", "fraud", "audit", "close", "cash", "month",
+         "ERP", "workflow", "exception", "controller", "finance", "policy", "vendor", "batch", "remittance",
+         "accrual", "matching"]
 
 
 def grow(root: Path, count: int, seed: int = 7) -> Path:
@@ -27,14 +28,16 @@ def grow(root: Path, count: int, seed: int = 7) -> Path:
     rng = random.Random(seed)
     stages = [p.stem for p in (REPO / "playbook" / "stages").glob("*.yaml")]
     personas = [p.stem for p in (REPO / "playbook" / "personas").glob("*.yaml")]
-    originals = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((REPO / "playbook" / "assets").glob("*.yaml"))]
+    originals = [yaml.safe_load(p.read_text(encoding="utf-8"))
+                 for p in sorted((REPO / "playbook" / "assets").glob("*.yaml"))]
     for n in range(count - len(originals)):
         base = originals[n % len(originals)]
 
         def sentence(k: int) -> str:
             return " ".join(rng.choice(WORDS) for _ in range(k)).capitalize() + "."
 
-        data = dict(base, id=f"grown-{n}", title=f"{sentence(4)[:-1]} {n}", stages=rng.sample(stages, rng.randint(1, 3)),
+        data = dict(base, id=f"grown-{n}", title=f"{sentence(4)[:-1]} {n}",
+                    stages=rng.sample(stages, rng.randint(1, 3)),
                     personas=rng.sample(personas, rng.randint(0, 2)), priority=rng.randint(1, 99),
                     use_when=sentence(10), description=sentence(40),
                     talking_points=[f"{sentence(12)} Marker gm{n}x.", sentence(15), sentence(9)])
@@ -59,6 +62,10 @@ def test_no_page_over_500_kb(grown_site: Path) -> None:
     too_big = {page: size for page, size in sizes.items() if size > PAGE_LIMIT}
     assert not too_big, too_big
     assert sizes["stages/scoping/index.html"] > 100_000  # the stage page does show many cards
+    stage = (grown_site / "stages" / "scoping" / "index.html").read_text(encoding="utf-8")
+    assert stage.count('<section class="pb-card"') == 60 and "are in the" in stage  # the rest in the finder
+    personas = (grown_site / "personas" / "index.html").read_text(encoding="utf-8")
+    assert personas.count('href="../finder/?persona=') == 4  # 20 assets each, then the finder
 
 
 def test_each_asset_text_in_the_search_index_once(grown_site: Path) -> None:

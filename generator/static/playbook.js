@@ -11,17 +11,17 @@
   const FACETS = [['stage', 'Stage'], ['persona', 'Persona'], ['type', 'Type'], ['owner', 'Owner']];
   const done = new WeakSet(); // elements already set up (DOMContentLoaded and document$ may both run)
 
-  // Material opens its site search for any `?q=` in the address (search deep linking) when it
-  // starts, on DOMContentLoaded, and drops `q` when that search closes. The finder's free text
-  // uses `q` too, so on the finder page take it out of the address before Material looks; the
-  // finder reads it from here and writes it back once it has drawn its results.
-  const startSearch = location.search;
-  if (document.readyState === 'loading' && document.querySelector('[data-pb-finder]')) {
-    const url = new URL(location.href);
-    if (url.searchParams.has('q')) {
-      url.searchParams.delete('q');
-      history.replaceState(history.state, '', url.href);
-    }
+  // Material opens its own site search for any `?q=` in the address (search deep linking) as
+  // soon as its bundle runs, and drops `q` when that search closes. The finder's free text is
+  // `q` too: on the finder page, close that search, clear its box and put the address back.
+  if (document.querySelector('[data-pb-finder]') && new URLSearchParams(location.search).has('q')) {
+    const address = location.href;
+    const box = document.querySelector('[data-md-component="search-query"]');
+    const toggle = document.querySelector('input[data-md-toggle="search"]');
+    if (box) box.value = '';
+    if (toggle && toggle.checked) toggle.click();
+    if (box && document.activeElement === box) box.blur();
+    if (location.href !== address) history.replaceState(history.state, '', address);
   }
 
   // ---- Small helpers ---------------------------------------------------------------------
@@ -170,7 +170,9 @@
           const value = chip.getAttribute('data-value');
           const trial = Object.assign({}, selected, { [group.name]: value });
           chip.setAttribute('aria-pressed', String(group.value === value));
-          setCount(chip, cards.filter((card) => cardMatch(card, trial)).length);
+          const n = cards.filter((card) => cardMatch(card, trial)).length;
+          chip.classList.toggle('pb-chip--none', n === 0 && group.value !== value);
+          setCount(chip, n);
         }
       }
       if (status) {
@@ -252,10 +254,7 @@
     fetch(url.href, { credentials: 'same-origin' })
       .then((response) => (response.ok ? response.json() : Promise.reject(new Error(String(response.status)))))
       .then((data) => startFinder(root, normalise(data)))
-      .catch(() => {
-        setCountText('The asset list could not be loaded.');
-        if (location.search !== startSearch) history.replaceState(history.state, '', startSearch + location.hash);
-      });
+      .catch(() => setCountText('The asset list could not be loaded.'));
   }
 
   function startFinder(root, data) {
@@ -271,7 +270,7 @@
     for (const [name] of FACETS) facetById[name] = new Map(data.facets[name].map((f) => [f.id, f]));
 
     // State, read from the address so that a shared link shows the same view.
-    const params = new URLSearchParams(startSearch);
+    const params = new URLSearchParams(location.search);
     const state = { q: (params.get('q') || '').slice(0, 200), page: Math.max(1, parseInt(params.get('page'), 10) || 1) };
     for (const [name] of FACETS) {
       const value = params.get(name);

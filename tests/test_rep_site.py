@@ -1,0 +1,228 @@
+"""A rep's pages in a real Chromium: stage cards narrowed by persona and type through the URL,
+the asset finder, copy buttons, review badges, withdrawn assets, and phones (390 px)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from conftest import make_project, run_mkdocs
+from playwright.sync_api import Browser, Page, expect
+from shelf import shelf_playbook
+
+pytest_plugins = ["browser_fixtures"]  # serve, browser, page, default_url
+
+
+@pytest.fixture(scope="module")
+def shelf_url(tmp_path_factory: pytest.TempPathFactory, serve: Callable[[Path], str]) -> str:
+    root = tmp_path_factory.mktemp("shelf-site")
+    project = make_project(root / "p", shelf_playbook(root))
+    result = run_mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return serve(project / "site")
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    """A page whose console errors, uncaught exceptions and off-host requests are collected."""
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning")
+            else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("request", lambda r: problems.append(f"request off host: {r.url}")
+            if not r.url.startswith("data:") and urlsplit(r.url).hostname != "127.0.0.1" else None)
+    yield page, problems
+    context.close()
+
+
+def visible_cards(page: Page) -> list[str]:
+    return [c.get_attribute("id") or "" for c in page.locator("[data-pb-cards] .pb-card:visible").all()]
+
+
+def query(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def test_chips_narrow_the_cards_and_round_trip_through_the_url(watched: tuple[Page, list[str]], shelf_url: str) -> None:
+    page, problems = watched
+    page.goto(shelf_url + "stages/learning/")
+    every = ["asset-battle-card", "asset-checklist", "asset-guide", "asset-user-video", "asset-price-deck"]
+    expect(page.locator("[data-pb-filters]")).to_be_visible()
+    assert visible_cards(page) == every
+    page.locator('[data-pb-filter="persona"] .pb-chip[data-value="user"]').click()
+    # Uma's asset and the one for any persona; only Uma's objections.
+    assert visible_cards(page) == ["asset-checklist", "asset-user-video"]
+    assert query(page) == {"persona": ["user"]}
+    groups = page.locator(".pb-objection-group:visible")
+    expect(groups).to_have_count(1)
+    expect(groups).to_contain_text("It will take weeks to learn.")
+    page.locator('[data-pb-filter="type"] .pb-chip[data-value="explainer-video"]').click()
+    assert visible_cards(page) == ["asset-user-video"]
+    assert query(page) == {"persona": ["user"], "type": ["explainer-video"]}
+    expect(page.locator("[data-pb-status]")).to_have_text("Showing 1 of 5 assets")
+    # The URL reproduces the view.
+    shared = page.url
+    page.goto(shelf_url)
+    page.goto(shared)
+    assert visible_cards(page) == ["asset-user-video"]
+    expect(page.locator('.pb-chip[data-value="user"]')).to_have_attribute("aria-pressed", "true")
+    # Pressing a pressed chip clears its group.
+    page.locator('[data-pb-filter="persona"] .pb-chip[data-value="user"]').click()
+    assert query(page) == {"type": ["explainer-video"]} and visible_cards(page) == ["asset-user-video"]
+    page.locator('[data-pb-filter="type"] .pb-chip[data-value="explainer-video"]').click()
+    assert visible_cards(page) == every and query(page) == {}
+    assert not problems, problems
+
+
+def test_a_persona_with_no_match_says_so(watched: tuple[Page, list[str]], shelf_url: str) -> None:
+    page, problems = watched
+    page.goto(shelf_url + "stages/learning/?persona=user&type=battle-card")
+    assert visible_cards(page) == []
+    expect(page.locator("[data-pb-empty]")).to_be_visible()
+    page.goto(shelf_url + "stages/learning/?persona=nobody&type=%3Cscript%3E")
+    assert len(visible_cards(page)) == 5  # unknown values are ignored
+    assert not problems, problems
+
+
+def test_without_javascript_every_card_shows(browser: Browser, shelf_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(shelf_url + "stages/learning/?persona=user")
+    expect(page.locator("[data-pb-cards] .pb-card")).to_have_count(5)
+    for card in page.locator("[data-pb-cards] .pb-card").all():
+        expect(card).to_be_visible()
+    expect(page.locator("[data-pb-filters]")).to_be_hidden()
+    context.close()
+
+
+def test_copy_puts_the_talking_point_on_the_clipboard(watched: tuple[Page, list[str]], shelf_url: str) -> None:
+    page, problems = watched
+    page.goto(shelf_url + "stages/learning/")
+    card = page.locator("#asset-battle-card")
+    card.locator("[data-pb-copy]").first.click()
+    expect(card.locator("[data-pb-copy]").first).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == "Our anvils ship in two days; theirs take six weeks."
+    assert not problems, problems
+
+
+def test_overdue_badge_shows_and_expired_asset_is_absent(watched: tuple[Page, list[str]], shelf_url: str) -> None:
+    page, problems = watched
+    page.goto(shelf_url + "stages/learning/")
+    expect(page.locator("#asset-battle-card .pb-badge--overdue")).to_have_text("Review overdue since 2026-10-01")
+    expect(page.locator("#asset-price-deck .pb-badge--expiring")).to_have_text("Can be sent until 2026-12-10")
+    expect(page.locator("#asset-reprint")).to_have_count(0)
+    expect(page.get_by_text("Analyst anvil report")).to_have_count(0)
+    page.goto(shelf_url + "assets/#reprint")
+    expect(page.locator(".pb-badge--withdrawn")).to_have_text("Withdrawn since 2026-09-30: do not send")
+    assert not problems, problems
+
+
+def finder_cards(page: Page) -> list[str]:
+    return [c.locator(".pb-card__title").inner_text() for c in page.locator("[data-pb-results] .pb-card").all()]
+
+
+def test_finder_filters_counts_and_shared_urls(watched: tuple[Page, list[str]], shelf_url: str) -> None:
+    page, problems = watched
+    page.goto(shelf_url + "finder/")
+    count = page.locator("[data-pb-count]")
+    expect(count).to_have_text("6 assets match")
+    # Withdrawn assets are shown last, marked, with no Open button.
+    assert finder_cards(page)[-1] == "Analyst anvil report"
+    last = page.locator("[data-pb-results] .pb-card").last
+    expect(last.locator(".pb-badge--withdrawn")).to_contain_text("2026-09-30")
+    expect(last.locator(".pb-open")).to_have_count(0)
+    # Combined filters: stage, persona (assets for any persona included), type, owner.
+    page.locator('[data-pb-facets] [data-pb-filter="persona"] .pb-chip[data-value="buyer"]').click()
+    expect(count).to_have_text("5 assets match")
+    assert query(page) == {"persona": ["buyer"]}
+    user_chip = page.locator('[data-pb-facets] [data-pb-filter="type"] .pb-chip[data-value="explainer-video"]')
+    expect(user_chip).to_be_disabled()  # no buyer asset is a video: count 0
+    page.locator('[data-pb-facets] [data-pb-filter="type"] .pb-chip[data-value="deck"]').click()
+    expect(count).to_have_text("1 asset matches")
+    assert finder_cards(page) == ["Anvil price deck"]
+    page.locator('[data-pb-facets] [data-pb-filter="type"] .pb-chip[data-value="deck"]').click()
+    # Free text searches titles, talking points and persona names.
+    page.locator("#pb-q").fill("two days")
+    expect(count).to_have_text("1 asset matches")
+    assert finder_cards(page) == ["Anvil battle card"]
+    expect(page.locator('[data-pb-facets] [data-pb-filter="owner"] .pb-chip[data-value="marketing"] .pb-chip__count')
+           ).to_have_text("1")
+    assert query(page) == {"persona": ["buyer"], "q": ["two days"]}
+    # A shared URL reproduces the view, in a new page.
+    shared = page.url
+    page.goto(shelf_url)
+    page.goto(shared)
+    expect(count).to_have_text("1 asset matches")
+    expect(page.locator("#pb-q")).to_have_value("two days")
+    expect(page.locator('[data-pb-filter="persona"] .pb-chip[data-value="buyer"]')).to_have_attribute(
+        "aria-pressed", "true")
+    page.goto(shelf_url + "finder/?stage=learning&persona=user&owner=marketing")
+    assert finder_cards(page) == ["Anvil checklist", "Anvil in five minutes"]
+    assert not problems, problems
+
+
+def test_finder_copy_and_links(watched: tuple[Page, list[str]], shelf_url: str) -> None:
+    page, problems = watched
+    page.goto(shelf_url + "finder/?q=anvil+checklist")
+    card = page.locator("[data-pb-results] .pb-card").first
+    expect(card.locator(".pb-open")).to_have_attribute("href", "https://assets.acme.example/checklist")
+    card.locator(".pb-card__details").click()
+    page.wait_for_url("**/assets/#checklist")
+    page.go_back()
+    page.locator("[data-pb-results] .pb-card [data-pb-copy]").first.click()
+    assert page.evaluate("navigator.clipboard.readText()") == "Ten questions to ask any anvil vendor."
+    assert not problems, problems
+
+
+# --- The repository's own site, as a rep uses it -------------------------------------------
+
+ALL_PAGES = ["", "stages/learning/", "stages/scoping/", "stages/selection/", "stages/onboarding/",
+             "stages/expansion/", "finder/", "assets/", "personas/", "lifecycle/", "glossary/", "metrics/",
+             "review/", "about/", "propose-a-change/"]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_page_scrolls_sideways(browser: Browser, default_url: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    wide = {}
+    for path in ALL_PAGES:
+        page.goto(default_url + path, wait_until="networkidle")
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width:
+            wide[path] = scroll
+    context.close()
+    assert not wide and not errors, (wide, errors)
+
+
+def test_two_clicks_from_home_to_one_persona_on_a_phone(browser: Browser, default_url: str) -> None:
+    """Home -> the stage's card -> the persona's chip: the cards for that stage and that persona."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(default_url)
+    page.locator(".pb-stage-card", has_text="Selection").click()
+    page.wait_for_url("**/stages/selection/")
+    page.locator('[data-pb-filter="persona"] .pb-chip[data-value="it-security-lead"]').click()
+    cards = page.locator("[data-pb-cards] .pb-card:visible")
+    assert 0 < cards.count() < page.locator("[data-pb-cards] .pb-card").count()
+    for card in cards.all():
+        personas = card.get_attribute("data-persona") or ""
+        assert personas == "" or "it-security-lead" in personas.split()
+    assert query(page) == {"persona": ["it-security-lead"]}
+    context.close()
+
+
+def test_default_playbook_withdraws_the_expired_reprint(page: Page, default_url: str) -> None:
+    """On the fixed day of the tests, the analyst reprint's licence has ended."""
+    for stage in ("learning", "scoping"):
+        page.goto(default_url + f"stages/{stage}/")
+        expect(page.locator("#asset-analyst-market-guide")).to_have_count(0)
+    page.goto(default_url + "review/")
+    expect(page.locator("article")).to_contain_text("Withdrawn")
