@@ -151,7 +151,7 @@ def test_hostile_text_stays_text(page: Page, build_site: Callable[..., Path], se
     for path in pages:
         page.goto(base + path)
         assert page.evaluate("window.__xss") is None, f"script ran on {path}"
-        expect(page.locator("article")).to_be_visible()
+        expect(page.locator("article.md-content__inner")).to_be_visible()
     # Where each hostile text is shown, it reads as itself, titles included.
     shown = {"stages/learning/": ["h1", "li"], "glossary/": ["p"], "personas/": ["h2"], "assets/": ["li"]}
     for path, tags in shown.items():
@@ -160,7 +160,7 @@ def test_hostile_text_stays_text(page: Page, build_site: Callable[..., Path], se
             expect(page.locator(tag, has_text="window.__xss=1").first).to_be_visible()
         expect(page.locator("article img")).to_have_count(0)
         expect(page.locator('a[href^="javascript:"]')).to_have_count(0)
-    expect(page.locator("article").get_by_text(HOSTILE).first).to_be_visible()
+    expect(page.locator("article.md-content__inner").get_by_text(HOSTILE).first).to_be_visible()
     page.goto(base + "stages/learning/")
     assert HOSTILE in page.title() and page.locator("h1").first.inner_text().startswith("1. " + HOSTILE[:20])
     for query in ["procurement", "anvils"]:  # results whose titles or text hold the hostile strings

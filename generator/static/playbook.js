@@ -11,25 +11,14 @@
   const FACETS = [['stage', 'Stage'], ['persona', 'Persona'], ['type', 'Type'], ['owner', 'Owner']];
   const done = new WeakSet(); // elements already set up (DOMContentLoaded and document$ may both run)
 
-  // Material opens its own site search for any `?q=` in the address (search deep linking) as
-  // soon as its bundle runs, and drops `q` when that search closes. The finder's free text is
-  // `q` too: on the finder page, close that search, clear its box and put the address back.
-  if (document.querySelector('[data-pb-finder]') && new URLSearchParams(location.search).has('q')) {
-    const address = location.href;
-    const box = document.querySelector('[data-md-component="search-query"]');
-    const toggle = document.querySelector('input[data-md-toggle="search"]');
-    if (box) box.value = '';
-    if (toggle && toggle.checked) toggle.click();
-    if (box && document.activeElement === box) box.blur();
-    if (location.href !== address) history.replaceState(history.state, '', address);
-  }
-
   // ---- Small helpers ---------------------------------------------------------------------
 
-  function el(tag, className, text) {
+  // An element with a class, a text and attributes: never HTML.
+  function el(tag, className, text, attrs) {
     const node = document.createElement(tag);
     if (className) node.className = className;
     if (text !== undefined && text !== null) node.textContent = String(text);
+    for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
     return node;
   }
 
@@ -41,19 +30,17 @@
   // Anything else (javascript:, //host, control characters, backslashes) gives null: no link.
   function safeHref(url, base) {
     url = str(url);
-    if (!url || /[\u0000-\u0020\u007f\\]/.test(url.charAt(0)) || /[\u0000-\u001f\u007f\\]/.test(url)) return null;
+    if (!url || /^\s|[\u0000-\u001f\u007f\\]/.test(url)) return null;
     let href;
     if (/^https:\/\//i.test(url)) href = url;
     else if (/^(?![a-zA-Z][a-zA-Z0-9+.-]*:)/.test(url) && !url.startsWith('//')) href = (base || '') + url;
     else return null;
     try { // belt and braces: what the browser will make of it
       const resolved = new URL(href, location.href);
-      const sameSite = resolved.origin === location.origin;
-      if (resolved.protocol !== 'https:' && !sameSite) return null;
+      return resolved.protocol === 'https:' || resolved.origin === location.origin ? href : null;
     } catch (_) {
       return null;
     }
-    return href;
   }
 
   // Write filter values into the address (null removes one); keeps other parameters and the hash.
@@ -69,12 +56,7 @@
   // One polite live region for short messages ("Copied").
   function announce(message) {
     let region = document.querySelector('[data-pb-announce]');
-    if (!region) {
-      region = el('p', 'pb-sr-only');
-      region.setAttribute('data-pb-announce', '');
-      region.setAttribute('aria-live', 'polite');
-      document.body.appendChild(region);
-    }
+    if (!region) region = document.body.appendChild(el('p', 'pb-sr-only', '', { 'data-pb-announce': '', 'aria-live': 'polite' }));
     region.textContent = '';
     setTimeout(() => { region.textContent = message; }, 50);
   }
@@ -95,13 +77,9 @@
     const text = source ? source.textContent.trim() : '';
     let ok = false;
     try {
-      if (text && navigator.clipboard && navigator.clipboard.writeText) {
-        await navigator.clipboard.writeText(text);
-        ok = true;
-      }
-    } catch (_) {
-      ok = false; // permission refused, insecure page…: say so, never throw
-    }
+      await navigator.clipboard.writeText(text);
+      ok = text !== '';
+    } catch (_) { /* no clipboard (plain http), permission refused…: say so, never throw */ }
     clearTimeout(copyTimers.get(button));
     button.textContent = ok ? 'Copied' : 'Copy failed';
     button.classList.toggle('pb-copy--done', ok);
@@ -113,14 +91,11 @@
     }, 1500));
   }
 
-  function initCopy() {
-    if (done.has(document)) return;
-    done.add(document);
-    document.addEventListener('click', (event) => {
-      const button = event.target instanceof Element && event.target.closest('button[data-pb-copy]');
-      if (button) copyPoint(button);
-    });
-  }
+  // One listener for every copy button, the finder's included.
+  document.addEventListener('click', (event) => {
+    const button = event.target instanceof Element && event.target.closest('button[data-pb-copy]');
+    if (button) copyPoint(button);
+  });
 
   // ---- Stage page: filter the cards by persona and type ------------------------------------
 
@@ -153,10 +128,9 @@
       const value = chips.some((c) => c.getAttribute('data-value') === wanted) ? wanted : null;
       return { name, chips, value };
     });
-    const selection = () => Object.fromEntries(groups.map((g) => [g.name, g.value]));
 
     function apply() {
-      const selected = selection();
+      const selected = Object.fromEntries(groups.map((g) => [g.name, g.value]));
       let shown = 0;
       for (const card of cards) {
         const match = cardMatch(card, selected);
@@ -175,11 +149,7 @@
           setCount(chip, n);
         }
       }
-      if (status) {
-        status.textContent = shown === cards.length
-          ? `Showing all ${plural(cards.length, 'asset')}`
-          : `Showing ${shown} of ${plural(cards.length, 'asset')}`;
-      }
+      if (status) status.textContent = `Showing ${shown === cards.length ? 'all' : `${shown} of`} ${plural(cards.length, 'asset')}`;
       if (empty) empty.hidden = shown > 0;
     }
 
@@ -221,13 +191,12 @@
       return asset;
     });
     // Withdrawn assets last, otherwise in the order given.
-    const ordered = assets.filter((a) => a.status !== 'withdrawn').concat(assets.filter((a) => a.status === 'withdrawn'));
-    return { facets, assets: ordered };
+    const withdrawn = (a) => a.status === 'withdrawn';
+    return { facets, assets: assets.filter((a) => !withdrawn(a)).concat(assets.filter(withdrawn)) };
   }
 
-  function fold(text) {
-    return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-  }
+  // Lower case, without accents: "Café" finds "cafe".
+  const fold = (text) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 
   // Does an asset have this facet value? (Persona: listing it, or listing no persona at all.)
   function facetMatch(asset, name, value) {
@@ -236,25 +205,22 @@
     return asset[name] === value;
   }
 
+  // Fetch the finder's data (from this site only), then start it; a failure is said in the page.
   function initFinder(root) {
     if (done.has(root)) return;
     done.add(root);
-    const count = root.querySelector('[data-pb-count]');
-    const setCountText = (text) => { if (count) count.textContent = text; };
-    setCountText('Loading assets…');
+    const count = root.querySelector('[data-pb-count]') || {};
+    count.textContent = 'Loading assets…';
     const src = root.getAttribute('data-src') || '';
-    let url;
-    try {
-      url = new URL(src, location.href);
-      if (!src || url.origin !== location.origin) throw new Error('not same origin');
-    } catch (_) {
-      setCountText('The asset list could not be loaded.');
-      return;
-    }
-    fetch(url.href, { credentials: 'same-origin' })
+    Promise.resolve()
+      .then(() => {
+        const url = new URL(src, location.href);
+        if (!src || url.origin !== location.origin) throw new Error('not this site');
+        return fetch(url.href, { credentials: 'same-origin' });
+      })
       .then((response) => (response.ok ? response.json() : Promise.reject(new Error(String(response.status)))))
       .then((data) => startFinder(root, normalise(data)))
-      .catch(() => setCountText('The asset list could not be loaded.'));
+      .catch(() => { count.textContent = 'The asset list could not be loaded.'; });
   }
 
   function startFinder(root, data) {
@@ -271,28 +237,22 @@
 
     // State, read from the address so that a shared link shows the same view.
     const params = new URLSearchParams(location.search);
-    const state = { q: (params.get('q') || '').slice(0, 200), page: Math.max(1, parseInt(params.get('page'), 10) || 1) };
-    for (const [name] of FACETS) {
-      const value = params.get(name);
-      state[name] = value && facetById[name].has(value) ? value : null;
-    }
+    const state = { q: (params.get('text') || '').slice(0, 200), page: Math.max(1, parseInt(params.get('page'), 10) || 1) };
+    for (const [name] of FACETS) state[name] = facetById[name].has(params.get(name)) ? params.get(name) : null;
 
     // Facet chips, built once and then only updated (so focus stays where it is).
     const chips = {};
+    let timer = 0; // the search box's debounce
     if (facetBox) {
       for (const [name, label] of FACETS) {
         if (!data.facets[name].length) continue;
-        const group = el('div', 'pb-filter-group');
-        group.setAttribute('data-pb-filter', name);
-        group.setAttribute('role', 'group');
-        group.setAttribute('aria-label', label);
+        const group = el('div', 'pb-filter-group', null, { 'data-pb-filter': name, role: 'group', 'aria-label': label });
         group.appendChild(el('span', 'pb-filter-label', label));
         chips[name] = data.facets[name].map((facet) => {
-          const chip = el('button', 'pb-chip', facet.name);
-          chip.type = 'button';
-          chip.setAttribute('data-value', facet.id);
-          chip.setAttribute('aria-pressed', 'false');
+          const chip = el('button', 'pb-chip', facet.name, { type: 'button', 'data-value': facet.id, 'aria-pressed': 'false' });
           chip.addEventListener('click', () => {
+            clearTimeout(timer); // text typed but not yet applied counts too
+            if (input) state.q = input.value;
             state[name] = state[name] === facet.id ? null : facet.id;
             state.page = 1;
             render();
@@ -305,22 +265,21 @@
     }
 
     // Pager: Previous, "Page 2 of 5", Next.
-    const prev = el('button', 'pb-pager__button', 'Previous');
-    const next = el('button', 'pb-pager__button', 'Next');
+    const prev = el('button', 'pb-pager__button', 'Previous', { type: 'button' });
+    const next = el('button', 'pb-pager__button', 'Next', { type: 'button' });
     const where = el('span', 'pb-pager__label');
-    prev.type = next.type = 'button';
-    prev.addEventListener('click', () => turn(-1));
-    next.addEventListener('click', () => turn(1));
+    prev.addEventListener('click', () => turn(-1, prev, next));
+    next.addEventListener('click', () => turn(1, next, prev));
     if (pagerBox) pagerBox.append(prev, where, next);
 
-    function turn(step) {
+    function turn(step, button, other) {
       state.page += step;
       render();
+      if (button.disabled && !other.disabled) other.focus(); // first or last page: keep focus in the pager
       if (count) count.scrollIntoView({ block: 'start' });
     }
 
     // Free text: every word must occur somewhere in the asset's text.
-    let timer = 0;
     if (input) {
       input.value = state.q;
       input.addEventListener('input', () => {
@@ -382,7 +341,7 @@
         prev.disabled = state.page === 1;
         next.disabled = state.page === pages;
       }
-      const values = { q: state.q.trim() || null, page: state.page > 1 ? state.page : null };
+      const values = { text: state.q.trim() || null, page: state.page > 1 ? state.page : null };
       for (const [name] of FACETS) values[name] = state[name];
       writeParams(values);
     }
@@ -391,22 +350,16 @@
     function chipLink(kind, id) {
       const facet = facetById[kind].get(id);
       const href = facet ? safeHref(facet.url, base) : null;
-      const chip = el(href ? 'a' : 'span', `pb-chip pb-chip--${kind}`, facet ? facet.name : id);
-      if (href) chip.setAttribute('href', href);
-      return chip;
+      return el(href ? 'a' : 'span', `pb-chip pb-chip--${kind}`, facet ? facet.name : id, href ? { href } : null);
     }
 
-    function badge(kind, text) {
-      return el('span', `pb-badge pb-badge--${kind}`, text);
-    }
+    const badge = (kind, text) => el('span', `pb-badge pb-badge--${kind}`, text);
+    const stageClass = (id) => `pb-stage-${(stageIndex.get(id) % 6) + 1}`; // the colours of the stage pages
 
     // One asset, as the same card the stage pages show.
     function card(asset) {
-      const article = el('article', 'pb-card');
-      const place = stageIndex.get(asset.stages[0]);
-      if (place !== undefined) article.classList.add(`pb-stage-${(place % 6) + 1}`);
-      article.setAttribute('data-persona', asset.personas.join(' '));
-      article.setAttribute('data-type', asset.type);
+      const article = el('section', 'pb-card', null, { 'data-persona': asset.personas.join(' '), 'data-type': asset.type });
+      if (stageIndex.has(asset.stages[0])) article.classList.add(stageClass(asset.stages[0]));
 
       const head = el('header', 'pb-card__head');
       head.appendChild(el('span', 'pb-card__type', asset.typeName));
@@ -424,38 +377,25 @@
       if (asset.points.length) {
         const list = el('ul', 'pb-points');
         for (const point of asset.points) {
-          const item = el('li', 'pb-point');
-          const copy = el('button', 'pb-copy', 'Copy');
-          copy.type = 'button';
-          copy.setAttribute('data-pb-copy', '');
-          copy.setAttribute('aria-label', 'Copy this talking point');
-          copy.title = 'Copy';
-          item.append(el('span', 'pb-point__text', point), ' ', copy);
-          list.appendChild(item);
+          const copy = el('button', 'pb-copy', 'Copy',
+            { type: 'button', 'data-pb-copy': '', 'aria-label': 'Copy this talking point', title: 'Copy' });
+          list.appendChild(el('li', 'pb-point')).append(el('span', 'pb-point__text', point), ' ', copy);
         }
         article.appendChild(list);
       }
 
       const foot = el('footer', 'pb-card__foot');
       const open = withdrawn ? null : safeHref(asset.link, base);
-      if (open) {
-        const link = el('a', 'md-button md-button--primary pb-open', 'Open');
-        link.setAttribute('href', open);
-        foot.appendChild(link);
-      }
+      if (open) foot.appendChild(el('a', 'md-button md-button--primary pb-open', 'Open', { href: open }));
       const details = safeHref(asset.details, base);
-      if (details) {
-        const link = el('a', 'pb-card__details', 'Details');
-        link.setAttribute('href', details);
-        foot.appendChild(link);
-      }
+      if (details) foot.appendChild(el('a', 'pb-card__details', 'Details', { href: details }));
       const personas = el('span', 'pb-card__personas');
       if (asset.personas.length) asset.personas.forEach((id) => personas.appendChild(chipLink('persona', id)));
       else personas.appendChild(el('span', 'pb-chip pb-chip--any', 'Any persona'));
       const stages = el('span', 'pb-card__stages');
       asset.stages.forEach((id) => {
         const chip = stages.appendChild(chipLink('stage', id));
-        if (stageIndex.has(id)) chip.classList.add(`pb-stage-${(stageIndex.get(id) % 6) + 1}`);
+        if (stageIndex.has(id)) chip.classList.add(stageClass(id));
       });
       foot.append(personas, stages);
       article.appendChild(foot);
@@ -468,7 +408,6 @@
   // ---- Start -------------------------------------------------------------------------------
 
   function init() {
-    initCopy();
     document.querySelectorAll('[data-pb-filters]').forEach(initFilters);
     document.querySelectorAll('[data-pb-finder]').forEach(initFinder);
   }
