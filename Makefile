@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build validate render chromium lint test clean
+.PHONY: install serve build validate render chromium lint test screenshots clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: install chromium lint
 	$(BIN)/playbook validate playbook
 	$(BIN)/mkdocs build --strict --site-dir $(VENV)/site-check
 	$(BIN)/python -m pytest
+
+# The README's pictures of the site, taken in Chromium.
+screenshots: install chromium
+	$(BIN)/python scripts/screenshots.py docs/images
 
 clean:
 	rm -rf $(VENV) site markdown-site
