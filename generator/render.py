@@ -288,18 +288,24 @@ def _stage_class(playbook: Playbook, stage_id: str) -> Md:
     return Md(f"pb-stage-{place % 6 + 1}")
 
 
-def _badges(playbook: Playbook, entry: Asset | Persona) -> Md:
-    """Badges for an asset or persona whose dates need attention: withdrawn, review overdue,
-    ending soon. Dates come from the schema's date format, so they are plain text."""
+def badges(playbook: Playbook, entry: Asset | Persona) -> list[tuple[str, str]]:
+    """(kind, words) for each date of an asset or persona that needs attention: withdrawn, ending
+    soon, review overdue. Dates come from the schema's date format, so they are plain text."""
     fresh = playbook.freshness(entry)
-    badges = []
+    found = []
     if fresh.withdrawn:
-        badges.append(("withdrawn", f"Withdrawn since {fresh.expires}: do not send"))
+        found.append(("withdrawn", f"Withdrawn after {fresh.expires}: do not send"))
     elif fresh.expiring:
-        badges.append(("expiring", f"Can be sent until {fresh.expires}"))
+        found.append(("expiring", f"Can be sent until {fresh.expires}"))
     if fresh.overdue:
-        badges.append(("overdue", f"Review overdue since {fresh.review_by}"))
-    return Md(" ".join(f'<span class="pb-badge pb-badge--{kind}">{html.escape(text)}</span>' for kind, text in badges))
+        found.append(("overdue", f"Review overdue since {fresh.review_by}"))
+    return found
+
+
+def _badges(playbook: Playbook, entry: Asset | Persona) -> Md:
+    """The badges of an asset or persona as HTML."""
+    return Md(" ".join(f'<span class="pb-badge pb-badge--{kind}">{html.escape(words)}</span>'
+                       for kind, words in badges(playbook, entry)))
 
 
 def _target(metric: Metric) -> str:
@@ -469,7 +475,7 @@ def finder_data(playbook: Playbook, directory_urls: bool = True) -> dict[str, An
              "stages": list(a.stages), "personas": list(a.personas), "owner": a.owner, "use_when": a.use_when,
              "talking_points": list(a.talking_points), "link": a.link,
              "details": f"{page_url(pages[a.id], directory_urls)}#{a.id}", "review_by": a.review_by,
-             "expires": a.expires, "status": status(a)}
+             "expires": a.expires, "status": status(a), "badges": [list(b) for b in badges(playbook, a)]}
             for a in sorted(playbook.assets, key=send_order)
         ],
     }

@@ -103,7 +103,7 @@ def test_withdrawn_asset_stays_visible_as_such(shelf_site: Path) -> None:
     pages = read_site(shelf_site)
     assets = pages["assets/index.html"].text
     assert "Analyst anvil report (withdrawn)" in assets
-    assert "Withdrawn since 2026-09-30: do not send" in assets
+    assert "Withdrawn after 2026-09-30: do not send" in assets
     assert "Link (withdrawn, do not send): https://assets.acme.example/reprint" in assets
     assert "https://assets.acme.example/reprint" not in pages["assets/index.html"].links
     data = json.loads((shelf_site / "assets" / "playbook" / "finder.json").read_text(encoding="utf-8"))

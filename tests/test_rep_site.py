@@ -119,8 +119,21 @@ def test_overdue_badge_shows_and_expired_asset_is_absent(watched: tuple[Page, li
     expect(page.locator("#asset-reprint")).to_have_count(0)
     expect(page.get_by_text("Analyst anvil report")).to_have_count(0)
     page.goto(shelf_url + "assets/#reprint")
-    expect(page.locator(".pb-badge--withdrawn")).to_have_text("Withdrawn since 2026-09-30: do not send")
+    expect(page.locator(".pb-badge--withdrawn")).to_have_text("Withdrawn after 2026-09-30: do not send")
     assert not problems, problems
+
+
+def test_stage_page_prints_every_card(browser: Browser, shelf_url: str) -> None:
+    """Printed, a stage page has every card, even those a filter hid, and no filter bar or copy button."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(shelf_url + "stages/learning/?persona=user")
+    assert len(visible_cards(page)) == 2
+    page.emulate_media(media="print")
+    assert len(visible_cards(page)) == 5
+    expect(page.locator("[data-pb-filters]")).to_be_hidden()
+    expect(page.locator("[data-pb-copy]").first).to_be_hidden()
+    context.close()
 
 
 def finder_cards(page: Page) -> list[str]:
@@ -146,6 +159,7 @@ def test_finder_filters_counts_and_shared_urls(watched: tuple[Page, list[str]], 
     page.locator('[data-pb-facets] [data-pb-filter="type"] .pb-chip[data-value="deck"]').click()
     expect(count).to_have_text("1 asset matches")
     assert finder_cards(page) == ["Anvil price deck"]
+    expect(page.locator("[data-pb-results] .pb-badge--expiring")).to_have_text("Can be sent until 2026-12-10")
     page.locator('[data-pb-facets] [data-pb-filter="type"] .pb-chip[data-value="deck"]').click()
     # Free text searches titles, talking points and persona names.
     page.locator("#pb-q").fill("two days")

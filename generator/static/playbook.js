@@ -8,6 +8,7 @@
   document.documentElement.classList.add('pb-js');
 
   const PAGE_SIZE = 24;
+  const BADGES = new Set(['withdrawn', 'expiring', 'overdue']);
   const FACETS = [['stage', 'Stage'], ['persona', 'Persona'], ['type', 'Type'], ['owner', 'Owner']];
   const done = new WeakSet(); // elements already set up (DOMContentLoaded and document$ may both run)
 
@@ -184,6 +185,9 @@
         stages: strings(a.stages), personas: strings(a.personas), owner: str(a.owner),
         useWhen: str(a.use_when), points: strings(a.talking_points), link: str(a.link),
         details: str(a.details), reviewBy: str(a.review_by), expires: str(a.expires), status: str(a.status),
+        // [kind, words] pairs as the stage pages show them; an unknown kind is dropped.
+        badges: (Array.isArray(a.badges) ? a.badges : []).filter((b) => Array.isArray(b) && BADGES.has(b[0]))
+          .map((b) => [b[0], str(b[1])]),
       };
       // All the text the search box looks in, lower case and without accents.
       asset.text = fold([asset.title, asset.useWhen, asset.typeName, ...asset.points,
@@ -364,8 +368,7 @@
       const head = el('header', 'pb-card__head');
       head.appendChild(el('span', 'pb-card__type', asset.typeName));
       const withdrawn = asset.status === 'withdrawn';
-      if (withdrawn) head.append(' ', badge('withdrawn', `Withdrawn since ${asset.expires}`));
-      if (asset.status === 'overdue') head.append(' ', badge('overdue', `Review overdue since ${asset.reviewBy}`));
+      for (const [kind, words] of asset.badges) head.append(' ', badge(kind, words));
       head.appendChild(el('h3', 'pb-card__title', asset.title));
       article.appendChild(head);
 
