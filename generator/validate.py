@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .checks import check_playbook
 from .errors import PlaybookError, Problem
-from .freshness import freshness_problems
+from .freshness import freshness_problems, resolve_today
 from .loader import Document, LoadedPlaybook, load_playbook
 from .model import Playbook, build_model
 from .schemas import check_document
@@ -16,7 +16,8 @@ from .schemas import check_document
 def check(root: Path, docs: Path | None = None, today: date | None = None,
           stale_fails: bool = False) -> tuple[LoadedPlaybook, list[Problem]]:
     """Load every file under root and return it with every problem found, sorted: errors, and
-    warnings for review and end dates passed or near as of `today` (errors with stale_fails).
+    warnings for review and end dates passed or near as of `today` (errors with stale_fails;
+    by default the day resolve_today gives).
 
     With `docs` (the site's docs folder), relative asset links must name files in it.
     """
@@ -32,7 +33,7 @@ def check(root: Path, docs: Path | None = None, today: date | None = None,
         if not found:
             valid.append(doc)
     problems.extend(check_playbook(loaded, valid, docs))
-    problems.extend(freshness_problems(valid, today or date.today(), stale_fails))
+    problems.extend(freshness_problems(valid, today or resolve_today(), stale_fails))
     return loaded, sorted(set(problems))
 
 
@@ -40,6 +41,7 @@ def build(root: Path, docs: Path | None = None, today: date | None = None,
           stale_fails: bool = False) -> tuple[Playbook, list[Problem]]:
     """The playbook under root as objects, with its warnings; raises PlaybookError listing
     every error."""
+    today = today or resolve_today()
     loaded, problems = check(root, docs, today, stale_fails)
     if any(not p.warning for p in problems):
         raise PlaybookError(problems)
