@@ -15,6 +15,7 @@ from .freshness import TODAY_VARIABLE, TodayError, resolve_today
 from .loader import display_path
 from .model import Playbook, build_model
 from .render import expand_markers, render_home, render_pages
+from .report import FORMATS, github_annotation, json_report
 from .safe_output import RENDER_MARKER, OutputError, check_replaceable, discard, docs_files, stage, swap_in
 from .static import static_files
 from .validate import build_playbook, check
@@ -32,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                           help="treat review dates passed and end dates passed or near as errors, not warnings")
     validate.add_argument("--today", metavar="YYYY-MM-DD",
                           help=f"judge review and end dates on this day (default: ${TODAY_VARIABLE}, else today)")
+    validate.add_argument("--format", choices=FORMATS, default="text",
+                          help="text for people (default), github for workflow annotations on the pull "
+                               "request's lines, json for programs (schemas/output/problems.schema.json)")
     render = commands.add_parser("render", help="write the generated pages as Markdown files")
     render.add_argument("outdir", help="folder to write the pages into")
     render.add_argument("--playbook", default="playbook", help="the playbook folder (default: playbook)")
@@ -51,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(printable(str(err)), file=sys.stderr)
         return 2
     if args.command == "validate":
-        return _validate(Path(args.dir), _folder(args.docs), today, args.fail_on_stale)
+        return _validate(Path(args.dir), _folder(args.docs), today, args.fail_on_stale, args.format)
     return _render(Path(args.playbook), Path(args.outdir), _folder(args.docs), today)
 
 
@@ -60,16 +64,20 @@ def _folder(path: str) -> Path | None:
     return Path(path) if Path(path).is_dir() else None
 
 
-def _validate(root: Path, docs: Path | None, today: date, stale_fails: bool) -> int:
+def _validate(root: Path, docs: Path | None, today: date, stale_fails: bool, format: str = "text") -> int:
     loaded, problems = check(root, docs, today, stale_fails)
-    for problem in problems:
-        print(problem)
     errors = sum(not p.warning for p in problems)
     warnings = len(problems) - errors
+    counts = None if errors else build_model(loaded, today).counts()
+    if format == "json":
+        print(json_report(display_path(root), loaded.file_count, problems, counts))
+        return 1 if errors else 0
+    for problem in problems:
+        print(github_annotation(problem) if format == "github" else problem)
     if errors:
         print(f"{_count(errors, 'problem')} in {display_path(root)}; fix them and run again.", file=sys.stderr)
         return 1
-    counts = build_model(loaded, today).counts()
+    assert counts is not None
     print(f"{display_path(root)}: {loaded.file_count} files checked, no problems"
           + (f" ({_count(warnings, 'warning')})" if warnings else "") + ": "
           + ", ".join(f"{n} {kind}" for kind, n in counts.items()) + ".")
