@@ -1,0 +1,474 @@
+"""What a change to the playbook means, in the playbook's words: entries added, removed and
+renamed, field by field what changed, lists compared as lists, what each changed entry touches,
+and whether every changed agreed definition was agreed again by both teams.
+
+Two playbooks are compared as data, so comments, line wrapping and spacing inside a text change
+nothing. Text in the output comes from YAML anyone can edit: in Markdown every punctuation
+character is backslash-escaped, so no value makes a link, an image, a mention or HTML.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any
+
+from .errors import printable
+from .loader import Document, LoadedPlaybook
+from .schemas import schemas_dir
+from .yamltree import shorten
+
+KIND_NAMES = {"playbook": ("Playbook settings", "playbook settings"), "stage": ("Stage", "stages"),
+              "lifecycle": ("Lifecycle state", "lifecycle states"), "handoff": ("Handoff", "handoffs"),
+              "term": ("Term", "terms"), "persona": ("Persona", "personas"), "asset": ("Asset", "assets"),
+              "metric": ("Shared goal", "shared goals")}
+KIND_ORDER = tuple(KIND_NAMES)
+# Fields by which items of a list of objects are told apart (a rejection reason by its reason).
+ITEM_KEYS = ("reason", "objection", "term", "name", "id")
+# Who refers to an entry of a kind by its id: (kind, field path with [] for list items).
+REFERENCES = {
+    "lifecycle": (("handoff", "from_state"), ("handoff", "to_state"), ("handoff", "rejection_reasons[].goes_to"),
+                  ("stage", "lifecycle_states[]"), ("term", "lifecycle_state"), ("lifecycle", "next_states[]")),
+    "stage": (("asset", "stages[]"), ("persona", "stages[]")),
+    "persona": (("asset", "personas[]"),),
+    "term": (("term", "related[]"),),
+}
+# Pairs of removed and added entries compared for renames, at most: beyond it, only entries
+# whose content is identical count as renamed, so the cost stays linear.
+RENAME_PAIRS = 10_000
+RENAME_SIMILARITY = 0.6
+
+
+@cache
+def agreed_kinds() -> frozenset[str]:
+    """Kinds whose schema requires `agreed_by`: a change to one must be agreed again by both teams."""
+    found = set()
+    for path in schemas_dir().glob("*.schema.json"):
+        if "agreed_by" in json.loads(path.read_text(encoding="utf-8")).get("required", ()):
+            found.add(path.name.removesuffix(".schema.json"))
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    id: str
+    data: dict[str, Any]
+    doc: Document
+
+    @property
+    def label(self) -> str:
+        name = self.data.get("name", self.data.get("title", self.data.get("site_name", self.id)))
+        abbreviation = self.data.get("abbreviation")
+        return f"{name} ({abbreviation})" if isinstance(abbreviation, str) else str(name)
+
+
+@dataclass
+class Change:
+    kind: str
+    status: str  # "added", "removed", "renamed" or "changed"
+    old: Entry | None
+    new: Entry | None
+    fields: list[tuple[tuple[Any, ...], str]] = field(default_factory=list)  # (path, what changed)
+    impact: dict[str, list[str]] = field(default_factory=dict)  # kind -> labels of entries it touches
+
+    @property
+    def entry(self) -> Entry:
+        entry = self.new or self.old
+        assert entry is not None
+        return entry
+
+    @property
+    def agreed(self) -> bool:
+        return self.kind in agreed_kinds()
+
+    @property
+    def needs_signoff(self) -> bool:
+        """An agreed definition added, renamed, or changed in more than its agreed_by."""
+        if not self.agreed or self.status == "removed":
+            return False
+        return self.status != "changed" or any(path[:1] != ("agreed_by",) for path, _ in self.fields)
+
+
+def entries(loaded: LoadedPlaybook) -> dict[tuple[str, str], Entry]:
+    """Every entry that was read as an object, by (kind, id); playbook.yaml is ("playbook", "playbook")."""
+    found: dict[tuple[str, str], Entry] = {}
+    if loaded.settings is not None and isinstance(loaded.settings.data, dict):
+        found[("playbook", "playbook")] = Entry("playbook", "playbook", loaded.settings.data, loaded.settings)
+    for kind, docs in loaded.documents.items():
+        for doc in docs:
+            if isinstance(doc.data, dict):
+                value = doc.data.get("id")
+                id = value if isinstance(value, str) else doc.stem
+                found.setdefault((kind, id), Entry(kind, id, doc.data, doc))
+    return found
+
+
+def compare(base: LoadedPlaybook, head: LoadedPlaybook) -> list[Change]:
+    """Every change from base to head, in kind order, then by label."""
+    old, new = entries(base), entries(head)
+    changes: list[Change] = []
+    for key in old.keys() & new.keys():
+        fields = list(field_changes(old[key].data, new[key].data))
+        if fields:
+            changes.append(Change(key[0], "changed", old[key], new[key], fields))
+    for kind in KIND_ORDER:
+        removed = [old[k] for k in old.keys() - new.keys() if k[0] == kind]
+        added = [new[k] for k in new.keys() - old.keys() if k[0] == kind]
+        for was, now in _renames(removed, added):
+            fields = [(p, t) for p, t in field_changes(was.data, now.data) if p != ("id",)]
+            changes.append(Change(kind, "renamed", was, now, fields))
+            removed.remove(was)
+            added.remove(now)
+        changes.extend(Change(kind, "removed", e, None) for e in removed)
+        changes.extend(Change(kind, "added", None, e) for e in added)
+    changes.sort(key=lambda c: (KIND_ORDER.index(c.kind), c.entry.label.casefold(), c.entry.id))
+    for change in changes:
+        if change.status != "added":
+            change.impact = impact(change, new)
+    return changes
+
+
+def _without_id(data: dict[str, Any]) -> str:
+    return json.dumps({k: v for k, v in data.items() if k != "id"}, sort_keys=True, default=str, ensure_ascii=False)
+
+
+def _renames(removed: list[Entry], added: list[Entry]) -> Iterator[tuple[Entry, Entry]]:
+    """Pairs (removed, added) that are one entry whose id changed: identical apart from the id,
+    or, for few enough pairs, similar enough."""
+    if not removed or not added:
+        return
+    exact = {_without_id(e.data): e for e in added}
+    paired: set[int] = set()
+    for was in removed:
+        now = exact.get(_without_id(was.data))
+        if now is not None and id(now) not in paired:
+            paired.add(id(now))
+            yield was, now
+    if len(removed) * len(added) > RENAME_PAIRS:
+        return
+    scored = []
+    for was in removed:
+        for now in added:
+            matcher = difflib.SequenceMatcher(None, _without_id(was.data), _without_id(now.data), autojunk=False)
+            if matcher.quick_ratio() >= RENAME_SIMILARITY and matcher.ratio() >= RENAME_SIMILARITY:
+                scored.append((matcher.ratio(), was, now))
+    used_old: set[int] = set()
+    for _, was, now in sorted(scored, key=lambda s: -s[0]):
+        if id(was) not in used_old and id(now) not in paired:
+            used_old.add(id(was))
+            paired.add(id(now))
+            yield was, now
+
+
+# Field by field ---------------------------------------------------------------------------------
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as the site shows them: texts whose words are the same are the same."""
+    if isinstance(a, str) and isinstance(b, str):
+        return a.split() == b.split()
+    return type(a) is type(b) and a == b
+
+
+def field_changes(old: Any, new: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(path, what changed) for every difference between old and new, lists compared as lists."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        if {"within", "unit"} <= old.keys() & new.keys() and not (
+                _same(old["within"], new["within"]) and _same(old["unit"], new["unit"])):
+            yield path, f"{_value(old['within'])} {_word(old['unit'])} → {_value(new['within'])} {_word(new['unit'])}"
+            old = {k: v for k, v in old.items() if k not in ("within", "unit")}
+            new = {k: v for k, v in new.items() if k not in ("within", "unit")}
+        for key in [*new, *(k for k in old if k not in new)]:
+            if key not in old:
+                yield (*path, key), f"set to {_value(new[key])}"
+            elif key not in new:
+                yield (*path, key), f"removed (was {_value(old[key])})"
+            else:
+                yield from field_changes(old[key], new[key], (*path, key))
+    elif isinstance(old, list) and isinstance(new, list):
+        yield from _list_changes(old, new, path)
+    elif not _same(old, new):
+        yield path, f"{_value(old)} → {_value(new)}"
+
+
+def _item_key(items: list[Any]) -> str | None:
+    """The field that tells the objects of a list apart, if every item has it and no two share it."""
+    if not items or not all(isinstance(i, dict) for i in items):
+        return None
+    for key in ITEM_KEYS:
+        values = [i.get(key) for i in items]
+        if all(isinstance(v, str) for v in values) and len({" ".join(v.split()) for v in values}) == len(values):
+            return key
+    return None
+
+
+def _list_changes(old: list[Any], new: list[Any], path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    key = _item_key(old + new) if _item_key(old) and _item_key(new) else None
+    if key is not None:
+        def ident(item: Any) -> str:
+            return " ".join(str(item[key]).split())
+        before = {ident(i): i for i in old}
+        after = {ident(i): i for i in new}
+        for name in after.keys() - before.keys():
+            yield path, f"added {_value(after[name])}"
+        for name in before.keys() - after.keys():
+            yield path, f"removed {_value(before[name])}"
+        for name in [n for n in after if n in before]:
+            yield from field_changes(before[name], after[name], (*path, _quoted(name)))
+        kept_old = [n for n in before if n in after]
+        kept_new = [n for n in after if n in before]
+        if kept_old != kept_new:
+            yield path, "reordered: " + ", ".join(_value(n) for n in kept_new)
+        return
+    old_keys = [_canonical(i) for i in old]
+    new_keys = [_canonical(i) for i in new]
+    remaining = list(old_keys)
+    for item, canon in zip(new, new_keys, strict=True):
+        if canon in remaining:
+            remaining.remove(canon)
+        else:
+            yield path, f"added {_value(item)}"
+    remaining_new = list(new_keys)
+    for item, canon in zip(old, old_keys, strict=True):
+        if canon in remaining_new:
+            remaining_new.remove(canon)
+        else:
+            yield path, f"removed {_value(item)}"
+    kept_old = [k for k in old_keys if k in new_keys]
+    kept_new = [k for k in new_keys if k in old_keys]
+    if kept_old != kept_new:
+        yield path, "reordered: " + ", ".join(_value(i) for i, k in zip(new, new_keys, strict=True) if k in old_keys)
+
+
+def _canonical(item: Any) -> str:
+    if isinstance(item, str):
+        return " ".join(item.split())
+    return json.dumps(item, sort_keys=True, default=str, ensure_ascii=False)
+
+
+class _Quoted(str):
+    """A list item's name inside a field path."""
+
+
+def _quoted(name: str) -> _Quoted:
+    return _Quoted(name)
+
+
+def _word(value: Any) -> str:
+    return str(value).replace("-", " ")
+
+
+def _value(value: Any) -> str:
+    """A value as the summary shows it: text in quotes, shortened; objects as their main text."""
+    if isinstance(value, str):
+        return f"'{shorten(' '.join(value.split()))}'"
+    if isinstance(value, dict):
+        key = next((k for k in ITEM_KEYS if isinstance(value.get(k), str)), None)
+        return _value(value[key]) if key else shorten(json.dumps(value, ensure_ascii=False, default=str))
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    return shorten(str(value))
+
+
+def field_label(path: tuple[Any, ...]) -> str:
+    """('rejection_reasons', 'No budget', 'goes_to') -> "rejection reasons › 'No budget' › goes to"."""
+    parts = []
+    for part in path:
+        if isinstance(part, _Quoted):
+            parts.append(f"'{shorten(part)}'")
+        elif isinstance(part, int):
+            parts.append(f"item {part + 1}")
+        else:
+            parts.append(str(part).replace("_", " "))
+    return " › ".join(parts)
+
+
+# Impact -----------------------------------------------------------------------------------------
+
+def _values_at(data: Any, path: str) -> Iterator[Any]:
+    """The values at a field path such as 'rejection_reasons[].goes_to'."""
+    current = [data]
+    for part in path.split("."):
+        many = part.endswith("[]")
+        name = part.removesuffix("[]")
+        following = []
+        for item in current:
+            value = item.get(name) if isinstance(item, dict) else None
+            if many and isinstance(value, list):
+                following.extend(value)
+            elif value is not None and not many:
+                following.append(value)
+        current = following
+    yield from current
+
+
+def _texts(data: Any) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key != "id":
+                yield from _texts(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _texts(value)
+
+
+def _names(entry: Entry) -> re.Pattern[str] | None:
+    """What the entry is called in running text: its name (any case) and its abbreviation and
+    aliases (as written), as whole words."""
+    words = []
+    name = entry.data.get("name")
+    if isinstance(name, str) and name.strip() and entry.kind in ("lifecycle", "term", "handoff", "metric"):
+        words.append(f"(?i:{re.escape(' '.join(name.split()))})")
+    for key in ("abbreviation",):
+        value = entry.data.get(key)
+        if isinstance(value, str) and value.strip():
+            words.append(re.escape(value.strip()))
+    for alias in entry.data.get("aliases") or ():
+        if isinstance(alias, str) and alias.strip():
+            words.append(f"(?i:{re.escape(' '.join(alias.split()))})")
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)")
+
+
+def impact(change: Change, head: dict[tuple[str, str], Entry]) -> dict[str, list[str]]:
+    """The entries of head that refer to the changed entry by its id, or use its name,
+    abbreviation or aliases in their text: kind -> labels."""
+    touched: dict[str, dict[str, str]] = {}
+    ids = {e.id for e in (change.old, change.new) if e is not None}
+    for kind, path in REFERENCES.get(change.kind, ()):
+        for (other_kind, other_id), other in head.items():
+            if other_kind == kind and (other_kind, other_id) != (change.kind, change.entry.id) \
+                    and any(v in ids for v in _values_at(other.data, path)):
+                touched.setdefault(kind, {})[other_id] = other.label
+    pattern = _names(change.entry)
+    if pattern is not None:
+        for (kind, other_id), other in head.items():
+            if (kind, other_id) != (change.kind, change.entry.id) and kind != "playbook" \
+                    and any(pattern.search(text) for text in _texts(other.data)):
+                touched.setdefault(kind, {})[other_id] = other.label
+    return {kind: sorted(found.values(), key=str.casefold) for kind in KIND_ORDER
+            if (found := touched.get(kind))}
+
+
+# Markdown ---------------------------------------------------------------------------------------
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md(text: str) -> str:
+    """Untrusted text as inert Markdown on one line: every ASCII punctuation mark escaped."""
+    return _PUNCTUATION.sub(r"\\\1", printable(" ".join(text.split())))
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def headline(changes: list[Change]) -> str:
+    counts = {status: sum(c.status == status for c in changes) for status in ("changed", "added", "removed", "renamed")}
+    parts = [f"{n} {status}" for status, n in counts.items() if n]
+    agreed = sum(c.agreed for c in changes)
+    text = f"{_count(len(changes), 'entry', 'entries')} changed in the playbook: " + ", ".join(parts)
+    if agreed:
+        text += f"; {_count(agreed, 'agreed definition', 'agreed definitions')} among them"
+    return text
+
+
+def markdown(changes: list[Change], show_file: bool = True) -> str:
+    """A pull-request comment: the headline, then one section per entry with its field changes
+    and its impact. Empty when nothing changed."""
+    if not changes:
+        return ""
+    lines = [f"## {md(headline(changes))}", ""]
+    if any(c.agreed and c.status != "removed" for c in changes):
+        lines += ["Agreed definitions changed here need a renewed `agreed_by`: a name from sales, a name "
+                  "from marketing and the date both agreed.", ""]
+    for change in changes:
+        kind = KIND_NAMES[change.kind][0]
+        entry = change.entry
+        title = f"{kind}: {md(entry.label)}"
+        if change.status == "renamed":
+            assert change.old is not None
+            title += f" (renamed from {md(change.old.id)} to {md(entry.id)})"
+        elif change.status != "changed":
+            title += f" ({change.status})"
+        if change.agreed:
+            title += " · **agreed definition**"
+        lines.append(f"### {title}")
+        lines.append("")
+        if show_file:
+            lines.append(f"`{entry.doc.display}`" if "`" not in entry.doc.display else md(entry.doc.display))
+            lines.append("")
+        prefix = md(entry.label)
+        for path, what in change.fields:
+            where = f"{prefix} › {md(field_label(path))}" if path else prefix
+            lines.append(f"- {where}: {md(what)}")
+        if change.fields:
+            lines.append("")
+        if change.impact:
+            total = sum(len(v) for v in change.impact.values())
+            summary = ", ".join(_count(len(v), KIND_NAMES[k][1].rstrip("s") if len(v) == 1 else KIND_NAMES[k][1],
+                                       KIND_NAMES[k][1]) for k, v in change.impact.items())
+            lines.append(f"**Impact**: this change touches {summary} ({total} in all):")
+            lines.append("")
+            for kind, labels in change.impact.items():
+                shown = ", ".join(md(label) for label in labels[:8])
+                more = f", and {len(labels) - 8} more" if len(labels) > 8 else ""
+                lines.append(f"- {KIND_NAMES[kind][1].capitalize()}: {shown}{more}")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# Sign-off ---------------------------------------------------------------------------------------
+
+def signoff_problems(changes: list[Change], dates: dict[str, date], today: date) -> list[str]:
+    """One line for each agreed definition added or changed without a renewed two-team agreement.
+
+    `dates` gives, by the file's display path, the day of its change; a file not in it changed today.
+    """
+    lines = []
+    for change in changes:
+        if not change.needs_signoff:
+            continue
+        entry = change.entry
+        agreed = _agreement(entry)
+        line, column = entry.doc.where(("agreed_by",), key=True)
+        where = f"{entry.doc.display}:{line}:{column}: "
+        changed_on = dates.get(entry.doc.display, today)
+        what = "added" if change.status == "added" else "changed (" + ", ".join(
+            dict.fromkeys(field_label(p[:1]) or "definition" for p, _ in change.fields if p[:1] != ("agreed_by",))
+        ) + ")"
+        missing = [team for team in ("sales", "marketing")
+                   if not (isinstance(agreed.get(team), str) and agreed[team].strip())]
+        signed = _date(agreed.get("date"))
+        before = _date(_agreement(change.old).get("date")) if change.old is not None else None
+        label = f"{KIND_NAMES[change.kind][0]} '{shorten(entry.label)}'"
+        if missing:
+            lines.append(where + f"agreed_by: {label} was {what} without a name from " + " and ".join(missing)
+                         + ": both teams agree, then write their names and the date")
+        elif signed is None or signed < changed_on or (before is not None and signed <= before):
+            last = f"last agreed on {signed}" if signed else "agreed on no valid date"
+            lines.append(where + f"agreed_by: {label} was {what} on {changed_on} but {last}: both teams agree "
+                         f"again, then set agreed_by to their names and a date on or after {changed_on}")
+    return [printable(line) for line in lines]
+
+
+def _agreement(entry: Entry) -> dict[str, Any]:
+    value = entry.data.get("agreed_by")
+    return value if isinstance(value, dict) else {}
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value is not None and len(str(value)) == 10 else None
+    except ValueError:
+        return None
+
