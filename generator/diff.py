@@ -180,7 +180,7 @@ def field_changes(old: Any, new: Any, path: tuple[Any, ...] = ()) -> Iterator[tu
     if isinstance(old, dict) and isinstance(new, dict):
         if {"within", "unit"} <= old.keys() & new.keys() and not (
                 _same(old["within"], new["within"]) and _same(old["unit"], new["unit"])):
-            yield path, f"{_value(old['within'])} {_word(old['unit'])} → {_value(new['within'])} {_word(new['unit'])}"
+            yield path, f"{_amount(old['within'], old['unit'])} → {_amount(new['within'], new['unit'])}"
             old = {k: v for k, v in old.items() if k not in ("within", "unit")}
             new = {k: v for k, v in new.items() if k not in ("within", "unit")}
         for key in [*new, *(k for k in old if k not in new)]:
@@ -228,17 +228,32 @@ def _list_changes(old: list[Any], new: list[Any], path: tuple[Any, ...]) -> Iter
     old_keys = [_canonical(i) for i in old]
     new_keys = [_canonical(i) for i in new]
     remaining = list(old_keys)
+    added = []
     for item, canon in zip(new, new_keys, strict=True):
         if canon in remaining:
             remaining.remove(canon)
         else:
-            yield path, f"added {_value(item)}"
+            added.append(item)
     remaining_new = list(new_keys)
+    removed = []
     for item, canon in zip(old, old_keys, strict=True):
         if canon in remaining_new:
             remaining_new.remove(canon)
         else:
-            yield path, f"removed {_value(item)}"
+            removed.append(item)
+    # An item removed and one added that read alike are one item edited (a few of each at most,
+    # so the pairing stays cheap).
+    if len(added) * len(removed) <= 100:
+        for before in list(removed):
+            match = max(((difflib.SequenceMatcher(None, _canonical(before), _canonical(after)).ratio(), i)
+                         for i, after in enumerate(added)), default=(0.0, -1))
+            if match[0] >= RENAME_SIMILARITY:
+                yield path, f"changed {_value(before)} → {_value(added.pop(match[1]))}"
+                removed.remove(before)
+    for item in added:
+        yield path, f"added {_value(item)}"
+    for item in removed:
+        yield path, f"removed {_value(item)}"
     kept_old = [k for k in old_keys if k in new_keys]
     kept_new = [k for k in new_keys if k in old_keys]
     if kept_old != kept_new:
@@ -259,8 +274,10 @@ def _quoted(name: str) -> _Quoted:
     return _Quoted(name)
 
 
-def _word(value: Any) -> str:
-    return str(value).replace("-", " ")
+def _amount(number: Any, unit: Any) -> str:
+    """'1 business hour', '2 business hours'."""
+    words = str(unit).replace("-", " ")
+    return f"{_value(number)} {words[:-1] if number == 1 and words.endswith('s') else words}"
 
 
 def _value(value: Any) -> str:
@@ -387,7 +404,7 @@ def markdown(changes: list[Change], show_file: bool = True) -> str:
     and its impact. Empty when nothing changed."""
     if not changes:
         return ""
-    lines = [f"## {md(headline(changes))}", ""]
+    lines = [f"## {headline(changes)}", ""]
     if any(c.agreed and c.status != "removed" for c in changes):
         lines += ["Agreed definitions changed here need a renewed `agreed_by`: a name from sales, a name "
                   "from marketing and the date both agreed.", ""]
