@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from . import diffcmd, export, scaffold
+from . import codeowners, diffcmd, export, scaffold
 from .errors import PlaybookError, printable
 from .freshness import TODAY_VARIABLE, TodayError, resolve_today
 from .loader import display_path
@@ -44,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     render.add_argument("--today", metavar="YYYY-MM-DD",
                         help=f"judge review and end dates on this day (default: ${TODAY_VARIABLE}, else today)")
     # Commands in modules of their own: each adds its parser, with `run` set to its function.
-    for module in (diffcmd, export, scaffold):
+    for module in (diffcmd, codeowners, export, scaffold):
         module.add_parser(commands)
     args = parser.parse_args(argv)
     if getattr(args, "run", None) is not None:

@@ -24,6 +24,7 @@ class Team:
     leader: str
     description: str
     members: tuple[str, ...]
+    reviewers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -374,7 +375,8 @@ def _agreement(data: dict[str, Any]) -> Agreement:
 def _settings(doc: Document) -> Settings:
     d = doc.data
     teams = {tid: Team(id=tid, name=t["name"], leader=t["leader"], description=t["description"],
-                       members=_tuple(t.get("members"))) for tid, t in d["teams"].items()}
+                       members=_tuple(t.get("members")), reviewers=_tuple(t.get("reviewers")))
+             for tid, t in d["teams"].items()}
     return Settings(site_name=d["site_name"], company_name=d["company"]["name"],
                     company_description=d["company"]["description"], product_name=d["product"]["name"],
                     product_description=d["product"]["description"], teams=teams,

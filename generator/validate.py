@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from .checks import check_playbook
+from .codeowners import check_codeowners
 from .errors import PlaybookError, Problem
 from .freshness import freshness_problems, resolve_today
 from .loader import Document, LoadedPlaybook, load_playbook
@@ -33,6 +34,8 @@ def check(root: Path, docs: Path | None = None, today: date | None = None,
         if not found:
             valid.append(doc)
     problems.extend(check_playbook(loaded, valid, docs))
+    if loaded.settings in valid:
+        problems.extend(check_codeowners(loaded))
     problems.extend(freshness_problems(valid, today or resolve_today(), stale_fails))
     return loaded, sorted(set(problems))
 

@@ -165,7 +165,8 @@ def _entity(*shows: str) -> tuple[Place, ...]:
 
 
 _TEAM_FIELDS = {"name": (("about", VERBATIM),), "leader": (("about", VERBATIM),),
-                "description": (("about", VERBATIM),), "members[]": (("about", VERBATIM),)}
+                "description": (("about", VERBATIM),), "members[]": (("about", VERBATIM),),
+                "reviewers[]": (("about", VERBATIM),)}
 _AGREED = {"agreed_by.sales": _entity(VERBATIM), "agreed_by.marketing": _entity(VERBATIM),
            "agreed_by.date": _entity(DATE)}
 

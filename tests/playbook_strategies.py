@@ -176,7 +176,9 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
     files: dict[str, dict[str, Any]] = {}
     docs: dict[str, str] = {}
     teams: dict[str, dict[str, Any]] = {
-        team: {"name": text(), "leader": text(), "description": text(True), "members": text.items()}
+        team: {"name": text(), "leader": text(), "description": text(True), "members": text.items(),
+               "reviewers": draw(st.lists(st.from_regex(r"@[a-z][a-z0-9-]{0,8}(/[a-z][a-z0-9._-]{0,8})?",
+                                                        fullmatch=True), min_size=1, max_size=3, unique=True))}
         for team in TEAMS}
     files["playbook.yaml"] = {"site_name": text(), "company": {"name": text(), "description": text(True)},
                               "product": {"name": text(), "description": text(True)}, "teams": teams,
