@@ -6,12 +6,14 @@ import argparse
 import shutil
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from . import codeowners, diffcmd, export, scaffold
 from .errors import PlaybookError, printable
 from .freshness import TODAY_VARIABLE, TodayError, resolve_today
+from .history import read_history
 from .loader import display_path
 from .model import Playbook, build_model
 from .render import expand_markers, render_home, render_pages
@@ -94,6 +96,7 @@ def _render(root: Path, outdir: Path, docs: Path | None, today: date) -> int:
     except PlaybookError as err:
         print(err.report(), file=sys.stderr)
         return 1
+    playbook = replace(playbook, history=read_history(root))
     try:
         written = _render_into(outdir, playbook, docs, [root] if docs is None else [root, docs])
     except OutputError as err:

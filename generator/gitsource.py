@@ -18,7 +18,7 @@ class GitError(Exception):
     """Git is missing, the folder is not in a repository, or a revision names no commit."""
 
 
-def _git(repo: Path, *args: str, input: bytes | None = None) -> bytes:
+def git_output(repo: Path, *args: str, input: bytes | None = None) -> bytes:
     try:
         result = subprocess.run(["git", "-C", str(repo), *args], input=input, capture_output=True, timeout=120,
                                 check=False)
@@ -33,7 +33,7 @@ def _git(repo: Path, *args: str, input: bytes | None = None) -> bytes:
 def repo_root(folder: Path) -> Path:
     """The top folder of the git checkout that holds folder."""
     start = folder if folder.is_dir() else folder.parent
-    return Path(_git(start, "rev-parse", "--show-toplevel").decode("utf-8").strip())
+    return Path(git_output(start, "rev-parse", "--show-toplevel").decode("utf-8").strip())
 
 
 def commit(repo: Path, revision: str) -> str:
@@ -41,7 +41,7 @@ def commit(repo: Path, revision: str) -> str:
     if revision.startswith("-") or not revision.strip():
         raise GitError(f"{revision!r} is not a revision")
     try:
-        return _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"
+        return git_output(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"
                     ).decode("ascii").strip()
     except GitError:
         raise GitError(f"{revision!r} names no commit in {repo}: give a branch, a tag or a commit") from None
@@ -54,7 +54,7 @@ def write_tree(repo: Path, sha: str, folder: str, into: Path) -> list[str]:
     file larger than the loader accepts is not read: an empty file of its size stands for it,
     which the loader reports. Every other blob comes through one `git cat-file --batch`.
     """
-    listing = _git(repo, "ls-tree", "-r", "-z", "--full-tree", "-l", sha, "--", folder)
+    listing = git_output(repo, "ls-tree", "-r", "-z", "--full-tree", "-l", sha, "--", folder)
     prefix = PurePosixPath(folder)
     wanted: list[tuple[str, PurePosixPath, int]] = []
     skipped: list[str] = []
@@ -77,7 +77,7 @@ def write_tree(repo: Path, sha: str, folder: str, into: Path) -> list[str]:
     wanted = [w for w in wanted if w[2] <= MAX_FILE_BYTES]
     if not wanted:
         return skipped
-    batch = _git(repo, "cat-file", "--batch", input=b"".join(f"{blob}\n".encode() for blob, _, _ in wanted))
+    batch = git_output(repo, "cat-file", "--batch", input=b"".join(f"{blob}\n".encode() for blob, _, _ in wanted))
     offset = 0
     for _blob, relative, size in wanted:
         header_end = batch.index(b"\n", offset)
@@ -93,7 +93,7 @@ def write_tree(repo: Path, sha: str, folder: str, into: Path) -> list[str]:
 def change_dates(repo: Path, base: str, head: str, folder: str) -> dict[str, date]:
     """For each file under folder changed between base and head: the date of the last commit
     that changed it (paths from the repository's top)."""
-    log = _git(repo, "log", "--format=%x00%cs", "--name-only", "-z", f"{base}..{head}", "--", folder)
+    log = git_output(repo, "log", "--format=%x00%cs", "--name-only", "-z", f"{base}..{head}", "--", folder)
     dates: dict[str, date] = {}
     when: date | None = None
     for part in log.split(b"\0"):
@@ -109,5 +109,5 @@ def change_dates(repo: Path, base: str, head: str, folder: str) -> dict[str, dat
 
 def uncommitted(repo: Path, folder: str) -> set[str]:
     """Files under folder that differ from the last commit (paths from the repository's top)."""
-    status = _git(repo, "status", "--porcelain", "-z", "--untracked-files=all", "--", folder)
+    status = git_output(repo, "status", "--porcelain", "-z", "--untracked-files=all", "--", folder)
     return {entry[3:].decode("utf-8", "replace") for entry in status.split(b"\0") if len(entry) > 3}

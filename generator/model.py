@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .loader import Document, LoadedPlaybook
+
+if TYPE_CHECKING:
+    from .history import History
 
 TEAMS = ("sales", "marketing")
 
@@ -221,6 +224,12 @@ class Playbook:
     metrics: tuple[Metric, ...]
     # The day freshness is judged on: review dates passed, assets withdrawn (see freshness.py).
     today: date = field(default_factory=date.today)
+    # What changed lately, from git (see history.py); None outside a git checkout.
+    history: History | None = None
+
+    def changed_on(self, kind: str, id: str) -> date | None:
+        """The day an entry's file last changed, when the history says."""
+        return self.history.changed_on.get((kind, id)) if self.history is not None else None
 
     def freshness(self, entry: Asset | Persona) -> Freshness:
         """Whether an asset or persona is past its review date, or withdrawn, as of `today`."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .errors import PlaybookError
 from .freshness import TodayError, resolve_today
+from .history import read_history
 from .model import Playbook
 from .navigation import navigation
 from .render import GENERATED, STATIC, Texts, expand_markers, page_titles, render_home, render_pages
@@ -83,6 +85,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             raise PluginError(str(err)) from None
         except PlaybookError as err:
             raise PluginError("The playbook has problems:\n" + err.report()) from None
+        # What changed lately, from git: read once per build (a serve rebuild reads it again).
+        self.playbook = replace(self.playbook, history=read_history(self.root))
         for notice in notices:
             log.info("%s", notice)
         # The cards, filters and asset finder: served with the site, from no other host.

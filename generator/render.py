@@ -27,6 +27,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
+from .diff import KIND_NAMES
 from .model import REVIEW_WINDOW_DAYS, Asset, Metric, Persona, Playbook, Term, send_order
 
 ANCHOR = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -48,7 +49,7 @@ SECTION_ANCHORS = {
 GLOSSARY_LETTER_PREFIX = "letter-"
 # The pages every playbook has, in the order of the navigation.
 GENERATED = ("finder.md", "assets.md", "personas.md", "lifecycle.md", "glossary.md", "metrics.md", "review.md",
-             "about.md")
+             "changes.md", "about.md")
 # The asset reference is split into pages of this many assets, so no page grows with the
 # playbook: assets.md, then assets-2.md, assets-3.md ...
 ASSETS_PER_PAGE = 100
@@ -361,7 +362,7 @@ def _page_link(context: Context, target: str, text: str) -> Md:
 
 PAGE_TITLES = {"finder.md": "Find an asset", "lifecycle.md": "Lifecycle and handoffs", "glossary.md": "Glossary",
                "personas.md": "Personas", "assets.md": "Assets", "metrics.md": "Shared goals",
-               "review.md": "Needs review", "about.md": "Who is who"}
+               "review.md": "Needs review", "changes.md": "Recent changes", "about.md": "Who is who"}
 
 
 def page_titles(playbook: Playbook) -> dict[str, str]:
@@ -403,7 +404,7 @@ def _render_pages(playbook: Playbook, directory_urls: bool) -> dict[str, str]:
         pages[page] = env.get_template("stage.md.j2").render(page=page, stage=stage,
                                                              **_stage_context(playbook, stage.order))
     context = {"glossary_groups": _glossary_groups(playbook), "needs_review": _needs_review(playbook),
-               "window": REVIEW_WINDOW_DAYS}
+               "window": REVIEW_WINDOW_DAYS, "kind_names": {k: v[0] for k, v in KIND_NAMES.items()}}
     for page in GENERATED:
         if page != "assets.md":
             pages[page] = env.get_template(page + ".j2").render(page=page, **context)

@@ -1,0 +1,56 @@
+"""The "Recent changes" page and "changed on" lines, from the git history of a real repository
+made in the test; and the page outside a git checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SITE_CONFIG, run_mkdocs
+from htmltext import read_site
+from test_diff import Repo
+
+
+@pytest.fixture
+def repo_site(tmp_path: Path) -> Path:
+    repo = Repo(tmp_path / "repo")
+    repo.edit("lifecycle/lead.yaml", {"qualifies": ["Gave a work e-mail address on purpose.", "Requested a demo."]})
+    repo.edit("handoffs/lead-to-won.yaml", text=("  within: 4\n", "  within: 1\n"))
+    repo.commit("Tighter lead <script>alert(1)</script>", "2026-11-20")
+    repo.edit("terms/contact.yaml", text=("definition:", "# wording only\ndefinition:"))
+    repo.commit("Comment only", "2026-11-21")
+    (repo.root / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
+    (repo.root / "docs").mkdir()
+    result = run_mkdocs(repo.root, "build", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return repo.root / "site"
+
+
+def test_recent_changes_page(repo_site: Path) -> None:
+    page = read_site(repo_site)["changes/index.html"]
+    text = page.text
+    # Newest first; a comment-only commit says nothing about the playbook and is left out.
+    assert "Comment only" not in text
+    assert "2026-11-20 · Mia Marketer¶ Tighter lead <script>alert(1)</script>" in text
+    assert "Lifecycle state Lead: changed qualifies: added 'Requested a demo.'" in text
+    assert "Handoff Marketing hands a lead to sales: changed service level: 4 business hours → 1 business hour" in text
+    assert "2026-11-01 · Mia Marketer¶ The mini playbook" in text
+    assert "Term Contact: added" in text
+    assert "../lifecycle/#lead" in page.links and "../lifecycle/#lead-to-won" in page.links
+    html = (repo_site / "changes" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html
+
+
+def test_changed_definitions_say_when(repo_site: Path) -> None:
+    lifecycle = read_site(repo_site)["lifecycle/index.html"].text
+    assert "Lead¶ Changed on 2026-11-20: see recent changes." in lifecycle
+    assert "Marketing hands a lead to sales¶ Changed on 2026-11-20" in lifecycle
+    assert "Won¶ Changed on" not in lifecycle  # added, never changed
+    glossary = read_site(repo_site)["glossary/index.html"].text
+    assert "Contact¶ Changed on 2026-11-21." in glossary  # the file changed, if only in a comment
+
+
+def test_outside_a_git_checkout_the_page_says_so(build_site: object) -> None:
+    site = build_site()  # type: ignore[operator]
+    text = read_site(site)["changes/index.html"].text
+    assert "This copy of the playbook is not in a git checkout, so its history cannot be shown here." in text
