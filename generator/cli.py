@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import codeowners, diffcmd, export, scaffold
 from .errors import PlaybookError, printable
+from .export import export_files
 from .freshness import TODAY_VARIABLE, TodayError, resolve_today
 from .history import read_history
 from .loader import display_path
@@ -20,7 +21,7 @@ from .render import expand_markers, render_home, render_pages
 from .report import FORMATS, github_annotation, json_report
 from .safe_output import RENDER_MARKER, OutputError, check_replaceable, discard, docs_files, stage, swap_in
 from .static import static_files
-from .validate import build_playbook, check
+from .validate import build, check
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,13 +93,14 @@ def _count(n: int, noun: str) -> str:
 
 def _render(root: Path, outdir: Path, docs: Path | None, today: date) -> int:
     try:
-        playbook = build_playbook(root, docs, today)
+        playbook, _, loaded = build(root, docs, today)
     except PlaybookError as err:
         print(err.report(), file=sys.stderr)
         return 1
     playbook = replace(playbook, history=read_history(root))
     try:
-        written = _render_into(outdir, playbook, docs, [root] if docs is None else [root, docs])
+        written = _render_into(outdir, playbook, docs, [root] if docs is None else [root, docs],
+                               export_files(loaded))
     except OutputError as err:
         print(err, file=sys.stderr)
         return 1
@@ -109,14 +111,15 @@ def _render(root: Path, outdir: Path, docs: Path | None, today: date) -> int:
     return 0
 
 
-def _render_into(outdir: Path, playbook: Playbook, docs: Path | None, inputs: list[Path]) -> int:
+def _render_into(outdir: Path, playbook: Playbook, docs: Path | None, inputs: list[Path],
+                 downloads: dict[str, str]) -> int:
     """Write every page into a fresh folder and swap it in for outdir only once all are written,
     so a failure leaves outdir as it was; returns how many pages were written."""
     sources = docs_files(docs) if docs is not None else []
     check_replaceable(outdir, inputs)
     staging = stage(outdir, "rendering")
     try:
-        written = _write_pages(staging.building, playbook, sources)
+        written = _write_pages(staging.building, playbook, sources, downloads)
         (staging.building / RENDER_MARKER).write_text(
             "Written by `playbook render`, which replaces this whole folder when run again.\n", encoding="utf-8")
     except OSError as err:
@@ -135,7 +138,7 @@ def _unwritten(err: OSError, outdir: Path, shown: Callable[[Path], str]) -> str:
     return printable(f"{where}: {err.strerror or err}; nothing in {display_path(outdir)} was changed")
 
 
-def _write_pages(folder: Path, playbook: Playbook, sources: list[tuple[str, Path]]) -> int:
+def _write_pages(folder: Path, playbook: Playbook, sources: list[tuple[str, Path]], downloads: dict[str, str]) -> int:
     """Write the hand-written pages (with the overview filled in) and the generated ones into folder."""
     pages = render_pages(playbook)
     if "index.md" not in {uri for uri, _ in sources}:
@@ -147,7 +150,7 @@ def _write_pages(folder: Path, playbook: Playbook, sources: list[tuple[str, Path
             target.write_text(expand_markers(_read_page(source), playbook, uri), encoding="utf-8")
         else:
             shutil.copyfile(source, target)
-    files = {**pages, **static_files(playbook)}
+    files = {**pages, **static_files(playbook), **downloads}
     for uri, content in files.items():
         target = folder / uri
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -20,8 +20,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .errors import PlaybookError
+from .export import export_files
 from .freshness import TodayError, resolve_today
 from .history import read_history
+from .loader import LoadedPlaybook
 from .model import Playbook
 from .navigation import navigation
 from .render import GENERATED, STATIC, Texts, expand_markers, page_titles, render_home, render_pages
@@ -73,6 +75,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.warnings: _WarningCount | None = None
         self.texts = Texts()
         self.titles: dict[str, str] = {}
+        self.loaded: LoadedPlaybook | None = None
 
     # First, so every plugin after it writes into the staging folder.
     @event_priority(100)
@@ -80,7 +83,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.root = Path(config.config_file_path or ".").parent / self.config.playbook
         try:
             today = resolve_today(str(self.config.today) if self.config.today else None)
-            self.playbook, notices = build(self.root, Path(config.docs_dir), today, self.config.fail_on_stale)
+            self.playbook, notices, self.loaded = build(self.root, Path(config.docs_dir), today,
+                                                        self.config.fail_on_stale)
         except TodayError as err:
             raise PluginError(str(err)) from None
         except PlaybookError as err:
@@ -143,7 +147,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         pages = render_pages(self.playbook, self.texts, config.use_directory_urls)
         if files.get_file_from_path("index.md") is None:
             pages["index.md"] = render_home(self.playbook, self.texts, config.use_directory_urls)
-        static = static_files(self.playbook, config.use_directory_urls)
+        assert self.loaded is not None
+        static = static_files(self.playbook, config.use_directory_urls) | export_files(self.loaded)
         clashes = [uri for uri in [*pages, *static] if files.get_file_from_path(uri) is not None]
         if clashes:
             raise PluginError("These files are generated from the playbook; remove them from "

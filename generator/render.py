@@ -201,7 +201,7 @@ def _environment(playbook: Playbook, directory_urls: bool = True) -> Environment
     env.filters.update(para=paragraphs, title=title, target=_target, anchor=anchor, link=_link_filter, label=_label,
                        asset_type=lambda t: ASSET_TYPES[t][1], asset_kind=lambda t: ASSET_TYPES[t][0],
                        html_paras=_html_paragraphs, ids=_ids, kind_name=lambda t: _capital(ASSET_TYPES[t][0]))
-    env.globals.update(pb=playbook, ref=_ref_function(playbook, pages), page_link=_page_link,
+    env.globals.update(pb=playbook, ref=_ref_function(playbook, pages), page_link=_page_link, file_link=_file_link,
                        href=_href_function(playbook, pages, directory_urls), badges=_badges,
                        stage_class=_stage_class, STAGE_CARDS=STAGE_CARDS, PERSONA_ASSETS=PERSONA_ASSETS)
     return env
@@ -350,6 +350,14 @@ def _ref_function(playbook: Playbook, pages: dict[str, str]) -> Callable[..., Md
         return Md(f"[{inline(text if text is not None else playbook.names[kind][id])}]({target})")
 
     return ref
+
+
+@pass_context
+def _file_link(context: Context, target: str, text: str) -> Md:
+    """A Markdown link from the current page to a file the site publishes (docs-relative)."""
+    if not target.startswith(("downloads/", f"{STATIC}/")) or not SAFE_LINK.fullmatch(target):
+        raise ValueError(f"not a published file: {target!r}")
+    return Md(f"[{inline(text)}]({_relative(context['page'], target)})")
 
 
 @pass_context

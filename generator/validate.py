@@ -41,14 +41,14 @@ def check(root: Path, docs: Path | None = None, today: date | None = None,
 
 
 def build(root: Path, docs: Path | None = None, today: date | None = None,
-          stale_fails: bool = False) -> tuple[Playbook, list[Problem]]:
-    """The playbook under root as objects, with its warnings; raises PlaybookError listing
-    every error."""
+          stale_fails: bool = False) -> tuple[Playbook, list[Problem], LoadedPlaybook]:
+    """The playbook under root as objects, with its warnings and the files as loaded; raises
+    PlaybookError listing every error."""
     today = today or resolve_today()
     loaded, problems = check(root, docs, today, stale_fails)
     if any(not p.warning for p in problems):
         raise PlaybookError(problems)
-    return build_model(loaded, today), problems
+    return build_model(loaded, today), problems, loaded
 
 
 def build_playbook(root: Path, docs: Path | None = None, today: date | None = None) -> Playbook:

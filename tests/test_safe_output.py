@@ -138,7 +138,8 @@ def test_render_follows_links_inside_docs_once_and_copies_files_not_links(tmp_pa
         assert not (out / page).is_symlink()
     assert not (out / "sub" / "loop").exists()
     pages = render_pages(build_playbook(project / "playbook"))
-    assert result.stdout == f"{len(pages) + 3 + 4} files written to out\n"  # 3: script, styles, finder data
+    # 3: script, styles, finder data; 10: the export as JSON and nine CSV files
+    assert result.stdout == f"{len(pages) + 3 + 10 + 4} files written to out\n"
 
 
 # 2. A failed build keeps the last good site ------------------------------------------------------

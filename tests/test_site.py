@@ -15,6 +15,7 @@ import yaml
 from conftest import FIXTURES, REPO, SITE_CONFIG, make_project, run_mkdocs
 from htmltext import Page, read_site
 
+from generator.export import export_files
 from generator.render import plain_title, render_pages
 from generator.static import static_files
 from generator.validate import build_playbook, check
@@ -291,7 +292,9 @@ def test_render_writes_markdown_that_plain_mkdocs_builds(tmp_path: Path) -> None
     assert set(static) == {"assets/playbook/playbook.css", "assets/playbook/playbook.js", "assets/playbook/finder.json"}
     for uri, content in static.items():
         assert (out / uri).read_text(encoding="utf-8") == content
-    assert result.stdout == f"{len(expected) + len(static) + 2} files written to out\n"
+    downloads = export_files(project / "playbook")
+    assert (out / "downloads" / "playbook.json").read_text(encoding="utf-8") == downloads["downloads/playbook.json"]
+    assert result.stdout == f"{len(expected) + len(static) + len(downloads) + 2} files written to out\n"
     plain = SITE_CONFIG.replace("  - playbook\n", "").replace("docs_dir", "") + "docs_dir: out\n"
     (project / "plain.yml").write_text(plain, encoding="utf-8")
     built = run_mkdocs(project, "build", "--strict", "-f", "plain.yml", "-d", "plain-site")
