@@ -27,9 +27,11 @@ validate: install
 render: install
 	$(BIN)/playbook render markdown-site
 
-# The browser tests drive Debian's Chromium.
+# The browser tests drive Debian's Chromium; the pull-request workflow's comment script is run in
+# Node; the history and diff tests make git repositories.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	@command -v chromium >/dev/null 2>&1 && command -v node >/dev/null 2>&1 && command -v git >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium nodejs git; }
 
 # Never `--strict` with `-q`: MkDocs 1.6 then exits 0 on a site with warnings.
 lint: install
