@@ -10,7 +10,8 @@ from typing import Any
 
 from .errors import Problem
 from .loader import Document, LoadedPlaybook, display_path, within
-from .render import GLOSSARY_LETTER_PREFIX, SECTION_ANCHORS
+from .onboarding import SECTION_ANCHORS as ONBOARDING_SECTIONS
+from .render import GLOSSARY_LETTER_PREFIX, GLOSSARY_TOPIC_PREFIX, SECTION_ANCHORS
 from .schemas import ID_PATTERN, did_you_mean, ecma_pattern
 from .yamltree import Path_, shorten
 
@@ -19,7 +20,8 @@ _ID = ecma_pattern(ID_PATTERN)
 # How many unknown references get a "did you mean" suggestion in one run.
 _HINTS = 50
 # What each kind calls the entries it refers to, for messages.
-_NOUNS = {"stage": "stage", "lifecycle": "lifecycle state", "term": "term", "persona": "persona"}
+_NOUNS = {"stage": "stage", "lifecycle": "lifecycle state", "term": "term", "persona": "persona",
+          "handoff": "handoff", "asset": "asset", "metric": "shared goal"}
 
 
 class _Index:
@@ -36,6 +38,10 @@ class _Index:
             self.ids[kind].update(path.stem for path in paths)
         # Only states that passed their schema are read field by field by other entries' rules.
         self.states = {d.data["id"]: d.data for d in valid if d.kind == "lifecycle"}
+        # The glossary groups playbook.yaml declares, once it passed its schema (None: unknown).
+        settings = loaded.settings if loaded.settings in valid else None
+        self.groups: set[str] | None = None if settings is None else {
+            g["id"] for g in settings.data.get("glossary_groups") or ()}
         self.hints = _HINTS
 
     def missing(self, doc: Document, path: Path_, kind: str, value: Any) -> Iterator[Problem]:
@@ -125,7 +131,8 @@ def _section_anchors(loaded: LoadedPlaybook) -> Iterator[Problem]:
             id = doc.data.get("id")
             if not isinstance(id, str):
                 continue
-            if id in SECTION_ANCHORS.get(kind, ()) or (kind == "term" and id.startswith(GLOSSARY_LETTER_PREFIX)):
+            if id in SECTION_ANCHORS.get(kind, ()) or (
+                    kind == "term" and id.startswith((GLOSSARY_LETTER_PREFIX, GLOSSARY_TOPIC_PREFIX))):
                 yield doc.problem(("id",), f"id '{id}' names a section of the page this entry is shown on: "
                                   "choose another id")
 
@@ -188,6 +195,36 @@ def _term_rules(doc: Document, index: _Index) -> Iterator[Problem]:
             yield from index.missing(doc, ("not_to_be_confused_with", i, "term"), "term", confusion["term"])
     if "lifecycle_state" in data:
         yield from index.missing(doc, ("lifecycle_state",), "lifecycle", data["lifecycle_state"])
+    if "group" in data and index.groups is not None and data["group"] not in index.groups:
+        known = ", ".join(f"'{g}'" for g in sorted(index.groups)[:10])
+        yield doc.problem(("group",), f"'{shorten(data['group'])}' is not a glossary group: "
+                          + (f"use one of {known}, or add it to glossary_groups in playbook.yaml" if known else
+                             "declare it under glossary_groups in playbook.yaml, or remove group"))
+
+
+def _settings_rules(doc: Document, index: _Index) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, group in enumerate(doc.data.get("glossary_groups") or ()):
+        if group["id"] in seen:
+            yield doc.problem(("glossary_groups", i, "id"), f"'{group['id']}' is already a group: give each "
+                              "glossary group its own id")
+        seen.add(group["id"])
+    onboarding = doc.data.get("onboarding") or {}
+    for i, term in enumerate(onboarding.get("first_terms") or ()):
+        yield from index.missing(doc, ("onboarding", "first_terms", i), "term", term)
+    seen = set()
+    for i, role in enumerate(onboarding.get("roles") or ()):
+        if role["id"] in seen:
+            yield doc.problem(("onboarding", "roles", i, "id"), f"'{role['id']}' is already a role: give each "
+                              "role its own id")
+        seen.add(role["id"])
+        if role["id"] in ONBOARDING_SECTIONS:
+            yield doc.problem(("onboarding", "roles", i, "id"), f"'{role['id']}' names a section of the onboarding "
+                              "page, where a role's id is its anchor: give the role another id")
+        for j, item in enumerate(role["read"]):
+            kind, _, id = item.partition(":")
+            if id:
+                yield from index.missing(doc, ("onboarding", "roles", i, "read", j), kind, id)
 
 
 def _persona_rules(doc: Document, index: _Index) -> Iterator[Problem]:
@@ -227,5 +264,5 @@ def _metric_rules(doc: Document, index: _Index) -> Iterator[Problem]:
 
 _RULES: Any = defaultdict(lambda: _no_rule, {
     "stage": _stage_rules, "lifecycle": _lifecycle_rules, "handoff": _handoff_rules, "term": _term_rules,
-    "persona": _persona_rules, "asset": _asset_rules, "metric": _metric_rules,
+    "persona": _persona_rules, "asset": _asset_rules, "metric": _metric_rules, "playbook": _settings_rules,
 })

@@ -31,6 +31,23 @@ class Team:
 
 
 @dataclass(frozen=True)
+class GlossaryGroup:
+    id: str
+    name: str
+    description: str | None
+
+
+@dataclass(frozen=True)
+class Role:
+    """A reading path on the onboarding page: what one role reads, in order."""
+
+    id: str
+    name: str
+    description: str | None
+    read: tuple[str, ...]  # "glossary", "stage:scoping" ...
+
+
+@dataclass(frozen=True)
 class Settings:
     site_name: str
     company_name: str
@@ -40,6 +57,9 @@ class Settings:
     teams: dict[str, Team]
     introduction: str
     updated: str | None
+    glossary_groups: tuple[GlossaryGroup, ...] = ()
+    first_terms: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,6 +166,7 @@ class Term:
     related: tuple[str, ...]
     lifecycle_state: str | None
     owner: str
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -386,10 +407,16 @@ def _settings(doc: Document) -> Settings:
     teams = {tid: Team(id=tid, name=t["name"], leader=t["leader"], description=t["description"],
                        members=_tuple(t.get("members")), reviewers=_tuple(t.get("reviewers")))
              for tid, t in d["teams"].items()}
+    onboarding = d.get("onboarding") or {}
     return Settings(site_name=d["site_name"], company_name=d["company"]["name"],
                     company_description=d["company"]["description"], product_name=d["product"]["name"],
                     product_description=d["product"]["description"], teams=teams,
-                    introduction=d["introduction"], updated=d.get("updated"))
+                    introduction=d["introduction"], updated=d.get("updated"),
+                    glossary_groups=tuple(GlossaryGroup(id=g["id"], name=g["name"], description=g.get("description"))
+                                          for g in d.get("glossary_groups") or ()),
+                    first_terms=_tuple(onboarding.get("first_terms")),
+                    roles=tuple(Role(id=r["id"], name=r["name"], description=r.get("description"),
+                                     read=_tuple(r["read"])) for r in onboarding.get("roles") or ()))
 
 
 def _stage(doc: Document) -> Stage:
@@ -432,7 +459,8 @@ def _term(doc: Document) -> Term:
                 aliases=_tuple(d.get("aliases")), definition=d["definition"], example=d.get("example"),
                 not_to_be_confused_with=tuple(Confusion(term=c["term"], difference=c["difference"])
                                               for c in d.get("not_to_be_confused_with") or ()),
-                related=_tuple(d.get("related")), lifecycle_state=d.get("lifecycle_state"), owner=d["owner"])
+                related=_tuple(d.get("related")), lifecycle_state=d.get("lifecycle_state"), owner=d["owner"],
+                group=d.get("group"))
 
 
 def _persona(doc: Document) -> Persona:

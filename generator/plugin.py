@@ -29,7 +29,7 @@ from .navigation import navigation
 from .render import GENERATED, STATIC, Texts, expand_markers, page_titles, render_home, render_pages
 from .safe_output import OutputError, Staging, discard, outside_links, stage, swap_in
 from .schemas import schemas_dir
-from .static import static_files
+from .static import scripts, static_files
 from .validate import build
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -46,6 +46,10 @@ class PlaybookConfig(base.Config):
     today = c.Optional(c.Type((str, date)))
     """The day review and end dates are judged on, e.g. 2026-11-23 (default: $PLAYBOOK_TODAY,
     else the real date)."""
+
+    terms_everywhere = c.Type(bool, default=True)
+    """Explain the glossary's terms on every page (glossary.js), and list on each glossary entry
+    where the term is used."""
 
     fail_on_stale = c.Type(bool, default=False)
     """Fail the build when a review date or an end date has passed or is near, instead of
@@ -94,7 +98,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for notice in notices:
             log.info("%s", notice)
         # The cards, filters and asset finder: served with the site, from no other host.
-        for name, extra in (("playbook.css", config.extra_css), ("playbook.js", config.extra_javascript)):
+        for name, extra in (("playbook.css", config.extra_css),
+                            *((s, config.extra_javascript) for s in scripts(self.config.terms_everywhere))):
             if f"{STATIC}/{name}" not in extra:
                 extra.append(f"{STATIC}/{name}")
         # The site's title is the playbook's; the theme prints it as HTML, so it is escaped.
@@ -144,11 +149,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.playbook is not None
         _refuse_outside_links(files, config)
-        pages = render_pages(self.playbook, self.texts, config.use_directory_urls)
+        pages = render_pages(self.playbook, self.texts, config.use_directory_urls, self.config.terms_everywhere)
         if files.get_file_from_path("index.md") is None:
             pages["index.md"] = render_home(self.playbook, self.texts, config.use_directory_urls)
         assert self.loaded is not None
-        static = static_files(self.playbook, config.use_directory_urls) | export_files(self.loaded)
+        static = static_files(self.playbook, config.use_directory_urls, self.config.terms_everywhere) | \
+            export_files(self.loaded)
         clashes = [uri for uri in [*pages, *static] if files.get_file_from_path(uri) is not None]
         if clashes:
             raise PluginError("These files are generated from the playbook; remove them from "

@@ -27,8 +27,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
+from .coverage import coverage
 from .diff import KIND_NAMES
 from .model import REVIEW_WINDOW_DAYS, Asset, Metric, Persona, Playbook, Term, send_order
+from .onboarding import STEPS, onboarding
+from .vocabulary import used_in
 
 ANCHOR = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 SAFE_LINK = re.compile(r"(?=[!-~]+\Z)https://[^\s<>\"'`()\\]+|(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!/)(?!.*\.\.)[A-Za-z0-9._/-]+")
@@ -45,11 +48,14 @@ SECTION_ANCHORS = {
                         "sales-activities", "marketing-activities", "lifecycle-states", "personas"}),
     "lifecycle": _LIFECYCLE_SECTIONS,
     "handoff": _LIFECYCLE_SECTIONS,
+    "term": frozenset({"by-topic", "other-terms"}),
 }
 GLOSSARY_LETTER_PREFIX = "letter-"
+GLOSSARY_TOPIC_PREFIX = "topic-"
+USED_IN_NAMES = {"stage": "stages:", "lifecycle": "lifecycle states:", "handoff": "handoffs:", "asset": "assets:"}
 # The pages every playbook has, in the order of the navigation.
-GENERATED = ("finder.md", "assets.md", "personas.md", "lifecycle.md", "glossary.md", "metrics.md", "review.md",
-             "changes.md", "about.md")
+GENERATED = ("onboarding.md", "finder.md", "assets.md", "personas.md", "lifecycle.md", "glossary.md", "metrics.md", "coverage.md",
+             "review.md", "changes.md", "about.md")
 # The asset reference is split into pages of this many assets, so no page grows with the
 # playbook: assets.md, then assets-2.md, assets-3.md ...
 ASSETS_PER_PAGE = 100
@@ -368,9 +374,10 @@ def _page_link(context: Context, target: str, text: str) -> Md:
     return Md(f"[{inline(text)}]({_relative(context['page'], target)})")
 
 
-PAGE_TITLES = {"finder.md": "Find an asset", "lifecycle.md": "Lifecycle and handoffs", "glossary.md": "Glossary",
+PAGE_TITLES = {"onboarding.md": "Start here", "finder.md": "Find an asset", "lifecycle.md": "Lifecycle and handoffs", "glossary.md": "Glossary",
                "personas.md": "Personas", "assets.md": "Assets", "metrics.md": "Shared goals",
-               "review.md": "Needs review", "changes.md": "Recent changes", "about.md": "Who is who"}
+               "coverage.md": "Coverage", "review.md": "Needs review", "changes.md": "Recent changes",
+               "about.md": "Who is who"}
 
 
 def page_titles(playbook: Playbook) -> dict[str, str]:
@@ -397,14 +404,15 @@ def asset_page_count(playbook: Playbook) -> int:
     return max(1, -(-len(playbook.assets) // ASSETS_PER_PAGE))
 
 
-def render_pages(playbook: Playbook, texts: Texts | None = None, directory_urls: bool = True) -> dict[str, str]:
+def render_pages(playbook: Playbook, texts: Texts | None = None, directory_urls: bool = True,
+                 terms: bool = True) -> dict[str, str]:
     """Every generated page: path relative to the docs folder -> Markdown (with tokens for texts,
     when given). Links in raw HTML are written for a site with `use_directory_urls` as given."""
     with _texts(texts):
-        return _render_pages(playbook, directory_urls)
+        return _render_pages(playbook, directory_urls, terms)
 
 
-def _render_pages(playbook: Playbook, directory_urls: bool) -> dict[str, str]:
+def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True) -> dict[str, str]:
     env = _environment(playbook, directory_urls)
     pages: dict[str, str] = {}
     for stage in playbook.stages:
@@ -412,6 +420,10 @@ def _render_pages(playbook: Playbook, directory_urls: bool) -> dict[str, str]:
         pages[page] = env.get_template("stage.md.j2").render(page=page, stage=stage,
                                                              **_stage_context(playbook, stage.order))
     context = {"glossary_groups": _glossary_groups(playbook), "needs_review": _needs_review(playbook),
+               "topics": _topics(playbook), "coverage": coverage(playbook),
+               "onboarding": onboarding(playbook, {p: PAGE_TITLES[p] for p in GENERATED}), "STEPS": STEPS,
+               "used_in": used_in(playbook) if terms else {},
+               "TOPIC_PREFIX": Md(GLOSSARY_TOPIC_PREFIX), "USED_IN_NAMES": USED_IN_NAMES,
                "window": REVIEW_WINDOW_DAYS, "kind_names": {k: v[0] for k, v in KIND_NAMES.items()}}
     for page in GENERATED:
         if page != "assets.md":
@@ -493,6 +505,25 @@ def finder_data(playbook: Playbook, directory_urls: bool = True) -> dict[str, An
 def _capital(words: str) -> str:
     """'battle card' -> 'Battle card'; 'ROI calculator' stays."""
     return words[:1].upper() + words[1:]
+
+
+@dataclass(frozen=True)
+class _Topic:
+    anchor: str
+    name: str
+    description: str | None
+    terms: list[Term]
+
+
+def _topics(playbook: Playbook) -> list[_Topic]:
+    """The glossary's topics as playbook.yaml declares them (each shown, even before it has a
+    term), each with its terms A to Z; the terms of no topic last, under "Other terms"."""
+    topics = {g.id: _Topic(GLOSSARY_TOPIC_PREFIX + g.id, g.name, g.description, [])
+              for g in playbook.settings.glossary_groups}
+    other = _Topic("other-terms", "Other terms", None, [])
+    for term in playbook.terms:
+        topics.get(term.group or "", other).terms.append(term)
+    return [*topics.values(), *([other] if other.terms else [])]
 
 
 @dataclass(frozen=True)

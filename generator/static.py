@@ -7,15 +7,29 @@ import json
 from importlib import resources
 
 from .model import Playbook
-from .render import FINDER_DATA, STATIC, finder_data
+from .render import FINDER_DATA, STATIC, finder_data, page_url
+from .vocabulary import glossary_data
+
+# The site's own scripts, in the order pages load them.
+SCRIPTS = ("playbook.js", "glossary.js", "onboarding.js")
 
 
-def static_files(playbook: Playbook, directory_urls: bool = True) -> dict[str, str]:
-    """Path relative to the site's root -> content."""
+def static_files(playbook: Playbook, directory_urls: bool = True, terms: bool = True) -> dict[str, str]:
+    """Path relative to the site's root -> content; without `terms`, no script explains terms."""
     folder = resources.files("generator") / "static"
     files = {f"{STATIC}/{name}": (folder / name).read_text(encoding="utf-8")
-             for name in ("playbook.css", "playbook.js")}
-    # Compact, and `<` written as \u003c so the data can never close an HTML element if inlined.
-    data = json.dumps(finder_data(playbook, directory_urls), ensure_ascii=False, separators=(",", ":"))
-    files[FINDER_DATA] = data.replace("<", "\\u003c")
+             for name in ("playbook.css", *scripts(terms))}
+    files[FINDER_DATA] = _json(finder_data(playbook, directory_urls))
+    if terms:
+        files[f"{STATIC}/glossary.json"] = _json(glossary_data(playbook, page_url("glossary.md", directory_urls)))
     return files
+
+
+def scripts(terms: bool = True) -> tuple[str, ...]:
+    """The scripts every page loads."""
+    return SCRIPTS if terms else tuple(s for s in SCRIPTS if s != "glossary.js")
+
+
+def _json(data: object) -> str:
+    """Compact, and `<` written as \\u003c so the data can never close an HTML element if inlined."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")

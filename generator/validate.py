@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .checks import check_playbook
 from .codeowners import check_codeowners
+from .coverage import coverage_problems
 from .errors import PlaybookError, Problem
 from .freshness import freshness_problems, resolve_today
 from .loader import Document, LoadedPlaybook, load_playbook
@@ -37,6 +38,7 @@ def check(root: Path, docs: Path | None = None, today: date | None = None,
     if loaded.settings in valid:
         problems.extend(check_codeowners(loaded))
     problems.extend(freshness_problems(valid, today or resolve_today(), stale_fails))
+    problems.extend(coverage_problems(valid, today or resolve_today()))
     return loaded, sorted(set(problems))
 
 

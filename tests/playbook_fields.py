@@ -173,6 +173,9 @@ _AGREED = {"agreed_by.sales": _entity(VERBATIM), "agreed_by.marketing": _entity(
 FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     # playbook.yaml
     "playbook.site_name": (("every", SITE_TITLE), ("home", VERBATIM)),
+    "playbook.glossary_groups[].id": (("glossary", "anchor:topic-"),),
+    "playbook.glossary_groups[].name": (("glossary", VERBATIM),),
+    "playbook.glossary_groups[].description": (("glossary", VERBATIM),),
     "playbook.company.name": (("about", VERBATIM),),
     "playbook.company.description": (("about", VERBATIM),),
     "playbook.product.name": (("about", VERBATIM),),
@@ -238,6 +241,7 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "term.related[]": _entity("ref:term"),
     "term.lifecycle_state": _entity("ref:lifecycle"),
     "term.owner": _entity(TEAM),
+    "term.group": _entity("fragment:topic-"),
     # personas/
     "persona.id": _entity(ANCHOR),
     "persona.name": _entity(VERBATIM),

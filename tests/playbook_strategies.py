@@ -187,6 +187,10 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
     stage_ids = _ids(draw, "s", draw(st.integers(1, 4)))
     state_ids = _ids(draw, "l", draw(st.integers(2, 4)))
     term_ids = _ids(draw, "t", draw(st.integers(2, 4)))
+    group_ids = _ids(draw, "g", draw(st.integers(1, 3)))
+    files["playbook.yaml"]["glossary_groups"] = [
+        {"id": gid, "name": text(), **({"description": text(True)} if i == 0 or draw(st.booleans()) else {})}
+        for i, gid in enumerate(group_ids)]
     persona_ids = _ids(draw, "p", draw(st.integers(1, 3)))
     asset_ids = _ids(draw, "a", draw(st.integers(1, 3)))
     metric_ids = _ids(draw, "m", draw(st.integers(1, 3)))
@@ -253,6 +257,8 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
             term["related"] = _subset(draw, others, 1)
         if full or draw(st.booleans()):
             term["lifecycle_state"] = draw(st.sampled_from(state_ids))
+        if full or draw(st.booleans()):
+            term["group"] = draw(st.sampled_from(group_ids))
         files[f"terms/{tid}.yaml"] = dict(sorted(term.items(), key=lambda kv: draw(st.integers(0, 3))))
 
     for pid in persona_ids:

@@ -284,7 +284,7 @@ class Checker:
                 return  # withdrawn: kept off the stage pages (test_browser checks it is absent)
             for stage in data["stages"]:
                 yield f"stage:{stage}", None
-        elif page in ("home", "about"):
+        elif page in ("home", "about", "glossary", "onboarding", "coverage"):
             yield page, None
         elif page == "every":
             yield "every", None
@@ -311,6 +311,12 @@ class Checker:
             return None if collapse(value) in text else f"text is {text[:300]!r}"
         if show == ANCHOR:
             return None if value in region.ids else f"ids are {sorted(region.ids)[:20]}"
+        if show.startswith("anchor:"):  # an element id: a prefix and the value
+            wanted = show.removeprefix("anchor:") + value
+            return None if wanted in region.ids else f"no id {wanted!r} among {sorted(region.ids)[:20]}"
+        if show.startswith("fragment:"):  # a link to an anchor of the same page: #prefix-value
+            wanted = "#" + show.removeprefix("fragment:") + value
+            return None if any(link.endswith(wanted) for link in region.links) else f"no link to {wanted}"
         if show == LABEL:
             labels = {value.lower(), value.replace("-", " ").lower()}
             return None if any(f in text.lower() for f in labels) else f"none of {sorted(labels)} in {text[:300]!r}"

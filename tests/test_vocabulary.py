@@ -1,0 +1,172 @@
+"""The vocabulary on every page: terms found in text (word boundaries, case where it matters),
+"used in" on the glossary, topics, coverage with its warnings, and in Chromium the definition on
+hover and on tap, on generated and hand-written pages, with code, links and headings left alone."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import FIXTURES, REPO, SITE_CONFIG, make_project, run_mkdocs
+from htmltext import read_site
+from playwright.sync_api import Browser, Page, expect
+
+from generator.model import Term
+from generator.validate import build_playbook
+from generator.vocabulary import Vocabulary, used_in
+
+pytest_plugins = ["browser_fixtures"]  # serve, browser, page, default_url
+
+PLAYBOOK = str(Path(sys.executable).parent / "playbook")
+
+
+def term(id: str, name: str, abbreviation: str | None = None, aliases: tuple[str, ...] = ()) -> Term:
+    return Term(id=id, source="", name=name, abbreviation=abbreviation, aliases=aliases, definition="d",
+                example=None, not_to_be_confused_with=(), related=(), lifecycle_state=None, owner="both")
+
+
+VOCABULARY = Vocabulary([term("sal", "Sales accepted lead", "SAL"), term("lead", "Lead", aliases=("prospect",)),
+                         term("sql", "Sales qualified lead", "SQL"), term("closed-lost", "Closed lost")])
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(m.term, text[m.start:m.end]) for m in VOCABULARY.find(text)]
+
+
+def test_words_and_case() -> None:
+    assert found("The SAL gets a salary, not a sal.") == [("sal", "SAL")]
+    assert found("Two SALs and one sales accepted lead.") == [("sal", "SALs"), ("sal", "sales accepted lead")]
+    assert found("A LEAD, a lead, a Prospect.") == [("lead", "LEAD"), ("lead", "lead"), ("lead", "Prospect")]
+    # The longest name wins; names do not run across punctuation; hyphens join words.
+    assert found("Sales qualified lead") == [("sql", "Sales qualified lead")]
+    assert found("sales qualified, lead") == [("lead", "lead")]
+    assert found("It was closed-lost.") == [("closed-lost", "closed-lost")]
+    assert found("mislead leads") == []
+
+
+def test_linear_in_the_text() -> None:
+    """A million-word text with hundreds of terms is read once: the work is counted in lookups."""
+    terms = [term(f"t{i}", f"word{i} other{i}", f"AB{i}") for i in range(500)]
+    vocabulary = Vocabulary(terms)
+    text = " ".join(f"word{i % 700} other{i % 700}" for i in range(50_000))
+    assert sum(1 for _ in vocabulary.find(text)) == sum(1 for i in range(50_000) if i % 700 < 500)
+
+
+def test_used_in_and_topics_on_the_glossary(default_site: Path) -> None:
+    playbook = build_playbook(REPO / "playbook")
+    uses = used_in(playbook)
+    assert "learning" in [s.id for s in uses["mql"]["stage"]] and uses["mql"]["lifecycle"][0].id == "mql"
+    pages = read_site(default_site)
+    text = pages["glossary/index.html"].text
+    assert "By topic¶" in text and "The lead and opportunity lifecycle¶" in text
+    assert "Topic: The lead and opportunity lifecycle" in text
+    entry = text[text.index("Marketing qualified lead (MQL)¶"):]
+    entry = entry[:entry.index("Owner:")]
+    assert "Used in: stages: Learning; " in entry
+    assert "; lifecycle states: Marketing qualified lead, " in entry and "; handoffs: " in entry
+
+
+def test_coverage_page_and_warnings(tmp_path: Path, build_site: Callable[..., Path]) -> None:
+    playbook = tmp_path / "playbook"
+    shutil.copytree(FIXTURES / "mini", playbook)
+    buyer = playbook / "personas" / "buyer.yaml"
+    buyer.write_text(buyer.read_text(encoding="utf-8").replace("stages: [learning]", "stages: [learning, adoption]"),
+                     encoding="utf-8")
+    guide = playbook / "assets" / "guide.yaml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("stages: [learning, adoption]", "stages: [learning]"),
+                     encoding="utf-8")
+    result = subprocess.run([PLAYBOOK, "validate", str(playbook)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert f"{playbook}/personas/buyer.yaml:12:20: warning: stages[1]: no asset is written for this persona in " \
+           "stage 'adoption': add one for them (personas: [...] in the asset), or take the stage off this persona" \
+           in result.stdout
+    site = build_site(playbook=playbook)
+    page = read_site(site)["coverage/index.html"]
+    assert "Bea, the Buyer 1 none ⚠" in page.text
+    assert "../finder/?stage=learning&persona=buyer" in page.links
+    assert "../finder/?stage=adoption&type=e-book" in page.links
+
+
+# --- In the browser ------------------------------------------------------------------------
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_hover_shows_the_definition_on_a_generated_page(page: Page, default_url: str) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(default_url + "stages/learning/", wait_until="networkidle")
+    term = page.locator("a.pb-term", has_text="MQL").first
+    expect(term).to_have_attribute("data-pb-term", "mql")
+    term.hover()
+    pop = page.locator(".pb-term-pop")
+    expect(pop).to_be_visible()
+    expect(pop).to_contain_text("Marketing qualified lead (MQL)")
+    assert urlsplit(pop.locator("a").get_attribute("href") or "").path.endswith("/glossary/")
+    # Only the first use of each term on a page.
+    ids = [t.get_attribute("data-pb-term") for t in page.locator("a.pb-term").all()]
+    assert len(ids) == len(set(ids)) and len(ids) >= 5
+    assert not errors, errors
+
+
+def test_tap_shows_then_follows_on_a_phone(phone: Page, default_url: str) -> None:
+    phone.goto(default_url + "lifecycle/", wait_until="networkidle")
+    term = phone.locator("a.pb-term").first
+    term.scroll_into_view_if_needed()
+    term.tap()
+    expect(phone.locator(".pb-term-pop")).to_be_visible()
+    assert urlsplit(phone.url).path.endswith("/lifecycle/")
+    term.tap()
+    phone.wait_for_url("**/glossary/#*")
+
+
+def test_hand_written_page_code_links_and_headings_left_alone(page: Page, tmp_path: Path,
+                                                              serve: Callable[[Path], str]) -> None:
+    project = make_project(tmp_path / "p", docs={"notes.md": (
+        "# Notes on a Lead\n\n`Lead` in code, and [a Lead](https://example.com) in a link.\n\n"
+        "## Lead in a heading\n\nEvery LD counts. A lead, then another lead.\n")}, config=SITE_CONFIG)
+    result = run_mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    page.goto(serve(project / "site") + "notes/", wait_until="networkidle")
+    terms = page.locator("article a.pb-term")
+    expect(terms).to_have_count(1)
+    expect(terms).to_have_text("LD")
+    expect(page.locator("article code a.pb-term, article h1 a.pb-term, article h2 a.pb-term")).to_have_count(0)
+    terms.hover()
+    expect(page.locator(".pb-term-pop")).to_contain_text("A person who asked to hear from us.")
+
+
+def test_hostile_definition_stays_text(page: Page, tmp_path: Path, serve: Callable[[Path], str]) -> None:
+    playbook = tmp_path / "pb"
+    shutil.copytree(FIXTURES / "mini", playbook)
+    lead = playbook / "terms" / "lead.yaml"
+    lead.write_text(lead.read_text(encoding="utf-8").replace(
+        "definition: A person who asked to hear from us.",
+        "definition: '<img src=x onerror=\"window.__xss=1\"> <b>bold</b>'"), encoding="utf-8")
+    project = make_project(tmp_path / "p", playbook, docs={"notes.md": "# Notes\n\nEvery LD counts.\n"})
+    assert run_mkdocs(project, "build", "--strict").returncode == 0
+    page.goto(serve(project / "site") + "notes/", wait_until="networkidle")
+    page.locator("a.pb-term").hover()
+    expect(page.locator(".pb-term-pop")).to_contain_text('<img src=x onerror="window.__xss=1"> <b>bold</b>')
+    assert page.evaluate("window.__xss") is None
+    assert page.locator(".pb-term-pop img, .pb-term-pop b").count() == 0
+
+
+def test_coverage_cell_opens_the_finder_on_it(page: Page, default_url: str) -> None:
+    page.goto(default_url + "coverage/")
+    cell = page.locator("#stages-and-personas ~ .pb-coverage td a").first
+    cell.click()
+    page.wait_for_url("**/finder/?stage=*&persona=*")
+    count = page.locator("[data-pb-count]")
+    expect(count).to_have_text(cell_text_to_count := count.inner_text())
+    assert cell_text_to_count.endswith(("match", "matches")) or cell_text_to_count.startswith("No asset")
