@@ -185,7 +185,7 @@ def questions(playbook: Playbook) -> tuple[Question, ...]:
 
 def _not_a(playbook: Playbook) -> list[Question]:
     """For up to two abbreviated states: three things that qualify and one that does not."""
-    found = []
+    found: list[Question] = []
     for state in playbook.lifecycle:
         if len(found) == 2:
             break
@@ -216,7 +216,7 @@ def _owner(playbook: Playbook) -> list[Question]:
 
 def _speed(playbook: Playbook) -> list[Question]:
     """For the first two handoffs: the service level among others, shortest first."""
-    found = []
+    found: list[Question] = []
     levels = [(h.service_level.within, h.service_level.unit) for h in playbook.handoffs]
     for handoff in playbook.handoffs[:2]:
         within, unit = handoff.service_level.within, handoff.service_level.unit
@@ -244,7 +244,7 @@ def _stands_for(playbook: Playbook) -> list[Question]:
     first = first_terms(playbook)
     order = [playbook.term(id) for id in dict.fromkeys([*(t.id for t in first), *(t.id for t in playbook.terms)])]
     candidates = sorted((t for t in order if t.abbreviation), key=lambda t: t.lifecycle_state is not None)
-    found = []
+    found: list[Question] = []
     for term in candidates:
         if len(found) == 2:
             break

@@ -28,6 +28,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
 from .coverage import coverage
+from .diagram import lifecycle_svg
 from .diff import KIND_NAMES
 from .model import REVIEW_WINDOW_DAYS, Asset, Metric, Persona, Playbook, Term, send_order
 from .onboarding import STEPS, onboarding
@@ -54,8 +55,8 @@ GLOSSARY_LETTER_PREFIX = "letter-"
 GLOSSARY_TOPIC_PREFIX = "topic-"
 USED_IN_NAMES = {"stage": "stages:", "lifecycle": "lifecycle states:", "handoff": "handoffs:", "asset": "assets:"}
 # The pages every playbook has, in the order of the navigation.
-GENERATED = ("onboarding.md", "finder.md", "assets.md", "personas.md", "lifecycle.md", "glossary.md", "metrics.md", "coverage.md",
-             "review.md", "changes.md", "about.md")
+GENERATED = ("onboarding.md", "finder.md", "assets.md", "personas.md", "lifecycle.md", "glossary.md", "metrics.md",
+             "coverage.md", "review.md", "changes.md", "about.md")
 # The asset reference is split into pages of this many assets, so no page grows with the
 # playbook: assets.md, then assets-2.md, assets-3.md ...
 ASSETS_PER_PAGE = 100
@@ -209,7 +210,8 @@ def _environment(playbook: Playbook, directory_urls: bool = True) -> Environment
                        html_paras=_html_paragraphs, ids=_ids, kind_name=lambda t: _capital(ASSET_TYPES[t][0]))
     env.globals.update(pb=playbook, ref=_ref_function(playbook, pages), page_link=_page_link, file_link=_file_link,
                        href=_href_function(playbook, pages, directory_urls), badges=_badges,
-                       stage_class=_stage_class, STAGE_CARDS=STAGE_CARDS, PERSONA_ASSETS=PERSONA_ASSETS)
+                       stage_class=_stage_class, STAGE_CARDS=STAGE_CARDS, PERSONA_ASSETS=PERSONA_ASSETS,
+                       lifecycle_diagram=lambda: Md(lifecycle_svg(playbook, inline)))
     return env
 
 
@@ -374,10 +376,10 @@ def _page_link(context: Context, target: str, text: str) -> Md:
     return Md(f"[{inline(text)}]({_relative(context['page'], target)})")
 
 
-PAGE_TITLES = {"onboarding.md": "Start here", "finder.md": "Find an asset", "lifecycle.md": "Lifecycle and handoffs", "glossary.md": "Glossary",
-               "personas.md": "Personas", "assets.md": "Assets", "metrics.md": "Shared goals",
-               "coverage.md": "Coverage", "review.md": "Needs review", "changes.md": "Recent changes",
-               "about.md": "Who is who"}
+PAGE_TITLES = {"onboarding.md": "Start here", "finder.md": "Find an asset", "lifecycle.md": "Lifecycle and handoffs",
+               "glossary.md": "Glossary", "personas.md": "Personas", "assets.md": "Assets",
+               "metrics.md": "Shared goals", "coverage.md": "Coverage", "review.md": "Needs review",
+               "changes.md": "Recent changes", "about.md": "Who is who"}
 
 
 def page_titles(playbook: Playbook) -> dict[str, str]:

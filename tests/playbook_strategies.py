@@ -62,6 +62,8 @@ ASSET_TYPE_IDS = ["blog-post", "analyst-report", "webinar", "e-book", "explainer
                "email-template", "onboarding-guide", "success-plan", "qbr-deck", "talk-track"]
 BUYING_ROLES = ["economic-buyer", "champion", "technical-evaluator", "user", "influencer", "gatekeeper"]
 UNITS = ["percent", "count", "days", "hours", "currency", "ratio"]
+# The pages a role's reading path can name (playbook.yaml › onboarding › roles › read).
+READ_PAGES = ["about", "glossary", "lifecycle", "personas", "assets", "finder", "metrics", "coverage"]
 
 
 class Styled(str):
@@ -300,4 +302,23 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
         if i == 0 or draw(st.booleans()):
             metric["why"] = text(True)
         files[f"metrics/{mid}.yaml"] = metric
+
+    # The onboarding page: the terms to learn first, and reading paths whose first role reads a
+    # page and an entry of every kind, and sets every optional field.
+    handoff_ids = [data["id"] for path, data in files.items() if path.startswith("handoffs/")]
+    entries = {"stage": stage_ids, "term": term_ids, "lifecycle": state_ids, "handoff": handoff_ids,
+               "persona": persona_ids, "asset": asset_ids, "metric": metric_ids}
+    readable = [*READ_PAGES, *(f"{kind}:{id}" for kind, ids in entries.items() for id in ids)]
+    roles = []
+    for i, rid in enumerate(_ids(draw, "r", draw(st.integers(1, 3)))):
+        read = _subset(draw, readable, 1)
+        if i == 0:
+            read = list(dict.fromkeys([draw(st.sampled_from(READ_PAGES)),
+                                       *(f"{kind}:{draw(st.sampled_from(ids))}" for kind, ids in entries.items()),
+                                       *read]))
+        role: dict[str, Any] = {"id": rid, "name": text(), "read": read}
+        if i == 0 or draw(st.booleans()):
+            role["description"] = text(True)
+        roles.append(role)
+    files["playbook.yaml"]["onboarding"] = {"first_terms": _subset(draw, term_ids, 1)[:10], "roles": roles}
     return GeneratedPlaybook(files, docs)

@@ -69,7 +69,10 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "
 # Optional free-text fields the mini fixture leaves out, added so every free-text field is attacked.
 ADDITIONS: dict[str, dict[str, Any]] = {
     "playbook.yaml": {"teams": {"sales": {"members": ["Account executives"]},
-                                "marketing": {"members": ["Content team"]}}},
+                                "marketing": {"members": ["Content team"]}},
+                      "onboarding": {"roles": [{"id": "seller", "name": "Seller", "description": "Sells anvils.",
+                                                "read": ["glossary", "stage:learning"]}]},
+                      "glossary_groups": [{"id": "basics", "name": "The basics", "description": "Read first."}]},
     "lifecycle/lead.yaml": {"abbreviation": "LD"},
     "metrics/win-rate.yaml": {"why": "Both teams move it."},
     "assets/guide.yaml": {"use_when": "the buyer asks what it would save."},

@@ -34,6 +34,7 @@ from playbook_fields import (
     LINK,
     NUMBER,
     ORDER,
+    READ_LINK,
     RECORD,
     SITE_TITLE,
     TEAM,
@@ -352,6 +353,16 @@ class Checker:
             if not any(_links_to(link, target, value) for link in region.links):
                 return f"no link to {target} {value!r} among {region.links[:20]}"
             return None
+        if show == READ_LINK:  # 'glossary' (a page) or 'stage:scoping' (an entry), in each role's section
+            target, _, id = value.partition(":")
+            for role in data["onboarding"]["roles"]:
+                section = self.view.region(page, role["id"]) if value in role["read"] else None
+                if isinstance(section, str):
+                    return section
+                if section is not None and not any(_links_to(link, target, id) if id else
+                                                   _links_to_page(link, target) for link in section.links):
+                    return f"no link to {value!r} in the section of role {role['id']!r}: {section.links[:20]}"
+            return None
         raise AssertionError(f"FIELD_DISPLAY names an unknown way of showing {show!r}")
 
     def check_order(self, kind: str, page: str, text: str) -> str | None:
@@ -373,6 +384,12 @@ class Checker:
 
 def _asset_type_names(value: str) -> tuple[str, ...]:
     return tuple(TYPE_NAMES.get(value, ()))
+
+
+def _links_to_page(link: str, page: str) -> bool:
+    path, _, fragment = link.partition("#")
+    path = path.removesuffix("index.html").removesuffix(".md").rstrip("/")
+    return not fragment and (path == page or path.endswith("/" + page))
 
 
 def _links_to(link: str, kind: str, id: str) -> bool:

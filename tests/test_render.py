@@ -46,7 +46,7 @@ def test_every_asset_type_has_a_name() -> None:
 
 def test_glossary_is_grouped_by_initial() -> None:
     glossary = render_pages(build_playbook(FIXTURES / "mini"))["glossary.md"]
-    assert "[C](#letter-c) · [L](#letter-l)" in glossary
+    assert '<a href="#letter-c">C</a>\n<a href="#letter-l">L</a>' in glossary
     assert glossary.index("## C { #letter-c }") < glossary.index("### Contact { #contact }") \
         < glossary.index("## L { #letter-l }") < glossary.index("### Lead (LD) { #lead }")
 

@@ -17,6 +17,7 @@ from test_serve import fetch, free_port, wait_for
 
 from generator.cli import main
 from generator.render import render_pages
+from generator.static import static_files
 from generator.validate import build_playbook
 
 PLAYBOOK = str(Path(sys.executable).parent / "playbook")
@@ -137,9 +138,10 @@ def test_render_follows_links_inside_docs_once_and_copies_files_not_links(tmp_pa
         assert (out / page).read_text(encoding="utf-8") == "# Page\n\nInside words\n"
         assert not (out / page).is_symlink()
     assert not (out / "sub" / "loop").exists()
-    pages = render_pages(build_playbook(project / "playbook"))
-    # 3: script, styles, finder data; 10: the export as JSON and nine CSV files
-    assert result.stdout == f"{len(pages) + 3 + 10 + 4} files written to out\n"
+    playbook = build_playbook(project / "playbook")
+    pages, static = render_pages(playbook), static_files(playbook)
+    # static: scripts, styles and data; 10: the export as JSON and nine CSV files; 4: the pages of docs/
+    assert result.stdout == f"{len(pages) + len(static) + 10 + 4} files written to out\n"
 
 
 # 2. A failed build keeps the last good site ------------------------------------------------------

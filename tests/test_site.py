@@ -17,7 +17,7 @@ from htmltext import Page, read_site
 
 from generator.export import export_files
 from generator.render import plain_title, render_pages
-from generator.static import static_files
+from generator.static import SCRIPTS, static_files
 from generator.validate import build_playbook, check
 
 PAGES_OF = {"stages": "stages/{id}/index.html", "lifecycle": "lifecycle/index.html",
@@ -289,7 +289,8 @@ def test_render_writes_markdown_that_plain_mkdocs_builds(tmp_path: Path) -> None
     home = (out / "index.md").read_text(encoding="utf-8")
     assert home.startswith("# Home\n") and "## The stages at a glance" in home
     static = static_files(build_playbook(project / "playbook"))
-    assert set(static) == {"assets/playbook/playbook.css", "assets/playbook/playbook.js", "assets/playbook/finder.json"}
+    assert set(static) == {f"assets/playbook/{name}" for name in
+                           ("playbook.css", "finder.json", "glossary.json", *SCRIPTS)}
     for uri, content in static.items():
         assert (out / uri).read_text(encoding="utf-8") == content
     downloads = export_files(project / "playbook")

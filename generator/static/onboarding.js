@@ -97,7 +97,7 @@
         const verdict = question.querySelector('[data-pb-verdict]');
         if (verdict) {
           verdict.textContent = ok ? 'Right.'
-            : `${chosen ? 'Not quite' : 'Not answered'}: the answer is “${label(correct)}”.`;
+            : `${chosen ? 'Not quite' : 'Not answered'}: the answer is “${label(correct)}”`;
         }
         if (result) result.hidden = false;
       }

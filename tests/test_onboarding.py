@@ -1,0 +1,259 @@
+"""The onboarding page ("Start here"): from the home page to a completed self-check, with a
+checklist the browser remembers, reading paths by role, and questions made from the data."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from conftest import FIXTURES, REPO
+from playwright.sync_api import Browser, Page, expect
+
+from generator.model import Playbook
+from generator.onboarding import READ_PAGES, SECTION_ANCHORS, STEPS, first_terms, questions, reading_paths
+from generator.render import GENERATED, PAGE_TITLES, render_pages
+from generator.validate import build_playbook, check
+
+pytest_plugins = ["browser_fixtures"]  # serve, browser, default_url
+
+
+# The keys this site's scripts keep in localStorage (Material keeps its own, such as the palette).
+OUR_KEYS = "Object.keys(localStorage).filter((key) => key.startsWith('pb-'))"
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    """A page whose console errors, uncaught exceptions and off-host requests are collected."""
+    context = browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning")
+            else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("request", lambda r: problems.append(f"request off host: {r.url}")
+            if not r.url.startswith("data:") and urlsplit(r.url).hostname != "127.0.0.1" else None)
+    yield page, problems
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def default_playbook() -> Playbook:
+    return build_playbook(REPO / "playbook", REPO / "docs")
+
+
+def _settings() -> dict[str, object]:
+    data: dict[str, object] = yaml.safe_load((REPO / "playbook" / "playbook.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+def _yaml(path: Path) -> dict[str, object]:
+    data: dict[str, object] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+# In the browser -------------------------------------------------------------------------------
+
+
+def test_from_the_home_page_to_a_checked_self_check(watched: tuple[Page, list[str]], default_url: str) -> None:
+    page, problems = watched
+    page.goto(default_url)
+    # The line under the stage cards leads there in one click.
+    page.locator("article").get_by_role("link", name="Start here").first.click()
+    page.wait_for_url("**/onboarding/")
+    expect(page.locator("h1")).to_have_text(re.compile("Start here"))
+    # Whom to ask: both teams' leaders and reviewers.
+    teams = page.locator("#teams + p + ul")
+    expect(teams).to_contain_text("Marcus Okafor")
+    expect(teams).to_contain_text("@tallybright/marketing-leads")
+
+    questions = page.locator("[data-pb-question]")
+    total = questions.count()
+    assert 5 <= total <= 8
+    first, owner = questions.nth(0), questions.filter(has_text="Which team owns").first
+    first.locator("input:not([data-pb-correct])").first.check()
+    owner.locator("input[data-pb-correct]").check()
+    right_answer = first.locator("label:has(input[data-pb-correct]) .pb-option__text").inner_text()
+    page.get_by_role("button", name="Check my answers").click()
+    expect(first.locator("[data-pb-result]")).to_be_visible()
+    expect(first.locator("[data-pb-verdict]")).to_have_text(f"Not quite: the answer is “{right_answer}”")
+    expect(first).to_have_class(re.compile("pb-question--wrong"))
+    expect(owner.locator("[data-pb-verdict]")).to_have_text("Right.")
+    expect(owner).to_have_class(re.compile("pb-question--right"))
+    expect(page.locator("[data-pb-score]")).to_have_text(f"1 of {total} right")
+    # Each verdict links to where the answer is defined.
+    expect(owner.locator("[data-pb-result] a")).to_have_attribute("href", "../lifecycle/#sal")
+    # The glossary script leaves the questions alone: a linked abbreviation would give answers away.
+    expect(page.locator(".pb-quiz a.pb-term")).to_have_count(0)
+    # Changing an answer clears its verdict until the next check.
+    first.locator("input[data-pb-correct]").check()
+    expect(first.locator("[data-pb-result]")).to_be_hidden()
+    page.get_by_role("button", name="Check my answers").click()
+    expect(first.locator("[data-pb-verdict]")).to_have_text("Right.")
+    expect(page.locator("[data-pb-score]")).to_have_text(f"2 of {total} right")
+    assert not problems, problems
+
+
+def test_checklist_progress_survives_a_reload_and_starts_over(watched: tuple[Page, list[str]],
+                                                              default_url: str) -> None:
+    page, problems = watched
+    page.goto(default_url + "onboarding/")
+    progress = page.locator("[data-pb-progress]")
+    expect(progress).to_have_text(f"0 of {len(STEPS)} done")
+    boxes = page.locator("input[data-pb-step]")
+    expect(boxes).to_have_count(len(STEPS))
+    assert [b.get_attribute("data-pb-step") for b in boxes.all()] == list(STEPS)
+    for step in ("company", "lifecycle", "shared-goals"):
+        page.locator(f'[data-pb-step="{step}"]').check()
+    expect(progress).to_have_text("3 of 8 done")
+    page.reload()
+    expect(progress).to_have_text("3 of 8 done")
+    ticked = [b.get_attribute("data-pb-step") for b in boxes.all() if b.is_checked()]
+    assert ticked == ["company", "lifecycle", "shared-goals"]
+    # Kept under a key with the site's path.
+    assert page.evaluate(OUR_KEYS) == ["pb-onboarding:/"]
+    page.get_by_role("button", name="Start over").click()
+    expect(progress).to_have_text("0 of 8 done")
+    assert not any(b.is_checked() for b in boxes.all())
+    page.reload()
+    expect(progress).to_have_text("0 of 8 done")
+    assert page.evaluate(OUR_KEYS) == []
+    assert not problems, problems
+
+
+def test_two_playbooks_on_one_host_keep_their_own_progress(browser: Browser, default_site: Path,
+                                                           tmp_path_factory: pytest.TempPathFactory,
+                                                           serve: Callable[[Path], str]) -> None:
+    host = tmp_path_factory.mktemp("two-sites")
+    for name in ("north", "south"):
+        (host / name).symlink_to(default_site, target_is_directory=True)
+    base = serve(host)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "north/onboarding/")
+    page.locator('[data-pb-step="teams"]').check()
+    page.goto(base + "south/onboarding/")
+    expect(page.locator("[data-pb-progress]")).to_have_text("0 of 8 done")
+    page.goto(base + "north/onboarding/")
+    expect(page.locator("[data-pb-progress]")).to_have_text("1 of 8 done")
+    assert sorted(page.evaluate(OUR_KEYS)) == ["pb-onboarding:/north/"]
+    context.close()
+
+
+def test_no_sideways_scroll_on_a_phone(browser: Browser, default_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(default_url + "onboarding/", wait_until="networkidle")
+    for question in page.locator("[data-pb-question]").all():
+        question.locator("input:not([data-pb-correct])").first.check()
+    page.get_by_role("button", name="Check my answers").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def test_without_javascript_the_page_reads_and_hides_what_needs_a_script(browser: Browser, default_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(default_url + "onboarding/")
+    expect(page.locator("[data-pb-step]").first).to_be_hidden()
+    expect(page.locator("[data-pb-checklist]")).to_be_hidden()
+    expect(page.locator("[data-pb-check]")).to_be_hidden()
+    expect(page.locator(".pb-quiz__nojs")).to_be_visible()
+    expect(page.locator("[data-pb-question]").first).to_be_visible()
+    context.close()
+
+
+# From the data ---------------------------------------------------------------------------------
+
+
+def _fieldsets(markup: str) -> list[tuple[str, list[tuple[str, bool]]]]:
+    """(question, [(option, correct)]) of each question in the built page."""
+    found = []
+    for block in re.findall(r"<fieldset\b.*?</fieldset>", markup, re.S):
+        legend = re.search(r"<legend\b[^>]*>(.*?)</legend>", block, re.S)
+        assert legend is not None
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", legend.group(1))).split())
+        options = [(" ".join(html.unescape(o).split()), " data-pb-correct" in attrs)
+                   for attrs, o in re.findall(r'<input type="radio"([^>]*)> <span class="pb-option__text">(.*?)</span>',
+                                              block, re.S)]
+        found.append((text, options))
+    return found
+
+
+def test_the_questions_come_from_the_data(default_site: Path) -> None:
+    built = _fieldsets((default_site / "onboarding" / "index.html").read_text(encoding="utf-8"))
+    assert 5 <= len(built) <= 8
+    for _, options in built:
+        assert sum(correct for _, correct in options) == 1 and len({o for o, _ in options}) == len(options)
+    mql = _yaml(REPO / "playbook" / "lifecycle" / "mql.yaml")
+    text, options = next(q for q in built if q[0].endswith("Which of these is not a Marketing qualified lead (MQL)?"))
+    clean = [" ".join(str(item).split()) for item in mql["does_not_qualify"]]  # type: ignore[union-attr]
+    qualifies = [" ".join(str(item).split()) for item in mql["qualifies"]]  # type: ignore[union-attr]
+    assert [o for o, correct in options if correct][0] in clean
+    assert all(o in qualifies for o, correct in options if not correct) and len(options) == 4
+    # Which team owns SAL: the team named as its owner.
+    sal = _yaml(REPO / "playbook" / "lifecycle" / "sal.yaml")
+    teams = _settings()["teams"]
+    _, options = next(q for q in built if q[0].endswith("Which team owns SAL?"))
+    assert options == [(t["name"], team == sal["owner"]) for team, t in teams.items()]  # type: ignore[attr-defined]
+    # How fast: the handoff's service level, among others that differ.
+    _, options = next(q for q in built if "Marketing hands an MQL to sales development" in q[0])
+    assert [o for o, correct in options if correct] == ["1 business hour"] and len(options) == 4
+    # What an abbreviation stands for: the term's own name.
+    icp = _yaml(REPO / "playbook" / "terms" / "icp.yaml")
+    _, options = next(q for q in built if q[0].endswith("What does ICP stand for?"))
+    assert [o for o, correct in options if correct] == [icp["name"]]
+
+
+def test_the_self_check_is_the_same_on_every_build(default_playbook: Playbook) -> None:
+    assert render_pages(default_playbook)["onboarding.md"] == render_pages(default_playbook)["onboarding.md"]
+    assert questions(default_playbook) == questions(default_playbook)
+
+
+def test_the_default_playbook_says_its_first_terms_and_roles(default_playbook: Playbook, default_site: Path) -> None:
+    onboarding = _settings()["onboarding"]
+    assert [t.id for t in first_terms(default_playbook)] == onboarding["first_terms"]  # type: ignore[index]
+    page = (default_site / "onboarding" / "index.html").read_text(encoding="utf-8")
+    for role in onboarding["roles"]:  # type: ignore[index]
+        assert f'id="{role["id"]}"' in page
+    for term in onboarding["first_terms"]:  # type: ignore[index]
+        assert f'href="../glossary/#{term}"' in page
+
+
+def test_without_onboarding_settings_the_page_has_sensible_defaults() -> None:
+    playbook = build_playbook(FIXTURES / "mini")
+    assert not playbook.settings.first_terms and not playbook.settings.roles
+    # The terms of the lifecycle states first, in the states' order, then the others.
+    assert [t.id for t in first_terms(playbook)] == ["lead", "contact"]
+    paths = reading_paths(playbook, {p: PAGE_TITLES[p] for p in GENERATED})
+    assert [p.role.id for p in paths] == ["sales-development", "account-executive", "customer-success", "marketing"]
+    markdown = html.unescape(render_pages(playbook)["onboarding.md"])
+    for path in paths:
+        assert f"{{ #{path.role.id} }}" in markdown and path.items
+    assert "[Adoption](stages/adoption.md)" in markdown
+
+
+def test_a_reading_path_names_a_page_the_site_lacks_as_text(default_playbook: Playbook) -> None:
+    pages = {p: PAGE_TITLES[p] for p in GENERATED if p != "coverage.md"}
+    marketing = next(p for p in reading_paths(default_playbook, pages) if p.role.id == "marketing")
+    assert [i for i in marketing.items if i.kind == "absent"][0].id == "coverage.md"
+    assert set(READ_PAGES.values()) <= set(GENERATED), "a page roles may read is not generated"
+
+
+def test_a_role_may_not_take_the_anchor_of_a_section(tmp_path: Path) -> None:
+    root = tmp_path / "playbook"
+    shutil.copytree(FIXTURES / "mini", root)
+    settings = root / "playbook.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "onboarding:\n  roles:\n"
+                        "    - {id: teams, name: Teams, read: [glossary]}\n"
+                        "    - {id: seller, name: Seller, read: [stage:nowhere]}\n", encoding="utf-8")
+    _, problems = check(root)
+    messages = [p.message for p in problems]
+    assert any("'teams' names a section of the onboarding page" in m for m in messages), messages
+    assert any("'nowhere' is not a known stage" in m for m in messages), messages
+    assert "teams" in SECTION_ANCHORS
