@@ -38,9 +38,9 @@ def check(root: Path, docs: Path | None = None, today: date | None = None,
     if loaded.settings in valid:
         problems.extend(check_codeowners(loaded))
     problems.extend(freshness_problems(valid, today or resolve_today(), stale_fails))
-    stages = {d.data["id"] for d in loaded.documents["stage"] if isinstance(d.data, dict) and "id" in d.data}
-    if not loaded.unreadable.get("asset") and all(isinstance(d.data, dict) for d in loaded.documents["asset"]):
-        # Gaps are told only when every asset could be read: an unreadable one might fill them.
+    if not any(not p.warning for p in problems):
+        # Gaps are told once the playbook is otherwise sound: a broken asset might fill them.
+        stages = {d.data["id"] for d in valid if d.kind == "stage"}
         problems.extend(coverage_problems(valid, loaded.documents["asset"], stages, today or resolve_today()))
     return loaded, sorted(set(problems))
 
