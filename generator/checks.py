@@ -13,6 +13,7 @@ from .loader import Document, LoadedPlaybook, display_path, within
 from .onboarding import SECTION_ANCHORS as ONBOARDING_SECTIONS
 from .render import GLOSSARY_LETTER_PREFIX, GLOSSARY_TOPIC_PREFIX, SECTION_ANCHORS
 from .schemas import ID_PATTERN, did_you_mean, ecma_pattern
+from .values import check_values
 from .yamltree import Path_, shorten
 
 _ID = ecma_pattern(ID_PATTERN)
@@ -77,10 +78,78 @@ def check_playbook(loaded: LoadedPlaybook, valid: list[Document], docs: Path | N
     problems.extend(_section_anchors(loaded))
     for doc in valid:
         problems.extend(_RULES.get(doc.kind, _no_rule)(doc, index))
+    # Agreed values: every [[name]] in any text names a declared value (did you mean: index.hints).
+    problems.extend(check_values(loaded, index))
+    # The funnel as a whole is read once each state and handoff is right on its own.
+    troubled = {p.file for p in problems}
+    funnel = [d for d in valid if d.kind in ("lifecycle", "handoff")]
+    if len(funnel) == len(loaded.documents["lifecycle"]) + len(loaded.documents["handoff"]) and \
+            not any(d.display in troubled for d in funnel):
+        problems.extend(funnel_lint([d for d in funnel if d.kind == "lifecycle"],
+                                    [d for d in funnel if d.kind == "handoff"]))
     if not loaded.documents["stage"] and loaded.settings is not None:
         problems.append(loaded.settings.problem((), "the playbook has no stages: add at least one file "
                                                 "under stages/"))
     return problems
+
+
+def funnel_lint(states: list[Document], handoffs: list[Document]) -> Iterator[Problem]:
+    """The lifecycle as a whole: every state reachable from the first; a state with no way out is
+    marked final, and a final state has no way out; every change of owning team between two states
+    has a handoff (to that state, or rejecting to it), and that handoff an escalation; no reason for
+    rejecting a record sends it to two places."""
+    by_id = {d.data["id"]: d for d in states}
+    if not by_id or any(n not in by_id for d in states for n in d.data["next_states"]) or any(
+            h.data["from_state"] not in by_id or h.data["to_state"] not in by_id for h in handoffs):
+        return  # a missing state is reported already; the funnel is read once it is whole
+    first = min(states, key=lambda d: (d.data["order"], d.data["id"]))
+    reached, todo = {first.data["id"]}, [first.data["id"]]
+    while todo:
+        for target in by_id[todo.pop()].data["next_states"]:
+            if target not in reached:
+                reached.add(target)
+                todo.append(target)
+    for doc in sorted(states, key=lambda d: d.data["order"]):
+        data = doc.data
+        if data["id"] not in reached:
+            yield doc.problem(("id",), f"'{data['id']}' cannot be reached from '{first.data['id']}', the first "
+                              "state: list it in the next states of a state that leads to it")
+        if not data["next_states"] and not data.get("final"):
+            yield doc.problem(("next_states",), f"'{data['id']}' has no next state, so records would stay here "
+                              "for ever: add next states, or set final: true if records end here")
+        if data["next_states"] and data.get("final"):
+            yield doc.problem(("final",), f"'{data['id']}' is final but has next states: remove them, or remove "
+                              "final")
+    # A handoff carries a record to its to_state, and, when rejected, to where its reasons send it.
+    between: dict[tuple[str, str], Document] = {}
+    for h in handoffs:
+        between.setdefault((h.data["from_state"], h.data["to_state"]), h)
+        for rejection in h.data["rejection_reasons"]:
+            between.setdefault((h.data["from_state"], rejection["goes_to"]), h)
+    for doc in states:
+        for i, target in enumerate(doc.data["next_states"]):
+            owner, other = doc.data["owner"], by_id[target].data["owner"]
+            if owner == other:
+                continue
+            handoff = between.get((doc.data["id"], target))
+            if handoff is None:
+                yield doc.problem(("next_states", i), f"moving from '{doc.data['id']}' ({owner}) to '{target}' "
+                                  f"({other}) changes the owning team, but no handoff says how: add a handoff "
+                                  f"from {doc.data['id']} to {target}, with a service level and an escalation")
+            elif "escalation" not in handoff.data:
+                yield handoff.problem(("service_level",), "this handoff moves a record between the teams, so "
+                                      "it needs an escalation: what happens when the service level is missed "
+                                      "(escalation: within, unit, notify, action)", key=True)
+    sent: dict[str, tuple[str, Document]] = {}
+    for handoff in sorted(handoffs, key=lambda h: h.display):
+        for i, rejection in enumerate(handoff.data["rejection_reasons"]):
+            reason = " ".join(rejection["reason"].casefold().split())
+            earlier = sent.setdefault(reason, (rejection["goes_to"], handoff))
+            if earlier[0] != rejection["goes_to"]:
+                yield handoff.problem(("rejection_reasons", i, "goes_to"),
+                                      f"the reason '{shorten(rejection['reason'])}' sends a record to "
+                                      f"'{rejection['goes_to']}' here but to '{earlier[0]}' in "
+                                      f"'{earlier[1].data['id']}': agree on one place for it")
 
 
 def _has_id(doc: Document) -> bool:

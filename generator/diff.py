@@ -13,6 +13,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -21,9 +22,11 @@ from typing import Any
 from .errors import printable
 from .loader import Document, LoadedPlaybook
 from .schemas import schemas_dir
+from .values import declared, expand, uses
 from .yamltree import shorten
 
-KIND_NAMES = {"playbook": ("Playbook settings", "playbook settings"), "stage": ("Stage", "stages"),
+KIND_NAMES = {"playbook": ("Playbook settings", "playbook settings"), "value": ("Agreed value", "agreed values"),
+              "stage": ("Stage", "stages"),
               "lifecycle": ("Lifecycle state", "lifecycle states"), "handoff": ("Handoff", "handoffs"),
               "term": ("Term", "terms"), "persona": ("Persona", "personas"), "asset": ("Asset", "assets"),
               "metric": ("Shared goal", "shared goals")}
@@ -38,6 +41,9 @@ REFERENCES = {
     "persona": (("asset", "personas[]"),),
     "term": (("term", "related[]"),),
 }
+# How many entries an agreed value's impact lists, and any other change's, for each kind.
+VALUE_IMPACT_SHOWN = 100
+IMPACT_SHOWN = 8
 # Pairs of removed and added entries compared for renames, at most: beyond it, only entries
 # whose content is identical count as renamed, so the cost stays linear.
 RENAME_PAIRS = 10_000
@@ -76,6 +82,8 @@ class Change:
     new: Entry | None
     fields: list[tuple[tuple[Any, ...], str]] = field(default_factory=list)  # (path, what changed)
     impact: dict[str, list[str]] = field(default_factory=dict)  # kind -> labels of entries it touches
+    # For an agreed value: the agreed definitions whose texts show it, so changed with it.
+    shown_in: list[Entry] = field(default_factory=list)
 
     @property
     def entry(self) -> Entry:
@@ -96,10 +104,18 @@ class Change:
 
 
 def entries(loaded: LoadedPlaybook) -> dict[tuple[str, str], Entry]:
-    """Every entry that was read as an object, by (kind, id); playbook.yaml is ("playbook", "playbook")."""
+    """Every entry that was read as an object, by (kind, id); playbook.yaml is ("playbook", "playbook"),
+    and each agreed value it declares ("value", its id), apart: a changed value is one change."""
     found: dict[tuple[str, str], Entry] = {}
     if loaded.settings is not None and isinstance(loaded.settings.data, dict):
-        found[("playbook", "playbook")] = Entry("playbook", "playbook", loaded.settings.data, loaded.settings)
+        settings = loaded.settings.data
+        values = settings.get("values")
+        if isinstance(values, list):
+            settings = {k: v for k, v in settings.items() if k != "values"}
+            for item in values:
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    found.setdefault(("value", item["id"]), Entry("value", item["id"], item, loaded.settings))
+        found[("playbook", "playbook")] = Entry("playbook", "playbook", settings, loaded.settings)
     for kind, docs in loaded.documents.items():
         for doc in docs:
             if isinstance(doc.data, dict):
@@ -109,8 +125,33 @@ def entries(loaded: LoadedPlaybook) -> dict[tuple[str, str], Entry]:
     return found
 
 
+# While two playbooks are compared: the text of each agreed value (head's, else base's), so that a
+# text is compared as the site shows it: writing [[discount-ae-max]] where "10 percent" was is no
+# change, and a changed value is one change, not one in every text that names it.
+_SHOWN: ContextVar[dict[str, str] | None] = ContextVar("shown", default=None)
+
+
+def _shown(text: str) -> str:
+    values = _SHOWN.get()
+    return expand(text, values) if values else text
+
+
+def _values_of(loaded: LoadedPlaybook) -> dict[str, str]:
+    return {id: item["value"] for id, (_, item) in declared(loaded.settings).items()
+            if isinstance(item.get("value"), str)}
+
+
 def compare(base: LoadedPlaybook, head: LoadedPlaybook) -> list[Change]:
-    """Every change from base to head, in kind order, then by label."""
+    """Every change from base to head, in kind order, then by label; texts compared as shown, with
+    the agreed values they name written out."""
+    reset = _SHOWN.set({**_values_of(base), **_values_of(head)})
+    try:
+        return _compare(base, head)
+    finally:
+        _SHOWN.reset(reset)
+
+
+def _compare(base: LoadedPlaybook, head: LoadedPlaybook) -> list[Change]:
     old, new = entries(base), entries(head)
     changes: list[Change] = []
     for key in old.keys() & new.keys():
@@ -128,10 +169,43 @@ def compare(base: LoadedPlaybook, head: LoadedPlaybook) -> list[Change]:
         changes.extend(Change(kind, "removed", e, None) for e in removed)
         changes.extend(Change(kind, "added", None, e) for e in added)
     changes.sort(key=lambda c: (KIND_ORDER.index(c.kind), c.entry.label.casefold(), c.entry.id))
+    named = _value_uses(new) if any(c.kind == "value" for c in changes) else {}
     for change in changes:
-        if change.status != "added":
+        if change.kind == "value":
+            change.impact = _value_impact(change, named, new)
+        elif change.status != "added":
             change.impact = impact(change, new)
     return changes
+
+
+def _value_uses(head: dict[tuple[str, str], Entry]) -> dict[str, dict[tuple[str, str], list[str]]]:
+    """For each agreed value, the entries of head whose texts name it: (kind, id) -> fields, in the
+    order of head. One pass over the playbook's texts, whatever the number of changed values."""
+    found: dict[str, dict[tuple[str, str], list[str]]] = {}
+    places = uses((kind, id, {k: v for k, v in entry.data.items() if k != "id"}) for (kind, id), entry in head.items())
+    for name, found_uses in places.items():
+        for use in found_uses:
+            found.setdefault(name, {}).setdefault((use.kind, use.id), []).append(field_label((use.field,)))
+    return found
+
+
+def _value_impact(change: Change, named: dict[str, dict[tuple[str, str], list[str]]],
+                  head: dict[tuple[str, str], Entry]) -> dict[str, list[str]]:
+    """Every entry whose text names the value (by its old or new id), with the fields that do:
+    what shows the value, so what a change to it changes. Agreed definitions among them are kept
+    on the change (`shown_in`) for the sign-off check."""
+    touched: dict[tuple[str, str], list[str]] = {}
+    for entry in (change.old, change.new):
+        if entry is not None:
+            for key, fields in named.get(entry.id, {}).items():
+                touched.setdefault(key, []).extend(fields)
+    change.shown_in = [head[key] for key in touched if key[0] in agreed_kinds()]
+    by_kind: dict[str, list[tuple[str, list[str]]]] = {}
+    for key, fields in touched.items():
+        by_kind.setdefault(key[0], []).append((head[key].label, fields))
+    return {kind: [f"{label} ({', '.join(dict.fromkeys(fields))})"
+                   for label, fields in sorted(by_kind[kind], key=lambda item: item[0].casefold())]
+            for kind in KIND_ORDER if kind in by_kind}
 
 
 def _without_id(data: dict[str, Any]) -> str:
@@ -171,7 +245,7 @@ def _renames(removed: list[Entry], added: list[Entry]) -> Iterator[tuple[Entry, 
 def _same(a: Any, b: Any) -> bool:
     """Equal as the site shows them: texts whose words are the same are the same."""
     if isinstance(a, str) and isinstance(b, str):
-        return a.split() == b.split()
+        return _shown(a).split() == _shown(b).split()
     return type(a) is type(b) and a == b
 
 
@@ -262,8 +336,8 @@ def _list_changes(old: list[Any], new: list[Any], path: tuple[Any, ...]) -> Iter
 
 def _canonical(item: Any) -> str:
     if isinstance(item, str):
-        return " ".join(item.split())
-    return json.dumps(item, sort_keys=True, default=str, ensure_ascii=False)
+        return " ".join(_shown(item).split())
+    return _shown(json.dumps(item, sort_keys=True, default=str, ensure_ascii=False))
 
 
 class _Quoted(str):
@@ -425,7 +499,11 @@ def markdown(changes: list[Change], show_file: bool = True) -> str:
             lines.append(f"`{entry.doc.display}`" if "`" not in entry.doc.display else md(entry.doc.display))
             lines.append("")
         prefix = md(entry.label)
-        for path, what in change.fields:
+        fields = change.fields
+        if change.kind == "value":  # "Agreed values › discount-ae-max: '10 percent' → '12 percent'"
+            prefix = f"{md(KIND_NAMES['value'][1].capitalize())} › {prefix}"
+            fields = [(p[1:] if p[:1] == ("value",) else p, what) for p, what in fields]
+        for path, what in fields:
             where = f"{prefix} › {md(field_label(path))}" if path else prefix
             lines.append(f"- {where}: {md(what)}")
         if change.fields:
@@ -434,11 +512,15 @@ def markdown(changes: list[Change], show_file: bool = True) -> str:
             total = sum(len(v) for v in change.impact.values())
             summary = ", ".join(_count(len(v), KIND_NAMES[k][1].rstrip("s") if len(v) == 1 else KIND_NAMES[k][1],
                                        KIND_NAMES[k][1]) for k, v in change.impact.items())
-            lines.append(f"**Impact**: this change touches {summary} ({total} in all):")
+            if change.kind == "value":
+                lines.append(f"**Impact**: the texts of {summary} ({total} in all) name this value, and show it:")
+            else:
+                lines.append(f"**Impact**: this change touches {summary} ({total} in all):")
             lines.append("")
+            limit = VALUE_IMPACT_SHOWN if change.kind == "value" else IMPACT_SHOWN
             for kind, labels in change.impact.items():
-                shown = ", ".join(md(label) for label in labels[:8])
-                more = f", and {len(labels) - 8} more" if len(labels) > 8 else ""
+                shown = ", ".join(md(label) for label in labels[:limit])
+                more = f", and {len(labels) - limit} more" if len(labels) > limit else ""
                 lines.append(f"- {KIND_NAMES[kind][1].capitalize()}: {shown}{more}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -475,7 +557,43 @@ def signoff_problems(changes: list[Change], dates: dict[str, date], today: date)
             last = f"last agreed on {signed}" if signed else "agreed on no valid date"
             lines.append(where + f"agreed_by: {label} was {what} on {changed_on} but {last}: both teams agree "
                          f"again, then set agreed_by to their names and a date on or after {changed_on}")
+    lines.extend(_value_signoff(changes, dates, today))
     return [printable(line) for line in lines]
+
+
+def _value_signoff(changes: list[Change], dates: dict[str, date], today: date) -> Iterator[str]:
+    """An agreed definition whose text shows an agreed value that changed was changed too: both
+    teams agree to it again, unless the change to it is already checked above."""
+    own = {(c.kind, c.entry.id): c for c in changes}
+    seen: set[tuple[str, str]] = set()
+    for change in changes:
+        if change.kind != "value" or change.status == "added":
+            continue
+        changed_on = dates.get(change.entry.doc.display, today)
+        for entry in change.shown_in:
+            key = (entry.kind, entry.id)
+            mine = own.get(key)
+            if key in seen or (mine is not None and mine.needs_signoff):
+                continue
+            seen.add(key)
+            signed = _date(_agreement(entry).get("date"))
+            before = _date(_agreement(mine.old).get("date")) if mine is not None and mine.old is not None else signed
+            if signed is None or signed < changed_on or (before is not None and signed <= before):
+                line, column = entry.doc.where(("agreed_by",), key=True)
+                last = f"last agreed on {signed}" if signed else "agreed on no valid date"
+                yield (f"{entry.doc.display}:{line}:{column}: agreed_by: {KIND_NAMES[entry.kind][0]} "
+                       f"'{shorten(entry.label)}' shows the agreed value '{shorten(change.entry.id)}', which was "
+                       f"changed on {changed_on}, but it was {last}: both teams agree again, then set agreed_by to "
+                       f"their names and a date on or after {changed_on}")
+
+
+def signoff_count(changes: list[Change]) -> int:
+    """How many agreed definitions the changes ask both teams to agree to again: those changed, and
+    those that show a changed agreed value."""
+    count = sum(c.needs_signoff for c in changes)
+    own = {(c.kind, c.entry.id) for c in changes if c.needs_signoff}
+    shown = {(e.kind, e.id) for c in changes if c.kind == "value" and c.status != "added" for e in c.shown_in}
+    return count + len(shown - own)
 
 
 def _agreement(entry: Entry) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .diff import compare, markdown, signoff_problems
+from .diff import compare, markdown, signoff_count, signoff_problems
 from .errors import printable
 from .freshness import TodayError, resolve_today
 from .gitsource import GitError, change_dates, commit, repo_root, uncommitted, write_tree
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     problems = signoff_problems(changes, dates, today)
     for line in problems:
         print(line)
-    agreed = sum(c.needs_signoff for c in changes)
+    agreed = signoff_count(changes)
     if problems:
         print(f"{len(problems)} of {agreed} agreed definitions changed without both teams agreeing again.",
               file=sys.stderr)

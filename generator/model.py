@@ -48,6 +48,15 @@ class Role:
 
 
 @dataclass(frozen=True)
+class NamedValue:
+    """A value both teams agreed, declared once and named in texts as [[id]] (see values.py)."""
+
+    id: str
+    value: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     site_name: str
     company_name: str
@@ -60,6 +69,7 @@ class Settings:
     glossary_groups: tuple[GlossaryGroup, ...] = ()
     first_terms: tuple[str, ...] = ()
     roles: tuple[Role, ...] = ()
+    values: tuple[NamedValue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,17 @@ class LifecycleState:
     next_states: tuple[str, ...]
     crm: CrmField
     agreed_by: Agreement
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """What happens when a handoff's service level is missed."""
+
+    within: int
+    unit: str
+    notify: str
+    action: str
 
 
 @dataclass(frozen=True)
@@ -145,6 +166,7 @@ class Handoff:
     rejection_reasons: tuple[Rejection, ...]
     follow_up: FollowUp
     agreed_by: Agreement
+    escalation: Escalation | None = None
 
 
 @dataclass(frozen=True)
@@ -269,6 +291,11 @@ class Playbook:
             "persona": {p.id: p.name for p in self.personas}, "asset": {a.id: a.title for a in self.assets},
             "metric": {m.id: m.name for m in self.metrics},
         }
+
+    @cached_property
+    def values(self) -> dict[str, str]:
+        """The text of each named value, by id."""
+        return {v.id: v.value for v in self.settings.values}
 
     @cached_property
     def _by_id(self) -> dict[str, dict[str, Any]]:
@@ -416,7 +443,9 @@ def _settings(doc: Document) -> Settings:
                                           for g in d.get("glossary_groups") or ()),
                     first_terms=_tuple(onboarding.get("first_terms")),
                     roles=tuple(Role(id=r["id"], name=r["name"], description=r.get("description"),
-                                     read=_tuple(r["read"])) for r in onboarding.get("roles") or ()))
+                                     read=_tuple(r["read"])) for r in onboarding.get("roles") or ()),
+                    values=tuple(NamedValue(id=v["id"], value=v["value"], description=v.get("description"))
+                                 for v in d.get("values") or ()))
 
 
 def _stage(doc: Document) -> Stage:
@@ -436,7 +465,7 @@ def _state(doc: Document) -> LifecycleState:
                           qualifies=_tuple(d["qualifies"]), does_not_qualify=_tuple(d["does_not_qualify"]),
                           owner=d["owner"], next_states=_tuple(d["next_states"]),
                           crm=CrmField(object=d["crm"]["object"], field=d["crm"]["field"], value=d["crm"]["value"]),
-                          agreed_by=_agreement(d["agreed_by"]))
+                          agreed_by=_agreement(d["agreed_by"]), final=d.get("final", False))
 
 
 def _handoff(doc: Document) -> Handoff:
@@ -450,7 +479,8 @@ def _handoff(doc: Document) -> Handoff:
                    rejection_reasons=tuple(Rejection(reason=r["reason"], goes_to=r["goes_to"])
                                            for r in d["rejection_reasons"]),
                    follow_up=FollowUp(touches=fu["touches"], days=fu["days"], rule=fu["rule"]),
-                   agreed_by=_agreement(d["agreed_by"]))
+                   agreed_by=_agreement(d["agreed_by"]),
+                   escalation=Escalation(**d["escalation"]) if "escalation" in d else None)
 
 
 def _term(doc: Document) -> Term:

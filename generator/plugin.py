@@ -26,7 +26,17 @@ from .history import read_history
 from .loader import LoadedPlaybook
 from .model import Playbook
 from .navigation import navigation
-from .render import GENERATED, STATIC, Texts, expand_markers, page_titles, render_home, render_pages
+from .render import (
+    GENERATED,
+    STATIC,
+    Texts,
+    expand_markers,
+    page_titles,
+    render_home,
+    render_pages,
+    strip_value_links,
+    unnest_value_links,
+)
 from .safe_output import OutputError, Staging, discard, outside_links, stage, swap_in
 from .schemas import schemas_dir
 from .static import scripts, static_files
@@ -184,7 +194,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # The playbook's texts enter the page only now, HTML-escaped, after every Markdown
         # extension has run: none of them ever saw the text.
         _restore_toc(page.toc, self.texts)
-        return self.texts.restore(html)
+        # A link to an agreed value inside another link (a card, a chip) is its text alone.
+        return unnest_value_links(self.texts.restore(html))
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         # Rebuild when a playbook file or a schema changes, as for a page in docs/.
@@ -196,7 +207,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
 def _restore_toc(items: Any, texts: Texts) -> None:
     for item in items:
-        item.title = texts.restore(item.title)
+        item.title = strip_value_links(texts.restore(item.title))
         _restore_toc(item.children, texts)
 
 

@@ -9,6 +9,11 @@ other than a letter, digit or space is a numeric character reference (`&#45;`). 
 Markdown syntax or extension can match it, and the browser shows the original text. The Jinja
 environment applies this to every `{{ value }}` on its own; only `Md` strings that this module
 builds (links, anchors) pass unchanged.
+
+A text may name an agreed value, `[[discount-ae-max]]` (see values.py): `inline` splits the text
+at each reference it knows, writes the parts between as above, and writes the reference as a link
+this module builds, to the value on the Agreed values page, holding the value's text made inert the
+same way. A reference inside a link (a card, a chip, a link to an entry) is the value's text alone.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
@@ -32,6 +37,8 @@ from .diagram import lifecycle_svg
 from .diff import KIND_NAMES
 from .model import REVIEW_WINDOW_DAYS, Asset, Metric, Persona, Playbook, Term, send_order
 from .onboarding import STEPS, onboarding
+from .values import REFERENCE, Use, expand
+from .values import uses as value_uses
 from .vocabulary import used_in
 
 ANCHOR = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -56,7 +63,10 @@ GLOSSARY_TOPIC_PREFIX = "topic-"
 USED_IN_NAMES = {"stage": "stages:", "lifecycle": "lifecycle states:", "handoff": "handoffs:", "asset": "assets:"}
 # The pages every playbook has, in the order of the navigation.
 GENERATED = ("onboarding.md", "finder.md", "assets.md", "personas.md", "lifecycle.md", "glossary.md", "metrics.md",
-             "coverage.md", "review.md", "changes.md", "about.md")
+             "values.md", "coverage.md", "review.md", "changes.md", "about.md")
+# Where the agreed values are listed; each value's anchor there is VALUE_PREFIX + its id.
+VALUES_PAGE = "values.md"
+VALUE_PREFIX = "value-"
 # The asset reference is split into pages of this many assets, so no page grows with the
 # playbook: assets.md, then assets-2.md, assets-3.md ...
 ASSETS_PER_PAGE = 100
@@ -115,8 +125,12 @@ class Texts:
         self.pattern = re.compile(f"pbt{self.nonce}x[0-9]+x")
 
     def token(self, words: str) -> Md:
+        return self.html(html.escape(words, quote=True))
+
+    def html(self, markup: str) -> Md:
+        """A token for HTML this module built itself from escaped text (a link to a value)."""
         key = f"pbt{self.nonce}x{len(self.table)}x"
-        self.table[key] = html.escape(words, quote=True)
+        self.table[key] = markup
         return Md(key)
 
     def restore(self, text: str) -> str:
@@ -131,29 +145,124 @@ class Texts:
 _TEXTS: ContextVar[Texts | None] = ContextVar("texts", default=None)
 
 
-def inline(text: object) -> Md:
+@dataclass(frozen=True)
+class _Page:
+    """The page being rendered, for links to the agreed values from its texts."""
+
+    values: dict[str, str]  # id -> the value's text
+    page: str  # its docs path
+    directory_urls: bool
+
+
+_PAGE: ContextVar[_Page | None] = ContextVar("page", default=None)
+
+
+def inline(text: object, link: bool = True, values: bool = True) -> Md:
     """Untrusted text as inert Markdown on one line, whitespace collapsed: a token (see Texts)
     while a site is rendered, else every character other than a letter, digit or space
-    written as a numeric character reference."""
+    written as a numeric character reference.
+
+    Each reference to an agreed value (`[[discount-ae-max]]`) becomes the value's text, inert
+    too, in a link to it (without one where `link` is False: in titles and inside other links).
+    A reference to no known value is text as written (validation reports it). With `values`
+    False, references too are text as written (the changes page quotes texts)."""
     words = " ".join(str(text).split())
     texts = _TEXTS.get()
+    where = _PAGE.get()
+    if not values or where is None or not where.values or "[[" not in words:
+        return Md(texts.token(words) if texts is not None else _inert(words, None))
+    parts = []
+    last = 0
+    for match in REFERENCE.finditer(words):
+        value = where.values.get(match.group(1))
+        if value is None:
+            continue
+        parts.append(_inert(words[last:match.start()], texts))
+        parts.append(_value(match.group(1), value, where, texts) if link else _inert(value, texts))
+        last = match.end()
+    parts.append(_inert(words[last:], texts))
+    return Md("".join(parts))
+
+
+def _inert(words: str, texts: Texts | None) -> str:
+    if not words:
+        return ""
     if texts is not None:
         return texts.token(words)
-    return Md("".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in words))
+    return "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in words)
+
+
+_VALUE_LINK = re.compile(r'(<a class="pb-value" href="[^"<>]*">)|(?i:<a\b)|(?i:</a\s*>)')
+
+
+def _value(id: str, value: str, where: _Page, texts: Texts | None) -> str:
+    """A link to an agreed value on its page, holding the value's text: HTML this module builds,
+    with a URL made from a checked id and the value's text escaped (a token while a site is built,
+    so Markdown never sees it; character references for `playbook render`)."""
+    url = relative_url(where.page, f"{VALUES_PAGE}#{VALUE_PREFIX}{anchor(id)}", where.directory_urls)
+    words = " ".join(value.split())
+    if texts is not None:
+        return texts.html(f'<a class="pb-value" href="{html.escape(url, quote=True)}">'
+                          f"{html.escape(words, quote=True)}</a>")
+    return f'<a class="pb-value" href="{html.escape(url, quote=True)}">{_inert(words, None)}</a>'
+
+
+def unnest_value_links(page: str) -> str:
+    """HTML (or Markdown with raw HTML) with every link to a value that sits inside another link
+    replaced by its text: a card or a chip that is a link holds the value's text, not a second
+    link. One pass; the links counted are this module's and the templates' own (texts are tokens
+    or escaped, so no text can open or close one)."""
+    if 'class="pb-value"' not in page:
+        return page
+    out = []
+    last = 0
+    dropped: list[bool] = []  # for each open link: whether it was a nested value link, left out
+    for match in _VALUE_LINK.finditer(page):
+        out.append(page[last:match.start()])
+        last = match.end()
+        tag = match.group()
+        if tag.startswith("</"):
+            if not (dropped and dropped.pop()):
+                out.append(tag)
+        elif match.group(1) is not None and dropped:
+            dropped.append(True)
+        else:
+            dropped.append(False)
+            out.append(tag)
+    out.append(page[last:])
+    return "".join(out)
+
+
+def strip_value_links(text: str) -> str:
+    """HTML with every link to a value replaced by its text (for the table of contents)."""
+    if 'class="pb-value"' not in text:
+        return text
+    return re.sub(r'<a class="pb-value" href="[^"<>]*">([^<]*)</a>', r"\1", text)
 
 
 # Titles reach the theme unescaped: navigation and page titles are printed as they are, as HTML.
 # So a title is HTML-escaped text; the plugin also gives it to the page as its `meta.title`,
 # which the theme prints in <title> as it is, instead of the heading's text after `striptags`
 # (which decodes character references: a decoded `</title>` would end the element).
-def plain_title(text: object) -> str:
-    """Untrusted text for a page or navigation title: one line, HTML-escaped."""
-    return html.escape(" ".join(str(text).split()), quote=True)
+def plain_title(text: object, values: dict[str, str] | None = None) -> str:
+    """Untrusted text for a page or navigation title: one line, HTML-escaped, with the agreed
+    values it names written out."""
+    return html.escape(" ".join(expand(str(text), values or {}).split()), quote=True)
 
 
 def title(text: object) -> Md:
-    """Untrusted text for a page's first heading: inert as Markdown."""
-    return inline(text)
+    """Untrusted text for a page's first heading: inert as Markdown, values as text."""
+    return inline(text, link=False)
+
+
+def plain(text: object) -> Md:
+    """Untrusted text inside a link: inert, with the values it names as text (no link in a link)."""
+    return inline(text, link=False)
+
+
+def verbatim(text: object) -> Md:
+    """Untrusted text quoted as written: inert, references to values left as they are."""
+    return inline(text, values=False)
 
 
 def paragraphs(text: object) -> Md:
@@ -205,13 +314,14 @@ def _environment(playbook: Playbook, directory_urls: bool = True) -> Environment
                       autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       finalize=_finalize)
     pages = asset_pages(playbook)
-    env.filters.update(para=paragraphs, title=title, target=_target, anchor=anchor, link=_link_filter, label=_label,
+    env.filters.update(para=paragraphs, title=title, plain=plain, verbatim=verbatim, target=_target, anchor=anchor,
+                       link=_link_filter, label=_label,
                        asset_type=lambda t: ASSET_TYPES[t][1], asset_kind=lambda t: ASSET_TYPES[t][0],
                        html_paras=_html_paragraphs, ids=_ids, kind_name=lambda t: _capital(ASSET_TYPES[t][0]))
     env.globals.update(pb=playbook, ref=_ref_function(playbook, pages), page_link=_page_link, file_link=_file_link,
                        href=_href_function(playbook, pages, directory_urls), badges=_badges,
                        stage_class=_stage_class, STAGE_CARDS=STAGE_CARDS, PERSONA_ASSETS=PERSONA_ASSETS,
-                       lifecycle_diagram=lambda: Md(lifecycle_svg(playbook, inline)))
+                       lifecycle_diagram=lambda: Md(lifecycle_svg(playbook, plain)))
     return env
 
 
@@ -337,6 +447,8 @@ def _label(value: str) -> str:
 
 
 def _url(kind: str, id: str, pages: dict[str, str]) -> str:
+    if kind == "value":
+        return f"{VALUES_PAGE}#{VALUE_PREFIX}{anchor(id)}"
     if kind == "stage":
         return f"stages/{anchor(id)}.md"
     if kind == "asset":
@@ -355,7 +467,7 @@ def _ref_function(playbook: Playbook, pages: dict[str, str]) -> Callable[..., Md
     def ref(context: Context, kind: str, id: str, text: str | None = None) -> Md:
         """A Markdown link from the current page to an entity, named by its name."""
         target = _relative(context["page"], _url(kind, id, pages))
-        return Md(f"[{inline(text if text is not None else playbook.names[kind][id])}]({target})")
+        return Md(f"[{plain(text if text is not None else playbook.names[kind][id])}]({target})")
 
     return ref
 
@@ -365,30 +477,31 @@ def _file_link(context: Context, target: str, text: str) -> Md:
     """A Markdown link from the current page to a file the site publishes (docs-relative)."""
     if not target.startswith(("downloads/", f"{STATIC}/")) or not SAFE_LINK.fullmatch(target):
         raise ValueError(f"not a published file: {target!r}")
-    return Md(f"[{inline(text)}]({_relative(context['page'], target)})")
+    return Md(f"[{plain(text)}]({_relative(context['page'], target)})")
 
 
 @pass_context
 def _page_link(context: Context, target: str, text: str) -> Md:
     """A Markdown link from the current page to a generated page (target is docs-relative)."""
-    if target not in GENERATED and not target.startswith(("stages/", "assets-")):
+    if target not in GENERATED and target != "index.md" and not target.startswith(("stages/", "assets-")):
         raise ValueError(f"not a generated page: {target!r}")
-    return Md(f"[{inline(text)}]({_relative(context['page'], target)})")
+    return Md(f"[{plain(text)}]({_relative(context['page'], target)})")
 
 
 PAGE_TITLES = {"onboarding.md": "Start here", "finder.md": "Find an asset", "lifecycle.md": "Lifecycle and handoffs",
                "glossary.md": "Glossary", "personas.md": "Personas", "assets.md": "Assets",
-               "metrics.md": "Shared goals", "coverage.md": "Coverage", "review.md": "Needs review",
-               "changes.md": "Recent changes", "about.md": "Who is who"}
+               "metrics.md": "Shared goals", "values.md": "Agreed values", "coverage.md": "Coverage",
+               "review.md": "Needs review", "changes.md": "Recent changes", "about.md": "Who is who"}
 
 
 def page_titles(playbook: Playbook) -> dict[str, str]:
     """The title of every generated page, as HTML-escaped text (see plain_title)."""
-    titles = {f"stages/{anchor(s.id)}.md": plain_title(f"{s.order}. {s.name}") for s in playbook.stages}
+    titles = {f"stages/{anchor(s.id)}.md": plain_title(f"{s.order}. {s.name}", playbook.values)
+              for s in playbook.stages}
     titles.update((page, plain_title(name)) for page, name in PAGE_TITLES.items())
     count = asset_page_count(playbook)
     titles.update((asset_page(n), plain_title(f"Assets, page {n + 1} of {count}")) for n in range(1, count))
-    titles["index.md"] = plain_title(playbook.settings.site_name)
+    titles["index.md"] = plain_title(playbook.settings.site_name, playbook.values)
     return titles
 
 
@@ -400,6 +513,25 @@ def _texts(texts: Texts | None) -> Iterator[None]:
         yield
     finally:
         _TEXTS.reset(reset)
+
+
+@contextmanager
+def _on_page(playbook: Playbook, page: str, directory_urls: bool) -> Iterator[None]:
+    """Render the texts of one page: links to the agreed values are made relative to it."""
+    reset = _PAGE.set(_Page(playbook.values, page, directory_urls))
+    try:
+        yield
+    finally:
+        _PAGE.reset(reset)
+
+
+def _render(env: Environment, playbook: Playbook, template: str, page: str, directory_urls: bool,
+            **context: Any) -> str:
+    with _on_page(playbook, page, directory_urls):
+        markdown = env.get_template(template).render(page=page, **context)
+    # For `playbook render`, links in raw HTML are in the Markdown itself; for a site, the
+    # plugin does the same on the page's HTML, once the texts are in it.
+    return markdown if _TEXTS.get() is not None else unnest_value_links(markdown)
 
 
 def asset_page_count(playbook: Playbook) -> int:
@@ -419,25 +551,80 @@ def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True) 
     pages: dict[str, str] = {}
     for stage in playbook.stages:
         page = f"stages/{anchor(stage.id)}.md"
-        pages[page] = env.get_template("stage.md.j2").render(page=page, stage=stage,
-                                                             **_stage_context(playbook, stage.order))
+        pages[page] = _render(env, playbook, "stage.md.j2", page, directory_urls, stage=stage,
+                              **_stage_context(playbook, stage.order))
     context = {"glossary_groups": _glossary_groups(playbook), "needs_review": _needs_review(playbook),
                "topics": _topics(playbook), "coverage": coverage(playbook),
                "onboarding": onboarding(playbook, {p: PAGE_TITLES[p] for p in GENERATED}), "STEPS": STEPS,
                "used_in": used_in(playbook) if terms else {},
                "TOPIC_PREFIX": Md(GLOSSARY_TOPIC_PREFIX), "USED_IN_NAMES": USED_IN_NAMES,
-               "window": REVIEW_WINDOW_DAYS, "kind_names": {k: v[0] for k, v in KIND_NAMES.items()}}
+               "window": REVIEW_WINDOW_DAYS, "kind_names": {k: v[0] for k, v in KIND_NAMES.items()},
+               "value_uses": _value_uses(playbook), "VALUE_PREFIX": Md(VALUE_PREFIX)}
     for page in GENERATED:
         if page != "assets.md":
-            pages[page] = env.get_template(page + ".j2").render(page=page, **context)
+            pages[page] = _render(env, playbook, page + ".j2", page, directory_urls, **context)
     count = asset_page_count(playbook)
     for number in range(count):
         page = asset_page(number)
         chunk = playbook.assets[number * ASSETS_PER_PAGE:(number + 1) * ASSETS_PER_PAGE]
-        pages[page] = env.get_template("assets.md.j2").render(
-            page=page, assets=chunk, number=number + 1, count=count,
-            pager=[(n + 1, asset_page(n)) for n in range(count)])
+        pages[page] = _render(env, playbook, "assets.md.j2", page, directory_urls, assets=chunk, number=number + 1,
+                              count=count, pager=[(n + 1, asset_page(n)) for n in range(count)])
     return pages
+
+
+# Where the settings' texts are shown, by field of playbook.yaml.
+_SETTINGS_PAGES = {"site_name": "index.md", "introduction": "index.md", "glossary_groups": "glossary.md",
+                   "roles": "onboarding.md"}
+
+
+@dataclass(frozen=True)
+class _ValueUse:
+    """One entry whose text names a value, for the Agreed values page."""
+
+    kind: str  # an entry's kind, or "page" for the settings (shown on `id`, a docs path)
+    id: str
+    name: str
+    fields: tuple[str, ...]
+
+
+def _value_uses(playbook: Playbook) -> dict[str, dict[str, list[_ValueUse]]]:
+    """For each agreed value, the entries whose texts name it, with the fields they name it in,
+    by kind ("pages", "stages", "lifecycle states" ...), in the playbook's order of kinds."""
+    if not playbook.values:
+        return {}
+    def entries() -> Iterator[tuple[str, str, Any]]:
+        yield "playbook", "playbook", {k: v for k, v in _fields(playbook.settings).items() if k != "values"}
+        for value in playbook.settings.values:  # a description may name another value
+            yield "value", value.id, {"description": value.description}
+        for kind, items in (("stage", playbook.stages), ("lifecycle", playbook.lifecycle),
+                            ("handoff", playbook.handoffs), ("term", playbook.terms), ("persona", playbook.personas),
+                            ("asset", playbook.assets), ("metric", playbook.metrics)):
+            for item in items:
+                yield kind, item.id, _fields(item)
+
+    found: dict[str, dict[str, list[_ValueUse]]] = {}
+    for name, places in value_uses(entries()).items():
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for use in places:
+            grouped.setdefault(_use_target(use), []).append(use.field.replace("_", " "))
+        by_kind = found.setdefault(name, {})
+        for (kind, id), fields in grouped.items():
+            label = "pages" if kind == "page" else KIND_NAMES[kind][1]
+            name = (PAGE_TITLES.get(id, "Home") if kind == "page" else id if kind == "value"
+                    else playbook.names[kind][id])
+            by_kind.setdefault(label, []).append(_ValueUse(kind, id, name, tuple(dict.fromkeys(fields))))
+    return found
+
+
+def _use_target(use: Use) -> tuple[str, str]:
+    if use.kind != "playbook":
+        return use.kind, use.id
+    return "page", _SETTINGS_PAGES.get(use.field, "about.md")
+
+
+def _fields(entry: Any) -> dict[str, Any]:
+    """An entry's fields as plain data, without its id and source file."""
+    return {k: v for k, v in asdict(entry).items() if k not in ("id", "source")}
 
 
 @dataclass(frozen=True)
@@ -478,6 +665,9 @@ def finder_data(playbook: Playbook, directory_urls: bool = True) -> dict[str, An
     as text, never as HTML."""
     pages = asset_pages(playbook)
 
+    def text(words: str) -> str:  # the agreed values a text names, written out
+        return expand(words, playbook.values)
+
     def status(asset: Asset) -> str:
         fresh = playbook.freshness(asset)
         return "withdrawn" if fresh.withdrawn else "overdue" if fresh.overdue else "current"
@@ -486,17 +676,18 @@ def finder_data(playbook: Playbook, directory_urls: bool = True) -> dict[str, An
     types = sorted({a.type for a in playbook.assets}, key=lambda t: ASSET_TYPES[t][0].casefold())
     return {
         "facets": {
-            "stage": [{"id": s.id, "name": f"{s.order}. {s.name}", "url": page_url(f"stages/{s.id}.md", directory_urls)}
-                      for s in playbook.stages],
-            "persona": [{"id": p.id, "name": p.name, "url": f"{page_url('personas.md', directory_urls)}#{p.id}"}
+            "stage": [{"id": s.id, "name": f"{s.order}. {text(s.name)}",
+                       "url": page_url(f"stages/{s.id}.md", directory_urls)} for s in playbook.stages],
+            "persona": [{"id": p.id, "name": text(p.name), "url": f"{page_url('personas.md', directory_urls)}#{p.id}"}
                         for p in playbook.personas],
             "type": [{"id": t, "name": _capital(ASSET_TYPES[t][0])} for t in types],
-            "owner": [{"id": o, "name": playbook.settings.teams[o].name} for o in owners],
+            "owner": [{"id": o, "name": text(playbook.settings.teams[o].name)} for o in owners],
         },
         "assets": [
-            {"id": a.id, "title": a.title, "type": a.type, "type_name": _capital(ASSET_TYPES[a.type][0]),
-             "stages": list(a.stages), "personas": list(a.personas), "owner": a.owner, "use_when": a.use_when,
-             "talking_points": list(a.talking_points), "link": a.link,
+            {"id": a.id, "title": text(a.title), "type": a.type, "type_name": _capital(ASSET_TYPES[a.type][0]),
+             "stages": list(a.stages), "personas": list(a.personas), "owner": a.owner,
+             "use_when": text(a.use_when) if a.use_when is not None else None,
+             "talking_points": [text(t) for t in a.talking_points], "link": a.link,
              "details": f"{page_url(pages[a.id], directory_urls)}#{a.id}", "review_by": a.review_by,
              "expires": a.expires, "status": status(a), "badges": [list(b) for b in badges(playbook, a)]}
             for a in sorted(playbook.assets, key=send_order)
@@ -563,12 +754,12 @@ def render_overview(playbook: Playbook, page: str = "index.md", texts: Texts | N
                     directory_urls: bool = True) -> str:
     """The home page's generated part: introduction, stages at a glance, where to start."""
     with _texts(texts):
-        return _environment(playbook, directory_urls).get_template("overview.md.j2").render(page=page)
+        return _render(_environment(playbook, directory_urls), playbook, "overview.md.j2", page, directory_urls)
 
 
 def render_home(playbook: Playbook, texts: Texts | None = None, directory_urls: bool = True) -> str:
     """A whole home page, for a site whose docs folder has no index.md."""
-    with _texts(texts):
+    with _texts(texts), _on_page(playbook, "index.md", directory_urls):
         overview = render_overview(playbook, texts=texts, directory_urls=directory_urls)
         return f"# {title(playbook.settings.site_name)} {{ #playbook }}\n\n{overview}"
 

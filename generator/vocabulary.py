@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import Playbook, Term
+from .values import expand
 
 # Letters and digits make words; words of a name may be separated by spaces or hyphens only.
 WORD = re.compile(r"[^\W_]+")
@@ -107,7 +108,7 @@ def used_in(playbook: Playbook) -> dict[str, dict[str, list[Any]]]:
         ("asset", playbook.assets))
     for kind, entries in kinds:
         for entry in entries:
-            for term in vocabulary.terms_in(texts_of(entry)):
+            for term in vocabulary.terms_in(expand(text, playbook.values) for text in texts_of(entry)):
                 found.setdefault(term, {}).setdefault(kind, []).append(entry)
     for entry in playbook.terms:
         if entry.lifecycle_state:
@@ -122,7 +123,9 @@ def used_in(playbook: Playbook) -> dict[str, dict[str, list[Any]]]:
 def glossary_data(playbook: Playbook, glossary_url: str) -> dict[str, Any]:
     """What the site's script needs to explain terms on every page: each term's names, aliases,
     abbreviation, definition and address. The script shows all of it as text."""
+    values = playbook.values  # texts show the agreed values they name written out, so this data does too
     return {"terms": [
-        {"id": t.id, "name": t.name, "abbreviation": t.abbreviation, "aliases": list(t.aliases),
-         "definition": " ".join(t.definition.split()), "url": f"{glossary_url}#{t.id}"}
+        {"id": t.id, "name": expand(t.name, values), "abbreviation": t.abbreviation,
+         "aliases": [expand(a, values) for a in t.aliases],
+         "definition": " ".join(expand(t.definition, values).split()), "url": f"{glossary_url}#{t.id}"}
         for t in playbook.terms]}

@@ -140,6 +140,7 @@ def format_place(place: tuple[str | int, ...]) -> str:
 #   asset-stages every stage page the asset serves, while it may be sent (not past `expires`)
 #   home, about  the home page and the "Who is who" page (about/)
 #   onboarding   the "Start here" page (onboarding/)
+#   values       the "Agreed values" page (values/)
 #   every        every page of the site
 # How:
 #   verbatim     the text as written, whitespace collapsed
@@ -191,6 +192,10 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "playbook.onboarding.roles[].name": (("onboarding", VERBATIM),),
     "playbook.onboarding.roles[].description": (("onboarding", VERBATIM),),
     "playbook.onboarding.roles[].read[]": (("onboarding", READ_LINK),),
+    # A text that names a value ([[id]]) is shown with the value's text in its place (the checkers expand it).
+    "playbook.values[].id": (("values", "anchor:value-"),),
+    "playbook.values[].value": (("values", VERBATIM),),
+    "playbook.values[].description": (("values", VERBATIM),),
     # stages/
     "stage.id": _entity(ANCHOR),
     "stage.order": (("entity", NUMBER), ("home", ORDER)),
@@ -214,6 +219,7 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "lifecycle.does_not_qualify[]": _entity(VERBATIM),
     "lifecycle.owner": _entity(TEAM),
     "lifecycle.next_states[]": _entity("ref:lifecycle"),
+    "lifecycle.final": _entity("flag:final state"),
     "lifecycle.crm.object": _entity(VERBATIM),
     "lifecycle.crm.field": _entity(VERBATIM),
     "lifecycle.crm.value": _entity(VERBATIM),
@@ -236,6 +242,10 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "handoff.follow_up.touches": _entity(NUMBER),
     "handoff.follow_up.days": _entity(NUMBER),
     "handoff.follow_up.rule": _entity(VERBATIM),
+    "handoff.escalation.within": _entity(NUMBER),
+    "handoff.escalation.unit": _entity(LABEL),
+    "handoff.escalation.notify": _entity(VERBATIM),
+    "handoff.escalation.action": _entity(VERBATIM),
     **{f"handoff.{k}": v for k, v in _AGREED.items()},
     # terms/
     "term.id": _entity(ANCHOR),

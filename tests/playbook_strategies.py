@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,19 +104,31 @@ def dump_yaml(data: dict[str, Any]) -> str:
     raise AssertionError(f"the test's own YAML writer lost data: {data!r}")
 
 
+def _no_reference(text: str) -> str:
+    """Random text that cannot spell a reference to an agreed value: `[[` gets a space between."""
+    return re.sub(r"\[(?=\[)", "[ ", text)
+
+
 @dataclass
 class TextMaker:
-    """Draws text values: random text around a token unique in the playbook."""
+    """Draws text values: random text around a token unique in the playbook, and in some texts a
+    reference to one of the agreed values (`values`, once they are named)."""
 
     draw: Callable[[st.SearchStrategy[Any]], Any]
     counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    values: list[str] = field(default_factory=list)
 
-    def __call__(self, paragraphs: bool = False) -> Styled:
-        before = self.draw(st.text(alphabet=ALPHABET, max_size=12))
-        after = self.draw(st.text(alphabet=ALPHABET, max_size=12))
+    def __call__(self, paragraphs: bool = False, references: bool = True) -> Styled:
+        before = _no_reference(self.draw(st.text(alphabet=ALPHABET, max_size=12)))
+        after = _no_reference(self.draw(st.text(alphabet=ALPHABET, max_size=12)))
         value = f"{before}{TOKEN}{next(self.counter)}{TOKEN}{after}"
+        if references and self.values and self.draw(st.integers(0, 3)) == 0:
+            named = self.draw(st.sampled_from(self.values))
+            value = self.draw(st.sampled_from([f"[[{named}]] {value}", f"{value} [[{named}]]",
+                                               f"{before}{TOKEN}{next(self.counter)}{TOKEN} [[{named}]] {after}"]))
         if paragraphs and self.draw(st.booleans()):
-            more = self.draw(st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=20), min_size=1, max_size=3))
+            more = [_no_reference(m) for m in
+                    self.draw(st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=20), min_size=1, max_size=3))]
             breaks = self.draw(st.sampled_from(["\n", "\n\n", "\n \n"]))
             value = breaks.join([value, *more])
             if not value.split(breaks)[-1].strip():
@@ -177,6 +190,12 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
     text = TextMaker(draw)
     files: dict[str, dict[str, Any]] = {}
     docs: dict[str, str] = {}
+    # The agreed values: named first, so any text may refer to them; a value names no other.
+    value_ids = _ids(draw, "v", draw(st.integers(1, 3)))
+    values = [{"id": vid, "value": text(references=False),
+               **({"description": text(True)} if i == 0 or draw(st.booleans()) else {})}
+              for i, vid in enumerate(value_ids)]
+    text.values = value_ids
     teams: dict[str, dict[str, Any]] = {
         team: {"name": text(), "leader": text(), "description": text(True), "members": text.items(),
                "reviewers": draw(st.lists(st.from_regex(r"@[a-z][a-z0-9-]{0,8}(/[a-z][a-z0-9._-]{0,8})?",
@@ -184,7 +203,7 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
         for team in TEAMS}
     files["playbook.yaml"] = {"site_name": text(), "company": {"name": text(), "description": text(True)},
                               "product": {"name": text(), "description": text(True)}, "teams": teams,
-                              "introduction": text(True), "updated": _date(draw)}
+                              "introduction": text(True), "updated": _date(draw), "values": values}
 
     stage_ids = _ids(draw, "s", draw(st.integers(1, 4)))
     state_ids = _ids(draw, "l", draw(st.integers(2, 4)))
@@ -209,14 +228,18 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
 
     owners = {sid: draw(st.sampled_from(TEAMS)) for sid in state_ids}
     nexts = {sid: _subset(draw, [o for o in state_ids if o != sid]) for sid in state_ids}
-    if state_ids[1] not in nexts[state_ids[0]]:
-        nexts[state_ids[0]].append(state_ids[1])
-    state_orders = draw(st.lists(st.integers(1, 999), unique=True, min_size=len(state_ids), max_size=len(state_ids)))
+    # A funnel the lint accepts: states in order, each reaching the next, the last one final when
+    # it leads nowhere.
+    for before, after in zip(state_ids, state_ids[1:], strict=False):
+        if after not in nexts[before]:
+            nexts[before].append(after)
+    state_orders = sorted(draw(st.lists(st.integers(1, 999), unique=True, min_size=len(state_ids),
+                                        max_size=len(state_ids))))
     for i, (sid, order) in enumerate(zip(state_ids, state_orders, strict=True)):
         state: dict[str, Any] = {
             "id": sid, "order": order, "name": text(), "record": draw(st.sampled_from(["lead", "opportunity"])),
             "definition": text(True), "qualifies": text.items(), "does_not_qualify": text.items(),
-            "owner": owners[sid], "next_states": nexts[sid],
+            "owner": owners[sid], "next_states": nexts[sid], "final": not nexts[sid],
             "crm": {"object": text(), "field": text(), "value": text()},
             "agreed_by": {"sales": text(), "marketing": text(), "date": _date(draw)}}
         if i == 0 or draw(st.booleans()):
@@ -224,7 +247,8 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
         files[f"lifecycle/{sid}.yaml"] = state
 
     edges = [(a, b) for a in state_ids for b in nexts[a]]
-    chosen = [edges[0]] + [e for e in edges[1:] if draw(st.booleans())][:3]
+    # Every change of owning team has its handoff; some edges within a team have one too.
+    chosen = [e for e in edges if e == edges[0] or owners[e[0]] != owners[e[1]] or draw(st.booleans())]
     for number, (source, target) in enumerate(chosen, start=1):
         hid = f"h{number}-{source}-{target}"
         handoff = {
@@ -238,6 +262,9 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
                                   for _ in range(draw(st.integers(1, 3)))],
             "follow_up": {"touches": draw(st.integers(1, 5_000)), "days": draw(st.integers(1, 5_000)),
                           "rule": text(True)},
+            "escalation": {"within": draw(st.integers(1, 500)),
+                           "unit": draw(st.sampled_from(["business-hours", "business-days", "hours", "days"])),
+                           "notify": text(), "action": text(True)},
             "agreed_by": {"sales": text(), "marketing": text(), "date": _date(draw)}}
         files[f"handoffs/{hid}.yaml"] = handoff
 

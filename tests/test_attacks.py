@@ -40,6 +40,7 @@ from playbook_fields import (
     leaves,
     output_violations,
     run_validate,
+    schema_fields,
 )
 from suite_report import Tally
 
@@ -72,7 +73,9 @@ ADDITIONS: dict[str, dict[str, Any]] = {
                                 "marketing": {"members": ["Content team"]}},
                       "onboarding": {"roles": [{"id": "seller", "name": "Seller", "description": "Sells anvils.",
                                                 "read": ["glossary", "stage:learning"]}]},
-                      "glossary_groups": [{"id": "basics", "name": "The basics", "description": "Read first."}]},
+                      "glossary_groups": [{"id": "basics", "name": "The basics", "description": "Read first."}],
+                      "values": [{"id": "discount", "value": "10 percent",
+                                  "description": "The most an account executive gives."}]},
     "lifecycle/lead.yaml": {"abbreviation": "LD"},
     "metrics/win-rate.yaml": {"why": "Both teams move it."},
     "assets/guide.yaml": {"use_when": "the buyer asks what it would save."},
@@ -123,6 +126,23 @@ def _set(data: Any, place: tuple[str | int, ...], value: Any) -> None:
     for key in place[:-1]:
         data = data[key]
     data[place[-1]] = value
+
+
+# Free-text fields with a maximum length (an agreed value: it is written out wherever a text names it).
+LIMITS = {path: schema["maxLength"] for kind in kinds() for path, schema in schema_fields(kind)
+          if "maxLength" in schema}
+
+
+def fit(value: str, leaf: Leaf) -> str:
+    """A planted value cut to its field's maximum length, if it has one, around its mark."""
+    limit = LIMITS.get(leaf.field)
+    if limit is None or len(value) <= limit:
+        return value
+    start = value.index(MARK)
+    end = value.index(MARK, start + 1) + 1
+    room = limit - (end - start)
+    before = value[:start][-(room // 2):] if room // 2 else ""
+    return before + value[start:end] + value[end:][:room - len(before)]
 
 
 def planted(text: str, number: int) -> str:
@@ -272,7 +292,7 @@ def planted_case(grid: Grid, attack: dict[str, Any], relatives: list[str]) -> tu
         header, original = BASE[relative]
         data = copy.deepcopy(original)
         for leaf in free_leaves(relative, data):
-            values[relative, leaf] = planted(attack["text"], len(values))
+            values[relative, leaf] = fit(planted(attack["text"], len(values)), leaf)
             _set(data, leaf.place, values[relative, leaf])
         (grid.root / relative).write_text(dump(header, data), encoding="utf-8")
     try:
@@ -418,7 +438,7 @@ def test_strict_build_with_every_payload_of_a_group_in_every_field(group: str, t
     values = []
     for relative, (_, data) in files.items():
         for number, leaf in enumerate(free_leaves(relative, data)):
-            value = f"{joined} {MARK}{relative}:{number}{MARK} {joined}"
+            value = fit(f"{joined} {MARK}{relative}:{number}{MARK} {joined}", leaf)
             _set(data, leaf.place, value)
             values.append((relative, leaf, value))
     project, result = build(tmp_path, files)
@@ -514,7 +534,8 @@ def test_the_judges_catch_escaping_switched_off(grid: Grid, monkeypatch: pytest.
     # With the renderer's escaping switched off, the same grid must find what the payloads do.
     import generator.render
 
-    monkeypatch.setattr(generator.render, "inline", lambda text: generator.render.Md(" ".join(str(text).split())))
+    monkeypatch.setattr(generator.render, "inline",
+                        lambda text, **_: generator.render.Md(" ".join(str(text).split())))
     by_name = {a["name"]: a for a in ACCEPTED}
     found = {name: planted_case(grid, by_name[name], ["terms/lead.yaml"])[1]
              for name in ("script-tag", "img-onerror", "markdown-link-javascript", "abbreviation", "snippet",

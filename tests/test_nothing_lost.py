@@ -49,6 +49,7 @@ from suite_report import Tally
 
 from generator import cli
 from generator.render import ASSET_TYPES as TYPE_NAMES
+from generator.values import expand
 
 pytest_plugins = ["suite_summary"]
 
@@ -243,15 +244,21 @@ class Checker:
 
     def __post_init__(self) -> None:
         files = self.playbook.files
-        self.teams = {team: data["name"] for team, data in files["playbook.yaml"]["teams"].items()}
+        # A text naming an agreed value ([[id]]) is shown with the value's text in its place.
+        self.values = {v["id"]: str(v["value"]) for v in files["playbook.yaml"].get("values") or ()}
+        self.teams = {team: self.shown(data["name"]) for team, data in files["playbook.yaml"]["teams"].items()}
         self.entries: dict[str, dict[str, dict[str, Any]]] = {}
         for relative, data in files.items():
             if relative != "playbook.yaml":
                 self.entries.setdefault(kind_of(relative), {})[data["id"]] = data
 
+    def shown(self, text: Any) -> str:
+        """A text as the site shows it: the agreed values it names written out."""
+        return expand(str(text), self.values)
+
     def name_of(self, kind: str, id: str) -> str:
         data = self.entries[kind][id]
-        return str(data.get("name", data.get("title")))
+        return self.shown(data.get("name", data.get("title")))
 
     def run(self) -> None:
         for relative, data in self.playbook.files.items():
@@ -285,7 +292,7 @@ class Checker:
                 return  # withdrawn: kept off the stage pages (test_browser checks it is absent)
             for stage in data["stages"]:
                 yield f"stage:{stage}", None
-        elif page in ("home", "about", "glossary", "onboarding", "coverage"):
+        elif page in ("home", "about", "glossary", "onboarding", "coverage", "values"):
             yield page, None
         elif page == "every":
             yield "every", None
@@ -299,7 +306,7 @@ class Checker:
             titles = self.view.titles()
             if titles is None:
                 return None
-            wrong = sorted(name for name, title in titles.items() if collapse(value) not in title)
+            wrong = sorted(name for name, title in titles.items() if collapse(self.shown(value)) not in title)
             return f"not in the <title> of {wrong[:5]} (titles: {[titles[w] for w in wrong[:3]]})" if wrong else None
         if show == RECORD:
             heading = self.view.heading_before(page, data["id"], 2)
@@ -309,9 +316,13 @@ class Checker:
             return region
         text = region.text
         if show == VERBATIM:
-            return None if collapse(value) in text else f"text is {text[:300]!r}"
+            return None if collapse(self.shown(value)) in text else f"text is {text[:300]!r}"
         if show == ANCHOR:
             return None if value in region.ids else f"ids are {sorted(region.ids)[:20]}"
+        if show.startswith("flag:"):  # a true value shows the words, a false one does not
+            words = show.removeprefix("flag:")
+            shown = words in text.lower()
+            return None if shown == bool(value) else f"{words!r} {'missing from' if value else 'in'} {text[:300]!r}"
         if show.startswith("anchor:"):  # an element id: a prefix and the value
             wanted = show.removeprefix("anchor:") + value
             return None if wanted in region.ids else f"no id {wanted!r} among {sorted(region.ids)[:20]}"

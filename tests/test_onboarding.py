@@ -19,6 +19,7 @@ from generator.model import Playbook
 from generator.onboarding import READ_PAGES, SECTION_ANCHORS, STEPS, first_terms, questions, reading_paths
 from generator.render import GENERATED, PAGE_TITLES, render_pages
 from generator.validate import build_playbook, check
+from generator.values import expand
 
 pytest_plugins = ["browser_fixtures"]  # serve, browser, default_url
 
@@ -192,8 +193,9 @@ def test_the_questions_come_from_the_data(default_site: Path) -> None:
         assert sum(correct for _, correct in options) == 1 and len({o for o, _ in options}) == len(options)
     mql = _yaml(REPO / "playbook" / "lifecycle" / "mql.yaml")
     text, options = next(q for q in built if q[0].endswith("Which of these is not a Marketing qualified lead (MQL)?"))
-    clean = [" ".join(str(item).split()) for item in mql["does_not_qualify"]]  # type: ignore[union-attr]
-    qualifies = [" ".join(str(item).split()) for item in mql["qualifies"]]  # type: ignore[union-attr]
+    values = {v["id"]: v["value"] for v in _settings().get("values") or ()}  # type: ignore[attr-defined]
+    clean = [" ".join(expand(str(item), values).split()) for item in mql["does_not_qualify"]]  # type: ignore[union-attr]
+    qualifies = [" ".join(expand(str(item), values).split()) for item in mql["qualifies"]]  # type: ignore[union-attr]
     assert [o for o, correct in options if correct][0] in clean
     assert all(o in qualifies for o, correct in options if not correct) and len(options) == 4
     # Which team owns SAL: the team named as its owner.

@@ -161,6 +161,13 @@ def test_new_file_fails_only_on_its_placeholders_then_validates(kind: str, proje
     schema = schema_of(kind)
     filled = {"id": entry, **{name: valid_value(schema["properties"][name], schema, fixture.get(name), name)
                               for name in schema["required"] if name != "id"}}
+    if kind == "lifecycle":
+        # A new state must also join the funnel: reached from lead, and leading back to it (the
+        # same team, so no handoff is needed between them).
+        filled["next_states"] = ["lead"]
+        lead = project / "playbook" / "lifecycle" / "lead.yaml"
+        lead.write_text(lead.read_text(encoding="utf-8").replace("next_states: [won]",
+                                                                 f"next_states: [won, {entry}]"), encoding="utf-8")
     written.write_text(fill_in(text, problems, filled), encoding="utf-8")
     after = run("validate", "playbook", cwd=project)
     assert after.returncode == 0, after.stdout + after.stderr + written.read_text(encoding="utf-8")

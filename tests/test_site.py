@@ -19,6 +19,7 @@ from generator.export import export_files
 from generator.render import plain_title, render_pages
 from generator.static import SCRIPTS, static_files
 from generator.validate import build_playbook, check
+from generator.values import expand
 
 PAGES_OF = {"stages": "stages/{id}/index.html", "lifecycle": "lifecycle/index.html",
             "handoffs": "lifecycle/index.html", "terms": "glossary/index.html",
@@ -30,6 +31,12 @@ def entities(playbook: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     for folder in PAGES_OF:
         for path in sorted((playbook / folder).glob("*.yaml")):
             yield folder, yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+
+
+def agreed_values(playbook: Path) -> dict[str, str]:
+    """The agreed values playbook.yaml declares: id -> text."""
+    settings = yaml.load((playbook / "playbook.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    return {v["id"]: v["value"] for v in settings.get("values") or ()}
 
 
 def leaves(value: Any) -> Iterator[str]:
@@ -100,10 +107,11 @@ def test_default_site_shows_every_entity_and_every_value(default_site: Path) -> 
     lowered = corpus.lower()
     all_ids = {data["id"] for _, data in entities(REPO / "playbook")}
     missing = []
+    values = agreed_values(REPO / "playbook")
     for folder, data in entities(REPO / "playbook"):
         if data["id"] not in pages[PAGES_OF[folder].format(id=data["id"])].ids:
             missing.append(f"{folder}/{data['id']}: no anchor")
-        for value in leaves(data):
+        for value in (expand(leaf, values) for leaf in leaves(data)):  # shown with the values it names
             shown = (value, value.replace("-", " "), plain_title(value),
                      f"{int(value):,}" if value.isdigit() else value)
             if value not in all_ids and not any(form in corpus for form in shown) \
@@ -126,8 +134,8 @@ def test_default_site_lists_read_as_lists(default_site: Path) -> None:
         if term.get("related"):
             assert "Related: " + ", ".join(terms[r]["name"] for r in term["related"]) in glossary
     for state in states.values():
-        names = ", ".join(states[n]["name"] for n in state["next_states"]) or "none: this state is final"
-        assert "Next states: " + names in lifecycle
+        names = ", ".join(states[n]["name"] for n in state["next_states"]) or "none"
+        assert "Next states: " + names + ("; final state: records end here" if state.get("final") else "") in lifecycle
 
 
 def test_default_site_search_index_has_names_abbreviations_and_aliases(default_site: Path) -> None:
@@ -212,6 +220,8 @@ def restore(data: Any, fresh: Any, path: str) -> None:
     data[keys[-1]] = fresh[keys[-1]]
     if isinstance(fresh[keys[-1]], str) and fresh[keys[-1]].isdigit():
         data[keys[-1]] = int(fresh[keys[-1]])
+    elif fresh[keys[-1]] in ("true", "false"):  # read as text by the base loader
+        data[keys[-1]] = fresh[keys[-1]] == "true"
 
 
 def test_attack_in_every_field_stays_text(tmp_path: Path) -> None:

@@ -80,3 +80,20 @@ def test_unknown_command_is_a_usage_error(tmp_path: Path) -> None:
     result = run("publish", cwd=tmp_path)
     assert result.returncode == 2
     assert "invalid choice: 'publish'" in result.stderr
+
+
+def test_funnel_lint_catches_a_gap_planted_back_in_the_default_playbook(tmp_path: Path) -> None:
+    """The default playbook passes the funnel lint; without the handoff that returns an SQL to
+    marketing, the move from sql (sales) to nurture (marketing) has no handoff, and it says so."""
+    shutil.copytree(REPO / "playbook", tmp_path / "playbook")
+    (tmp_path / "playbook" / "handoffs" / "sql-to-nurture.yaml").unlink()
+    result = run("validate", "playbook", cwd=tmp_path)
+    assert result.returncode == 1
+    problems = [line for line in result.stdout.splitlines() if ": warning: " not in line]
+    assert problems == [
+        "playbook/lifecycle/sql.yaml:33:5: next_states[1]: moving from 'sql' (sales) to 'nurture' (marketing) "
+        "changes the owning team, but no handoff says how: add a handoff from sql to nurture, with a service "
+        "level and an escalation",
+        "playbook/lifecycle/sql.yaml:34:5: next_states[2]: moving from 'sql' (sales) to 'disqualified' "
+        "(marketing) changes the owning team, but no handoff says how: add a handoff from sql to disqualified, "
+        "with a service level and an escalation"]
