@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -65,3 +66,20 @@ def page(browser: Browser) -> Iterator[Page]:
 def default_url(default_site: Path, serve: Callable[[Path], str]) -> str:
     """Base URL of the repository's own site."""
     return serve(default_site)
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    """A page (clipboard allowed) whose console errors and warnings, uncaught exceptions and
+    requests off 127.0.0.1 are collected."""
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning")
+            else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("request", lambda r: problems.append(f"request off host: {r.url}")
+            if not r.url.startswith("data:") and urlsplit(r.url).hostname != "127.0.0.1" else None)
+    yield page, problems
+    context.close()

@@ -6,9 +6,8 @@ from __future__ import annotations
 import html
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -26,21 +25,6 @@ pytest_plugins = ["browser_fixtures"]  # serve, browser, default_url
 
 # The keys this site's scripts keep in localStorage (Material keeps its own, such as the palette).
 OUR_KEYS = "Object.keys(localStorage).filter((key) => key.startsWith('pb-'))"
-
-
-@pytest.fixture
-def watched(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
-    """A page whose console errors, uncaught exceptions and off-host requests are collected."""
-    context = browser.new_context()
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning")
-            else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("request", lambda r: problems.append(f"request off host: {r.url}")
-            if not r.url.startswith("data:") and urlsplit(r.url).hostname != "127.0.0.1" else None)
-    yield page, problems
-    context.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,9 @@ the asset finder, copy buttons, review badges, withdrawn assets, and phones (390
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import pytest
 from conftest import make_project, run_mkdocs
@@ -22,22 +22,6 @@ def shelf_url(tmp_path_factory: pytest.TempPathFactory, serve: Callable[[Path], 
     result = run_mkdocs(project, "build", "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     return serve(project / "site")
-
-
-@pytest.fixture
-def watched(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
-    """A page whose console errors, uncaught exceptions and off-host requests are collected."""
-    context = browser.new_context()
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning")
-            else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("request", lambda r: problems.append(f"request off host: {r.url}")
-            if not r.url.startswith("data:") and urlsplit(r.url).hostname != "127.0.0.1" else None)
-    yield page, problems
-    context.close()
 
 
 def visible_cards(page: Page) -> list[str]:
