@@ -211,6 +211,8 @@ class Persona:
     stages: tuple[str, ...]
     owner: str
     review_by: str
+    validated_on: str | None = None
+    validated_against: str | None = None
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,8 @@ class Metric:
     data_source: str
     owners: tuple[str, ...]
     why: str | None
+    baseline: Target | None = None  # the direction is the target's; value and period as measured
+    baseline_as_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -499,7 +503,9 @@ def _persona(doc: Document) -> Persona:
                    summary=d["summary"], goals=_tuple(d["goals"]), pains=_tuple(d["pains"]),
                    objections=tuple(Objection(objection=o["objection"], response=o["response"])
                                     for o in d["objections"]),
-                   stages=_tuple(d["stages"]), owner=d["owner"], review_by=d["review_by"])
+                   stages=_tuple(d["stages"]), owner=d["owner"], review_by=d["review_by"],
+                   validated_on=(d.get("validated") or {}).get("on"),
+                   validated_against=(d.get("validated") or {}).get("against"))
 
 
 def _asset(doc: Document) -> Asset:
@@ -516,7 +522,10 @@ def _metric(doc: Document) -> Metric:
     return Metric(id=d["id"], source=doc.display, name=d["name"], definition=d["definition"],
                   formula=d["formula"], unit=d["unit"], currency=d.get("currency"),
                   target=Target(direction=d["target"]["direction"], value=d["target"]["value"]),
-                  period=d["period"], data_source=d["data_source"], owners=_tuple(d["owners"]), why=d.get("why"))
+                  period=d["period"], data_source=d["data_source"], owners=_tuple(d["owners"]), why=d.get("why"),
+                  baseline=Target(direction=d["target"]["direction"], value=d["baseline"]["value"])
+                  if "baseline" in d else None,
+                  baseline_as_of=d["baseline"]["as_of"] if "baseline" in d else None)
 
 
 def build_model(loaded: LoadedPlaybook, today: date | None = None) -> Playbook:

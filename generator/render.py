@@ -315,6 +315,7 @@ def _environment(playbook: Playbook, directory_urls: bool = True) -> Environment
                       finalize=_finalize)
     pages = asset_pages(playbook)
     env.filters.update(para=paragraphs, title=title, plain=plain, verbatim=verbatim, target=_target, anchor=anchor,
+                       measure=_measure,
                        link=_link_filter, label=_label,
                        asset_type=lambda t: ASSET_TYPES[t][1], asset_kind=lambda t: ASSET_TYPES[t][0],
                        html_paras=_html_paragraphs, ids=_ids, kind_name=lambda t: _capital(ASSET_TYPES[t][0]))
@@ -429,16 +430,20 @@ def _badges(playbook: Playbook, entry: Asset | Persona) -> Md:
 
 def _target(metric: Metric) -> str:
     """'at least USD 3,000,000', 'at most 1 hour', 'at least 30%'."""
-    value = metric.target.value
-    number = f"{value:,}"  # every digit as written: 44482.76 is not 44,482.8
     words = "at least" if metric.target.direction == "at-least" else "at most"
+    return f"{words} {_measure(metric, metric.target.value)}"
+
+
+def _measure(metric: Metric, value: float) -> str:
+    """A value in the goal's unit: 'USD 3,000,000', '1 hour', '30%'."""
+    number = f"{value:,}"  # every digit as written: 44482.76 is not 44,482.8
     if metric.unit == "percent":
-        return f"{words} {number}%"
+        return f"{number}%"
     if metric.unit == "currency":
-        return f"{words} {metric.currency} {number}" if metric.currency else f"{words} {number}"
+        return f"{metric.currency} {number}" if metric.currency else number
     if metric.unit in ("days", "hours"):
-        return f"{words} {number} {metric.unit[:-1] if value == 1 else metric.unit}"
-    return f"{words} {number}"
+        return f"{number} {metric.unit[:-1] if value == 1 else metric.unit}"
+    return number
 
 
 def _label(value: str) -> str:

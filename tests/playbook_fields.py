@@ -273,6 +273,8 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "persona.stages[]": _entity("ref:stage"),
     "persona.owner": _entity(TEAM),
     "persona.review_by": _entity(DATE),
+    "persona.validated.on": _entity(DATE),
+    "persona.validated.against": _entity(VERBATIM),
     # assets/
     "asset.id": _entity(ANCHOR),
     "asset.title": (("entity", VERBATIM), ("asset-stages", VERBATIM)),
@@ -296,6 +298,8 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "metric.currency": _entity(VERBATIM),
     "metric.target.direction": _entity(LABEL),
     "metric.target.value": _entity(NUMBER),
+    "metric.baseline.value": _entity(NUMBER),
+    "metric.baseline.as_of": _entity(VERBATIM),
     "metric.period": _entity(LABEL),
     "metric.data_source": _entity(VERBATIM),
     "metric.owners[]": _entity(TEAM),

@@ -290,12 +290,14 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
             term["group"] = draw(st.sampled_from(group_ids))
         files[f"terms/{tid}.yaml"] = dict(sorted(term.items(), key=lambda kv: draw(st.integers(0, 3))))
 
-    for pid in persona_ids:
+    for i, pid in enumerate(persona_ids):
         files[f"personas/{pid}.yaml"] = {
             "id": pid, "name": text(), "role": text(), "buying_role": draw(st.sampled_from(BUYING_ROLES)),
             "summary": text(True), "goals": text.items(), "pains": text.items(),
             "objections": [{"objection": text(), "response": text(True)} for _ in range(draw(st.integers(1, 2)))],
             "stages": _subset(draw, stage_ids, 1), "owner": draw(st.sampled_from(TEAMS)), "review_by": _date(draw)}
+        if i == 0 or draw(st.booleans()):
+            files[f"personas/{pid}.yaml"]["validated"] = {"on": _date(draw), "against": text()}
 
     for i, aid in enumerate(asset_ids):
         asset: dict[str, Any] = {
@@ -328,6 +330,8 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
             metric["currency"] = draw(st.sampled_from(["USD", "EUR", "JPY", "GBP", "CHF"]))
         if i == 0 or draw(st.booleans()):
             metric["why"] = text(True)
+        if i == 0 or draw(st.booleans()):
+            metric["baseline"] = {"value": draw(cents.map(lambda n: n / 100)), "as_of": text()}
         files[f"metrics/{mid}.yaml"] = metric
 
     # The onboarding page: the terms to learn first, and reading paths whose first role reads a

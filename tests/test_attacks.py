@@ -77,7 +77,8 @@ ADDITIONS: dict[str, dict[str, Any]] = {
                       "values": [{"id": "discount", "value": "10 percent",
                                   "description": "The most an account executive gives."}]},
     "lifecycle/lead.yaml": {"abbreviation": "LD"},
-    "metrics/win-rate.yaml": {"why": "Both teams move it."},
+    "metrics/win-rate.yaml": {"why": "Both teams move it.", "baseline": {"value": 18, "as_of": "Q2 2026"}},
+    "personas/buyer.yaml": {"validated": {"on": "2026-10-02", "against": "Twelve deals."}},
     "assets/guide.yaml": {"use_when": "the buyer asks what it would save."},
 }
 
