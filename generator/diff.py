@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -301,20 +302,8 @@ def _list_changes(old: list[Any], new: list[Any], path: tuple[Any, ...]) -> Iter
         return
     old_keys = [_canonical(i) for i in old]
     new_keys = [_canonical(i) for i in new]
-    remaining = list(old_keys)
-    added = []
-    for item, canon in zip(new, new_keys, strict=True):
-        if canon in remaining:
-            remaining.remove(canon)
-        else:
-            added.append(item)
-    remaining_new = list(new_keys)
-    removed = []
-    for item, canon in zip(old, old_keys, strict=True):
-        if canon in remaining_new:
-            remaining_new.remove(canon)
-        else:
-            removed.append(item)
+    added = _unmatched(new, new_keys, old_keys)
+    removed = _unmatched(old, old_keys, new_keys)
     # An item removed and one added that read alike are one item edited (a few of each at most,
     # so the pairing stays cheap).
     if len(added) * len(removed) <= 100:
@@ -328,10 +317,23 @@ def _list_changes(old: list[Any], new: list[Any], path: tuple[Any, ...]) -> Iter
         yield path, f"added {_value(item)}"
     for item in removed:
         yield path, f"removed {_value(item)}"
-    kept_old = [k for k in old_keys if k in new_keys]
-    kept_new = [k for k in new_keys if k in old_keys]
+    in_old, in_new = set(old_keys), set(new_keys)
+    kept_old = [k for k in old_keys if k in in_new]
+    kept_new = [k for k in new_keys if k in in_old]
     if kept_old != kept_new:
-        yield path, "reordered: " + ", ".join(_value(i) for i, k in zip(new, new_keys, strict=True) if k in old_keys)
+        yield path, "reordered: " + ", ".join(_value(i) for i, k in zip(new, new_keys, strict=True) if k in in_old)
+
+
+def _unmatched(items: list[Any], keys: list[str], others: list[str]) -> list[Any]:
+    """The items (with their keys) that the other list does not hold, counting repeats: one pass."""
+    left = Counter(others)
+    found = []
+    for item, key in zip(items, keys, strict=True):
+        if left[key]:
+            left[key] -= 1
+        else:
+            found.append(item)
+    return found
 
 
 def _canonical(item: Any) -> str:

@@ -93,14 +93,20 @@ def write_tree(repo: Path, sha: str, folder: str, into: Path) -> list[str]:
 def change_dates(repo: Path, base: str, head: str, folder: str) -> dict[str, date]:
     """For each file under folder changed between base and head: the date of the last commit
     that changed it (paths from the repository's top)."""
-    log = git_output(repo, "log", "--format=%x00%cs", "--name-only", "-z", f"{base}..{head}", "--", folder)
+    return last_changed(repo, folder, f"{base}..{head}")
+
+
+def last_changed(repo: Path, folder: str, *selection: str) -> dict[str, date]:
+    """For each file under folder that the commits `selection` picks (a range, a limit, a filter)
+    changed: the date of the newest of them (paths from the repository's top)."""
+    log = git_output(repo, "log", *selection, "--format=%x00%cs", "--name-only", "-z", "--", folder)
     dates: dict[str, date] = {}
     when: date | None = None
     for part in log.split(b"\0"):
         text = part.decode("utf-8", "replace").strip("\n")
         if not text:
             continue
-        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit():
             when = date.fromisoformat(text)
         elif when is not None:
             dates.setdefault(text, when)

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from .diff import KIND_NAMES, field_changes, field_label
-from .gitsource import GitError, git_output, repo_root
+from .gitsource import GitError, git_output, last_changed, repo_root
 from .loader import KINDS, MAX_FILE_BYTES, SETTINGS_FILE
 from .yamltree import TreeBuilder
 
@@ -145,20 +145,9 @@ def _data(repo: Path, revision: str, path: str) -> Any:
 def _changed_on(repo: Path, folder: str) -> dict[tuple[str, str], date]:
     """The day each entry's file was last changed (not added), over the last DATED_COMMITS commits
     (by file name: a file's name is its entry's id)."""
-    log = git_output(repo, "log", f"-n{DATED_COMMITS}", "--diff-filter=MR", "--format=%x00%cs", "--name-only", "-z",
-                     "--", folder)
     found: dict[tuple[str, str], date] = {}
-    day: date | None = None
-    for part in log.split(b"\0"):
-        text = part.decode("utf-8", "replace").strip("\n")
-        if not text:
-            continue
-        if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit():
-            day = date.fromisoformat(text)
-            continue
-        if day is None:
-            continue
-        relative = PurePosixPath(text).relative_to(folder).as_posix() if folder != "." else text
+    for path, day in last_changed(repo, folder, f"-n{DATED_COMMITS}", "--diff-filter=MR").items():
+        relative = PurePosixPath(path).relative_to(folder).as_posix() if folder != "." else path
         entry = _kind_and_id(relative, None)
         if entry is not None:
             found.setdefault(entry, day)

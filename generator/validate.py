@@ -23,6 +23,7 @@ def check(root: Path, docs: Path | None = None, today: date | None = None,
 
     With `docs` (the site's docs folder), relative asset links must name files in it.
     """
+    today = today or resolve_today()
     loaded = load_playbook(Path(root))
     problems = list(loaded.problems)
     valid: list[Document] = []
@@ -37,11 +38,11 @@ def check(root: Path, docs: Path | None = None, today: date | None = None,
     problems.extend(check_playbook(loaded, valid, docs))
     if loaded.settings in valid:
         problems.extend(check_codeowners(loaded))
-    problems.extend(freshness_problems(valid, today or resolve_today(), stale_fails))
+    problems.extend(freshness_problems(valid, today, stale_fails))
     if not any(not p.warning for p in problems):
         # Gaps are told once the playbook is otherwise sound: a broken asset might fill them.
         stages = {d.data["id"] for d in valid if d.kind == "stage"}
-        problems.extend(coverage_problems(valid, loaded.documents["asset"], stages, today or resolve_today()))
+        problems.extend(coverage_problems(valid, loaded.documents["asset"], stages, today))
     return loaded, sorted(set(problems))
 
 
