@@ -43,6 +43,8 @@ class _Index:
         settings = loaded.settings if loaded.settings in valid else None
         self.groups: set[str] | None = None if settings is None else {
             g["id"] for g in settings.data.get("glossary_groups") or ()}
+        self.forecasts: set[str] | None = None if settings is None else {
+            f["id"] for f in settings.data.get("forecast_categories") or ()}
         self.hints = _HINTS
 
     def missing(self, doc: Document, path: Path_, kind: str, value: Any) -> Iterator[Problem]:
@@ -96,8 +98,8 @@ def check_playbook(loaded: LoadedPlaybook, valid: list[Document], docs: Path | N
 def funnel_lint(states: list[Document], handoffs: list[Document]) -> Iterator[Problem]:
     """The lifecycle as a whole: every state reachable from the first; a state with no way out is
     marked final, and a final state has no way out; every change of owning team between two states
-    has a handoff (to that state, or rejecting to it), and that handoff an escalation; no reason for
-    rejecting a record sends it to two places."""
+    has a handoff (to that state, or rejecting to it), and that handoff an escalation; reasons go to
+    states that accept them (see _reasons_lint)."""
     by_id = {d.data["id"]: d for d in states}
     if not by_id or any(n not in by_id for d in states for n in d.data["next_states"]) or any(
             h.data["from_state"] not in by_id or h.data["to_state"] not in by_id for h in handoffs):
@@ -140,16 +142,56 @@ def funnel_lint(states: list[Document], handoffs: list[Document]) -> Iterator[Pr
                 yield handoff.problem(("service_level",), "this handoff moves a record between the teams, so "
                                       "it needs an escalation: what happens when the service level is missed "
                                       "(escalation: within, unit, notify, action)", key=True)
-    sent: dict[str, tuple[str, Document]] = {}
+    yield from _reasons_lint(states, handoffs, by_id)
+
+
+def _reasons_lint(states: list[Document], handoffs: list[Document], by_id: dict[str, Document]) -> Iterator[Problem]:
+    """Every reason that sends a record to another state is one that state accepts; every move into
+    a state that names the reasons it accepts carries one; no reason sends records to two places."""
+    # (document, path of the reason, its text, the state it comes from, where it sends the record)
+    reasons: list[tuple[Document, Path_, str, str, str]] = []
     for handoff in sorted(handoffs, key=lambda h: h.display):
         for i, rejection in enumerate(handoff.data["rejection_reasons"]):
-            reason = " ".join(rejection["reason"].casefold().split())
-            earlier = sent.setdefault(reason, (rejection["goes_to"], handoff))
-            if earlier[0] != rejection["goes_to"]:
-                yield handoff.problem(("rejection_reasons", i, "goes_to"),
-                                      f"the reason '{shorten(rejection['reason'])}' sends a record to "
-                                      f"'{rejection['goes_to']}' here but to '{earlier[0]}' in "
-                                      f"'{earlier[1].data['id']}': agree on one place for it")
+            reasons.append((handoff, ("rejection_reasons", i), rejection["reason"], handoff.data["from_state"],
+                            rejection["goes_to"]))
+    for state in sorted(states, key=lambda d: d.display):
+        for i, exit in enumerate(state.data.get("exit_reasons") or ()):
+            reasons.append((state, ("exit_reasons", i), exit["reason"], state.data["id"], exit["goes_to"]))
+    accepted = {sid: {_same(r) for r in doc.data.get("accepts") or ()} for sid, doc in by_id.items()}
+    sent: dict[str, tuple[str, Document]] = {}
+    covered: set[tuple[str, str]] = {(h.data["from_state"], h.data["to_state"]) for h in handoffs}
+    for doc, path, reason, source, target in reasons:
+        key = _same(reason)
+        earlier = sent.setdefault(key, (target, doc))
+        if earlier[0] != target:
+            yield doc.problem(path + ("goes_to",), f"the reason '{shorten(reason)}' sends a record to '{target}' "
+                              f"here but to '{earlier[0]}' in '{earlier[1].data['id']}': agree on one place for it")
+        if target == source:
+            continue  # a rejected record that stays where it was enters nothing
+        covered.add((source, target))
+        if not by_id[target].data.get("accepts"):
+            yield doc.problem(path + ("goes_to",), f"'{target}' names no reasons it accepts: add accepts to "
+                              f"lifecycle/{target}.yaml with the reasons records are sent there for, this one "
+                              "included")
+        elif key not in accepted[target]:
+            others = sorted(sid for sid, keys in accepted.items() if key in keys)
+            where = f" ('{shorten(reason)}' is accepted by: {', '.join(others)})" if others else ""
+            yield doc.problem(path + ("reason",), f"'{target}' does not accept the reason '{shorten(reason)}'"
+                              f"{where}: use one of the reasons listed under accepts in lifecycle/{target}.yaml, "
+                              "word for word, or agree to add this one there")
+    for doc in sorted(states, key=lambda d: d.data["order"]):
+        for i, target in enumerate(doc.data["next_states"]):
+            if by_id[target].data.get("accepts") and (doc.data["id"], target) not in covered:
+                yield doc.problem(("next_states", i), f"a record moves from '{doc.data['id']}' to '{target}' with no "
+                                  f"reason, but '{target}' accepts only the reasons it lists: add exit_reasons to "
+                                  f"'{doc.data['id']}' that send records to '{target}', or a handoff from "
+                                  f"'{doc.data['id']}' whose rejections go there, or remove '{target}' from "
+                                  "next_states")
+
+
+def _same(reason: str) -> str:
+    """A reason as compared: case and spacing do not count."""
+    return " ".join(reason.casefold().split())
 
 
 def _has_id(doc: Document) -> bool:
@@ -215,11 +257,44 @@ def _stage_rules(doc: Document, index: _Index) -> Iterator[Problem]:
 
 
 def _lifecycle_rules(doc: Document, index: _Index) -> Iterator[Problem]:
-    for i, target in enumerate(doc.data["next_states"]):
-        if target == doc.data["id"]:
+    data = doc.data
+    for i, target in enumerate(data["next_states"]):
+        if target == data["id"]:
             yield doc.problem(("next_states", i), f"'{target}' cannot be a next state of itself")
         else:
             yield from index.missing(doc, ("next_states", i), "lifecycle", target)
+    for i, exit in enumerate(data.get("exit_reasons") or ()):
+        path = ("exit_reasons", i, "goes_to")
+        yield from index.missing(doc, path, "lifecycle", exit["goes_to"])
+        if exit["goes_to"] in index.ids["lifecycle"] and exit["goes_to"] not in data["next_states"]:
+            yield doc.problem(path, f"'{exit['goes_to']}' is not a next state of '{data['id']}': add it to "
+                              "next_states, or send records for this reason to one of those")
+    yield from _unique_ids(doc, "tracks", "track")
+    for i, track in enumerate(data.get("tracks") or ()):
+        for j, asset in enumerate(track.get("assets") or ()):
+            yield from index.missing(doc, ("tracks", i, "assets", j), "asset", asset)
+    seen: set[str] = set()
+    for i, stage in enumerate(data.get("crm_stages") or ()):
+        if stage["value"] in seen:
+            yield doc.problem(("crm_stages", i, "value"), f"'{shorten(stage['value'])}' is already a CRM stage of "
+                              f"'{data['id']}': give each stage its own value")
+        seen.add(stage["value"])
+        yield from index.missing(doc, ("crm_stages", i, "buyer_stage"), "stage", stage["buyer_stage"])
+        category = stage.get("forecast_category")
+        if category is not None and index.forecasts is not None and category not in index.forecasts:
+            known = ", ".join(sorted(index.forecasts))
+            yield doc.problem(("crm_stages", i, "forecast_category"), f"'{shorten(category)}' is not a forecast "
+                              "category: " + (f"use one of {known}, or add it to forecast_categories in "
+                                              "playbook.yaml" if known else
+                                              "declare it under forecast_categories in playbook.yaml"))
+
+
+def _unique_ids(doc: Document, field: str, noun: str) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, item in enumerate(doc.data.get(field) or ()):
+        if item["id"] in seen:
+            yield doc.problem((field, i, "id"), f"'{item['id']}' is already a {noun}: give each {noun} its own id")
+        seen.add(item["id"])
 
 
 def _handoff_rules(doc: Document, index: _Index) -> Iterator[Problem]:
@@ -278,6 +353,7 @@ def _settings_rules(doc: Document, index: _Index) -> Iterator[Problem]:
             yield doc.problem(("glossary_groups", i, "id"), f"'{group['id']}' is already a group: give each "
                               "glossary group its own id")
         seen.add(group["id"])
+    yield from _unique_ids(doc, "forecast_categories", "forecast category")
     onboarding = doc.data.get("onboarding") or {}
     for i, term in enumerate(onboarding.get("first_terms") or ()):
         yield from index.missing(doc, ("onboarding", "first_terms", i), "term", term)

@@ -45,9 +45,9 @@ BAND_HEAD = 24.0
 MIN_GAP = 26.0
 RADIUS = 5.0  # of an arrow's corners
 UNITS = {"business-hours": "business hours", "business-days": "business days", "hours": "hours", "days": "days"}
-RECORDS = {"lead": "lead", "opportunity": "opportunity"}
+RECORDS = {"lead": "lead", "opportunity": "opportunity", "customer": "customer"}
 # Colours for a picture seen without the site's styles; playbook.css sets them from the theme.
-FILLS = {"lead": "#ffffff", "opportunity": "#e8ebfa", "record": "#ffffff"}
+FILLS = {"lead": "#ffffff", "opportunity": "#e8ebfa", "customer": "#e6f4ea", "record": "#ffffff"}
 
 
 def lifecycle_svg(playbook: Playbook, text: Callable[[str], str]) -> str:
@@ -638,7 +638,8 @@ class _Diagram:
             out.append(self._t(x + 44, line_y, "pb-dg-key", words))
         line_y = 11 + 22 * 3
         at = x
-        for kind, words in (("lead", "lead"), ("opportunity", "opportunity"), ("final", "final state")):
+        for kind, words in (("lead", "lead"), ("opportunity", "opportunity"), ("customer", "customer"),
+                            ("final", "final state")):
             state_class = "pb-dg-state--lead pb-dg-state--final" if kind == "final" else f"pb-dg-state--{kind}"
             out.append(f'<g class="pb-dg-state {state_class}">')
             out.append(f'<rect class="pb-dg-box" x="{_num(at)}" y="{_num(line_y - 12)}" width="26" height="16" '

@@ -63,7 +63,7 @@ from .freshness import TodayError
 from .loader import KINDS, Document, LoadedPlaybook, display_path, within
 from .schemas import did_you_mean, validator
 from .validate import check
-from .yamltree import shorten
+from .yamltree import format_path, shorten
 
 FORMAT = 1
 # Key in the export -> kind of entity (the kind names its schema).
@@ -227,9 +227,23 @@ def _export(loaded: LoadedPlaybook) -> dict[str, Any]:
     data: dict[str, Any] = {"format": FORMAT, "playbook": loaded.settings.data}
     for key, kind in KINDS.items():
         data[key] = [doc.data for doc in _in_order(loaded.documents[kind], kind)]
-    data["crm"] = [{"object": s["crm"]["object"], "field": s["crm"]["field"], "value": s["crm"]["value"],
-                    "state": s["id"]} for s in data["lifecycle"]]
+    data["crm"] = [{"object": s["crm"]["object"], "field": s["crm"]["field"], "value": value, "state": s["id"]}
+                   for s in data["lifecycle"] for value in crm_values(s)]
     return data
+
+
+def crm_values(state: dict[str, Any]) -> list[str]:
+    """The values a state holds in its CRM field: its CRM stages' values when it lists stages, else
+    crm.value."""
+    return [stage["value"] for stage in state.get("crm_stages") or ()] or [state["crm"]["value"]]
+
+
+def _value_places(doc: Document) -> list[tuple[str, tuple[str | int, ...]]]:
+    """(value, where it is written) for each CRM value of a state."""
+    stages = doc.data.get("crm_stages") or ()
+    if stages:
+        return [(stage["value"], ("crm_stages", i, "value")) for i, stage in enumerate(stages)]
+    return [(doc.data["crm"]["value"], ("crm", "value"))]
 
 
 def _in_order(documents: Iterable[Document], kind: str) -> list[Document]:
@@ -517,13 +531,14 @@ def compare(states: list[Document], rows: list[PicklistRow], shown: str) -> list
     no state has, and every retired value a state uses; sorted."""
     used: dict[tuple[str, str], dict[str, list[str]]] = {}
     for doc in states:
-        used.setdefault(_state_pair(doc), {}).setdefault(doc.data["crm"]["value"], []).append(doc.data["id"])
+        for value, _ in _value_places(doc):
+            used.setdefault(_state_pair(doc), {}).setdefault(value, []).append(doc.data["id"])
     rows = [row for row in rows if _pair(row.object, row.field) in used]
     listed: dict[tuple[str, str], set[str]] = {}
     for row in rows:
         listed.setdefault(_pair(row.object, row.field), set()).add(row.value)
-    findings = [_missing(doc, listed.get(_state_pair(doc)), shown) for doc in states
-                if doc.data["crm"]["value"] not in listed.get(_state_pair(doc), set())]
+    findings = [_missing(doc, value, place, listed.get(_state_pair(doc)), shown) for doc in states
+                for value, place in _value_places(doc) if value not in listed.get(_state_pair(doc), set())]
     findings.extend(finding for row in rows if (finding := _extra_or_inactive(row, used, shown)) is not None)
     return sorted(findings)
 
@@ -543,15 +558,16 @@ def _extra_or_inactive(row: PicklistRow, used: dict[tuple[str, str], dict[str, l
                    f"'{names}' uses it: activate it in the CRM, or change that state's crm.value")
 
 
-def _missing(doc: Document, values: set[str] | None, shown: str) -> Finding:
-    """The finding for a state whose value is not in the picklist, at the value in its file."""
+def _missing(doc: Document, written: str, place: tuple[str | int, ...], values: set[str] | None,
+             shown: str) -> Finding:
+    """The finding for a state value that is not in the picklist, at the value in its file."""
     crm = doc.data["crm"]
-    line, column = doc.where(("crm", "value"))
-    named, value = _named(crm["object"], crm["field"]), shorten(crm["value"])
+    line, column = doc.where(place)
+    named, value, field = _named(crm["object"], crm["field"]), shorten(written), format_path(place)
     if not values:
-        message = (f"crm.value: '{value}' is not in the picklist: {shown} has no values for {named}; "
+        message = (f"{field}: '{value}' is not in the picklist: {shown} has no values for {named}; "
                    "export that field's values too, or correct crm.object and crm.field")
     else:
-        message = (f"crm.value: '{value}' is not in the picklist for {named}{did_you_mean(crm['value'], values)}: "
+        message = (f"{field}: '{value}' is not in the picklist for {named}{did_you_mean(written, values)}: "
                    "add it to the CRM, or correct the value here")
     return Finding(doc.display, line, column, message)

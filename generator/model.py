@@ -28,6 +28,7 @@ class Team:
     description: str
     members: tuple[str, ...]
     reviewers: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,13 @@ class NamedValue:
 
 
 @dataclass(frozen=True)
+class ForecastCategory:
+    id: str
+    name: str
+    definition: str
+
+
+@dataclass(frozen=True)
 class Settings:
     site_name: str
     company_name: str
@@ -70,6 +78,7 @@ class Settings:
     first_terms: tuple[str, ...] = ()
     roles: tuple[Role, ...] = ()
     values: tuple[NamedValue, ...] = ()
+    forecast_categories: tuple[ForecastCategory, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,35 @@ class CrmField:
 
 
 @dataclass(frozen=True)
+class ExitReason:
+    reason: str
+    goes_to: str
+
+
+@dataclass(frozen=True)
+class Track:
+    """A programme records in a state are enrolled in, such as a nurture track."""
+
+    id: str
+    name: str
+    entry: str
+    cadence: str
+    exit: str
+    assets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CrmStage:
+    """One value of the CRM's stage field within a state, mapped to the buyer stage it serves."""
+
+    value: str
+    buyer_stage: str
+    exit_criteria: tuple[str, ...]
+    probability: int | None = None
+    forecast_category: str | None = None
+
+
+@dataclass(frozen=True)
 class LifecycleState:
     id: str
     source: str
@@ -118,6 +156,10 @@ class LifecycleState:
     crm: CrmField
     agreed_by: Agreement
     final: bool = False
+    accepts: tuple[str, ...] = ()
+    exit_reasons: tuple[ExitReason, ...] = ()
+    tracks: tuple[Track, ...] = ()
+    crm_stages: tuple[CrmStage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -294,6 +336,7 @@ class Playbook:
             "handoff": {h.id: h.name for h in self.handoffs}, "term": {t.id: t.name for t in self.terms},
             "persona": {p.id: p.name for p in self.personas}, "asset": {a.id: a.title for a in self.assets},
             "metric": {m.id: m.name for m in self.metrics},
+            "forecast": {f.id: f.name for f in self.settings.forecast_categories},
         }
 
     @cached_property
@@ -436,7 +479,8 @@ def _agreement(data: dict[str, Any]) -> Agreement:
 def _settings(doc: Document) -> Settings:
     d = doc.data
     teams = {tid: Team(id=tid, name=t["name"], leader=t["leader"], description=t["description"],
-                       members=_tuple(t.get("members")), reviewers=_tuple(t.get("reviewers")))
+                       members=_tuple(t.get("members")), reviewers=_tuple(t.get("reviewers")),
+                       priorities=_tuple(t.get("priorities")))
              for tid, t in d["teams"].items()}
     onboarding = d.get("onboarding") or {}
     return Settings(site_name=d["site_name"], company_name=d["company"]["name"],
@@ -449,7 +493,9 @@ def _settings(doc: Document) -> Settings:
                     roles=tuple(Role(id=r["id"], name=r["name"], description=r.get("description"),
                                      read=_tuple(r["read"])) for r in onboarding.get("roles") or ()),
                     values=tuple(NamedValue(id=v["id"], value=v["value"], description=v.get("description"))
-                                 for v in d.get("values") or ()))
+                                 for v in d.get("values") or ()),
+                    forecast_categories=tuple(ForecastCategory(id=f["id"], name=f["name"], definition=f["definition"])
+                                              for f in d.get("forecast_categories") or ()))
 
 
 def _stage(doc: Document) -> Stage:
@@ -469,7 +515,18 @@ def _state(doc: Document) -> LifecycleState:
                           qualifies=_tuple(d["qualifies"]), does_not_qualify=_tuple(d["does_not_qualify"]),
                           owner=d["owner"], next_states=_tuple(d["next_states"]),
                           crm=CrmField(object=d["crm"]["object"], field=d["crm"]["field"], value=d["crm"]["value"]),
-                          agreed_by=_agreement(d["agreed_by"]), final=d.get("final", False))
+                          agreed_by=_agreement(d["agreed_by"]), final=d.get("final", False),
+                          accepts=_tuple(d.get("accepts")),
+                          exit_reasons=tuple(ExitReason(reason=r["reason"], goes_to=r["goes_to"])
+                                             for r in d.get("exit_reasons") or ()),
+                          tracks=tuple(Track(id=t["id"], name=t["name"], entry=t["entry"], cadence=t["cadence"],
+                                             exit=t["exit"], assets=_tuple(t.get("assets")))
+                                       for t in d.get("tracks") or ()),
+                          crm_stages=tuple(CrmStage(value=c["value"], buyer_stage=c["buyer_stage"],
+                                                    exit_criteria=_tuple(c["exit_criteria"]),
+                                                    probability=c.get("probability"),
+                                                    forecast_category=c.get("forecast_category"))
+                                           for c in d.get("crm_stages") or ()))
 
 
 def _handoff(doc: Document) -> Handoff:

@@ -50,7 +50,8 @@ PAGES = {"lifecycle": "lifecycle.md", "handoff": "lifecycle.md", "term": "glossa
          "persona": "personas.md", "asset": "assets.md", "metric": "metrics.md"}
 # Anchors that pages give their own sections, by the kind whose entries share the page; an
 # entry may not take one as its id (the check says so), or two elements would share an anchor.
-_LIFECYCLE_SECTIONS = frozenset({"lead-states", "opportunity-states", "handoffs"})
+_LIFECYCLE_SECTIONS = frozenset({"lead-states", "opportunity-states", "customer-states", "forecast-categories",
+                                 "handoffs"})
 SECTION_ANCHORS = {
     "stage": frozenset({"buyer-goal", "buyer-questions", "assets", "objections", "exit-criteria", "activities",
                         "sales-activities", "marketing-activities", "lifecycle-states", "personas"}),
@@ -456,6 +457,8 @@ def _url(kind: str, id: str, pages: dict[str, str]) -> str:
         return f"{VALUES_PAGE}#{VALUE_PREFIX}{anchor(id)}"
     if kind == "stage":
         return f"stages/{anchor(id)}.md"
+    if kind == "forecast":
+        return f"{PAGES['lifecycle']}#forecast-{anchor(id)}"
     if kind == "asset":
         return f"{pages[id]}#{anchor(id)}"
     return f"{PAGES[kind]}#{anchor(id)}"

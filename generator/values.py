@@ -12,6 +12,7 @@ scan here is one pass of a regular expression that cannot backtrack, linear in t
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -105,12 +106,15 @@ def check_values(loaded: LoadedPlaybook, budget: Any) -> Iterator[Problem]:
         yield from _declarations(loaded.settings)
     documents = [loaded.settings] if loaded.settings is not None else []
     documents += [doc for docs in loaded.documents.values() for doc in docs]
+    written_out = _written_out(values)
     for doc in documents:
         if not isinstance(doc.data, dict):
             continue
         size = 0
         for path, text in strings(doc.data):
             size += len(text)
+            if written_out is not None and not (doc is loaded.settings and path[:1] == ("values",)):
+                yield from _retyped(doc, path, text, written_out)
             if "[[" not in text:
                 continue
             for match in _BRACKETED.finditer(text):
@@ -125,6 +129,33 @@ def check_values(loaded: LoadedPlaybook, budget: Any) -> Iterator[Problem]:
         if size > MAX_EXPANDED_CHARS:
             yield doc.problem((), f"the texts of this file, with every named value written out, are longer than "
                               f"{MAX_EXPANDED_CHARS:,} characters: name fewer values, or shorten them")
+
+
+def _written_out(values: dict[str, tuple[int, dict[str, Any]]]) -> tuple[re.Pattern[str], dict[str, list[str]]] | None:
+    """A pattern for the values worth naming when they are typed out: a number with its unit
+    ("20 percent", "10 business days"), not a bare number, which means many things; and the ids
+    of each such value's text."""
+    ids: dict[str, list[str]] = {}
+    for id, (_, item) in values.items():
+        value = item.get("value")
+        if isinstance(value, str) and any(c.isdigit() for c in value) and any(c.isalpha() for c in value):
+            ids.setdefault(value, []).append(id)
+    if not ids:
+        return None
+    # Longest first, so that "10 business days" is found before "10 business day".
+    alternatives = "|".join(re.escape(v) for v in sorted(ids, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.,])(?:{alternatives})(?![\w]|[.,]\d)"), ids
+
+
+def _retyped(doc: Document, path: Path_, text: str, written_out: tuple[re.Pattern[str], dict[str, list[str]]]
+             ) -> Iterator[Problem]:
+    """A warning for each agreed value typed out in a text instead of named."""
+    pattern, ids = written_out
+    for match in pattern.finditer(text):
+        named = " or ".join(f"[[{id}]]" for id in ids[match.group()])
+        problem = doc.problem(path, f"'{shorten(match.group())}' is an agreed value, written out here: if this is "
+                              f"{named}, write {named} instead, so that it changes in one place")
+        yield dataclasses.replace(problem, severity="warning")
 
 
 def _unknown(name: str, values: dict[str, Any], hints: _Hints) -> str:

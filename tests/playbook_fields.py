@@ -170,7 +170,7 @@ def _entity(*shows: str) -> tuple[Place, ...]:
 
 _TEAM_FIELDS = {"name": (("about", VERBATIM),), "leader": (("about", VERBATIM),),
                 "description": (("about", VERBATIM),), "members[]": (("about", VERBATIM),),
-                "reviewers[]": (("about", VERBATIM),)}
+                "reviewers[]": (("about", VERBATIM),), "priorities[]": (("about", VERBATIM),)}
 _AGREED = {"agreed_by.sales": _entity(VERBATIM), "agreed_by.marketing": _entity(VERBATIM),
            "agreed_by.date": _entity(DATE)}
 
@@ -196,6 +196,9 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "playbook.values[].id": (("values", "anchor:value-"),),
     "playbook.values[].value": (("values", VERBATIM),),
     "playbook.values[].description": (("values", VERBATIM),),
+    "playbook.forecast_categories[].id": (("lifecycle", "anchor:forecast-"),),
+    "playbook.forecast_categories[].name": (("lifecycle", VERBATIM),),
+    "playbook.forecast_categories[].definition": (("lifecycle", VERBATIM),),
     # stages/
     "stage.id": _entity(ANCHOR),
     "stage.order": (("entity", NUMBER), ("home", ORDER)),
@@ -219,7 +222,21 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "lifecycle.does_not_qualify[]": _entity(VERBATIM),
     "lifecycle.owner": _entity(TEAM),
     "lifecycle.next_states[]": _entity("ref:lifecycle"),
-    "lifecycle.final": _entity("flag:final state"),
+    "lifecycle.final": _entity("flag:final state: records end here"),
+    "lifecycle.accepts[]": _entity(VERBATIM),
+    "lifecycle.exit_reasons[].reason": _entity(VERBATIM),
+    "lifecycle.exit_reasons[].goes_to": _entity("ref:lifecycle"),
+    "lifecycle.tracks[].id": _entity("anchor:track-"),
+    "lifecycle.tracks[].name": _entity(VERBATIM),
+    "lifecycle.tracks[].entry": _entity(VERBATIM),
+    "lifecycle.tracks[].cadence": _entity(VERBATIM),
+    "lifecycle.tracks[].exit": _entity(VERBATIM),
+    "lifecycle.tracks[].assets[]": _entity("ref:asset"),
+    "lifecycle.crm_stages[].value": _entity(VERBATIM),
+    "lifecycle.crm_stages[].buyer_stage": _entity("ref:stage"),
+    "lifecycle.crm_stages[].exit_criteria[]": _entity(VERBATIM),
+    "lifecycle.crm_stages[].probability": _entity(NUMBER),
+    "lifecycle.crm_stages[].forecast_category": _entity("fragment:forecast-"),
     "lifecycle.crm.object": _entity(VERBATIM),
     "lifecycle.crm.field": _entity(VERBATIM),
     "lifecycle.crm.value": _entity(VERBATIM),

@@ -237,7 +237,8 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
                                         max_size=len(state_ids))))
     for i, (sid, order) in enumerate(zip(state_ids, state_orders, strict=True)):
         state: dict[str, Any] = {
-            "id": sid, "order": order, "name": text(), "record": draw(st.sampled_from(["lead", "opportunity"])),
+            "id": sid, "order": order, "name": text(),
+            "record": draw(st.sampled_from(["lead", "opportunity", "customer"])),
             "definition": text(True), "qualifies": text.items(), "does_not_qualify": text.items(),
             "owner": owners[sid], "next_states": nexts[sid], "final": not nexts[sid],
             "crm": {"object": text(), "field": text(), "value": text()},
@@ -333,6 +334,55 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
         if i == 0 or draw(st.booleans()):
             metric["baseline"] = {"value": draw(cents.map(lambda n: n / 100)), "as_of": text()}
         files[f"metrics/{mid}.yaml"] = metric
+
+    # States name the reasons they accept once any reason sends records to them, and every move into
+    # such a state carries a reason: a handoff, one of its rejections, or an exit reason.
+    states = {sid: files[f"lifecycle/{sid}.yaml"] for sid in state_ids}
+    handoffs = [data for path, data in files.items() if path.startswith("handoffs/")]
+    accepts: dict[str, list[str]] = {}
+    covered = {(h["from_state"], h["to_state"]) for h in handoffs}
+    for h in handoffs:
+        for rejection in h["rejection_reasons"]:
+            if rejection["goes_to"] != h["from_state"]:
+                accepts.setdefault(rejection["goes_to"], []).append(rejection["reason"])
+                covered.add((h["from_state"], rejection["goes_to"]))
+
+    def exit_to(source: str, target: str) -> None:
+        reason = text()
+        states[source].setdefault("exit_reasons", []).append({"reason": reason, "goes_to": target})
+        accepts.setdefault(target, []).append(reason)
+        covered.add((source, target))
+
+    first = state_ids[0]
+    exit_to(first, nexts[first][0])  # the first state sets every optional field
+    for source in state_ids:
+        for target in nexts[source]:
+            if target in accepts and (source, target) not in covered:
+                exit_to(source, target)
+    for sid, reasons in accepts.items():
+        states[sid]["accepts"] = list(dict.fromkeys(reasons))
+    categories = _ids(draw, "f", draw(st.integers(1, 3)))
+    files["playbook.yaml"]["forecast_categories"] = [{"id": fid, "name": text(), "definition": text(True)}
+                                                     for fid in categories]
+    for team in files["playbook.yaml"]["teams"].values():  # each team's field is its own: both set
+        team["priorities"] = text.items()
+    for i, sid in enumerate(state_ids):
+        if i == 0 or draw(st.booleans()):
+            states[sid]["tracks"] = [
+                {"id": tid, "name": text(), "entry": text(True), "cadence": text(True), "exit": text(True),
+                 **({"assets": _subset(draw, asset_ids, 1)} if j == 0 or draw(st.booleans()) else {})}
+                for j, tid in enumerate(_ids(draw, "k", draw(st.integers(1, 2))))]
+        if i == 0 or draw(st.booleans()):
+            stages = []
+            for j in range(draw(st.integers(1, 3))):
+                crm_stage: dict[str, Any] = {"value": text(), "buyer_stage": draw(st.sampled_from(stage_ids)),
+                                             "exit_criteria": text.items()}
+                if j == 0 or draw(st.booleans()):
+                    crm_stage["probability"] = draw(st.integers(0, 100))
+                if j == 0 or draw(st.booleans()):
+                    crm_stage["forecast_category"] = draw(st.sampled_from(categories))
+                stages.append(crm_stage)
+            states[sid]["crm_stages"] = stages
 
     # The onboarding page: the terms to learn first, and reading paths whose first role reads a
     # page and an entry of every kind, and sets every optional field.

@@ -69,14 +69,21 @@ EXTENSIONS = ["attr_list", "abbr", "md_in_html", "def_list", "footnotes", "table
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "srcdoc", "background", "poster"}
 # Optional free-text fields the mini fixture leaves out, added so every free-text field is attacked.
 ADDITIONS: dict[str, dict[str, Any]] = {
-    "playbook.yaml": {"teams": {"sales": {"members": ["Account executives"]},
-                                "marketing": {"members": ["Content team"]}},
+    "playbook.yaml": {"teams": {"sales": {"members": ["Account executives"], "priorities": ["Make the number."]},
+                                "marketing": {"members": ["Content team"], "priorities": ["Fill the funnel."]}},
+                      "forecast_categories": [{"id": "commit", "name": "Commit", "definition": "Signed this quarter."}],
                       "onboarding": {"roles": [{"id": "seller", "name": "Seller", "description": "Sells anvils.",
                                                 "read": ["glossary", "stage:learning"]}]},
                       "glossary_groups": [{"id": "basics", "name": "The basics", "description": "Read first."}],
                       "values": [{"id": "discount", "value": "10 percent",
                                   "description": "The most an account executive gives."}]},
-    "lifecycle/lead.yaml": {"abbreviation": "LD"},
+    "lifecycle/lead.yaml": {"abbreviation": "LD",
+                            "exit_reasons": [{"reason": "Signed in the first call.", "goes_to": "won"}],
+                            "tracks": [{"id": "first", "name": "First track", "entry": "Every new lead.",
+                                        "cadence": "One e-mail a month.", "exit": "When it signs."}],
+                            "crm_stages": [{"value": "1-New", "buyer_stage": "learning",
+                                            "exit_criteria": ["A call is booked."]}]},
+    "lifecycle/won.yaml": {"accepts": ["Signed in the first call."]},
     "metrics/win-rate.yaml": {"why": "Both teams move it.", "baseline": {"value": 18, "as_of": "Q2 2026"}},
     "personas/buyer.yaml": {"validated": {"on": "2026-10-02", "against": "Twelve deals."}},
     "assets/guide.yaml": {"use_when": "the buyer asks what it would save."},
@@ -121,6 +128,12 @@ def free_leaves(relative: str, data: Any) -> list[Leaf]:
 
 def dump(header: str, data: Any, allow_unicode: bool = True) -> str:
     return header + yaml.safe_dump(data, allow_unicode=allow_unicode, sort_keys=False, width=10**6)
+
+
+def _get(data: Any, place: tuple[str | int, ...]) -> Any:
+    for key in place:
+        data = data[key]
+    return data
 
 
 def _set(data: Any, place: tuple[str | int, ...], value: Any) -> None:
@@ -285,17 +298,42 @@ def test_every_free_text_field_of_every_schema_is_attacked() -> None:
     assert every - attacked == set(), "free-text fields the grid does not reach: add them to ADDITIONS"
 
 
+# Texts that must stay the same in two files (a reason and the state that accepts it): planting one
+# plants the other with the same text.
+LINKED = [(("lifecycle/lead.yaml", ("exit_reasons", 0, "reason")), ("lifecycle/won.yaml", ("accepts", 0)))]
+
+
+def relink(datas: dict[str, Any]) -> dict[tuple[str, tuple[str | int, ...]], Any]:
+    """Give the second place of each LINKED pair the text of the first (or the first the second's,
+    when only the second's file is planted), adding the other file from BASE when it is missing;
+    returns the places changed and their new values."""
+    changed = {}
+    for one, other in LINKED:
+        source, target = (one, other) if one[0] in datas else (other, one)
+        if source[0] in datas:
+            value = _get(datas[source[0]], source[1])
+            _set(datas.setdefault(target[0], copy.deepcopy(BASE[target[0]][1])), target[1], value)
+            changed[target] = value
+    return changed
+
+
 def planted_case(grid: Grid, attack: dict[str, Any], relatives: list[str]) -> tuple[int, list[str]]:
     """The payload in every free-text field of the given files at once: (fields, what went wrong)."""
     found: list[str] = []
     values: dict[tuple[str, Leaf], str] = {}
+    datas: dict[str, Any] = {}
     for relative in relatives:
-        header, original = BASE[relative]
-        data = copy.deepcopy(original)
+        data = datas[relative] = copy.deepcopy(BASE[relative][1])
         for leaf in free_leaves(relative, data):
             values[relative, leaf] = fit(planted(attack["text"], len(values)), leaf)
             _set(data, leaf.place, values[relative, leaf])
-        (grid.root / relative).write_text(dump(header, data), encoding="utf-8")
+    for target, value in relink(datas).items():
+        for relative, leaf in values:
+            if (relative, leaf.place) == target:
+                values[relative, leaf] = value
+    relatives = list(datas)
+    for relative, data in datas.items():
+        (grid.root / relative).write_text(dump(BASE[relative][0], data), encoding="utf-8")
     try:
         loaded, problems = check(grid.root)
     finally:
@@ -442,6 +480,8 @@ def test_strict_build_with_every_payload_of_a_group_in_every_field(group: str, t
             value = fit(f"{joined} {MARK}{relative}:{number}{MARK} {joined}", leaf)
             _set(data, leaf.place, value)
             values.append((relative, leaf, value))
+    changed = relink({relative: data for relative, (_, data) in files.items()})
+    values = [(relative, leaf, changed.get((relative, leaf.place), value)) for relative, leaf, value in values]
     project, result = build(tmp_path, files)
     output = result.stdout + result.stderr
     if refused:

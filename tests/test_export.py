@@ -124,7 +124,10 @@ def test_every_entry_of_every_kind_is_exported_in_order(tmp_path: Path) -> None:
     for key in ("handoffs", "terms", "personas", "assets", "metrics"):
         assert [item["id"] for item in data[key]] == sorted(item["id"] for item in data[key])
     assert data["format"] == 1
-    assert data["crm"] == [dict(state["crm"], state=state["id"]) for state in data["lifecycle"]]
+    assert data["crm"] == [dict(state["crm"], value=value, state=state["id"]) for state in data["lifecycle"]
+                           for value in [c["value"] for c in state.get("crm_stages", ())] or [state["crm"]["value"]]]
+    opportunity = [row["value"] for row in data["crm"] if row["state"] == "opportunity"]
+    assert opportunity == ["1-Discovery", "2-Scoping", "3-Evaluation", "4-Proposal", "5-Negotiation"]
 
 
 @pytest.mark.parametrize("playbook", [REPO / "playbook", FIXTURES / "mini"], ids=["default", "mini"])
@@ -331,6 +334,27 @@ def test_crm_check_passes_on_the_exported_crm_csv(tmp_path: Path) -> None:
     result = run("crm-check", "--playbook", str(REPO / "playbook"), "out/crm.csv", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
     assert result.stdout.startswith("out/crm.csv matches ")
+
+
+def test_crm_check_reads_the_crm_stages_of_a_state_in_place_of_its_value(tmp_path: Path) -> None:
+    """The default opportunity state lists its CRM stages: each one is a picklist value, located at
+    its place in the file; crm.value, which says "any open stage", is not one."""
+    shutil.copytree(REPO / "playbook", tmp_path / "playbook")
+    result = run("export", "--format", "csv", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    picklist = (tmp_path / "out" / "crm.csv").read_text(encoding="utf-8")
+    assert '"Opportunity","Stage","3-Evaluation","opportunity"' in picklist
+    assert "Any open stage" not in picklist
+    (tmp_path / "out" / "crm.csv").write_text(picklist.replace('"3-Evaluation"', '"3-Evaluate"'), encoding="utf-8")
+    result = run("crm-check", "out/crm.csv", cwd=tmp_path)
+    assert result.returncode == 1
+    line = next(n for n, text in enumerate((REPO / "playbook/lifecycle/opportunity.yaml").read_text(
+        encoding="utf-8").splitlines(), start=1) if "value: 3-Evaluation" in text)
+    assert result.stdout.splitlines() == [
+        "out/crm.csv:8: '3-Evaluate' (Opportunity / Stage) is a value in the CRM that no lifecycle state has: "
+        "add a state for it to the playbook, or retire it in the CRM",
+        f"playbook/lifecycle/opportunity.yaml:{line}:12: crm_stages[2].value: '3-Evaluation' is not in the "
+        "picklist for Opportunity / Stage (did you mean '3-Evaluate'?): add it to the CRM, or correct the value here"]
 
 
 @pytest.mark.parametrize(("text", "message"), [
