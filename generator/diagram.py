@@ -477,7 +477,7 @@ class _Diagram:
 
     def svg(self) -> str:
         n, h = len(self.states), len([e for e in self.edges if e.kind == "handoff"])
-        title = "Lead and opportunity lifecycle"
+        title = "Lead, opportunity and customer lifecycle"
         desc = (f"The lead and opportunity lifecycle: {_plural(n, 'state', 'states')}, "
                 f"{_plural(h, 'handoff', 'handoffs')}. The states run top to bottom in their order, grouped "
                 "by the team that owns them. Arrows lead to the allowed next states; bold arrows are "
