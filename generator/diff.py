@@ -33,7 +33,7 @@ KIND_NAMES = {"playbook": ("Playbook settings", "playbook settings"), "value": (
               "metric": ("Shared goal", "shared goals")}
 KIND_ORDER = tuple(KIND_NAMES)
 # Fields by which items of a list of objects are told apart (a rejection reason by its reason).
-ITEM_KEYS = ("reason", "objection", "term", "name", "id")
+ITEM_KEYS = ("reason", "objection", "term", "name", "id", "value")
 # Who refers to an entry of a kind by its id: (kind, field path with [] for list items).
 REFERENCES = {
     "lifecycle": (("handoff", "from_state"), ("handoff", "to_state"), ("handoff", "rejection_reasons[].goes_to"),
@@ -271,19 +271,22 @@ def field_changes(old: Any, new: Any, path: tuple[Any, ...] = ()) -> Iterator[tu
         yield path, f"{_value(old)} → {_value(new)}"
 
 
-def _item_key(items: list[Any]) -> str | None:
-    """The field that tells the objects of a list apart, if every item has it and no two share it."""
-    if not items or not all(isinstance(i, dict) for i in items):
+def _tells_apart(items: list[Any], key: str) -> bool:
+    """Whether every item is an object with the text field key, and no two share its value."""
+    values = [i.get(key) if isinstance(i, dict) else None for i in items]
+    return all(isinstance(v, str) for v in values) and \
+        len({" ".join(v.split()) for v in values if isinstance(v, str)}) == len(values)
+
+
+def _item_key(old: list[Any], new: list[Any]) -> str | None:
+    """The field that tells the objects of each list apart, the same in both lists."""
+    if not old or not new:
         return None
-    for key in ITEM_KEYS:
-        values = [i.get(key) for i in items]
-        if all(isinstance(v, str) for v in values) and len({" ".join(v.split()) for v in values}) == len(values):
-            return key
-    return None
+    return next((key for key in ITEM_KEYS if _tells_apart(old, key) and _tells_apart(new, key)), None)
 
 
 def _list_changes(old: list[Any], new: list[Any], path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
-    key = _item_key(old + new) if _item_key(old) and _item_key(new) else None
+    key = _item_key(old, new)
     if key is not None:
         def ident(item: Any) -> str:
             return " ".join(str(item[key]).split())

@@ -94,6 +94,18 @@ def test_lists_compared_as_lists(repo: Repo) -> None:
     assert "- Lead \\(LD\\) › aliases: removed \\'prospect record\\'\n" in repo.diff("HEAD~1", "HEAD").stdout
 
 
+
+def test_items_of_a_list_of_objects_are_matched_by_their_name(repo: Repo) -> None:
+    """An item kept in both versions is matched by its reason (or objection, term, name, id, value),
+    and what changed inside it is told field by field, not as the whole item replaced."""
+    repo.edit("handoffs/lead-to-won.yaml", text=("    goes_to: lead\n", "    goes_to: won\n"))
+    repo.edit("lifecycle/won.yaml", {"accepts": ["Not ready to buy."]})
+    repo.commit("Not ready goes to won", "2026-11-05")
+    out = repo.diff("base", "HEAD").stdout
+    assert ("- Marketing hands a lead to sales › rejection reasons › \\'Not ready to buy\\.\\' › goes to: "
+            "\\'lead\\' → \\'won\\'\n") in out
+    assert "changed \\'Not ready" not in out
+
 def test_comment_and_whitespace_only_edits_give_no_output(repo: Repo) -> None:
     repo.edit("terms/lead.yaml", text=("definition: A person who asked to hear from us.",
                                        "# Reworded after the review.\ndefinition: >-\n  A person who asked\n"
