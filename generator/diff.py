@@ -559,9 +559,14 @@ def signoff_problems(changes: list[Change], dates: dict[str, date], today: date)
             lines.append(where + f"agreed_by: {label} was {what} without a name from " + " and ".join(missing)
                          + ": both teams agree, then write their names and the date")
         elif signed is None or signed < changed_on or (before is not None and signed <= before):
-            last = f"last agreed on {signed}" if signed else "agreed on no valid date"
-            lines.append(where + f"agreed_by: {label} was {what} on {changed_on} but {last}: both teams agree "
-                         f"again, then set agreed_by to their names and a date on or after {changed_on}")
+            if signed is not None and signed >= changed_on:  # the same date as before: not agreed again
+                lines.append(where + f"agreed_by: {label} was {what} on {changed_on}, and agreed_by still holds "
+                             f"the earlier agreement of {signed}: both teams agree again, then set agreed_by to "
+                             f"their names and a date later than {signed}")
+            else:
+                last = f"last agreed on {signed}" if signed else "agreed on no valid date"
+                lines.append(where + f"agreed_by: {label} was {what} on {changed_on} but {last}: both teams "
+                             f"agree again, then set agreed_by to their names and a date on or after {changed_on}")
     lines.extend(_value_signoff(changes, dates, today))
     return [printable(line) for line in lines]
 

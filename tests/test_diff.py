@@ -158,6 +158,15 @@ def test_signoff_fails_until_both_teams_agree_again(repo: Repo) -> None:
     result = repo.diff("--check-signoff", "base", "HEAD")
     assert result.returncode == 0, result.stdout
     assert result.stdout == "Sign-off: 1 agreed definition changed, each agreed again by both teams.\n"
+    # Changed again on the day of that agreement, without a new one: the date must move on.
+    repo.edit("handoffs/lead-to-won.yaml", text=("service_level:\n  within: 1\n", "service_level:\n  within: 2\n"))
+    repo.commit("Slower again", "2026-11-22")
+    result = repo.diff("--check-signoff", "HEAD~1", "HEAD")
+    assert result.returncode == 1
+    assert result.stdout == (
+        "playbook/handoffs/lead-to-won.yaml:23:1: agreed_by: Handoff 'Marketing hands a lead to sales' was changed "
+        "(service level) on 2026-11-22, and agreed_by still holds the earlier agreement of 2026-11-22: both teams "
+        "agree again, then set agreed_by to their names and a date later than 2026-11-22\n")
 
 
 def test_signoff_for_uncommitted_changes_uses_today(repo: Repo) -> None:
