@@ -9,15 +9,20 @@ and no file or folder is read through a link that leaves the playbook folder.
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import yamltree
 from .errors import Problem
-from .yamltree import REFUSED, Path_, Position, TreeBuilder, format_path, refused
+from .filecache import ContentCache, Entry
+from .yamltree import REFUSED, Path_, Places, Position, TreeBuilder, format_path, refused
 
 # Folder name -> kind of entity. The order is the order the summary names them in.
 KINDS: dict[str, str] = {
@@ -45,10 +50,25 @@ class Document:
     path: Path
     display: str
     data: Any = None
-    positions: dict[Path_, Position] = field(default_factory=dict)
-    key_positions: dict[Path_, Position] = field(default_factory=dict)
-    # How each value that YAML did not read as text was written: `NO`, not False.
-    written: dict[Path_, str] = field(default_factory=dict)
+    # Where each value and key is, worked out from the file when first asked for.
+    places: Places | None = field(default=None, compare=False, repr=False)
+    # What the file was read from, as the cache of files read knows it (None: not from a file).
+    source: Hashable | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def positions(self) -> Mapping[Path_, Position]:
+        """Line and column of each value, by path (read-only)."""
+        return self.places.positions if self.places is not None else {}
+
+    @property
+    def key_positions(self) -> Mapping[Path_, Position]:
+        """Line and column of each field name, by the path of its value (read-only)."""
+        return self.places.key_positions if self.places is not None else {}
+
+    @property
+    def written(self) -> Mapping[Path_, str]:
+        """How each value that YAML did not read as text was written: `NO`, not False (read-only)."""
+        return self.places.written if self.places is not None else {}
 
     def where(self, path: Path_, key: bool = False) -> Position:
         """Line and column of the value (or, with key=True, the key) at path.
@@ -98,6 +118,21 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+def _display_in(folder: Path) -> Callable[[Path], str]:
+    """display_path for the files in folder, with the folder's relative path worked out once
+    (os.path.relpath took as long as reading the file)."""
+    try:
+        relative = os.path.relpath(folder)
+    except ValueError:
+        return display_path
+
+    def display(file: Path) -> str:
+        shown = file.name if relative == os.curdir else relative + os.sep + file.name
+        return str(file) if shown.startswith("..") else shown
+
+    return display
+
+
 def within(path: Path, folder: Path) -> bool:
     """Whether path is folder or lies under it (both resolved alike)."""
     return path == folder or folder in path.parents
@@ -107,9 +142,27 @@ def _at(path: Path, message: str) -> Problem:
     return Problem(display_path(path), 1, 1, "", message)
 
 
+@contextmanager
+def cycles_uncollected() -> Iterator[None]:
+    """Python's cycle collector paused for a while, as it was before afterwards. What a playbook
+    is read into holds no cycle, and each collection while it grows walks all of it again: a
+    third of the time of `playbook validate` at 10,000 files."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_playbook(root: Path) -> LoadedPlaybook:
     """Read playbook.yaml and every entity file under root."""
-    root = Path(root)
+    with cycles_uncollected():
+        return _load_playbook(Path(root))
+
+
+def _load_playbook(root: Path) -> LoadedPlaybook:
     problems: list[Problem] = []
     documents: dict[str, list[Document]] = {kind: [] for kind in KINDS.values()}
     unreadable: dict[str, list[Path]] = {}
@@ -141,7 +194,9 @@ def load_playbook(root: Path) -> LoadedPlaybook:
 def _entries(folder: Path, problems: list[Problem]) -> list[Path] | None:
     """The entries of a folder, sorted, or None with a problem when it cannot be listed."""
     try:
-        return sorted(folder.iterdir())
+        # In the order of the paths: their names are all that differs (compared as paths, on
+        # this system, but without comparing the folder's parts again for every pair).
+        return sorted(folder.iterdir(), key=lambda entry: os.path.normcase(entry.name))
     except OSError as err:
         problems.append(_at(folder, f"the folder cannot be read ({err.strerror or err}): "
                             "check its permissions"))
@@ -183,11 +238,12 @@ def _skipped(entry: Path, problems: list[Problem]) -> bool:
 
 def _load_folder(folder: Path, kind: str, into: list[Document], unreadable: list[Path],
                  problems: list[Problem], inside: _Inside) -> None:
+    display = _display_in(folder)
     for entry in _entries(folder, problems) or ():
         if _skipped(entry, problems) or not inside.check(entry, problems):
             continue
         if entry.is_file() and entry.suffix == ".yaml":
-            doc = load_document(entry, kind, problems)
+            doc = load_document(entry, kind, problems, display(entry))
             if doc is not None:
                 into.append(doc)
             else:
@@ -198,15 +254,68 @@ def _load_folder(folder: Path, kind: str, into: list[Document], unreadable: list
             problems.append(_at(entry, f"not a playbook file: {folder.name}/ holds one <id>.yaml file per entry"))
 
 
-def load_document(path: Path, kind: str, problems: list[Problem]) -> Document | None:
-    """Read one YAML file; append any problem to problems and return None if it is unusable."""
-    doc = Document(kind, path, display_path(path))
-    text = _read_text(doc, problems)
+def load_document(path: Path, kind: str, problems: list[Problem], display: str | None = None) -> Document | None:
+    """Read one YAML file; append any problem to problems and return None if it is unusable.
+    display is the path as the user should see it, when the caller knows it (display_path).
+
+    A file read before with the same bytes, name and kind is not parsed again: its document
+    comes from the cache of files read, as a copy the caller may change.
+    """
+    doc = Document(kind, path, display or display_path(path))
+    raw = _read_bytes(doc, problems)
+    if raw is None:
+        return None
+    key = (kind, str(path), doc.display, _limits(), raw)
+    entry: Entry | None = FILES.get(key)
+    if entry is not None:
+        problems.extend(entry.problems)
+        return entry.document(doc, key)
+    found: list[Problem] = []
+    tree = _parse(doc, raw, found)
+    problems.extend(found)
+    entry = Entry(tuple(found), tree is not None)
+    if tree is not None:
+        doc.data, doc.source = tree.data, key
+        entry.keep(doc, tree.aliased)
+    FILES.put(key, entry, MEMORY_PER_BYTE * len(raw) + 200 * len(found))
+    return doc if tree is not None else None
+
+
+def checked(doc: Document, check: Callable[[Document], list[Problem]]) -> list[Problem]:
+    """check(doc), remembered with the file doc was read from, for a document as loaded (its data
+    unchanged): the same bytes give the same problems."""
+    entry: Entry | None = FILES.get(doc.source) if doc.source is not None else None
+    if entry is None:
+        return check(doc)
+    if entry.checked is None:
+        entry.checked = tuple(check(doc))
+    return list(entry.checked)
+
+
+FILES = ContentCache()
+# What an entry of the cache holds, per byte of its file, roughly (measured on the default
+# playbook): the bytes in its key, the text kept to find places in, and a copy of the data.
+MEMORY_PER_BYTE = 5
+
+
+def _limits() -> tuple[int, ...]:
+    """The bounds a file is read with: a file read under other bounds is read again."""
+    return MAX_FILE_BYTES, yamltree.MAX_NODES, yamltree.MAX_DEPTH, yamltree.MAX_EXPANDED_CHARS
+
+
+def _parse(doc: Document, raw: bytes, problems: list[Problem]) -> yamltree.Tree | None:
+    """The tree of a file's bytes, or None with its problems; doc.places says where its values
+    are, when asked."""
+    text = _decoded(doc, raw, problems)
     if text is None:
         return None
-    builder = TreeBuilder(doc.display)
+    # No refused character and no tab is left (_decoded); with no CR either, only quoted text
+    # needs its characters checked.
+    clean = "\r" not in text
+    builder = TreeBuilder(doc.display, record=False)
+    doc.places = Places(doc.display, text, clean)
     try:
-        tree = builder.build(text)
+        tree = builder.build(text, clean)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -222,19 +331,17 @@ def load_document(path: Path, kind: str, problems: list[Problem]) -> Document | 
     if not builder.root_set:
         problems.append(Problem(doc.display, 1, 1, "", "the file is empty: fill it in or delete it"))
         return None
-    doc.data, doc.positions, doc.key_positions, doc.written = (tree.data, tree.positions, tree.key_positions,
-                                                               tree.written)
-    if not isinstance(doc.data, dict):
+    if not isinstance(tree.data, dict):
         problems.append(doc.problem((), "the file must be a mapping of fields (name: value), "
                                     "not a list or a single value"))
         return None
-    return doc
+    return tree
 
 
-def _read_text(doc: Document, problems: list[Problem]) -> str | None:
+def _read_bytes(doc: Document, problems: list[Problem]) -> bytes | None:
     try:
-        with doc.path.open("rb") as file:
-            raw = file.read(MAX_FILE_BYTES + 1)
+        with doc.path.open("rb", buffering=0) as file:
+            raw = _read_bounded(file, MAX_FILE_BYTES + 1)
     except OSError as err:
         problems.append(Problem(doc.display, 1, 1, "", f"cannot be read ({err.strerror or err}): "
                                 "check the file's permissions"))
@@ -243,6 +350,27 @@ def _read_text(doc: Document, problems: list[Problem]) -> str | None:
         problems.append(Problem(doc.display, 1, 1, "", f"the file is larger than {MAX_FILE_BYTES:,} bytes, "
                                 "the limit for one entry: split the entry or shorten it"))
         return None
+    return raw
+
+
+def _read_bounded(file: Any, limit: int) -> bytes:
+    """At most limit bytes of an unbuffered file: first as many as its size says, then on to
+    the end. (Asking for the limit at once made a 1 MB buffer for every file, which took longer
+    than reading it.)"""
+    parts: list[bytes] = []
+    got = 0
+    ask = os.fstat(file.fileno()).st_size + 1
+    while got < limit:
+        part = file.read(min(ask, limit - got))
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+        ask = 65_536  # the file grew since, or a read stopped short: read on in small steps
+    return b"".join(parts)
+
+
+def _decoded(doc: Document, raw: bytes, problems: list[Problem]) -> str | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -256,6 +384,8 @@ def _read_text(doc: Document, problems: list[Problem]) -> str | None:
 
 def _refused_characters(doc: Document, text: str, problems: list[Problem]) -> bool:
     """Report tabs and refused characters where they are; True if there were any."""
+    if "\t" not in text and not REFUSED.search(text):
+        return False  # one search of the whole text, for the common case: nothing to report
     found = 0
     for number, line_text in enumerate(text.split("\n"), start=1):
         if "\t" in line_text:

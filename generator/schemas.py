@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
@@ -68,23 +69,106 @@ def schemas_dir() -> Path:
 
 
 @cache
+def _schema(kind: str) -> Any:
+    return json.loads((schemas_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
 def validator(kind: str) -> Draft202012Validator:
     """The compiled validator for a kind, made once per process."""
-    schema = json.loads((schemas_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"))
-    return _Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)  # type: ignore[no-any-return]
+    return _Validator(_schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER)  # type: ignore[no-any-return]
+
+
+class _FastPattern:
+    """`pattern` for jsonschema-rs, by the same Python code as _pattern: Rust's regex classes
+    are not Python's (`\\s` and `\\d` differ), so its own would judge some text otherwise."""
+
+    def __init__(self, parent_schema: Any, pattern: str, schema_path: Any) -> None:
+        self.search = ecma_pattern(pattern).search
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, str) and not self.search(instance):
+            raise ValueError("does not match")
+
+
+def _format_function(name: str) -> Any:
+    return lambda instance: Draft202012Validator.FORMAT_CHECKER.conforms(instance, name)
+
+
+@cache
+def fast_validator(kind: str) -> Any:
+    """jsonschema-rs compiled for a kind, or None where it cannot take the schema.
+
+    It answers only "valid or not", for the common case of a valid file, twenty times faster
+    than jsonschema; every message comes from jsonschema. It is given our own `pattern` and
+    every format jsonschema checks, so those are judged by the same Python code. Its own rules
+    for the rest are ours but for values check_document never gives it (see _scan).
+    """
+    formats = {name: _format_function(name) for name in Draft202012Validator.FORMAT_CHECKER.checkers}
+    try:
+        return jsonschema_rs.validator_for(_schema(kind), formats=formats, validate_formats=True, offline=True,
+                                           keywords={"pattern": _FastPattern})
+    except Exception:  # a schema it cannot compile: jsonschema alone checks this kind
+        return None
+
+
+def schema_errors(kind: str, data: Any, careful: bool = False) -> list[ValidationError]:
+    """jsonschema's errors for data: none, at once, when jsonschema-rs finds it valid.
+
+    careful=True skips jsonschema-rs: data holds a value whose type it judges otherwise.
+    """
+    fast = None if careful else fast_validator(kind)
+    if fast is not None:
+        try:
+            if fast.is_valid(data):
+                return []
+        except Exception:  # a value it cannot take (a lone surrogate, a key that is not text)
+            pass
+    return list(validator(kind).iter_errors(data))
 
 
 def check_document(doc: Document) -> list[Problem]:
     """Every schema problem in one document, and every text with nothing visible in it."""
     problems: list[Problem] = []
-    errors = list(validator(doc.kind).iter_errors(doc.data))
+    blank, careful = _scan(doc.data)
+    errors = schema_errors(doc.kind, doc.data, careful)
     # A value of the wrong type is reported once, as such, not also as outside the allowed values.
     mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
     for error in errors:
         if error.validator == "type" or tuple(error.absolute_path) not in mistyped:
             problems.extend(_explain(doc, error))
-    problems.extend(_invisible(doc, doc.data, ()))
+    if blank:
+        problems.extend(_invisible(doc, doc.data, ()))
     return problems
+
+
+def _scan(data: Any) -> tuple[bool, bool]:
+    """One walk over data: whether some text in it shows nothing, and whether it holds a value
+    jsonschema-rs judges otherwise than our rules (a float that is whole, 1.0, or not finite,
+    which jsonschema-rs takes as an integer or, in a list, as unique; a key that is not text;
+    a value of no JSON type)."""
+    blank = careful = False
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if value and not blank and not _SHOWS.search(value) and not visible(value):
+                blank = True
+        elif isinstance(value, dict):
+            careful = careful or not all(isinstance(key, str) for key in value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, float):
+            careful = careful or not math.isfinite(value) or value.is_integer()
+        elif not (value is None or isinstance(value, int)):
+            careful = True
+    return blank, careful
+
+
+# A character that certainly shows: every printable ASCII character but space is a letter, a
+# digit, a punctuation mark or a symbol.
+_SHOWS = re.compile("[!-~]")
 
 
 def visible(text: str) -> bool:

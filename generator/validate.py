@@ -10,7 +10,7 @@ from .codeowners import check_codeowners
 from .coverage import coverage_problems
 from .errors import PlaybookError, Problem
 from .freshness import freshness_problems, resolve_today
-from .loader import Document, LoadedPlaybook, load_playbook
+from .loader import Document, LoadedPlaybook, checked, cycles_uncollected, load_playbook
 from .model import Playbook, build_model
 from .schemas import check_document
 
@@ -23,15 +23,20 @@ def check(root: Path, docs: Path | None = None, today: date | None = None,
 
     With `docs` (the site's docs folder), relative asset links must name files in it.
     """
-    today = today or resolve_today()
-    loaded = load_playbook(Path(root))
+    with cycles_uncollected():
+        return _check(Path(root), docs, today or resolve_today(), stale_fails)
+
+
+def _check(root: Path, docs: Path | None, today: date, stale_fails: bool) -> tuple[LoadedPlaybook, list[Problem]]:
+    loaded = load_playbook(root)
     problems = list(loaded.problems)
     valid: list[Document] = []
     documents = [loaded.settings] if loaded.settings is not None else []
     for kind_docs in loaded.documents.values():
         documents.extend(kind_docs)
     for doc in documents:
-        found = check_document(doc)
+        # A file whose bytes were checked before in this process (`mkdocs serve`) is not again.
+        found = checked(doc, check_document)
         problems.extend(found)
         if not found:
             valid.append(doc)

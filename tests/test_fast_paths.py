@@ -1,0 +1,164 @@
+"""The fast paths of reading and checking give exactly what the careful paths give: the compiled
+schema check (jsonschema-rs) judges every document as jsonschema does, the refused-character
+pattern is the same set of characters, places worked out later are the places noted at once, and
+the cache of files read never hands out a document another caller can change."""
+
+from __future__ import annotations
+
+import copy
+import gc
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from conftest import REPO
+from hypothesis import given
+from hypothesis import strategies as st
+from playbook_strategies import suite_settings
+
+from generator import loader, schemas
+from generator.loader import load_document, load_playbook
+from generator.yamltree import REFUSED, TreeBuilder
+
+# The set of characters refused in a file, as first written: the complement of those allowed.
+ALLOWED_COMPLEMENT = re.compile("[^\\x09\\x0A\\x0D\\x20-\\x7E\\xA0-\\uD7FF\\uE000-\\uFFFD\\U00010000-\\U0010FFFF]"
+                                "|[\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]")
+
+
+def test_the_refused_pattern_refuses_the_same_characters_over_every_code_point() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    fast = [m.start() for m in REFUSED.finditer(every)]
+    assert fast == [m.start() for m in ALLOWED_COMPLEMENT.finditer(every)]
+    assert len(fast) > 2000  # controls, surrogates and the direction marks
+
+
+def _default_documents() -> list[tuple[str, Any]]:
+    loaded = load_playbook(REPO / "playbook")
+    docs = [loaded.settings, *(d for kind in loaded.documents.values() for d in kind)]
+    return [(d.kind, d.data) for d in docs if d is not None]
+
+
+DEFAULT = _default_documents()
+
+# Values that differ in type, shape or text from what the schemas allow, by a little or a lot.
+ODD = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 3), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", " ", "x", "2026-02-30", "2026-11-23", "not a date", "https://example.com/a",
+                     "javascript:alert(1)", "sales", "marketing", "both", "lead", "UPPER", "a-b", "ok\n"]),
+    st.text(max_size=8), st.lists(st.text(max_size=4), max_size=3),
+    st.dictionaries(st.sampled_from(["id", "name", "x", "within", "unit"]), st.integers(0, 2), max_size=2))
+
+
+def _places(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _places(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _places(item, (*prefix, index))
+    return found
+
+
+@st.composite
+def damaged(draw: Any) -> tuple[str, Any]:
+    kind, data = draw(st.sampled_from(DEFAULT))
+    data = copy.deepcopy(data)
+    for _ in range(draw(st.integers(0, 3))):
+        place = draw(st.sampled_from(_places(data)[1:]))
+        parent = data
+        for step in place[:-1]:
+            parent = parent[step]
+        action = draw(st.sampled_from(["replace", "delete", "add"]))
+        if action == "delete" and isinstance(parent, dict):
+            del parent[place[-1]]
+        elif action == "add" and isinstance(parent, dict):
+            parent[draw(st.sampled_from(["extra", "id", "name", "notes"]))] = draw(ODD)
+        else:
+            parent[place[-1]] = draw(ODD)
+    return kind, data
+
+
+@given(damaged())
+@suite_settings(400)
+def test_the_compiled_check_judges_every_document_as_jsonschema_does(case: tuple[str, Any]) -> None:
+    kind, data = case
+    careful = list(schemas.validator(kind).iter_errors(data))
+    assert [e.message for e in schemas.schema_errors(kind, data)] == [e.message for e in careful]
+    fast = schemas.fast_validator(kind)
+    assert fast is not None, f"jsonschema-rs cannot compile the {kind} schema"
+    _, odd_values = schemas._scan(data)
+    if not odd_values:
+        assert fast.is_valid(data) == (not careful), (kind, [e.message for e in careful])
+
+
+def test_every_schema_compiles_for_the_fast_check() -> None:
+    kinds = {kind for kind, _ in DEFAULT}
+    assert kinds >= {"playbook", "asset", "term", "persona", "stage", "handoff", "lifecycle", "metric"}
+    assert all(schemas.fast_validator(kind) is not None for kind in kinds)
+
+
+def test_places_worked_out_later_are_the_places_noted_at_once(tmp_path: Path) -> None:
+    for path in sorted((REPO / "playbook").rglob("*.yaml"))[:40]:
+        text = path.read_text(encoding="utf-8")
+        eager = TreeBuilder(path.name).build(text)
+        doc = load_document(path, "x", [], path.name)
+        assert doc is not None
+        assert dict(doc.positions) == eager.positions and dict(doc.key_positions) == eager.key_positions
+        assert dict(doc.written) == eager.written
+        assert doc.data == eager.data
+
+
+def test_a_cached_document_is_a_copy_no_caller_can_change(tmp_path: Path) -> None:
+    path = tmp_path / "term.yaml"
+    path.write_text("id: a\nlist: [1, 2]\nmap: {k: [x]}\nshared: &s [1]\nagain: *s\n", encoding="utf-8")
+    first = load_document(path, "term", [], "term.yaml")
+    assert first is not None
+    first.data["list"].append(3)
+    first.data["map"]["k"].append("y")
+    second = load_document(path, "term", [], "term.yaml")
+    assert second is not None
+    assert second.data == {"id": "a", "list": [1, 2], "map": {"k": ["x"]}, "shared": [1], "again": [1]}
+    assert second.data["shared"] is second.data["again"]  # an alias still shares its value
+    assert second.positions[("list", 1)] == (2, 11)
+
+
+def test_changed_bytes_are_read_again_and_problems_come_back_from_the_cache(tmp_path: Path) -> None:
+    path = tmp_path / "term.yaml"
+    path.write_text("id: a\nid: b\n", encoding="utf-8")
+    for _ in range(2):
+        problems: list[Any] = []
+        assert load_document(path, "term", problems, "term.yaml") is None
+        assert [str(p) for p in problems] == [
+            "term.yaml:2:1: id: duplicate field 'id' (first given on line 1): YAML would keep only the last one; "
+            "merge them"]
+    path.write_text("id: b\n", encoding="utf-8")
+    doc = load_document(path, "term", [], "term.yaml")
+    assert doc is not None and doc.data == {"id": "b"}
+
+
+def test_the_cache_is_bounded_and_drops_the_oldest_first() -> None:
+    cache = loader.ContentCache(budget=100)
+    for n in range(5):
+        cache.put(n, str(n), 30)
+    assert len(cache) == 3 and cache.size == 90
+    assert cache.get(0) is None and cache.get(1) is None and cache.get(4) == "4"
+    cache.put("huge", "x", 101)
+    assert cache.get("huge") is None and len(cache) == 3
+
+
+def test_reading_a_playbook_leaves_the_cycle_collector_as_it_was() -> None:
+    assert gc.isenabled()
+    load_playbook(REPO / "playbook")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_playbook(REPO / "playbook")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_yaml_text_is_read_the_same_with_the_libyaml_parser() -> None:
+    assert getattr(yaml, "__with_libyaml__", False), "PyYAML was installed without libyaml"
