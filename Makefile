@@ -35,7 +35,7 @@ chromium:
 
 # Never `--strict` with `-q`: MkDocs 1.6 then exits 0 on a site with warnings.
 lint: install
-	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
 
 test: install chromium lint
