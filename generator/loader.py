@@ -319,8 +319,11 @@ def _parse(doc: Document, raw: bytes, problems: list[Problem]) -> yamltree.Tree 
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problems.append(Problem(doc.display, line, column, "", "not valid YAML: "
-                                + " ".join(str(err.problem or err.context or "unreadable").split())))
+        said = " ".join(str(err.problem or err.context or "unreadable").split())
+        # libyaml looks ahead in brackets and stops at its own depth (1,000) before the tree
+        # reaches MAX_DEPTH: the same mistake, told the same way.
+        problems.append(Problem(doc.display, line, column, "", yamltree.TOO_DEEP if "maximum nesting depth" in said
+                                else "not valid YAML: " + said))
         return None
     except yaml.YAMLError as err:
         problems.append(Problem(doc.display, 1, 1, "", "not valid YAML: " + " ".join(str(err).split())))

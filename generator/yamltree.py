@@ -25,6 +25,8 @@ from .errors import Problem
 
 MAX_NODES = 100_000
 MAX_DEPTH = 50
+TOO_DEEP = (f"nested more than {MAX_DEPTH} levels deep: a playbook entry needs a few levels at most; check the "
+            "brackets and the indentation")
 # The text a file may stand for once its aliases are expanded: as much as the file may hold.
 MAX_EXPANDED_CHARS = 1_000_000
 
@@ -350,8 +352,7 @@ class TreeBuilder:
             raise _Stop
         path = self._path()
         if len(self.stack) >= MAX_DEPTH:
-            self.fail(event.start_mark, path, f"nested more than {MAX_DEPTH} levels deep: a playbook entry needs "
-                      "a few levels at most; check the brackets and the indentation")
+            self.fail(event.start_mark, path, TOO_DEEP)
             raise _Stop
         self._count(event.start_mark, 1, 0)
         if event.tag not in (None, "!") and event.tag not in _COLLECTIONS:
