@@ -26,6 +26,8 @@ from typing import Any
 
 import yaml
 
+from generator.validate import build_playbook
+
 from . import words as w
 
 REPO = Path(__file__).resolve().parents[1]
@@ -500,7 +502,8 @@ def write_playbook(root: Path, entities: int, seed: int) -> Path:
     stages = [d["id"] for d in sorted(copied["stages"], key=lambda d: d["order"])]
     docs_files = sorted(p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*")
                         if p.is_file() and p.suffix != ".md")
-    writer = Writer(random.Random(seed), {v["id"]: str(v["value"]) for v in settings.get("values", [])})
+    # The agreed values as the site shows them (a value may be taken from a number field).
+    writer = Writer(random.Random(seed), build_playbook(REPO / "playbook").values)
     ctx = Context(writer, stages, sorted(d["id"] for d in copied["lifecycle"]),
                   [g["id"] for g in settings.get("glossary_groups", [])], docs_files,
                   {d["abbreviation"] for d in copied["lifecycle"] if "abbreviation" in d})

@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import pagecache
 from .errors import PlaybookError
 from .export import export_files
 from .freshness import TodayError, resolve_today
@@ -90,11 +91,19 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.texts = Texts()
         self.titles: dict[str, str] = {}
         self.loaded: LoadedPlaybook | None = None
+        # Under `mkdocs serve`, generated pages are converted again only when they changed
+        # (pagecache.py); this plugin is then kept from one rebuild to the next.
+        self.serving = False
+        self.signature: tuple[Any, ...] | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     # First, so every plugin after it writes into the staging folder.
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or ".").parent / self.config.playbook
+        self.texts, self.signature = Texts(), None  # each build has its own texts
         try:
             today = resolve_today(str(self.config.today) if self.config.today else None)
             self.playbook, notices, self.loaded = build(self.root, Path(config.docs_dir), today,
@@ -180,6 +189,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self.config.nav and not config.nav:
             config.nav = navigation(self.playbook, files, set(pages))
         return files
+
+    def on_pre_page(self, page: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.serving and page.file.generated_by is not None and pagecache.usable(config):
+            if self.signature is None:
+                self.signature = pagecache.site_signature(config, files)
+            pagecache.remember(page, self.texts, self.signature)
+        return page
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         assert self.playbook is not None

@@ -50,12 +50,21 @@ class Vocabulary:
                     self.longest = max(self.longest, len(words))
             if term.abbreviation and WORD.fullmatch(term.abbreviation.strip()):
                 self.abbreviations.setdefault(term.abbreviation.strip(), term.id)
+        # The words a term can start with, as written (abbreviations, alone or plural) or in any
+        # case (names): most words of a text are none of these, and are passed at one look.
+        self.starts = {words[0] for words in self.names}
+        self.written = set(self.abbreviations) | {a + "s" for a in self.abbreviations if len(a) > 1}
 
     def find(self, text: str) -> Iterator[Match]:
         """Every use of a term in text, left to right, longest name first, none overlapping."""
         spans = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+        starts, written = self.starts, self.written
         i = 0
         while i < len(spans):
+            word = spans[i][2]
+            if word not in written and word.casefold() not in starts:
+                i += 1
+                continue
             found = self._at(text, spans, i)
             if found is None:
                 i += 1
