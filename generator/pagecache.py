@@ -181,3 +181,43 @@ def _toc_in(kept: tuple[Any, ...], token: Callable[[str], str]) -> AnchorLink:
     item = AnchorLink(token(title), token(id), level)
     item.children = [_toc_in(child, token) for child in children]
     return item
+
+
+# Search -------------------------------------------------------------------------------------------
+
+# What Material's search made of each page: its sections, by everything it reads of the page.
+SECTIONS = ContentCache(budget=128 * 1024 * 1024)
+
+
+def remember_search(config: Any) -> None:
+    """Make the search plugin of Material take the sections it found on an identical page in an
+    earlier build instead of reading the page's HTML again (a fifth of a rebuild). The page is
+    the same when its address, HTML, title, metadata and table of contents are, and the index's
+    settings too. Any other search plugin, or another shape of this one, is left as it is."""
+    for plugin in config.plugins.values():
+        index: Any = getattr(plugin, "search_index", None)
+        if type(index).__module__ != "material.plugins.search.plugin" or not isinstance(
+                getattr(index, "entries", None), list) or not callable(getattr(index, "add_entry_from_context", None)):
+            continue
+        index.add_entry_from_context = _indexing(index, index.add_entry_from_context)
+
+
+def _indexing(index: Any, add: Callable[[Any], None]) -> Callable[[Any], None]:
+    settings = repr(getattr(index, "config", None))
+
+    def add_entry_from_context(page: Any) -> None:
+        key = (settings, page.url, page.content, page.title, repr(page.meta), _toc_key(page.toc))
+        kept = SECTIONS.get(key)
+        if kept is not None:
+            index.entries.extend(dict(entry) for entry in kept)
+            return
+        before = len(index.entries)
+        add(page)
+        found = tuple(dict(entry) for entry in index.entries[before:])
+        SECTIONS.put(key, found, 2 * sum(len(str(entry)) for entry in found) + 500)
+
+    return add_entry_from_context
+
+
+def _toc_key(items: Any) -> tuple[Any, ...]:
+    return tuple((item.id, item.url, item.title, item.level, _toc_key(item.children)) for item in items)

@@ -197,6 +197,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             pagecache.remember(page, self.texts, self.signature)
         return page
 
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.serving:
+            pagecache.remember_search(config)
+        return env
+
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         assert self.playbook is not None
         if page.file.generated_by is not None:

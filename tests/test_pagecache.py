@@ -29,6 +29,13 @@ BUILDS = textwrap.dedent(r"""
         converted[-1].append(self.file.src_uri)
         return original(self, config, files)
     Page.render = counting
+    from material.plugins.search.plugin import SearchIndex
+    indexed = []
+    reading = SearchIndex.add_entry_from_context
+    def read(self, page):
+        indexed[-1].append(page.file.src_uri)
+        return reading(self, page)
+    SearchIndex.add_entry_from_context = read
 
     edits = json.loads(sys.argv[1])
     serve = sys.argv[2] == "serve"
@@ -49,9 +56,10 @@ BUILDS = textwrap.dedent(r"""
                 if hasattr(plugin, "serving"):
                     plugin.serving = False
         converted.append([])
+        indexed.append([])
         build(config, serve_url="http://127.0.0.1:8000/")
         sites.append(site)
-    print(json.dumps({"converted": converted, "sites": sites}))
+    print(json.dumps({"converted": converted, "indexed": indexed, "sites": sites}))
 """)
 
 
@@ -94,6 +102,10 @@ def test_a_rebuild_converts_only_changed_pages_and_equals_a_fresh_build(tmp_path
     assert "assets.md" in after_point and "glossary.md" not in after_point
     assert len(after_point) < len(first) // 2, after_point
     assert "glossary.md" in after_term and len(after_term) < len(first) // 2, after_term
+    # Search reads again only the pages whose HTML changed.
+    indexed = found["indexed"]
+    assert len(indexed[0]) == len(indexed[3]) > 15 and "assets.md" in indexed[1]
+    assert len(indexed[1]) < len(indexed[0]) // 2 and len(indexed[2]) < len(indexed[0]) // 2, indexed
     # Hand-written pages are converted every time; they may include other files.
     hand_written = {p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*.md")}
     assert hand_written <= set(after_point) and hand_written <= set(after_term)
