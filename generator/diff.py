@@ -23,7 +23,7 @@ from typing import Any
 from .errors import printable
 from .loader import Document, LoadedPlaybook
 from .schemas import schemas_dir
-from .values import declared, expand, uses
+from .values import expand, taken_from, uses, value_texts
 from .yamltree import shorten
 
 KIND_NAMES = {"playbook": ("Playbook settings", "playbook settings"), "value": ("Agreed value", "agreed values"),
@@ -97,6 +97,15 @@ class Change:
         return self.kind in agreed_kinds()
 
     @property
+    def shows_otherwise(self) -> bool:
+        """An agreed value whose texts now show something else: its text changed (written, or
+        taken from a number that changed), or it was renamed or removed. A description, or
+        taking the same text from a number field, changes nothing the texts show."""
+        if self.kind != "value" or self.status == "added":
+            return False
+        return self.status != "changed" or any(path[:1] == ("value",) for path, _ in self.fields)
+
+    @property
     def needs_signoff(self) -> bool:
         """An agreed definition added, renamed, or changed in more than its agreed_by."""
         if not self.agreed or self.status == "removed":
@@ -106,15 +115,20 @@ class Change:
 
 def entries(loaded: LoadedPlaybook) -> dict[tuple[str, str], Entry]:
     """Every entry that was read as an object, by (kind, id); playbook.yaml is ("playbook", "playbook"),
-    and each agreed value it declares ("value", its id), apart: a changed value is one change."""
+    and each agreed value it declares ("value", its id), apart: a changed value is one change. A
+    value taken from a number field holds that field's words as its `value`, so that a changed
+    number is a changed value."""
     found: dict[tuple[str, str], Entry] = {}
     if loaded.settings is not None and isinstance(loaded.settings.data, dict):
         settings = loaded.settings.data
         values = settings.get("values")
         if isinstance(values, list):
             settings = {k: v for k, v in settings.items() if k != "values"}
+            texts = value_texts(loaded) if any(taken_from(item) for item in values) else {}
             for item in values:
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    if "value" not in item and item["id"] in texts:
+                        item = {**item, "value": texts[item["id"]]}
                     found.setdefault(("value", item["id"]), Entry("value", item["id"], item, loaded.settings))
         found[("playbook", "playbook")] = Entry("playbook", "playbook", settings, loaded.settings)
     for kind, docs in loaded.documents.items():
@@ -137,15 +151,10 @@ def _shown(text: str) -> str:
     return expand(text, values) if values else text
 
 
-def _values_of(loaded: LoadedPlaybook) -> dict[str, str]:
-    return {id: item["value"] for id, (_, item) in declared(loaded.settings).items()
-            if isinstance(item.get("value"), str)}
-
-
 def compare(base: LoadedPlaybook, head: LoadedPlaybook) -> list[Change]:
     """Every change from base to head, in kind order, then by label; texts compared as shown, with
     the agreed values they name written out."""
-    reset = _SHOWN.set({**_values_of(base), **_values_of(head)})
+    reset = _SHOWN.set({**value_texts(base), **value_texts(head)})
     try:
         return _compare(base, head)
     finally:
@@ -572,12 +581,12 @@ def signoff_problems(changes: list[Change], dates: dict[str, date], today: date)
 
 
 def _value_signoff(changes: list[Change], dates: dict[str, date], today: date) -> Iterator[str]:
-    """An agreed definition whose text shows an agreed value that changed was changed too: both
-    teams agree to it again, unless the change to it is already checked above."""
+    """An agreed definition whose text shows an agreed value that now reads otherwise was changed
+    too: both teams agree to it again, unless the change to it is already checked above."""
     own = {(c.kind, c.entry.id): c for c in changes}
     seen: set[tuple[str, str]] = set()
     for change in changes:
-        if change.kind != "value" or change.status == "added":
+        if not change.shows_otherwise:
             continue
         changed_on = dates.get(change.entry.doc.display, today)
         for entry in change.shown_in:
@@ -602,7 +611,7 @@ def signoff_count(changes: list[Change]) -> int:
     those that show a changed agreed value."""
     count = sum(c.needs_signoff for c in changes)
     own = {(c.kind, c.entry.id) for c in changes if c.needs_signoff}
-    shown = {(e.kind, e.id) for c in changes if c.kind == "value" and c.status != "added" for e in c.shown_in}
+    shown = {(e.kind, e.id) for c in changes if c.shows_otherwise for e in c.shown_in}
     return count + len(shown - own)
 
 

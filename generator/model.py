@@ -13,6 +13,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .loader import Document, LoadedPlaybook
+from .numbers import FIELD_NAMES, KIND_NAMES
+from .values import taken_from, value_texts
 
 if TYPE_CHECKING:
     from .history import History
@@ -49,12 +51,35 @@ class Role:
 
 
 @dataclass(frozen=True)
+class ValueSource:
+    """The number field an agreed value is taken from: a handoff's service level, say."""
+
+    kind: str  # "handoff" or "metric"
+    id: str
+    field: str  # "service_level", "escalation", "follow_up", "target" or "baseline"
+
+    @property
+    def field_name(self) -> str:
+        """'service level', 'follow-up', 'target' ..."""
+        return FIELD_NAMES[self.field]
+
+    @property
+    def kind_name(self) -> str:
+        """'handoff' or 'shared goal'."""
+        return KIND_NAMES[self.kind]
+
+
+@dataclass(frozen=True)
 class NamedValue:
-    """A value both teams agreed, declared once and named in texts as [[id]] (see values.py)."""
+    """A value both teams agreed, declared once and named in texts as [[id]] (see values.py):
+    written out, or taken from a number field (`taken_from`), whose words are then its `value`."""
 
     id: str
     value: str
     description: str | None = None
+    taken_from: ValueSource | None = None
+    # Written out on purpose: it equals a number field only by chance (no warning says otherwise).
+    independent: bool = False
 
 
 @dataclass(frozen=True)
@@ -476,7 +501,7 @@ def _agreement(data: dict[str, Any]) -> Agreement:
     return Agreement(sales=data["sales"], marketing=data["marketing"], date=data["date"])
 
 
-def _settings(doc: Document) -> Settings:
+def _settings(doc: Document, texts: dict[str, str]) -> Settings:
     d = doc.data
     teams = {tid: Team(id=tid, name=t["name"], leader=t["leader"], description=t["description"],
                        members=_tuple(t.get("members")), reviewers=_tuple(t.get("reviewers")),
@@ -492,10 +517,17 @@ def _settings(doc: Document) -> Settings:
                     first_terms=_tuple(onboarding.get("first_terms")),
                     roles=tuple(Role(id=r["id"], name=r["name"], description=r.get("description"),
                                      read=_tuple(r["read"])) for r in onboarding.get("roles") or ()),
-                    values=tuple(NamedValue(id=v["id"], value=v["value"], description=v.get("description"))
-                                 for v in d.get("values") or ()),
+                    values=tuple(_value(v, texts) for v in d.get("values") or ()),
                     forecast_categories=tuple(ForecastCategory(id=f["id"], name=f["name"], definition=f["definition"])
                                               for f in d.get("forecast_categories") or ()))
+
+
+def _value(data: dict[str, Any], texts: dict[str, str]) -> NamedValue:
+    source = taken_from(data)
+    return NamedValue(id=data["id"], value=data["value"] if "value" in data else texts[data["id"]],
+                      description=data.get("description"),
+                      taken_from=ValueSource(*source) if source is not None else None,
+                      independent=data.get("independent") is True)
 
 
 def _stage(doc: Document) -> Stage:
@@ -593,7 +625,7 @@ def build_model(loaded: LoadedPlaybook, today: date | None = None) -> Playbook:
     lifecycle = tuple(sorted((_state(d) for d in docs["lifecycle"]), key=lambda s: s.order))
     place = {state.id: state.order for state in lifecycle}
     return Playbook(
-        settings=_settings(loaded.settings),
+        settings=_settings(loaded.settings, value_texts(loaded)),
         stages=tuple(sorted((_stage(d) for d in docs["stage"]), key=lambda s: s.order)),
         lifecycle=lifecycle,
         handoffs=tuple(sorted((_handoff(d) for d in docs["handoff"]),

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 
 from .model import Handoff, LifecycleState, Playbook, Role, Term
+from .numbers import TIME_UNITS, duration
 
 # At most this many terms under "the terms to know first" (the schema allows no more either).
 FIRST_TERMS = 10
@@ -143,19 +144,8 @@ def default_roles(playbook: Playbook) -> tuple[Role, ...]:
 
 # The self-check --------------------------------------------------------------------------------
 
-# Service-level units: how to say one and many, and about how many hours one is (to order options).
-_UNITS = {"business-hours": ("business hour", "business hours", 1), "hours": ("hour", "hours", 1),
-          "business-days": ("business day", "business days", 10), "days": ("day", "days", 24)}
-
-
-def duration(within: int, unit: str) -> str:
-    """'1 business hour', '2 business days'."""
-    one, many, _ = _UNITS.get(unit, (unit.replace("-", " "), unit.replace("-", " "), 1))
-    return f"{within} {one if within == 1 else many}"
-
-
 def _hours(within: int, unit: str) -> int:
-    return within * _UNITS.get(unit, ("", "", 1))[2]
+    return within * TIME_UNITS.get(unit, ("", "", 1))[2]
 
 
 def _same(a: str, b: str) -> bool:

@@ -36,6 +36,7 @@ from .coverage import coverage
 from .diagram import lifecycle_svg
 from .diff import KIND_NAMES
 from .model import REVIEW_WINDOW_DAYS, Asset, Metric, Persona, Playbook, Term, send_order
+from .numbers import measure
 from .onboarding import STEPS, onboarding
 from .values import REFERENCE, Use, expand
 from .values import uses as value_uses
@@ -437,14 +438,7 @@ def _target(metric: Metric) -> str:
 
 def _measure(metric: Metric, value: float) -> str:
     """A value in the goal's unit: 'USD 3,000,000', '1 hour', '30%'."""
-    number = f"{value:,}"  # every digit as written: 44482.76 is not 44,482.8
-    if metric.unit == "percent":
-        return f"{number}%"
-    if metric.unit == "currency":
-        return f"{metric.currency} {number}" if metric.currency else number
-    if metric.unit in ("days", "hours"):
-        return f"{number} {metric.unit[:-1] if value == 1 else metric.unit}"
-    return number
+    return measure(metric.unit, metric.currency, value)
 
 
 def _label(value: str) -> str:

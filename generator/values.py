@@ -5,6 +5,12 @@ A reference is exactly `[[`, an id, `]]`. Text in double brackets that reads as 
 an id (`[[Bad Name]]`, `[[discount_ae_max]]`) is a mistake, and so is an id no value has: the
 check reports both, where they are. Anything else in double brackets (`[[7*7]]`) is plain text.
 
+A value is written out (`value`) or taken from a number field of a handoff or shared goal (`from:
+{kind: handoff, id: mql-to-sal, field: service_level}`), so that a number both teams agreed is
+written once: its text is then the field's, in the words the site uses for it (see numbers.py).
+The check reports a `from` that names no such field, and warns when a written value states the
+same quantity as such a field.
+
 A value is untrusted text like any other: the renderer escapes it where it shows it (see
 render.inline), and a value cannot name another value, so nothing is expanded twice. Every
 scan here is one pass of a regular expression that cannot backtrack, linear in the text.
@@ -14,13 +20,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import Problem
 from .loader import Document, LoadedPlaybook
-from .schemas import did_you_mean
+from .numbers import FIELD_NAMES, FIELDS, FOLDERS, KIND_NAMES, Quantity, field_quantity, field_text, text_quantity
+from .schemas import ID_PATTERN, did_you_mean, ecma_pattern
 from .yamltree import MAX_EXPANDED_CHARS, Path_, shorten
 
 # A reference: [[ an id ]], nothing else inside.
@@ -34,6 +41,9 @@ REFERENCE_COST = 100
 # The field whose text is an address, never shown through the text renderer.
 _NOT_TEXT = frozenset({"link"})
 EXAMPLE = "[[discount-ae-max]]"
+# The longest text a value may have (the schema says so too); an entry's id as the schema has it.
+MAX_VALUE = 200
+_ID = ecma_pattern(ID_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,45 @@ def declared(settings: Document | None) -> dict[str, tuple[int, dict[str, Any]]]
     return found
 
 
+def taken_from(item: Any) -> tuple[str, str, str] | None:
+    """(kind, id, field) of the number field a declared value is taken from, when its `from` is
+    written as it should be."""
+    source = item.get("from") if isinstance(item, dict) else None
+    if isinstance(source, dict) and all(isinstance(source.get(key), str) for key in ("kind", "id", "field")):
+        return source["kind"], source["id"], source["field"]
+    return None
+
+
+def sources(loaded: LoadedPlaybook) -> dict[str, dict[str, Document]]:
+    """The entries a value may be taken from, by kind and id (an entry whose id is not its file's
+    name, which the check reports, is found by either)."""
+    found: dict[str, dict[str, Document]] = {}
+    for kind in FIELDS:
+        docs = loaded.documents.get(kind, [])
+        named = {doc.data["id"]: doc for doc in docs
+                 if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str)}
+        found[kind] = {**{doc.stem: doc for doc in docs}, **named}
+    return found
+
+
+def value_texts(loaded: LoadedPlaybook) -> dict[str, str]:
+    """The text of each declared value as the site shows it, by id: as written, or taken from its
+    number field. A value whose field cannot be read is left out (the check says why)."""
+    texts: dict[str, str] = {}
+    entries: dict[str, dict[str, Document]] | None = None
+    for id, (_, item) in declared(loaded.settings).items():
+        value, source = item.get("value"), taken_from(item)
+        if isinstance(value, str):
+            texts[id] = value
+        elif source is not None:
+            entries = entries if entries is not None else sources(loaded)
+            doc = entries.get(source[0], {}).get(source[1])
+            text = field_text(source[0], doc.data, source[2]) if doc is not None else None
+            if text is not None:
+                texts[id] = text
+    return texts
+
+
 class _Hints:
     """The run's budget of "did you mean" suggestions, shared with the other checks."""
 
@@ -101,12 +150,14 @@ def check_values(loaded: LoadedPlaybook, budget: Any) -> Iterator[Problem]:
     declared twice or naming another value, and every file whose texts with values written out
     would be longer than the budget of a file. `budget` carries the run's `hints` (did you mean)."""
     values = declared(loaded.settings)
+    texts = value_texts(loaded)
     hints = _Hints(budget)
     if loaded.settings is not None and isinstance(loaded.settings.data, dict):
         yield from _declarations(loaded.settings)
+        yield from _taken(loaded, hints)
     documents = [loaded.settings] if loaded.settings is not None else []
     documents += [doc for docs in loaded.documents.values() for doc in docs]
-    written_out = _written_out(values)
+    written_out = _written_out(texts)
     for doc in documents:
         if not isinstance(doc.data, dict):
             continue
@@ -121,7 +172,7 @@ def check_values(loaded: LoadedPlaybook, budget: Any) -> Iterator[Problem]:
                 inside = match.group(1)
                 if REFERENCE.fullmatch(match.group()):
                     if inside in values:
-                        size += len(str(values[inside][1].get("value", ""))) + REFERENCE_COST
+                        size += len(texts.get(inside, "")) + REFERENCE_COST
                     else:
                         yield doc.problem(path, _unknown(inside, values, hints))
                 elif _NAME_LIKE.fullmatch(inside) and any(c.isalnum() for c in inside):
@@ -131,14 +182,13 @@ def check_values(loaded: LoadedPlaybook, budget: Any) -> Iterator[Problem]:
                               f"{MAX_EXPANDED_CHARS:,} characters: name fewer values, or shorten them")
 
 
-def _written_out(values: dict[str, tuple[int, dict[str, Any]]]) -> tuple[re.Pattern[str], dict[str, list[str]]] | None:
+def _written_out(texts: dict[str, str]) -> tuple[re.Pattern[str], dict[str, list[str]]] | None:
     """A pattern for the values worth naming when they are typed out: a number with its unit
     ("20 percent", "10 business days"), not a bare number, which means many things; and the ids
     of each such value's text."""
     ids: dict[str, list[str]] = {}
-    for id, (_, item) in values.items():
-        value = item.get("value")
-        if isinstance(value, str) and any(c.isdigit() for c in value) and any(c.isalpha() for c in value):
+    for id, value in texts.items():
+        if any(c.isdigit() for c in value) and any(c.isalpha() for c in value):
             ids.setdefault(value, []).append(id)
     if not ids:
         return None
@@ -193,6 +243,92 @@ def _declarations(settings: Document) -> Iterator[Problem]:
         if isinstance(value, str) and names(value):
             yield settings.problem(("values", i, "value"), "a named value is written out in full: it cannot name "
                                    "another value; write that value's text here instead")
+
+
+def _taken(loaded: LoadedPlaybook, hints: _Hints) -> Iterator[Problem]:
+    """Every `from` that names no number field of an entry, and a warning for every written value
+    that states the same quantity as such a field: the number would be written twice."""
+    settings = loaded.settings
+    items = settings.data.get("values") if settings is not None else None
+    if settings is None or not isinstance(items, list):
+        return
+    entries = sources(loaded)
+    fields: dict[Quantity, list[tuple[str, str, str]]] | None = None
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        source, value = taken_from(item), item.get("value")
+        if source is not None:
+            yield from _source_problems(settings, ("values", i, "from"), source, entries, hints)
+        elif isinstance(value, str) and len(value) <= MAX_VALUE and "from" not in item \
+                and item.get("independent") is not True:
+            quantity = text_quantity(value)
+            if quantity is not None:
+                fields = fields if fields is not None else _number_fields(entries)
+                if quantity in fields:
+                    problem = settings.problem(("values", i, "value"), _twice(value, fields[quantity]))
+                    yield dataclasses.replace(problem, severity="warning")
+
+
+def _source_problems(settings: Document, path: Path_, source: tuple[str, str, str],
+                     entries: dict[str, dict[str, Document]], hints: _Hints) -> Iterator[Problem]:
+    kind, id, field = source
+    if kind not in FIELDS:
+        return  # the schema names the kinds
+    noun = KIND_NAMES[kind]
+    doc = entries[kind].get(id)
+    if doc is None:
+        other = next((k for k in FIELDS if k != kind and id in entries[k]), None)
+        if other is not None:
+            yield settings.problem((*path, "id"), f"'{shorten(id)}' is a {KIND_NAMES[other]}, not a {noun}: write "
+                                   f"kind: {other}")
+            if field in FIELDS[other]:
+                return  # the field is right for that kind: one mistake, told once
+        else:
+            hint = did_you_mean(id, entries[kind]) if hints.take() else ""
+            yield settings.problem((*path, "id"), f"'{shorten(id)}' is not a known {noun}" + (
+                hint or f": give the id of a {noun}, the name of its file under {FOLDERS[kind]}/"))
+    if field not in FIELDS[kind]:
+        if any(field in names for names in FIELDS.values()):  # any other name, the schema reports
+            yield settings.problem((*path, "field"), f"'{field}' is not a number field of a {noun}: take the value "
+                                   f"from its {_either(FIELDS[kind])}")
+        return
+    if doc is not None and isinstance(doc.data, dict) and field not in doc.data:
+        present = [name for name in FIELDS[kind] if name in doc.data]
+        instead = f", or take the value from its {_either(present)}" if present else ""
+        yield settings.problem((*path, "field"), f"{noun} '{shorten(id)}' has no {field}: add one to "
+                               f"{doc.display}{instead}")
+
+
+def _either(words: Sequence[str], last: str = "or") -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    return f"{', '.join(words[:-1])} {last} {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def _number_fields(entries: dict[str, dict[str, Document]]) -> dict[Quantity, list[tuple[str, str, str]]]:
+    """Every number field a value may be taken from, by the quantity it states: (kind, id, field),
+    in the order of kinds, then ids, then fields."""
+    found: dict[Quantity, list[tuple[str, str, str]]] = {}
+    for kind, names in FIELDS.items():
+        for id, doc in sorted(entries[kind].items()):
+            if isinstance(doc.data, dict) and doc.data.get("id", id) == id and _ID.fullmatch(id):
+                for field in names:
+                    quantity = field_quantity(kind, doc.data, field)
+                    if quantity is not None:
+                        found.setdefault(quantity, []).append((kind, id, field))
+    return found
+
+
+def _twice(value: str, places: list[tuple[str, str, str]]) -> str:
+    def named(place: tuple[str, str, str]) -> str:
+        return f"the {FIELD_NAMES[place[2]]} of {KIND_NAMES[place[0]]} '{shorten(place[1])}'"
+
+    kind, id, field = places[0]
+    others = [named(place) for place in places[1:4]] + ([f"{len(places) - 4} more"] if len(places) > 4 else [])
+    also = f" (and {_either(others, 'and')})" if others else ""
+    return (f"'{shorten(value)}' is also {named(places[0])}{also}: take it from there with from: {{kind: {kind}, "
+            f"id: {id}, field: {field}}}, so that the number is written once; if the two are equal only by chance, "
+            "add independent: true to this value")
 
 
 def uses(entries: Iterator[tuple[str, str, Any]]) -> dict[str, list[Use]]:

@@ -74,7 +74,10 @@ def schema_fields(kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def _walk(node: dict[str, Any], root: dict[str, Any], path: str) -> Iterator[tuple[str, dict[str, Any]]]:
     node = _resolve(node, root)
-    for word in ("oneOf", "anyOf", "allOf", "not", "if", "patternProperties", "prefixItems"):
+    for word in ("if", "then", "else"):
+        if word in node:
+            _only_narrows(node, node[word], f"{path}: '{word}'")
+    for word in ("oneOf", "anyOf", "allOf", "not", "patternProperties", "prefixItems"):
         if word in node:
             raise UnknownSchemaShape(f"{path}: '{word}' is not understood by the field walker")
     kind = node.get("type")
@@ -91,6 +94,20 @@ def _walk(node: dict[str, Any], root: dict[str, Any], path: str) -> Iterator[tup
         yield path, node
     else:
         raise UnknownSchemaShape(f"{path}: type {kind!r} is not understood by the field walker")
+
+
+def _only_narrows(node: dict[str, Any], branch: Any, where: str) -> None:
+    """A branch of if/then/else that only requires or forbids fields the object lists (an agreed
+    value has `value` or `from`): no field of its own, so the walk need not enter it."""
+    if not isinstance(branch, dict) or not set(branch) <= {"required", "properties", "additionalProperties",
+                                                            "description"}:
+        raise UnknownSchemaShape(f"{where}: only required, properties and additionalProperties are understood")
+    listed = node.get("properties", {})
+    for name, sub in branch.get("properties", {}).items():
+        if name not in listed or not set(sub) <= {"description"}:
+            raise UnknownSchemaShape(f"{where}: the field {name!r} is not one the object lists, or is described anew")
+    if not set(branch.get("required", ())) <= set(listed):
+        raise UnknownSchemaShape(f"{where}: requires a field the object does not list")
 
 
 def is_free_text(schema: dict[str, Any]) -> bool:
@@ -145,7 +162,8 @@ def format_place(place: tuple[str | int, ...]) -> str:
 # How:
 #   verbatim     the text as written, whitespace collapsed
 #   anchor       an element id (the Markdown heading's `{ #id }`)
-#   label        the value, or with hyphens as spaces, in any case ('business-hours' -> 'business hours')
+#   label        the value, or with hyphens or underscores as spaces, in any case ('business-hours' ->
+#                'business hours'); an underscore may be a hyphen ('follow_up' -> 'follow-up')
 #   asset-type   the type's name in words, singular or plural ('case-study' -> 'case study'/'Case studies')
 #   team         the team's name from playbook.yaml ('both': both names or 'both teams')
 #   number       the number, possibly with thousands separators
@@ -155,11 +173,15 @@ def format_place(place: tuple[str | int, ...]) -> str:
 #   link         a link to this address
 #   ref:KIND     the referenced entry's name, linked to it
 #   read-link    a link to the page ('glossary') or the entry ('stage:scoping') a reading path names
+#   kind-name    the kind of entry in words ('metric' -> 'shared goal')
+#   taken-from   the name of the entry an agreed value is taken from, linked to it, and the value's
+#                words, made from that entry's number field
 #   site-title   in the <title> of the page
 
 VERBATIM, ANCHOR, LABEL, ASSET_TYPE, TEAM = "verbatim", "anchor", "label", "asset-type", "team"
 NUMBER, DATE, ORDER, RECORD, LINK, SITE_TITLE = "number", "date", "order", "record", "link", "site-title"
 READ_LINK = "read-link"
+KIND_NAME, TAKEN_FROM = "kind-name", "taken-from"
 
 Place = tuple[str, str]
 
@@ -195,6 +217,11 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     # A text that names a value ([[id]]) is shown with the value's text in its place (the checkers expand it).
     "playbook.values[].id": (("values", "anchor:value-"),),
     "playbook.values[].value": (("values", VERBATIM),),
+    # A value taken from a number field: its words, and where they come from, linked to that entry.
+    "playbook.values[].from.kind": (("values", KIND_NAME),),
+    "playbook.values[].from.id": (("values", TAKEN_FROM),),
+    "playbook.values[].from.field": (("values", LABEL),),
+    "playbook.values[].independent": (("values", "flag:its own agreement"),),
     "playbook.values[].description": (("values", VERBATIM),),
     "playbook.forecast_categories[].id": (("lifecycle", "anchor:forecast-"),),
     "playbook.forecast_categories[].name": (("lifecycle", VERBATIM),),

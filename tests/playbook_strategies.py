@@ -191,11 +191,15 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
     files: dict[str, dict[str, Any]] = {}
     docs: dict[str, str] = {}
     # The agreed values: named first, so any text may refer to them; a value names no other.
+    # The first is written out on purpose (independent); one more, added once the handoffs and
+    # shared goals are made, is taken from one of their number fields.
     value_ids = _ids(draw, "v", draw(st.integers(1, 3)))
     values = [{"id": vid, "value": text(references=False),
-               **({"description": text(True)} if i == 0 or draw(st.booleans()) else {})}
+               **({"description": text(True)} if i == 0 or draw(st.booleans()) else {}),
+               **({"independent": True} if i == 0 else {})}
               for i, vid in enumerate(value_ids)]
-    text.values = value_ids
+    taken_id = f"v{len(value_ids) + 1}-taken"
+    text.values = [*value_ids, taken_id]
     teams: dict[str, dict[str, Any]] = {
         team: {"name": text(), "leader": text(), "description": text(True), "members": text.items(),
                "reviewers": draw(st.lists(st.from_regex(r"@[a-z][a-z0-9-]{0,8}(/[a-z][a-z0-9._-]{0,8})?",
@@ -334,6 +338,13 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
         if i == 0 or draw(st.booleans()):
             metric["baseline"] = {"value": draw(cents.map(lambda n: n / 100)), "as_of": text()}
         files[f"metrics/{mid}.yaml"] = metric
+
+    numbers = [(kind, data["id"], name) for path, data in files.items() for kind, names in
+               (("handoff", ("service_level", "escalation", "follow_up")), ("metric", ("target", "baseline")))
+               if path.startswith(f"{kind}s/") for name in names if name in data]
+    kind, id, name = draw(st.sampled_from(numbers))
+    values.append({"id": taken_id, "from": {"kind": kind, "id": id, "field": name},
+                   **({"description": text(True)} if draw(st.booleans()) else {})})
 
     # States name the reasons they accept once any reason sends records to them, and every move into
     # such a state carries a reason: a handoff, one of its rejections, or an exit reason.

@@ -30,6 +30,7 @@ from playbook_fields import (
     ASSET_TYPE,
     DATE,
     FIELD_DISPLAY,
+    KIND_NAME,
     LABEL,
     LINK,
     NUMBER,
@@ -37,6 +38,7 @@ from playbook_fields import (
     READ_LINK,
     RECORD,
     SITE_TITLE,
+    TAKEN_FROM,
     TEAM,
     VERBATIM,
     kind_of,
@@ -244,13 +246,33 @@ class Checker:
 
     def __post_init__(self) -> None:
         files = self.playbook.files
-        # A text naming an agreed value ([[id]]) is shown with the value's text in its place.
-        self.values = {v["id"]: str(v["value"]) for v in files["playbook.yaml"].get("values") or ()}
-        self.teams = {team: self.shown(data["name"]) for team, data in files["playbook.yaml"]["teams"].items()}
         self.entries: dict[str, dict[str, dict[str, Any]]] = {}
         for relative, data in files.items():
             if relative != "playbook.yaml":
                 self.entries.setdefault(kind_of(relative), {})[data["id"]] = data
+        # A text naming an agreed value ([[id]]) is shown with the value's text in its place: as
+        # written, or the words of the number field it is taken from.
+        self.values = {v["id"]: str(v["value"]) if "value" in v else self.taken(v["from"])
+                       for v in files["playbook.yaml"].get("values") or ()}
+        self.teams = {team: self.shown(data["name"]) for team, data in files["playbook.yaml"]["teams"].items()}
+
+    def taken(self, source: dict[str, str]) -> str:
+        """The words of the number field an agreed value is taken from, as the site says them."""
+        data = self.entries[source["kind"]][source["id"]]
+        part = data[source["field"]]
+        if source["field"] == "follow_up":
+            return f"{_count(part['touches'], 'touch', 'touches')} over {_count(part['days'], 'day', 'days')}"
+        if source["kind"] == "handoff":
+            one, many = UNIT_WORDS[part["unit"]]
+            return _count(part["within"], one, many)
+        number, unit = f"{part['value']:,}", data["unit"]
+        if unit == "percent":
+            return f"{number}%"
+        if unit == "currency":
+            return f"{data['currency']} {number}"
+        if unit in ("days", "hours"):
+            return f"{number} {unit[:-1] if part['value'] == 1 else unit}"
+        return number
 
     def shown(self, text: Any) -> str:
         """A text as the site shows it: the agreed values it names written out."""
@@ -330,7 +352,8 @@ class Checker:
             wanted = "#" + show.removeprefix("fragment:") + value
             return None if any(link.endswith(wanted) for link in region.links) else f"no link to {wanted}"
         if show == LABEL:
-            labels = {value.lower(), value.replace("-", " ").lower()}
+            labels = {value.lower(), value.replace("-", " ").lower(), value.replace("_", " ").lower(),
+                      value.replace("_", "-").lower()}
             return None if any(f in text.lower() for f in labels) else f"none of {sorted(labels)} in {text[:300]!r}"
         if show == ASSET_TYPE:
             labels = {value.lower(), *(name.lower() for name in _asset_type_names(value))}
@@ -364,6 +387,17 @@ class Checker:
             if not any(_links_to(link, target, value) for link in region.links):
                 return f"no link to {target} {value!r} among {region.links[:20]}"
             return None
+        if show == KIND_NAME:
+            words = KIND_WORDS[value]
+            return None if words in text.lower() else f"{words!r} not in {text[:300]!r}"
+        if show == TAKEN_FROM:  # the entry's name, linked, and the words of its number field
+            for source in (v["from"] for v in data.get("values") or () if v.get("from", {}).get("id") == value):
+                name, words = collapse(self.name_of(source["kind"], value)), self.taken(source)
+                if name not in text or words not in text:
+                    return f"the name {name!r} or the words {words!r} are not in {text[:300]!r}"
+                if not any(_links_to(link, source["kind"], value) for link in region.links):
+                    return f"no link to {source['kind']} {value!r} among {region.links[:20]}"
+            return None
         if show == READ_LINK:  # 'glossary' (a page) or 'stage:scoping' (an entry), in each role's section
             target, _, id = value.partition(":")
             for role in data["onboarding"]["roles"]:
@@ -391,6 +425,16 @@ class Checker:
         if -1 in positions or positions != sorted(positions):
             return f"{kind} names in order {[d['order'] for d in entries]} are at positions {positions}"
         return None
+
+
+# How the site says a kind of entry, and a unit of time, one and many.
+KIND_WORDS = {"handoff": "handoff", "metric": "shared goal"}
+UNIT_WORDS = {"business-hours": ("business hour", "business hours"), "business-days": ("business day", "business days"),
+              "hours": ("hour", "hours"), "days": ("day", "days")}
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def _asset_type_names(value: str) -> tuple[str, ...]:
