@@ -148,15 +148,19 @@ def _hours(within: int, unit: str) -> int:
     return within * TIME_UNITS.get(unit, ("", "", 1))[2]
 
 
-def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+def _as_read(text: str) -> str:
+    """How a text reads, spacing and case aside: two texts that read the same are one option."""
+    return " ".join(text.split()).casefold()
 
 
 def _distinct(texts: list[str], avoid: list[str]) -> list[str]:
-    """texts without repeats and without any that reads as one of avoid."""
+    """texts without repeats and without any that reads as one of avoid (one look-up each)."""
+    seen = {_as_read(text) for text in avoid}
     kept: list[str] = []
     for text in texts:
-        if not any(_same(text, other) for other in [*avoid, *kept]):
+        reading = _as_read(text)
+        if reading not in seen:
+            seen.add(reading)
             kept.append(text)
     return kept
 
@@ -220,7 +224,8 @@ def _speed(playbook: Playbook) -> list[Question]:
         for level in candidates:
             if len(chosen) == 3:
                 break
-            if not any(_same(duration(*level), text) for text in [correct, *(duration(*c) for c in chosen)]):
+            taken = {_as_read(text) for text in [correct, *(duration(*c) for c in chosen)]}
+            if _as_read(duration(*level)) not in taken:
                 chosen.append(level)
         every = sorted([(within, unit), *chosen], key=lambda level: (_hours(*level), duration(*level)))
         options = tuple(Option(duration(*level), level == (within, unit)) for level in every)

@@ -18,6 +18,7 @@ same way. A reference inside a link (a card, a chip, a link to an entry) is the 
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -26,10 +27,11 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 
 from .coverage import coverage
@@ -70,8 +72,13 @@ GENERATED = ("onboarding.md", "finder.md", "assets.md", "personas.md", "lifecycl
 VALUES_PAGE = "values.md"
 VALUE_PREFIX = "value-"
 # The asset reference is split into pages of this many assets, so no page grows with the
-# playbook: assets.md, then assets-2.md, assets-3.md ...
+# playbook: assets.md, then assets-2.md, assets-3.md ... The glossary and the personas likewise.
 ASSETS_PER_PAGE = 100
+TERMS_PER_PAGE = 150
+PERSONAS_PER_PAGE = 40
+# The kinds shown on a run of pages: the first page, and how many entries a page holds.
+PARTS = {"asset": ("assets.md", ASSETS_PER_PAGE), "term": ("glossary.md", TERMS_PER_PAGE),
+         "persona": ("personas.md", PERSONAS_PER_PAGE)}
 # A stage page shows this many cards, in the order to use them; the finder shows every asset.
 STAGE_CARDS = 60
 # The personas page names this many assets of each persona; the finder shows them all.
@@ -311,12 +318,32 @@ def _finalize(value: Any) -> Any:
     return inline(value)
 
 
+class _InMemory(BytecodeCache):
+    """The templates compiled once per process (Jinja checks each against its source): every
+    rebuild under `mkdocs serve` makes a new environment, and compiling took a fifth of rendering."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _InMemory()
+
+
 def _environment(playbook: Playbook, directory_urls: bool = True) -> Environment:
     env = Environment(loader=PackageLoader("generator", "templates"), undefined=StrictUndefined,
                       autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      finalize=_finalize)
-    pages = asset_pages(playbook)
-    env.filters.update(para=paragraphs, title=title, plain=plain, verbatim=verbatim, target=_target, anchor=anchor,
+                      finalize=_finalize, bytecode_cache=_COMPILED)
+    pages = entry_pages(playbook)
+    # built: Markdown a template put together from parts it printed (each already made inert).
+    env.filters.update(built=Md, para=paragraphs, title=title, plain=plain, verbatim=verbatim, target=_target,
+                       anchor=anchor,
                        measure=_measure,
                        link=_link_filter, label=_label,
                        asset_type=lambda t: ASSET_TYPES[t][1], asset_kind=lambda t: ASSET_TYPES[t][0],
@@ -328,14 +355,44 @@ def _environment(playbook: Playbook, directory_urls: bool = True) -> Environment
     return env
 
 
+def part_page(kind: str, number: int) -> str:
+    """The docs path of page `number` (0 is the first) of a kind shown on a run of pages."""
+    first = PARTS[kind][0]
+    return first if number == 0 else f"{first[:-3]}-{number + 1}.md"
+
+
+def in_page_order(playbook: Playbook, kind: str) -> list[Any]:
+    """The entries of a kind of PARTS in the order its pages show them."""
+    if kind == "term":
+        return [term for group in _glossary_groups(playbook) for term in group.terms]
+    return list(playbook.assets if kind == "asset" else playbook.personas)
+
+
+def part_count(playbook: Playbook, kind: str) -> int:
+    """How many pages show the entries of a kind of PARTS (at least one)."""
+    return max(1, -(-len(in_page_order(playbook, kind)) // PARTS[kind][1]))
+
+
+def entry_pages_of(groups: list[_Letter]) -> dict[str, str]:
+    """The glossary page of each term, from the terms by letter."""
+    per = PARTS["term"][1]
+    return {term.id: part_page("term", i // per) for i, term in enumerate(t for g in groups for t in g.terms)}
+
+
+def entry_pages(playbook: Playbook) -> dict[str, dict[str, str]]:
+    """For each kind of PARTS, the page each entry is on: so many to a page, in the pages' order."""
+    return {kind: {entry.id: part_page(kind, i // per) for i, entry in enumerate(in_page_order(playbook, kind))}
+            for kind, (_, per) in PARTS.items()}
+
+
 def asset_pages(playbook: Playbook) -> dict[str, str]:
     """The reference page of each asset: ASSETS_PER_PAGE to a page, in the assets' order."""
-    return {asset.id: asset_page(i // ASSETS_PER_PAGE) for i, asset in enumerate(playbook.assets)}
+    return entry_pages(playbook)["asset"]
 
 
 def asset_page(number: int) -> str:
     """The docs path of the asset reference's page `number` (0 is the first)."""
-    return "assets.md" if number == 0 else f"assets-{number + 1}.md"
+    return part_page("asset", number)
 
 
 def page_url(page: str, directory_urls: bool = True) -> str:
@@ -348,6 +405,7 @@ def page_url(page: str, directory_urls: bool = True) -> str:
     return f"{stem}/" if directory_urls else f"{stem}.html"
 
 
+@functools.lru_cache(maxsize=65_536)
 def relative_url(page: str, target: str, directory_urls: bool = True) -> str:
     """The URL of target (a docs path, with an optional #fragment) as seen from page, for HTML
     that MkDocs does not rewrite (raw HTML blocks)."""
@@ -363,7 +421,7 @@ def relative_url(page: str, target: str, directory_urls: bool = True) -> str:
     return rel + (f"#{fragment}" if fragment else "")
 
 
-def _href_function(playbook: Playbook, pages: dict[str, str], directory_urls: bool) -> Callable[..., Md]:
+def _href_function(playbook: Playbook, pages: dict[str, dict[str, str]], directory_urls: bool) -> Callable[..., Md]:
     links = {a.id: a.link for a in playbook.assets}
 
     @pass_context
@@ -446,25 +504,26 @@ def _label(value: str) -> str:
     return value.replace("-", " ")
 
 
-def _url(kind: str, id: str, pages: dict[str, str]) -> str:
+def _url(kind: str, id: str, pages: dict[str, dict[str, str]]) -> str:
     if kind == "value":
         return f"{VALUES_PAGE}#{VALUE_PREFIX}{anchor(id)}"
     if kind == "stage":
         return f"stages/{anchor(id)}.md"
     if kind == "forecast":
         return f"{PAGES['lifecycle']}#forecast-{anchor(id)}"
-    if kind == "asset":
-        return f"{pages[id]}#{anchor(id)}"
+    if kind in PARTS:
+        return f"{pages[kind][id]}#{anchor(id)}"
     return f"{PAGES[kind]}#{anchor(id)}"
 
 
+@functools.lru_cache(maxsize=65_536)
 def _relative(page: str, target: str) -> str:
     path, _, fragment = target.partition("#")
     rel = "" if path == page else posixpath.relpath(path, posixpath.dirname(page) or ".")
     return rel + (f"#{fragment}" if fragment else "")
 
 
-def _ref_function(playbook: Playbook, pages: dict[str, str]) -> Callable[..., Md]:
+def _ref_function(playbook: Playbook, pages: dict[str, dict[str, str]]) -> Callable[..., Md]:
     @pass_context
     def ref(context: Context, kind: str, id: str, text: str | None = None) -> Md:
         """A Markdown link from the current page to an entity, named by its name."""
@@ -485,7 +544,8 @@ def _file_link(context: Context, target: str, text: str) -> Md:
 @pass_context
 def _page_link(context: Context, target: str, text: str) -> Md:
     """A Markdown link from the current page to a generated page (target is docs-relative)."""
-    if target not in GENERATED and target != "index.md" and not target.startswith(("stages/", "assets-")):
+    if target not in GENERATED and target != "index.md" and not target.startswith(
+            ("stages/", *(first[:-3] + "-" for first, _ in PARTS.values()))):
         raise ValueError(f"not a generated page: {target!r}")
     return Md(f"[{plain(text)}]({_relative(context['page'], target)})")
 
@@ -501,8 +561,10 @@ def page_titles(playbook: Playbook) -> dict[str, str]:
     titles = {f"stages/{anchor(s.id)}.md": plain_title(f"{s.order}. {s.name}", playbook.values)
               for s in playbook.stages}
     titles.update((page, plain_title(name)) for page, name in PAGE_TITLES.items())
-    count = asset_page_count(playbook)
-    titles.update((asset_page(n), plain_title(f"Assets, page {n + 1} of {count}")) for n in range(1, count))
+    for kind in PARTS:
+        count = part_count(playbook, kind)
+        name = PAGE_TITLES[PARTS[kind][0]]
+        titles.update((part_page(kind, n), plain_title(f"{name}, page {n + 1} of {count}")) for n in range(1, count))
     titles["index.md"] = plain_title(playbook.settings.site_name, playbook.values)
     return titles
 
@@ -537,7 +599,7 @@ def _render(env: Environment, playbook: Playbook, template: str, page: str, dire
 
 
 def asset_page_count(playbook: Playbook) -> int:
-    return max(1, -(-len(playbook.assets) // ASSETS_PER_PAGE))
+    return part_count(playbook, "asset")
 
 
 def render_pages(playbook: Playbook, texts: Texts | None = None, directory_urls: bool = True,
@@ -555,23 +617,49 @@ def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True) 
         page = f"stages/{anchor(stage.id)}.md"
         pages[page] = _render(env, playbook, "stage.md.j2", page, directory_urls, stage=stage,
                               **_stage_context(playbook, stage.order))
-    context = {"glossary_groups": _glossary_groups(playbook), "needs_review": _needs_review(playbook),
+    groups = _glossary_groups(playbook)
+    context = {"glossary_groups": groups, "needs_review": _needs_review(playbook),
                "topics": _topics(playbook), "coverage": coverage(playbook),
                "onboarding": onboarding(playbook, {p: PAGE_TITLES[p] for p in GENERATED}), "STEPS": STEPS,
                "used_in": used_in(playbook) if terms else {},
                "TOPIC_PREFIX": Md(GLOSSARY_TOPIC_PREFIX), "USED_IN_NAMES": USED_IN_NAMES,
                "window": REVIEW_WINDOW_DAYS, "kind_names": {k: v[0] for k, v in KIND_NAMES.items()},
                "value_uses": _value_uses(playbook), "VALUE_PREFIX": Md(VALUE_PREFIX)}
+    firsts = {first: kind for kind, (first, _) in PARTS.items()}
     for page in GENERATED:
-        if page != "assets.md":
+        if page not in firsts:
             pages[page] = _render(env, playbook, page + ".j2", page, directory_urls, **context)
-    count = asset_page_count(playbook)
-    for number in range(count):
-        page = asset_page(number)
-        chunk = playbook.assets[number * ASSETS_PER_PAGE:(number + 1) * ASSETS_PER_PAGE]
-        pages[page] = _render(env, playbook, "assets.md.j2", page, directory_urls, assets=chunk, number=number + 1,
-                              count=count, pager=[(n + 1, asset_page(n)) for n in range(count)])
+    for kind, (first, per) in PARTS.items():
+        entries = in_page_order(playbook, kind)
+        count = part_count(playbook, kind)
+        pager = [(n + 1, part_page(kind, n)) for n in range(count)]
+        for number in range(count):
+            page = part_page(kind, number)
+            chunk = entries[number * per:(number + 1) * per]
+            pages[page] = _render(env, playbook, first + ".j2", page, directory_urls, **context,
+                                  number=number + 1, count=count, pager=pager,
+                                  **_part_context(kind, chunk, page, groups, directory_urls))
     return pages
+
+
+def _part_context(kind: str, chunk: list[Any], page: str, groups: list[_Letter],
+                  directory_urls: bool) -> dict[str, Any]:
+    """What one page of a run shows: its entries; on a glossary page, its terms by letter, the
+    link to each letter wherever it starts, and the way to the topics on the first page."""
+    if kind == "asset":
+        return {"assets": chunk}
+    if kind == "persona":
+        return {"personas": chunk}
+    on_page = {term.id for term in chunk}
+    first_page = entry_pages_of(groups)
+    letters = []
+    for group in groups:
+        where = first_page[group.terms[0].id]
+        url = f"#{group.anchor}" if where == page else relative_url(page, f"{where}#{group.anchor}", directory_urls)
+        letters.append((group.initial, Md(html.escape(url, quote=True))))
+    shown = [_Letter(g.initial, g.anchor, [t for t in g.terms if t.id in on_page]) for g in groups]
+    return {"page_groups": [g for g in shown if g.terms], "letters": letters,
+            "topics_page": Md("" if page == PARTS["term"][0] else _relative(page, PARTS["term"][0]))}
 
 
 # Where the settings' texts are shown, by field of playbook.yaml.
@@ -626,7 +714,19 @@ def _use_target(use: Use) -> tuple[str, str]:
 
 def _fields(entry: Any) -> dict[str, Any]:
     """An entry's fields as plain data, without its id and source file."""
-    return {k: v for k, v in asdict(entry).items() if k not in ("id", "source")}
+    return {k: _plain(getattr(entry, k)) for k in entry.__dataclass_fields__ if k not in ("id", "source")}
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses as dicts and tuples as lists, sharing the texts and numbers (dataclasses.asdict
+    copies every one of them: most of the time of the Agreed values page)."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {k: _plain(item) for k, item in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -665,7 +765,8 @@ def finder_data(playbook: Playbook, directory_urls: bool = True) -> dict[str, An
     """What the asset finder reads: every asset, in the order to use them (withdrawn ones
     marked), and the values to filter by. Texts are data here: the page's script shows them
     as text, never as HTML."""
-    pages = asset_pages(playbook)
+    every = entry_pages(playbook)
+    pages, persona_pages = every["asset"], every["persona"]
 
     def text(words: str) -> str:  # the agreed values a text names, written out
         return expand(words, playbook.values)
@@ -680,8 +781,8 @@ def finder_data(playbook: Playbook, directory_urls: bool = True) -> dict[str, An
         "facets": {
             "stage": [{"id": s.id, "name": f"{s.order}. {text(s.name)}",
                        "url": page_url(f"stages/{s.id}.md", directory_urls)} for s in playbook.stages],
-            "persona": [{"id": p.id, "name": text(p.name), "url": f"{page_url('personas.md', directory_urls)}#{p.id}"}
-                        for p in playbook.personas],
+            "persona": [{"id": p.id, "name": text(p.name),
+                         "url": f"{page_url(persona_pages[p.id], directory_urls)}#{p.id}"} for p in playbook.personas],
             "type": [{"id": t, "name": _capital(ASSET_TYPES[t][0])} for t in types],
             "owner": [{"id": o, "name": text(playbook.settings.teams[o].name)} for o in owners],
         },

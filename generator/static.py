@@ -7,7 +7,7 @@ import json
 from importlib import resources
 
 from .model import Playbook
-from .render import FINDER_DATA, STATIC, finder_data, page_url
+from .render import FINDER_DATA, STATIC, entry_pages, finder_data, page_url
 from .vocabulary import glossary_data
 
 # The site's own scripts, in the order pages load them.
@@ -21,7 +21,9 @@ def static_files(playbook: Playbook, directory_urls: bool = True, terms: bool = 
              for name in ("playbook.css", *scripts(terms))}
     files[FINDER_DATA] = _json(finder_data(playbook, directory_urls))
     if terms:
-        files[f"{STATIC}/glossary.json"] = _json(glossary_data(playbook, page_url("glossary.md", directory_urls)))
+        pages = entry_pages(playbook)["term"]
+        files[f"{STATIC}/glossary.json"] = _json(glossary_data(
+            playbook, {id: page_url(page, directory_urls) for id, page in pages.items()}))
     return files
 
 

@@ -129,12 +129,13 @@ def used_in(playbook: Playbook) -> dict[str, dict[str, list[Any]]]:
     return found
 
 
-def glossary_data(playbook: Playbook, glossary_url: str) -> dict[str, Any]:
+def glossary_data(playbook: Playbook, glossary_urls: dict[str, str]) -> dict[str, Any]:
     """What the site's script needs to explain terms on every page: each term's names, aliases,
-    abbreviation, definition and address. The script shows all of it as text."""
+    abbreviation, definition and address (glossary_urls: the URL of each term's glossary page).
+    The script shows all of it as text."""
     values = playbook.values  # texts show the agreed values they name written out, so this data does too
     return {"terms": [
         {"id": t.id, "name": expand(t.name, values), "abbreviation": t.abbreviation,
          "aliases": [expand(a, values) for a in t.aliases],
-         "definition": " ".join(expand(t.definition, values).split()), "url": f"{glossary_url}#{t.id}"}
+         "definition": " ".join(expand(t.definition, values).split()), "url": f"{glossary_urls[t.id]}#{t.id}"}
         for t in playbook.terms]}

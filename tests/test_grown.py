@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -70,6 +71,15 @@ def test_no_page_over_500_kb(grown_site: Path) -> None:
     personas = (grown_site / "personas" / "index.html").read_text(encoding="utf-8")
     # Every persona has more than 20 assets: 20 named, then the finder.
     assert personas.count('href="../finder/?persona=') == PERSONAS >= 4
+
+
+def test_the_asset_pages_link_to_each_other_and_no_page_shows_a_token(grown_site: Path) -> None:
+    second = (grown_site / "assets-2" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<em>Pages:</em> <a href="../assets/">1</a> · <strong>2</strong> · '
+                     r'<a href="../assets-3/">3</a>', second), re.findall(r".{80}Pages:.{200}", second)[:1]
+    leaks = {p.relative_to(grown_site).as_posix() for p in grown_site.rglob("*.html")
+             if re.search(r"pbt[0-9a-f]{12}x[0-9]+x", p.read_text(encoding="utf-8"))}
+    assert not leaks, leaks
 
 
 def test_each_asset_text_in_the_search_index_once(grown_site: Path) -> None:

@@ -161,6 +161,7 @@ def test_finder_filters_counts_and_shared_urls(watched: tuple[Page, list[str]], 
     expect(page.locator('[data-pb-filter="persona"] .pb-chip[data-value="buyer"]')).to_have_attribute(
         "aria-pressed", "true")
     page.goto(shelf_url + "finder/?stage=learning&persona=user&owner=marketing")
+    expect(count).to_have_text("2 assets match")  # the finder's data has arrived and the view is made
     assert finder_cards(page) == ["Anvil checklist", "Anvil in five minutes"]
     assert not problems, problems
 
