@@ -83,6 +83,8 @@ PARTS = {"asset": ("assets.md", ASSETS_PER_PAGE), "term": ("glossary.md", TERMS_
 STAGE_CARDS = 60
 # The personas page names this many assets of each persona; the finder shows them all.
 PERSONA_ASSETS = 20
+# The Agreed values page names this many entries of each kind that use a value, then counts the rest.
+USES_SHOWN = 12
 # Where the site's own script, styles and asset data live, relative to the site's root.
 STATIC = "assets/playbook"
 FINDER_DATA = f"{STATIC}/finder.json"
@@ -624,7 +626,7 @@ def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True) 
                "used_in": used_in(playbook) if terms else {},
                "TOPIC_PREFIX": Md(GLOSSARY_TOPIC_PREFIX), "USED_IN_NAMES": USED_IN_NAMES,
                "window": REVIEW_WINDOW_DAYS, "kind_names": {k: v[0] for k, v in KIND_NAMES.items()},
-               "value_uses": _value_uses(playbook), "VALUE_PREFIX": Md(VALUE_PREFIX)}
+               "value_uses": _value_uses(playbook), "VALUE_PREFIX": Md(VALUE_PREFIX), "USES_SHOWN": USES_SHOWN}
     firsts = {first: kind for kind, (first, _) in PARTS.items()}
     for page in GENERATED:
         if page not in firsts:
