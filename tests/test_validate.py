@@ -114,6 +114,9 @@ PLANTED_REPORTS = {
         "playbook/lifecycle/sql.yaml:34:5: next_states[2]: moving from 'sql' (sales) to 'disqualified' (m"
         'arketing) changes the owning team, but no handoff says how: add a handoff from sql to disqualifi'
         'ed, with a service level and an escalation',
+        # The cadence the agreed values take from that handoff has nowhere to come from.
+        "playbook/playbook.yaml:309:31: values[24].from.id: 'sql-to-nurture' is not a known handoff (did you "
+        "mean 'sal-to-nurture'?)",
     ],
     "sal-to-sql sends 'too small' to nurture, the others to disqualified": [
         "playbook/handoffs/sal-to-sql.yaml:30:13: rejection_reasons[2].reason: 'nurture' does not accept "

@@ -385,6 +385,12 @@ def test_the_default_playbook_writes_no_number_twice() -> None:
         "win-rate-target": ("metric", "win-rate", "target", "25%"),
         "conversion-target": ("metric", "mql-to-sql-conversion", "target", "30%"),
         "pipeline-target": ("metric", "pipeline-created", "target", "USD 3,000,000"),
+        # The follow-up cadences the handoffs' rules and the nurture tracks describe.
+        "rebook-cadence": ("handoff", "sal-to-sql", "follow_up", "4 touches over 10 days"),
+        "recycle-cadence": ("handoff", "sal-to-nurture", "follow_up", "6 touches over 84 days"),
+        "opportunity-recycle-cadence": ("handoff", "sql-to-nurture", "follow_up", "6 touches over 84 days"),
+        "lost-deal-cadence": ("handoff", "closed-lost-to-nurture", "follow_up", "6 touches over 180 days"),
+        "kickoff-chase": ("handoff", "closed-won-to-onboarding", "follow_up", "3 touches over 5 days"),
     }
     # Every value written out that equals a field only by chance says so, and nothing warns.
     independent = {v["id"] for v in settings["values"] if v.get("independent")}
