@@ -161,8 +161,16 @@ def check_values(loaded: LoadedPlaybook, budget: Any) -> Iterator[Problem]:
     for doc in documents:
         if not isinstance(doc.data, dict):
             continue
+        found = list(strings(doc.data))
+        # Most files name no value and type none out: one search of all their texts at once
+        # says so (no value's text holds a NUL, so no match spans two texts).
+        joined = "\0".join(text for _, text in found)
+        if "[[" not in joined and (written_out is None or written_out[0].search(joined) is None):
+            if len(joined) - len(found) + 1 > MAX_EXPANDED_CHARS:
+                yield _too_long(doc)
+            continue
         size = 0
-        for path, text in strings(doc.data):
+        for path, text in found:
             size += len(text)
             if written_out is not None and not (doc is loaded.settings and path[:1] == ("values",)):
                 yield from _retyped(doc, path, text, written_out)
@@ -178,8 +186,12 @@ def check_values(loaded: LoadedPlaybook, budget: Any) -> Iterator[Problem]:
                 elif _NAME_LIKE.fullmatch(inside) and any(c.isalnum() for c in inside):
                     yield doc.problem(path, _malformed(inside, values))
         if size > MAX_EXPANDED_CHARS:
-            yield doc.problem((), f"the texts of this file, with every named value written out, are longer than "
-                              f"{MAX_EXPANDED_CHARS:,} characters: name fewer values, or shorten them")
+            yield _too_long(doc)
+
+
+def _too_long(doc: Document) -> Problem:
+    return doc.problem((), f"the texts of this file, with every named value written out, are longer than "
+                       f"{MAX_EXPANDED_CHARS:,} characters: name fewer values, or shorten them")
 
 
 def _written_out(texts: dict[str, str]) -> tuple[re.Pattern[str], dict[str, list[str]]] | None:
