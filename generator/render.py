@@ -631,6 +631,7 @@ def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True) 
     for page in GENERATED:
         if page not in firsts:
             pages[page] = _render(env, playbook, page + ".j2", page, directory_urls, **context)
+    glossary = _glossary_pages(groups)
     for kind, (first, per) in PARTS.items():
         entries = in_page_order(playbook, kind)
         count = part_count(playbook, kind)
@@ -640,11 +641,31 @@ def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True) 
             chunk = entries[number * per:(number + 1) * per]
             pages[page] = _render(env, playbook, first + ".j2", page, directory_urls, **context,
                                   number=number + 1, count=count, pager=pager,
-                                  **_part_context(kind, chunk, page, groups, directory_urls))
+                                  **_part_context(kind, chunk, page, glossary, directory_urls))
     return pages
 
 
-def _part_context(kind: str, chunk: list[Any], page: str, groups: list[_Letter],
+@dataclass(frozen=True)
+class _GlossaryPages:
+    """The glossary's letters, where each starts, and each page's terms by letter."""
+
+    starts: list[tuple[_Letter, str]]  # each letter and the page of its first term
+    by_page: dict[str, list[_Letter]]
+
+
+def _glossary_pages(groups: list[_Letter]) -> _GlossaryPages:
+    pages = entry_pages_of(groups)
+    by_page: dict[str, list[_Letter]] = {}
+    for group in groups:
+        for term in group.terms:
+            shown = by_page.setdefault(pages[term.id], [])
+            if not shown or shown[-1].anchor != group.anchor:
+                shown.append(_Letter(group.initial, group.anchor, []))
+            shown[-1].terms.append(term)
+    return _GlossaryPages([(g, pages[g.terms[0].id]) for g in groups], by_page)
+
+
+def _part_context(kind: str, chunk: list[Any], page: str, glossary: _GlossaryPages,
                   directory_urls: bool) -> dict[str, Any]:
     """What one page of a run shows: its entries; on a glossary page, its terms by letter, the
     link to each letter wherever it starts, and the way to the topics on the first page."""
@@ -652,15 +673,11 @@ def _part_context(kind: str, chunk: list[Any], page: str, groups: list[_Letter],
         return {"assets": chunk}
     if kind == "persona":
         return {"personas": chunk}
-    on_page = {term.id for term in chunk}
-    first_page = entry_pages_of(groups)
     letters = []
-    for group in groups:
-        where = first_page[group.terms[0].id]
+    for group, where in glossary.starts:
         url = f"#{group.anchor}" if where == page else relative_url(page, f"{where}#{group.anchor}", directory_urls)
         letters.append((group.initial, Md(html.escape(url, quote=True))))
-    shown = [_Letter(g.initial, g.anchor, [t for t in g.terms if t.id in on_page]) for g in groups]
-    return {"page_groups": [g for g in shown if g.terms], "letters": letters,
+    return {"page_groups": glossary.by_page.get(page, []), "letters": letters,
             "topics_page": Md("" if page == PARTS["term"][0] else _relative(page, PARTS["term"][0]))}
 
 
