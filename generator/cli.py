@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
@@ -165,5 +166,19 @@ def _read_page(source: Path) -> str:
         raise OutputError(printable(f"{display_path(source)}: is not UTF-8 text; save it as UTF-8")) from None
 
 
+def run() -> None:
+    """The `playbook` command itself: main(), then the process ends at once, its output flushed.
+    Freeing everything a large playbook was read into, one object at a time, served nobody and
+    took a quarter of a second at 10,000 files (mypy ends the same way). Where the output cannot
+    be flushed (a closed pipe), Python ends as usual and says so."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
