@@ -105,14 +105,18 @@ def remember(page: Any, texts: Texts, signature: tuple[Any, ...]) -> None:
             if found is None:
                 found = order[token] = len(tokens)
                 tokens.append(token)
-            return f"\0{found}\0"
+            return f"{_MARK}{found}x"
 
-        shape = texts.pattern.sub(number, page.markdown)
+        def mark(text: str) -> str:
+            """Each of this build's tokens in text written as its number."""
+            return texts.pattern.sub(number, text) if "pbt" in text else text
+
+        shape = mark(page.markdown)
         said: list[str] = []
         while len(said) < len(tokens):  # a text may hold tokens of its own (a line of links)
-            text = texts.table.get(tokens[len(said)], "")
-            said.append(texts.pattern.sub(number, text) if "pbt" in text else text)
+            said.append(mark(texts.table.get(tokens[len(said)], "")))
         key = (page.file.src_uri, shape, tuple(said), signature)
+        known = len(tokens)
         kept: _Kept | None = PAGES.get(key)
         if kept is not None:
             _put_back(page, kept, tokens, files)
@@ -124,19 +128,11 @@ def remember(page: Any, texts: Texts, signature: tuple[Any, ...]) -> None:
             convert(config, files)
         finally:
             mkdocs_log.removeHandler(heard)
-        kept = _keep(page, _marks(texts.pattern, order), heard.said)
-        PAGES.put(key, kept, kept.size())
+        kept = _keep(page, mark, heard.said)
+        if len(tokens) == known:  # the HTML holds no token its Markdown did not: it can be put back
+            PAGES.put(key, kept, kept.size())
 
     page.render = render
-
-
-def _marks(pattern: re.Pattern[str], order: dict[str, int]) -> Callable[[str], str]:
-    """Each of this build's tokens in a text written as its number (pattern: this build's tokens)."""
-    def number(match: re.Match[str]) -> str:
-        found = order.get(match.group())
-        return match.group() if found is None else f"{_MARK}{found}x"
-
-    return lambda text: pattern.sub(number, text) if order and "pbt" in text else text
 
 
 def _tokens(tokens: list[str]) -> Callable[[str], str]:

@@ -370,31 +370,20 @@ def in_page_order(playbook: Playbook, kind: str) -> list[Any]:
     return list(playbook.assets if kind == "asset" else playbook.personas)
 
 
-def part_count(playbook: Playbook, kind: str) -> int:
-    """How many pages show the entries of a kind of PARTS (at least one)."""
-    return max(1, -(-len(in_page_order(playbook, kind)) // PARTS[kind][1]))
+def page_count(kind: str, entries: int) -> int:
+    """How many pages show so many entries of a kind of PARTS (at least one)."""
+    return max(1, -(-entries // PARTS[kind][1]))
 
 
-def entry_pages_of(groups: list[_Letter]) -> dict[str, str]:
-    """The glossary page of each term, from the terms by letter."""
-    per = PARTS["term"][1]
-    return {term.id: part_page("term", i // per) for i, term in enumerate(t for g in groups for t in g.terms)}
+def _on_pages(kind: str, entries: list[Any]) -> dict[str, str]:
+    """The page each entry is on, for entries of a kind of PARTS in the pages' order."""
+    per = PARTS[kind][1]
+    return {entry.id: part_page(kind, i // per) for i, entry in enumerate(entries)}
 
 
 def entry_pages(playbook: Playbook) -> dict[str, dict[str, str]]:
     """For each kind of PARTS, the page each entry is on: so many to a page, in the pages' order."""
-    return {kind: {entry.id: part_page(kind, i // per) for i, entry in enumerate(in_page_order(playbook, kind))}
-            for kind, (_, per) in PARTS.items()}
-
-
-def asset_pages(playbook: Playbook) -> dict[str, str]:
-    """The reference page of each asset: ASSETS_PER_PAGE to a page, in the assets' order."""
-    return entry_pages(playbook)["asset"]
-
-
-def asset_page(number: int) -> str:
-    """The docs path of the asset reference's page `number` (0 is the first)."""
-    return part_page("asset", number)
+    return {kind: _on_pages(kind, in_page_order(playbook, kind)) for kind in PARTS}
 
 
 def page_url(page: str, directory_urls: bool = True) -> str:
@@ -564,7 +553,7 @@ def page_titles(playbook: Playbook) -> dict[str, str]:
               for s in playbook.stages}
     titles.update((page, plain_title(name)) for page, name in PAGE_TITLES.items())
     for kind in PARTS:
-        count = part_count(playbook, kind)
+        count = page_count(kind, len(in_page_order(playbook, kind)))
         name = PAGE_TITLES[PARTS[kind][0]]
         titles.update((part_page(kind, n), plain_title(f"{name}, page {n + 1} of {count}")) for n in range(1, count))
     titles["index.md"] = plain_title(playbook.settings.site_name, playbook.values)
@@ -600,10 +589,6 @@ def _render(env: Environment, playbook: Playbook, template: str, page: str, dire
     return markdown if _TEXTS.get() is not None else unnest_value_links(markdown)
 
 
-def asset_page_count(playbook: Playbook) -> int:
-    return part_count(playbook, "asset")
-
-
 def render_pages(playbook: Playbook, texts: Texts | None = None, directory_urls: bool = True,
                  terms: bool = True) -> dict[str, str]:
     """Every generated page: path relative to the docs folder -> Markdown (with tokens for texts,
@@ -634,7 +619,7 @@ def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True) 
     glossary = _glossary_pages(groups)
     for kind, (first, per) in PARTS.items():
         entries = in_page_order(playbook, kind)
-        count = part_count(playbook, kind)
+        count = page_count(kind, len(entries))
         pager = [(n + 1, part_page(kind, n)) for n in range(count)]
         for number in range(count):
             page = part_page(kind, number)
@@ -654,7 +639,7 @@ class _GlossaryPages:
 
 
 def _glossary_pages(groups: list[_Letter]) -> _GlossaryPages:
-    pages = entry_pages_of(groups)
+    pages = _on_pages("term", [term for group in groups for term in group.terms])
     by_page: dict[str, list[_Letter]] = {}
     for group in groups:
         for term in group.terms:
