@@ -1,30 +1,34 @@
 """What a change to the playbook means, in the playbook's words: entries added, removed and
-renamed, field by field what changed, lists compared as lists, what each changed entry touches,
-and whether every changed agreed definition was agreed again by both teams.
+renamed, field by field what changed (both sides whole, as each revision's site shows them),
+lists compared as lists, and what each changed entry touches.
 
 Two playbooks are compared as data, so comments, line wrapping and spacing inside a text change
-nothing. Text in the output comes from YAML anyone can edit: in Markdown every punctuation
-character is backslash-escaped, so no value makes a link, an image, a mention or HTML.
+nothing. Each revision's texts are read with that revision's own agreed values, so a definition
+whose words name a value shows a change when the value's text changes, and a definition whose
+value was written out as its text does not hide a change made to the value afterwards.
+`diffmd` writes the result as Markdown; `signoff` checks the agreement it asks for.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
-from collections import Counter
 from collections.abc import Iterator
-from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
-from functools import cache
 from typing import Any
 
-from .errors import printable
+from .fielddiff import (
+    FieldChange,
+    compared_as_shown,
+    done_comparing,
+    every_field,
+    field_changes,
+    field_label,
+    similarity,
+    word_counts,
+)
 from .loader import Document, LoadedPlaybook
-from .schemas import schemas_dir
-from .values import expand, taken_from, uses, value_texts
-from .yamltree import shorten
+from .values import taken_from, uses, value_texts
 
 KIND_NAMES = {"playbook": ("Playbook settings", "playbook settings"), "value": ("Agreed value", "agreed values"),
               "stage": ("Stage", "stages"),
@@ -32,8 +36,6 @@ KIND_NAMES = {"playbook": ("Playbook settings", "playbook settings"), "value": (
               "term": ("Term", "terms"), "persona": ("Persona", "personas"), "asset": ("Asset", "assets"),
               "metric": ("Shared goal", "shared goals")}
 KIND_ORDER = tuple(KIND_NAMES)
-# Fields by which items of a list of objects are told apart (a rejection reason by its reason).
-ITEM_KEYS = ("reason", "objection", "term", "name", "id", "value")
 # Who refers to an entry of a kind by its id: (kind, field path with [] for list items).
 REFERENCES = {
     "lifecycle": (("handoff", "from_state"), ("handoff", "to_state"), ("handoff", "rejection_reasons[].goes_to"),
@@ -49,16 +51,13 @@ IMPACT_SHOWN = 8
 # whose content is identical count as renamed, so the cost stays linear.
 RENAME_PAIRS = 10_000
 RENAME_SIMILARITY = 0.6
-
-
-@cache
-def agreed_kinds() -> frozenset[str]:
-    """Kinds whose schema requires `agreed_by`: a change to one must be agreed again by both teams."""
-    found = set()
-    for path in schemas_dir().glob("*.schema.json"):
-        if "agreed_by" in json.loads(path.read_text(encoding="utf-8")).get("required", ()):
-            found.add(path.name.removesuffix(".schema.json"))
-    return frozenset(found)
+# Agreed definitions: a change to one needs a renewed `agreed_by` from both teams. Fixed here, not
+# read from the schemas, which a pull request can edit (a schema without `agreed_by` in `required`
+# would otherwise switch sign-off off for its kind).
+AGREED_KINDS = frozenset({"lifecycle", "handoff"})
+# What both teams own: any change to one (added, changed, renamed or removed) needs an approval
+# from each team. Agreed definitions, shared goals, stages, agreed values and the settings.
+BOTH_TEAMS_KINDS = AGREED_KINDS | {"metric", "stage", "value", "playbook"}
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ class Change:
     status: str  # "added", "removed", "renamed" or "changed"
     old: Entry | None
     new: Entry | None
-    fields: list[tuple[tuple[Any, ...], str]] = field(default_factory=list)  # (path, what changed)
+    fields: list[FieldChange] = field(default_factory=list)
     impact: dict[str, list[str]] = field(default_factory=dict)  # kind -> labels of entries it touches
     # For an agreed value: the agreed definitions whose texts show it, so changed with it.
     shown_in: list[Entry] = field(default_factory=list)
@@ -94,7 +93,12 @@ class Change:
 
     @property
     def agreed(self) -> bool:
-        return self.kind in agreed_kinds()
+        return self.kind in AGREED_KINDS
+
+    @property
+    def both_teams(self) -> bool:
+        """Owned by both teams: the change needs an approval from each."""
+        return self.kind in BOTH_TEAMS_KINDS
 
     @property
     def shows_otherwise(self) -> bool:
@@ -103,14 +107,14 @@ class Change:
         taking the same text from a number field, changes nothing the texts show."""
         if self.kind != "value" or self.status == "added":
             return False
-        return self.status != "changed" or any(path[:1] == ("value",) for path, _ in self.fields)
+        return self.status != "changed" or any(f.path[:1] == ("value",) for f in self.fields)
 
     @property
     def needs_signoff(self) -> bool:
         """An agreed definition added, renamed, or changed in more than its agreed_by."""
         if not self.agreed or self.status == "removed":
             return False
-        return self.status != "changed" or any(path[:1] != ("agreed_by",) for path, _ in self.fields)
+        return self.status != "changed" or any(f.path[:1] != ("agreed_by",) for f in self.fields)
 
 
 def entries(loaded: LoadedPlaybook) -> dict[tuple[str, str], Entry]:
@@ -140,44 +144,34 @@ def entries(loaded: LoadedPlaybook) -> dict[tuple[str, str], Entry]:
     return found
 
 
-# While two playbooks are compared: the text of each agreed value (head's, else base's), so that a
-# text is compared as the site shows it: writing [[discount-ae-max]] where "10 percent" was is no
-# change, and a changed value is one change, not one in every text that names it.
-_SHOWN: ContextVar[dict[str, str] | None] = ContextVar("shown", default=None)
-
-
-def _shown(text: str) -> str:
-    values = _SHOWN.get()
-    return expand(text, values) if values else text
-
-
 def compare(base: LoadedPlaybook, head: LoadedPlaybook) -> list[Change]:
-    """Every change from base to head, in kind order, then by label; texts compared as shown, with
-    the agreed values they name written out."""
-    reset = _SHOWN.set({**value_texts(base), **value_texts(head)})
+    """Every change from base to head, in kind order, then by label; each text compared as the
+    site of its own revision shows it, with the agreed values it names written out by that
+    revision's values (so a value changed under an agreed definition changes the definition)."""
+    token = compared_as_shown(value_texts(base), value_texts(head))
     try:
         return _compare(base, head)
     finally:
-        _SHOWN.reset(reset)
+        done_comparing(token)
 
 
 def _compare(base: LoadedPlaybook, head: LoadedPlaybook) -> list[Change]:
     old, new = entries(base), entries(head)
     changes: list[Change] = []
     for key in old.keys() & new.keys():
-        fields = list(field_changes(old[key].data, new[key].data))
+        fields = _own_fields(key[0], field_changes(old[key].data, new[key].data))
         if fields:
             changes.append(Change(key[0], "changed", old[key], new[key], fields))
     for kind in KIND_ORDER:
         removed = [old[k] for k in old.keys() - new.keys() if k[0] == kind]
         added = [new[k] for k in new.keys() - old.keys() if k[0] == kind]
         for was, now in _renames(removed, added):
-            fields = [(p, t) for p, t in field_changes(was.data, now.data) if p != ("id",)]
+            fields = [f for f in field_changes(was.data, now.data) if f.path != ("id",)]
             changes.append(Change(kind, "renamed", was, now, fields))
             removed.remove(was)
             added.remove(now)
         changes.extend(Change(kind, "removed", e, None) for e in removed)
-        changes.extend(Change(kind, "added", None, e) for e in added)
+        changes.extend(Change(kind, "added", None, e, list(every_field(e.data))) for e in added)
     changes.sort(key=lambda c: (KIND_ORDER.index(c.kind), c.entry.label.casefold(), c.entry.id))
     named = _value_uses(new) if any(c.kind == "value" for c in changes) else {}
     for change in changes:
@@ -186,6 +180,13 @@ def _compare(base: LoadedPlaybook, head: LoadedPlaybook) -> list[Change]:
         elif change.status != "added":
             change.impact = impact(change, new)
     return changes
+
+
+def _own_fields(kind: str, fields: Iterator[FieldChange]) -> list[FieldChange]:
+    """The field changes kept for an entry: all of an agreed definition's (what it shows is what
+    both teams agree to), and for other kinds those not only shown through a changed agreed value
+    (the value's change lists them as its impact, once)."""
+    return [f for f in fields if kind in AGREED_KINDS or not f.through]
 
 
 def _value_uses(head: dict[tuple[str, str], Entry]) -> dict[str, dict[tuple[str, str], list[str]]]:
@@ -202,14 +203,13 @@ def _value_uses(head: dict[tuple[str, str], Entry]) -> dict[str, dict[tuple[str,
 def _value_impact(change: Change, named: dict[str, dict[tuple[str, str], list[str]]],
                   head: dict[tuple[str, str], Entry]) -> dict[str, list[str]]:
     """Every entry whose text names the value (by its old or new id), with the fields that do:
-    what shows the value, so what a change to it changes. Agreed definitions among them are kept
-    on the change (`shown_in`) for the sign-off check."""
+    what shows the value, so what a change to it changes."""
     touched: dict[tuple[str, str], list[str]] = {}
     for entry in (change.old, change.new):
         if entry is not None:
             for key, fields in named.get(entry.id, {}).items():
                 touched.setdefault(key, []).extend(fields)
-    change.shown_in = [head[key] for key in touched if key[0] in agreed_kinds()]
+    change.shown_in = [head[key] for key in touched if key[0] in AGREED_KINDS]
     by_kind: dict[str, list[tuple[str, list[str]]]] = {}
     for key, fields in touched.items():
         by_kind.setdefault(key[0], []).append((head[key].label, fields))
@@ -224,7 +224,7 @@ def _without_id(data: dict[str, Any]) -> str:
 
 def _renames(removed: list[Entry], added: list[Entry]) -> Iterator[tuple[Entry, Entry]]:
     """Pairs (removed, added) that are one entry whose id changed: identical apart from the id,
-    or, for few enough pairs, similar enough."""
+    or, for few enough pairs, similar enough in their words."""
     if not removed or not added:
         return
     exact = {_without_id(e.data): e for e in added}
@@ -236,161 +236,19 @@ def _renames(removed: list[Entry], added: list[Entry]) -> Iterator[tuple[Entry, 
             yield was, now
     if len(removed) * len(added) > RENAME_PAIRS:
         return
+    words = {id(e): word_counts(_without_id(e.data)) for e in (*removed, *added)}
     scored = []
     for was in removed:
         for now in added:
-            matcher = difflib.SequenceMatcher(None, _without_id(was.data), _without_id(now.data), autojunk=False)
-            if matcher.quick_ratio() >= RENAME_SIMILARITY and matcher.ratio() >= RENAME_SIMILARITY:
-                scored.append((matcher.ratio(), was, now))
+            score = similarity(words[id(was)], words[id(now)])
+            if score >= RENAME_SIMILARITY:
+                scored.append((score, was, now))
     used_old: set[int] = set()
     for _, was, now in sorted(scored, key=lambda s: -s[0]):
         if id(was) not in used_old and id(now) not in paired:
             used_old.add(id(was))
             paired.add(id(now))
             yield was, now
-
-
-# Field by field ---------------------------------------------------------------------------------
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal as the site shows them: texts whose words are the same are the same."""
-    if isinstance(a, str) and isinstance(b, str):
-        return _shown(a).split() == _shown(b).split()
-    return type(a) is type(b) and a == b
-
-
-def field_changes(old: Any, new: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """(path, what changed) for every difference between old and new, lists compared as lists."""
-    if isinstance(old, dict) and isinstance(new, dict):
-        if {"within", "unit"} <= old.keys() & new.keys() and not (
-                _same(old["within"], new["within"]) and _same(old["unit"], new["unit"])):
-            yield path, f"{_amount(old['within'], old['unit'])} → {_amount(new['within'], new['unit'])}"
-            old = {k: v for k, v in old.items() if k not in ("within", "unit")}
-            new = {k: v for k, v in new.items() if k not in ("within", "unit")}
-        for key in [*new, *(k for k in old if k not in new)]:
-            if key not in old:
-                yield (*path, key), f"set to {_value(new[key])}"
-            elif key not in new:
-                yield (*path, key), f"removed (was {_value(old[key])})"
-            else:
-                yield from field_changes(old[key], new[key], (*path, key))
-    elif isinstance(old, list) and isinstance(new, list):
-        yield from _list_changes(old, new, path)
-    elif not _same(old, new):
-        yield path, f"{_value(old)} → {_value(new)}"
-
-
-def _tells_apart(items: list[Any], key: str) -> bool:
-    """Whether every item is an object with the text field key, and no two share its value."""
-    values = [i.get(key) if isinstance(i, dict) else None for i in items]
-    return all(isinstance(v, str) for v in values) and \
-        len({" ".join(v.split()) for v in values if isinstance(v, str)}) == len(values)
-
-
-def _item_key(old: list[Any], new: list[Any]) -> str | None:
-    """The field that tells the objects of each list apart, the same in both lists."""
-    if not old or not new:
-        return None
-    return next((key for key in ITEM_KEYS if _tells_apart(old, key) and _tells_apart(new, key)), None)
-
-
-def _list_changes(old: list[Any], new: list[Any], path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
-    key = _item_key(old, new)
-    if key is not None:
-        def ident(item: Any) -> str:
-            return " ".join(str(item[key]).split())
-        before = {ident(i): i for i in old}
-        after = {ident(i): i for i in new}
-        for name in after.keys() - before.keys():
-            yield path, f"added {_value(after[name])}"
-        for name in before.keys() - after.keys():
-            yield path, f"removed {_value(before[name])}"
-        for name in [n for n in after if n in before]:
-            yield from field_changes(before[name], after[name], (*path, _quoted(name)))
-        kept_old = [n for n in before if n in after]
-        kept_new = [n for n in after if n in before]
-        if kept_old != kept_new:
-            yield path, "reordered: " + ", ".join(_value(n) for n in kept_new)
-        return
-    old_keys = [_canonical(i) for i in old]
-    new_keys = [_canonical(i) for i in new]
-    added = _unmatched(new, new_keys, old_keys)
-    removed = _unmatched(old, old_keys, new_keys)
-    # An item removed and one added that read alike are one item edited (a few of each at most,
-    # so the pairing stays cheap).
-    if len(added) * len(removed) <= 100:
-        for before in list(removed):
-            match = max(((difflib.SequenceMatcher(None, _canonical(before), _canonical(after)).ratio(), i)
-                         for i, after in enumerate(added)), default=(0.0, -1))
-            if match[0] >= RENAME_SIMILARITY:
-                yield path, f"changed {_value(before)} → {_value(added.pop(match[1]))}"
-                removed.remove(before)
-    for item in added:
-        yield path, f"added {_value(item)}"
-    for item in removed:
-        yield path, f"removed {_value(item)}"
-    in_old, in_new = set(old_keys), set(new_keys)
-    kept_old = [k for k in old_keys if k in in_new]
-    kept_new = [k for k in new_keys if k in in_old]
-    if kept_old != kept_new:
-        yield path, "reordered: " + ", ".join(_value(i) for i, k in zip(new, new_keys, strict=True) if k in in_old)
-
-
-def _unmatched(items: list[Any], keys: list[str], others: list[str]) -> list[Any]:
-    """The items (with their keys) that the other list does not hold, counting repeats: one pass."""
-    left = Counter(others)
-    found = []
-    for item, key in zip(items, keys, strict=True):
-        if left[key]:
-            left[key] -= 1
-        else:
-            found.append(item)
-    return found
-
-
-def _canonical(item: Any) -> str:
-    if isinstance(item, str):
-        return " ".join(_shown(item).split())
-    return _shown(json.dumps(item, sort_keys=True, default=str, ensure_ascii=False))
-
-
-class _Quoted(str):
-    """A list item's name inside a field path."""
-
-
-def _quoted(name: str) -> _Quoted:
-    return _Quoted(name)
-
-
-def _amount(number: Any, unit: Any) -> str:
-    """'1 business hour', '2 business hours'."""
-    words = str(unit).replace("-", " ")
-    return f"{_value(number)} {words[:-1] if number == 1 and words.endswith('s') else words}"
-
-
-def _value(value: Any) -> str:
-    """A value as the summary shows it: text in quotes, shortened; objects as their main text."""
-    if isinstance(value, str):
-        return f"'{shorten(' '.join(value.split()))}'"
-    if isinstance(value, dict):
-        key = next((k for k in ITEM_KEYS if isinstance(value.get(k), str)), None)
-        return _value(value[key]) if key else shorten(json.dumps(value, ensure_ascii=False, default=str))
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    return shorten(str(value))
-
-
-def field_label(path: tuple[Any, ...]) -> str:
-    """('rejection_reasons', 'No budget', 'goes_to') -> "rejection reasons › 'No budget' › goes to"."""
-    parts = []
-    for part in path:
-        if isinstance(part, _Quoted):
-            parts.append(f"'{shorten(part)}'")
-        elif isinstance(part, int):
-            parts.append(f"item {part + 1}")
-        else:
-            parts.append(str(part).replace("_", " "))
-    return " › ".join(parts)
 
 
 # Impact -----------------------------------------------------------------------------------------
@@ -461,168 +319,3 @@ def impact(change: Change, head: dict[tuple[str, str], Entry]) -> dict[str, list
                 touched.setdefault(kind, {})[other_id] = other.label
     return {kind: sorted(found.values(), key=str.casefold) for kind in KIND_ORDER
             if (found := touched.get(kind))}
-
-
-# Markdown ---------------------------------------------------------------------------------------
-
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
-
-def md(text: str) -> str:
-    """Untrusted text as inert Markdown on one line: every ASCII punctuation mark escaped."""
-    return _PUNCTUATION.sub(r"\\\1", printable(" ".join(text.split())))
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def headline(changes: list[Change]) -> str:
-    counts = {status: sum(c.status == status for c in changes) for status in ("changed", "added", "removed", "renamed")}
-    parts = [f"{n} {status}" for status, n in counts.items() if n]
-    agreed = sum(c.agreed for c in changes)
-    text = f"{_count(len(changes), 'entry', 'entries')} changed in the playbook: " + ", ".join(parts)
-    if agreed:
-        text += f"; {_count(agreed, 'agreed definition', 'agreed definitions')} among them"
-    return text
-
-
-def markdown(changes: list[Change], show_file: bool = True) -> str:
-    """A pull-request comment: the headline, then one section per entry with its field changes
-    and its impact. Empty when nothing changed."""
-    if not changes:
-        return ""
-    lines = [f"## {headline(changes)}", ""]
-    if any(c.agreed and c.status != "removed" for c in changes):
-        lines += ["Agreed definitions changed here need a renewed `agreed_by`: a name from sales, a name "
-                  "from marketing and the date both agreed.", ""]
-    for change in changes:
-        kind = KIND_NAMES[change.kind][0]
-        entry = change.entry
-        title = f"{kind}: {md(entry.label)}"
-        if change.status == "renamed":
-            assert change.old is not None
-            title += f" (renamed from {md(change.old.id)} to {md(entry.id)})"
-        elif change.status != "changed":
-            title += f" ({change.status})"
-        if change.agreed:
-            title += " · **agreed definition**"
-        lines.append(f"### {title}")
-        lines.append("")
-        if show_file:
-            lines.append(f"`{entry.doc.display}`" if "`" not in entry.doc.display else md(entry.doc.display))
-            lines.append("")
-        prefix = md(entry.label)
-        fields = change.fields
-        if change.kind == "value":  # "Agreed values › discount-ae-max: '10 percent' → '12 percent'"
-            prefix = f"{md(KIND_NAMES['value'][1].capitalize())} › {prefix}"
-            fields = [(p[1:] if p[:1] == ("value",) else p, what) for p, what in fields]
-        for path, what in fields:
-            where = f"{prefix} › {md(field_label(path))}" if path else prefix
-            lines.append(f"- {where}: {md(what)}")
-        if change.fields:
-            lines.append("")
-        if change.impact:
-            total = sum(len(v) for v in change.impact.values())
-            summary = ", ".join(_count(len(v), KIND_NAMES[k][1].rstrip("s") if len(v) == 1 else KIND_NAMES[k][1],
-                                       KIND_NAMES[k][1]) for k, v in change.impact.items())
-            if change.kind == "value":
-                lines.append(f"**Impact**: the texts of {summary} ({total} in all) name this value, and show it:")
-            else:
-                lines.append(f"**Impact**: this change touches {summary} ({total} in all):")
-            lines.append("")
-            limit = VALUE_IMPACT_SHOWN if change.kind == "value" else IMPACT_SHOWN
-            for kind, labels in change.impact.items():
-                shown = ", ".join(md(label) for label in labels[:limit])
-                more = f", and {len(labels) - limit} more" if len(labels) > limit else ""
-                lines.append(f"- {KIND_NAMES[kind][1].capitalize()}: {shown}{more}")
-            lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-# Sign-off ---------------------------------------------------------------------------------------
-
-def signoff_problems(changes: list[Change], dates: dict[str, date], today: date) -> list[str]:
-    """One line for each agreed definition added or changed without a renewed two-team agreement.
-
-    `dates` gives, by the file's display path, the day of its change; a file not in it changed today.
-    """
-    lines = []
-    for change in changes:
-        if not change.needs_signoff:
-            continue
-        entry = change.entry
-        agreed = _agreement(entry)
-        line, column = entry.doc.where(("agreed_by",), key=True)
-        where = f"{entry.doc.display}:{line}:{column}: "
-        changed_on = dates.get(entry.doc.display, today)
-        what = "added" if change.status == "added" else "changed (" + ", ".join(
-            dict.fromkeys(field_label(p[:1]) or "definition" for p, _ in change.fields if p[:1] != ("agreed_by",))
-        ) + ")"
-        missing = [team for team in ("sales", "marketing")
-                   if not (isinstance(agreed.get(team), str) and agreed[team].strip())]
-        signed = _date(agreed.get("date"))
-        before = _date(_agreement(change.old).get("date")) if change.old is not None else None
-        label = f"{KIND_NAMES[change.kind][0]} '{shorten(entry.label)}'"
-        if missing:
-            lines.append(where + f"agreed_by: {label} was {what} without a name from " + " and ".join(missing)
-                         + ": both teams agree, then write their names and the date")
-        elif signed is None or signed < changed_on or (before is not None and signed <= before):
-            if signed is not None and signed >= changed_on:  # the same date as before: not agreed again
-                lines.append(where + f"agreed_by: {label} was {what} on {changed_on}, and agreed_by still holds "
-                             f"the earlier agreement of {signed}: both teams agree again, then set agreed_by to "
-                             f"their names and a date later than {signed}")
-            else:
-                last = f"last agreed on {signed}" if signed else "agreed on no valid date"
-                lines.append(where + f"agreed_by: {label} was {what} on {changed_on} but {last}: both teams "
-                             f"agree again, then set agreed_by to their names and a date on or after {changed_on}")
-    lines.extend(_value_signoff(changes, dates, today))
-    return [printable(line) for line in lines]
-
-
-def _value_signoff(changes: list[Change], dates: dict[str, date], today: date) -> Iterator[str]:
-    """An agreed definition whose text shows an agreed value that now reads otherwise was changed
-    too: both teams agree to it again, unless the change to it is already checked above."""
-    own = {(c.kind, c.entry.id): c for c in changes}
-    seen: set[tuple[str, str]] = set()
-    for change in changes:
-        if not change.shows_otherwise:
-            continue
-        changed_on = dates.get(change.entry.doc.display, today)
-        for entry in change.shown_in:
-            key = (entry.kind, entry.id)
-            mine = own.get(key)
-            if key in seen or (mine is not None and mine.needs_signoff):
-                continue
-            seen.add(key)
-            signed = _date(_agreement(entry).get("date"))
-            before = _date(_agreement(mine.old).get("date")) if mine is not None and mine.old is not None else signed
-            if signed is None or signed < changed_on or (before is not None and signed <= before):
-                line, column = entry.doc.where(("agreed_by",), key=True)
-                last = f"last agreed on {signed}" if signed else "agreed on no valid date"
-                yield (f"{entry.doc.display}:{line}:{column}: agreed_by: {KIND_NAMES[entry.kind][0]} "
-                       f"'{shorten(entry.label)}' shows the agreed value '{shorten(change.entry.id)}', which was "
-                       f"changed on {changed_on}, but it was {last}: both teams agree again, then set agreed_by to "
-                       f"their names and a date on or after {changed_on}")
-
-
-def signoff_count(changes: list[Change]) -> int:
-    """How many agreed definitions the changes ask both teams to agree to again: those changed, and
-    those that show a changed agreed value."""
-    count = sum(c.needs_signoff for c in changes)
-    own = {(c.kind, c.entry.id) for c in changes if c.needs_signoff}
-    shown = {(e.kind, e.id) for c in changes if c.shows_otherwise for e in c.shown_in}
-    return count + len(shown - own)
-
-
-def _agreement(entry: Entry) -> dict[str, Any]:
-    value = entry.data.get("agreed_by")
-    return value if isinstance(value, dict) else {}
-
-
-def _date(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value)) if value is not None and len(str(value)) == 10 else None
-    except ValueError:
-        return None
-

@@ -1,20 +1,33 @@
-"""`playbook diff BASE [HEAD]`: what changed in the playbook between two git revisions or two
-folders, as Markdown for a pull request; with --check-signoff, whether both teams agreed again."""
+"""`playbook diff BASE [HEAD]`: what a change does to the playbook, as Markdown for a pull request;
+with --check-signoff, whether both teams agreed to it again; with --approvals, whether both
+teams approved its latest commit on GitHub.
+
+Between two revisions, the change is what HEAD adds since it branched from BASE (their merge
+base, as `git diff BASE...HEAD`), so commits made on BASE since then are not counted as undone.
+"""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .diff import compare, markdown, signoff_count, signoff_problems
-from .errors import printable
+from .approvals import approval_problems
+from .diff import compare
+from .diffmd import invalid_markdown, markdown
+from .errors import Problem, printable
 from .freshness import TodayError, resolve_today
-from .gitsource import GitError, change_dates, commit, repo_root, uncommitted, write_tree
+from .gitsource import GitError, commit, commit_day, merge_base, repo_root, write_tree
 from .loader import LoadedPlaybook, display_path, load_playbook
+from .report import github_annotation
+from .reviews import ReviewsError
+from .signoff import Rules, signers, signoff_count, signoff_problems
+from .validate import check
 
 
 def add_parser(commands: Any) -> None:
@@ -29,59 +42,85 @@ def add_parser(commands: Any) -> None:
     diff.add_argument("--check-signoff", action="store_true",
                       help="fail, with one line each, when an agreed definition changed without a renewed "
                            "agreed_by from both teams")
-    diff.add_argument("--today", metavar="YYYY-MM-DD", help="the day of changes not yet committed (default: today)")
+    diff.add_argument("--approvals", action="store_true",
+                      help="with --check-signoff: also require, through GitHub's API, an approving review of the "
+                           "latest commit from each team for every change both teams own, by the people named in "
+                           "agreed_by (reads GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_TOKEN)")
+    diff.add_argument("--format", choices=("text", "github"), default="text",
+                      help="text (default), or github: sign-off problems as annotations on the lines of agreed_by")
+    diff.add_argument("--today", metavar="YYYY-MM-DD", help="the day to judge agreement dates by (default: today)")
     diff.set_defaults(run=run)
+
+
+@dataclasses.dataclass
+class Sides:
+    base: LoadedPlaybook
+    head: LoadedPlaybook
+    head_problems: list[Problem]
+    branched_on: date | None  # the merge base's day; None for two folders
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         today = resolve_today(args.today)
         with tempfile.TemporaryDirectory(prefix="playbook-diff-") as tmp:
-            base, head, dates = _sides(args, Path(tmp), today)
-            changes = compare(base, head)
+            sides = _sides(args, Path(tmp), today)
+            changes = compare(sides.base, sides.head)
     except (GitError, TodayError) as err:
         print(printable(f"playbook diff: {err}"), file=sys.stderr)
         return 1
+    errors = [p for p in sides.head_problems if not p.warning]
     if not args.check_signoff:
-        sys.stdout.write(markdown(changes))
+        sys.stdout.write(invalid_markdown(errors) if errors else markdown(changes))
         return 0
-    problems = signoff_problems(changes, dates, today)
-    for line in problems:
-        print(line)
+    rules = Rules(signers(sides.base.settings.data if sides.base.settings else None), today, sides.branched_on)
+    problems = signoff_problems(changes, rules)
+    if args.approvals:
+        try:
+            problems += approval_problems(changes, rules.people, os.environ)
+        except ReviewsError as err:
+            print(printable(f"playbook diff: the pull request's reviews could not be read: {err}"), file=sys.stderr)
+            return 1
+    for problem in sorted(set(problems)):
+        print(github_annotation(problem) if args.format == "github" else problem)
     agreed = signoff_count(changes)
     if problems:
-        print(f"{len(problems)} of {agreed} agreed definitions changed without both teams agreeing again.",
-              file=sys.stderr)
+        print(f"Sign-off: {len(problems)} problem{'s' if len(problems) != 1 else ''} with the agreement of both "
+              "teams.", file=sys.stderr)
         return 1
+    owned = sum(c.both_teams for c in changes)
     print("Sign-off: no agreed definition changed." if not agreed else
           f"Sign-off: {agreed} agreed definition{'s' if agreed != 1 else ''} changed, each agreed again by both teams.")
+    if args.approvals and owned:
+        print(f"Approvals: {owned} change{'s' if owned != 1 else ''} both teams own, approved by both teams.")
     return 0
 
 
-def _sides(args: argparse.Namespace, tmp: Path, today: date) -> tuple[LoadedPlaybook, LoadedPlaybook, dict[str, date]]:
-    """The two playbooks, read, and the day each changed file was changed (by its display path)."""
+def _sides(args: argparse.Namespace, tmp: Path, today: date) -> Sides:
+    """The two playbooks, read: the base (at the merge base, for revisions) and the head, with the
+    head's problems (a change that does not validate is not described)."""
     root = Path(args.playbook)
     if Path(args.base).is_dir():
         head_dir = Path(args.head) if args.head else root
         if not head_dir.is_dir():
             raise GitError(f"{args.head}: BASE is a folder, so HEAD must be a folder too")
-        return load_playbook(Path(args.base)), load_playbook(head_dir), {}
+        head, problems = check(head_dir, today=today)
+        return Sides(load_playbook(Path(args.base)), head, problems, None)
     if not root.is_dir():
         raise GitError(f"{display_path(root)}: no playbook folder here (give it with --playbook)")
     repo = repo_root(root.resolve())
     folder = root.resolve().relative_to(repo.resolve()).as_posix()
-    base_sha = commit(repo, args.base)
+    head_sha = commit(repo, args.head) if args.head else commit(repo, "HEAD")
+    base_sha = merge_base(repo, commit(repo, args.base), head_sha)
     base = _at_revision(repo, base_sha, folder, tmp / "base", root)
     if args.head:
-        head_sha = commit(repo, args.head)
-        head = _at_revision(repo, head_sha, folder, tmp / "head", root)
-        changed = change_dates(repo, base_sha, head_sha, folder)
+        write_tree(repo, head_sha, folder, tmp / "head")
+        head, problems = check(tmp / "head", today=today)
+        _shown_as(head, tmp / "head", root)
+        problems = [_moved(p, tmp / "head", root) for p in problems]
     else:
-        head = load_playbook(root)
-        changed = change_dates(repo, base_sha, "HEAD", folder)
-        changed.update((path, today) for path in uncommitted(repo, folder))
-    dates = {display_path(repo / path): when for path, when in changed.items()}
-    return base, head, dates
+        head, problems = check(root, today=today)
+    return Sides(base, head, problems, commit_day(repo, base_sha))
 
 
 def _at_revision(repo: Path, sha: str, folder: str, into: Path, shown_as: Path) -> LoadedPlaybook:
@@ -89,8 +128,20 @@ def _at_revision(repo: Path, sha: str, folder: str, into: Path, shown_as: Path) 
     working folder (so messages point at the lines a pull request shows)."""
     write_tree(repo, sha, folder, into)
     loaded = load_playbook(into)
+    _shown_as(loaded, into, shown_as)
+    return loaded
+
+
+def _shown_as(loaded: LoadedPlaybook, into: Path, shown_as: Path) -> None:
     shown = display_path(shown_as)
     for doc in [loaded.settings, *(d for docs in loaded.documents.values() for d in docs)]:
         if doc is not None:
             doc.display = f"{shown}/{doc.path.relative_to(into).as_posix()}"
-    return loaded
+
+
+def _moved(problem: Problem, into: Path, shown_as: Path) -> Problem:
+    """A problem found in the temporary copy, named by the file's place in the working folder."""
+    copy = display_path(into)
+    if problem.file == copy or problem.file.startswith(copy + "/"):
+        return dataclasses.replace(problem, file=display_path(shown_as) + problem.file[len(copy):])
+    return problem

@@ -47,6 +47,20 @@ def commit(repo: Path, revision: str) -> str:
         raise GitError(f"{revision!r} names no commit in {repo}: give a branch, a tag or a commit") from None
 
 
+def merge_base(repo: Path, base: str, head: str) -> str:
+    """The commit head branched from base at (both hashes): where the change begins."""
+    try:
+        return git_output(repo, "merge-base", base, head).decode("ascii").strip()
+    except GitError:
+        raise GitError(f"{base[:12]} and {head[:12]} have no commit in common: compare revisions of one "
+                       "history (fetch the whole history, e.g. fetch-depth: 0)") from None
+
+
+def commit_day(repo: Path, sha: str) -> date:
+    """The day a commit was made (its committer date, in its own time zone)."""
+    return date.fromisoformat(git_output(repo, "show", "-s", "--format=%cs", sha, "--").decode("ascii").strip())
+
+
 def write_tree(repo: Path, sha: str, folder: str, into: Path) -> list[str]:
     """Write the files under folder (a path from the repository's top) at commit sha into `into`.
 

@@ -15,15 +15,34 @@ from typing import Any
 
 import yaml
 
-from .diff import KIND_NAMES, field_changes, field_label
+from .diff import KIND_NAMES
+from .diffmd import SHORT
+from .fielddiff import FieldChange, every_field, field_changes, field_label
 from .gitsource import GitError, git_output, last_changed, repo_root
 from .loader import KINDS, MAX_FILE_BYTES, SETTINGS_FILE
+from .worddiff import Segment, sentences, word_diff
 from .yamltree import TreeBuilder
 
 RECENT_COMMITS = 20  # commits shown on the page
 DATED_COMMITS = 1000  # commits read for "changed on"
-LINES_PER_ENTRY = 6  # field changes shown for one entry in one commit
+LINES_PER_ENTRY = 16  # field changes shown for one entry in one commit (an added asset has about 14 fields)
 EDITS_PER_COMMIT = 15  # entries shown for one commit
+
+
+@dataclass(frozen=True)
+class Line:
+    """One field's change, as the page shows it: where, and the change whole (a text word by word)."""
+
+    where: str  # "qualifies", "rejection reasons › 'No budget' › goes to"; "" for the entry itself
+    summary: str  # "added 'Requested a demo.'"
+    segments: tuple[Segment, ...] = ()  # a changed text, word by word (see worddiff)
+
+    @classmethod
+    def of(cls, change: FieldChange) -> Line:
+        long_text = change.action == "changed" and isinstance(change.old, str) and isinstance(change.new, str) \
+            and any(len(text) > SHORT or len(sentences(text)) > 1 for text in (change.old, change.new))
+        return cls(field_label(change.path), change.summary,
+                   tuple(word_diff(change.old, change.new)) if long_text else ())
 
 
 @dataclass(frozen=True)
@@ -34,7 +53,7 @@ class Edit:
     id: str
     label: str
     status: str  # "added", "removed", "renamed" or "changed"
-    lines: tuple[str, ...]  # "qualifies: added 'Requested a demo.'"
+    lines: tuple[Line, ...]
     more: int = 0  # field changes not shown
 
 
@@ -115,14 +134,15 @@ def _edits(repo: Path, sha: str, folder: str) -> list[Edit]:
         name = data.get("name", data.get("title", data.get("site_name", id)))
         label = f"{name} ({data['abbreviation']})" if isinstance(data.get("abbreviation"), str) else str(name)
         if old is None:
-            edits.append(Edit(kind, id, label, "added", ()))
+            lines = tuple(Line.of(f) for f in every_field(new))
+            edits.append(Edit(kind, id, label, "added", lines[:LINES_PER_ENTRY], max(0, len(lines) - LINES_PER_ENTRY)))
         elif new is None:
             edits.append(Edit(kind, id, label, "removed", ()))
         else:
-            changes = [(p, what) for p, what in field_changes(old, new) if p != ("id",)]
+            changes = [f for f in field_changes(old, new) if f.path != ("id",)]
             renamed = status == "R" and isinstance(old, dict) and old.get("id") != id
             if changes or renamed:
-                lines = tuple(f"{field_label(p)}: {what}" if p else what for p, what in changes)
+                lines = tuple(Line.of(f) for f in changes)
                 edits.append(Edit(kind, id, label, "renamed" if renamed else "changed", lines[:LINES_PER_ENTRY],
                                   max(0, len(lines) - LINES_PER_ENTRY)))
     return sorted(edits, key=lambda e: (list(KIND_NAMES).index(e.kind), e.label.casefold()))

@@ -23,6 +23,15 @@ TEAMS = ("sales", "marketing")
 
 
 @dataclass(frozen=True)
+class Person:
+    """Someone who may sign an agreed definition for a team, and the handle they approve with."""
+
+    name: str
+    role: str | None = None
+    handle: str | None = None
+
+
+@dataclass(frozen=True)
 class Team:
     id: str
     name: str
@@ -31,6 +40,7 @@ class Team:
     members: tuple[str, ...]
     reviewers: tuple[str, ...] = ()
     priorities: tuple[str, ...] = ()
+    people: tuple[Person, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,7 @@ class Settings:
     roles: tuple[Role, ...] = ()
     values: tuple[NamedValue, ...] = ()
     forecast_categories: tuple[ForecastCategory, ...] = ()
+    maintainers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -505,7 +516,8 @@ def _settings(doc: Document, texts: dict[str, str]) -> Settings:
     d = doc.data
     teams = {tid: Team(id=tid, name=t["name"], leader=t["leader"], description=t["description"],
                        members=_tuple(t.get("members")), reviewers=_tuple(t.get("reviewers")),
-                       priorities=_tuple(t.get("priorities")))
+                       priorities=_tuple(t.get("priorities")),
+                       people=tuple(Person(p["name"], p.get("role"), p.get("handle")) for p in t.get("people") or ()))
              for tid, t in d["teams"].items()}
     onboarding = d.get("onboarding") or {}
     return Settings(site_name=d["site_name"], company_name=d["company"]["name"],
@@ -519,7 +531,8 @@ def _settings(doc: Document, texts: dict[str, str]) -> Settings:
                                      read=_tuple(r["read"])) for r in onboarding.get("roles") or ()),
                     values=tuple(_value(v, texts) for v in d.get("values") or ()),
                     forecast_categories=tuple(ForecastCategory(id=f["id"], name=f["name"], definition=f["definition"])
-                                              for f in d.get("forecast_categories") or ()))
+                                              for f in d.get("forecast_categories") or ()),
+                    maintainers=_tuple(d.get("maintainers")))
 
 
 def _value(data: dict[str, Any], texts: dict[str, str]) -> NamedValue:

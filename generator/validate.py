@@ -13,6 +13,7 @@ from .freshness import freshness_problems, resolve_today
 from .loader import Document, LoadedPlaybook, checked, cycles_uncollected, load_playbook
 from .model import Playbook, build_model
 from .schemas import check_document
+from .signoff import agreement_problems
 
 
 def check(root: Path, docs: Path | None = None, today: date | None = None,
@@ -43,6 +44,7 @@ def _check(root: Path, docs: Path | None, today: date, stale_fails: bool) -> tup
     problems.extend(check_playbook(loaded, valid, docs))
     if loaded.settings in valid:
         problems.extend(check_codeowners(loaded))
+    problems.extend(agreement_problems(valid, loaded.settings if loaded.settings in valid else None, today))
     problems.extend(freshness_problems(valid, today, stale_fails))
     if not any(not p.warning for p in problems):
         # Gaps are told once the playbook is otherwise sound: a broken asset might fill them.
