@@ -48,7 +48,9 @@ def add_parser(commands: Any) -> None:
                            "agreed_by (reads GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_TOKEN)")
     diff.add_argument("--format", choices=("text", "github"), default="text",
                       help="text (default), or github: sign-off problems as annotations on the lines of agreed_by")
-    diff.add_argument("--today", metavar="YYYY-MM-DD", help="the day to judge agreement dates by (default: today)")
+    diff.add_argument("--today", metavar="YYYY-MM-DD",
+                      help="the day the head's review and end dates are judged on (default: today); agreements are "
+                           "always judged on the calendar's today")
     diff.set_defaults(run=run)
 
 
@@ -73,7 +75,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.check_signoff:
         sys.stdout.write(invalid_markdown(errors) if errors else markdown(changes))
         return 0
-    rules = Rules(signers(sides.base.settings.data if sides.base.settings else None), today, sides.branched_on)
+    # No agreement may be dated after the calendar's today, whatever day reviews are judged on.
+    rules = Rules(signers(sides.base.settings.data if sides.base.settings else None), date.today(),
+                  sides.branched_on)
     problems = signoff_problems(changes, rules)
     if args.approvals:
         try:

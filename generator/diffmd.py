@@ -61,7 +61,7 @@ def is_text_change(change: FieldChange) -> bool:
 
 def field_md(change: FieldChange) -> str:
     """One field's change, whole: word by word for a text, else both sides in words."""
-    shown = segments_md(word_diff(change.old, change.new)) if is_text_change(change) else md(change.summary)
+    shown = segments_md(word_diff(change.old, change.new)) if is_text_change(change) else md(change.words)
     if change.through:
         shown += " (shown through the agreed value " + ", ".join(f"'{md(n)}'" for n in change.through) \
             + ", whose text changed)"

@@ -92,6 +92,13 @@ class FieldChange:
 
     @property
     def summary(self) -> str:
+        """The change in plain words, whole, and the agreed values it is shown through."""
+        if not self.through:
+            return self.words
+        return self.words + " (shown through the agreed value " + ", ".join(f"'{n}'" for n in self.through) + ")"
+
+    @property
+    def words(self) -> str:
         """The change in plain words, whole: "'4 business hours' → '1 business hour'"."""
         if self.action in ("changed", "edited"):
             words = f"{_value(self.old)} → {_value(self.new)}"
@@ -104,8 +111,6 @@ class FieldChange:
             words = f"removed {_value(self.old)}"
         else:
             words = "reordered: " + ", ".join(_value(n) for n in self.new)
-        if self.through:
-            words += " (shown through the agreed value " + ", ".join(f"'{n}'" for n in self.through) + ")"
         return words
 
 
@@ -166,10 +171,16 @@ def _list_changes(old: list[Any], new: list[Any], path: tuple[Any, ...]) -> Iter
     if key is not None:
         yield from _keyed_changes(old, new, path, key)
         return
-    old_keys = [_canonical(i, BASE) for i in old]
-    new_keys = [_canonical(i, HEAD) for i in new]
+    old_keys = [_canonical(i, None) for i in old]
+    new_keys = [_canonical(i, None) for i in new]
+    # Items written alike in both: what one shows may still differ, through an agreed value.
+    yield from _kept(old, old_keys, new, new_keys, path)
     added = _unmatched(new, new_keys, old_keys)
     removed = _unmatched(old, old_keys, new_keys)
+    # An item written otherwise but shown alike (a value named where its text was) is no change.
+    shown_added = [_canonical(i, HEAD) for i in added]
+    shown_removed = [_canonical(i, BASE) for i in removed]
+    added, removed = _unmatched(added, shown_added, shown_removed), _unmatched(removed, shown_removed, shown_added)
     # An item removed and one added that read alike are one item edited (a few of each at most,
     # so the pairing stays cheap; each comparison is linear in the items' words).
     if len(added) * len(removed) <= 100:
@@ -192,6 +203,19 @@ def _list_changes(old: list[Any], new: list[Any], path: tuple[Any, ...]) -> Iter
     if kept_old != kept_new:
         yield FieldChange(path, "reordered", new=[_shown_data(i, HEAD) for i, k in zip(new, new_keys, strict=True)
                                                   if k in in_old])
+
+
+def _kept(old: list[Any], old_keys: list[str], new: list[Any], new_keys: list[str],
+          path: tuple[Any, ...]) -> Iterator[FieldChange]:
+    """The changes inside items written alike in both lists (paired in order, one pass): none,
+    unless an agreed value they name shows otherwise."""
+    waiting: dict[str, list[int]] = {}
+    for index in range(len(new) - 1, -1, -1):
+        waiting.setdefault(new_keys[index], []).append(index)
+    for item, key in zip(old, old_keys, strict=True):
+        if waiting.get(key):
+            index = waiting[key].pop()
+            yield from field_changes(item, new[index], (*path, index))
 
 
 def _keyed_changes(old: list[Any], new: list[Any], path: tuple[Any, ...], key: str) -> Iterator[FieldChange]:
@@ -225,10 +249,12 @@ def _unmatched(items: list[Any], keys: list[str], others: list[str]) -> list[Any
     return found
 
 
-def _canonical(item: Any, side: int) -> str:
+def _canonical(item: Any, side: int | None) -> str:
+    """An item as one string to match on: as written (side None), or as a side shows it."""
     if isinstance(item, str):
-        return " ".join(_shown(item, side).split())
-    return json.dumps(_shown_data(item, side), sort_keys=True, default=str, ensure_ascii=False)
+        return " ".join((item if side is None else _shown(item, side)).split())
+    return json.dumps(item if side is None else _shown_data(item, side), sort_keys=True, default=str,
+                      ensure_ascii=False)
 
 
 class _Quoted(str):

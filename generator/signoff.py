@@ -96,8 +96,8 @@ def name_problems(doc: Document, people: dict[str, dict[str, Signer]]) -> Iterat
         if not isinstance(name, str) or not name.strip():
             continue  # a missing name is the schema's to report
         keys[team] = _key(name)
-        if keys[team] in people[team]:
-            continue
+        if keys[team] in people[team] or not people[team]:
+            continue  # listed; or the team lists nobody, which playbook.yaml's own check reports
         other = next(t for t in TEAMS if t != team)
         if keys[team] in people[other]:
             yield doc.problem(("agreed_by", team), f"'{name}' signs for {other}, not {team}: {team} agrees through "

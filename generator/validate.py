@@ -44,7 +44,8 @@ def _check(root: Path, docs: Path | None, today: date, stale_fails: bool) -> tup
     problems.extend(check_playbook(loaded, valid, docs))
     if loaded.settings in valid:
         problems.extend(check_codeowners(loaded))
-    problems.extend(agreement_problems(valid, loaded.settings if loaded.settings in valid else None, today))
+    # An agreement is dated by the calendar, not by the day reviews are judged on (--today).
+    problems.extend(agreement_problems(valid, loaded.settings, date.today()))
     problems.extend(freshness_problems(valid, today, stale_fails))
     if not any(not p.warning for p in problems):
         # Gaps are told once the playbook is otherwise sound: a broken asset might fill them.

@@ -141,38 +141,39 @@ def test_added_and_removed(repo: Repo) -> None:
 def test_signoff_fails_until_both_teams_agree_again(repo: Repo) -> None:
     repo.edit("handoffs/lead-to-won.yaml", text=("  within: 4\n", "  within: 1\n"))
     repo.commit("Faster", "2026-11-20")
-    result = repo.diff("--check-signoff", "base", "HEAD")
+    result = repo.diff("--check-signoff", "--today", "2026-11-25", "base", "HEAD")
     assert result.returncode == 1
     assert result.stdout == (
-        "playbook/handoffs/lead-to-won.yaml:23:1: agreed_by: Handoff 'Marketing hands a lead to sales' was changed "
-        "(service level) on 2026-11-20 but last agreed on 2026-01-15: both teams agree again, then set agreed_by "
-        "to their names and a date on or after 2026-11-20\n")
-    assert result.stderr == "1 of 1 agreed definitions changed without both teams agreeing again.\n"
-    # A date renewed but before the change is not enough.
-    repo.edit("handoffs/lead-to-won.yaml", text=("  date: 2026-01-15", "  date: 2026-11-19"))
+        "playbook/handoffs/lead-to-won.yaml:26:9: agreed_by.date: Handoff 'Marketing hands a lead to sales' was "
+        "changed (service level), and agreed_by still holds the earlier agreement of 2026-01-15: both teams agree "
+        "again, then set agreed_by to their names and a date later than 2026-01-15\n")
+    assert result.stderr == "Sign-off: 1 problem with the agreement of both teams.\n"
+    # A date renewed, but before the change branched from main (2026-11-01), is not enough: commit dates
+    # inside the change are the contributor's, so the branch point is what counts.
+    repo.edit("handoffs/lead-to-won.yaml", text=("  date: 2026-01-15", "  date: 2026-10-30"))
     repo.commit("Signed too early", "2026-11-21")
-    result = repo.diff("--check-signoff", "base", "HEAD")
-    assert result.returncode == 1 and "on 2026-11-21 but last agreed on 2026-11-19" in result.stdout
-    repo.edit("handoffs/lead-to-won.yaml", text=("  date: 2026-11-19", "  date: 2026-11-22"))
+    result = repo.diff("--check-signoff", "--today", "2026-11-25", "base", "HEAD")
+    assert result.returncode == 1
+    assert "agreed_by is dated 2026-10-30, before this change began (it branched from the protected branch on " \
+           "2026-11-01)" in result.stdout
+    repo.edit("handoffs/lead-to-won.yaml", text=("  date: 2026-10-30", "  date: 2026-11-22"))
     repo.commit("Agreed by both", "2026-11-22")
-    result = repo.diff("--check-signoff", "base", "HEAD")
+    result = repo.diff("--check-signoff", "--today", "2026-11-25", "base", "HEAD")
     assert result.returncode == 0, result.stdout
     assert result.stdout == "Sign-off: 1 agreed definition changed, each agreed again by both teams.\n"
-    # Changed again on the day of that agreement, without a new one: the date must move on.
+    # Changed again without a new agreement: the date must move on.
+    repo.git("tag", "agreed")
     repo.edit("handoffs/lead-to-won.yaml", text=("service_level:\n  within: 1\n", "service_level:\n  within: 2\n"))
     repo.commit("Slower again", "2026-11-22")
-    result = repo.diff("--check-signoff", "HEAD~1", "HEAD")
+    result = repo.diff("--check-signoff", "--today", "2026-11-25", "agreed", "HEAD")
     assert result.returncode == 1
-    assert result.stdout == (
-        "playbook/handoffs/lead-to-won.yaml:23:1: agreed_by: Handoff 'Marketing hands a lead to sales' was changed "
-        "(service level) on 2026-11-22, and agreed_by still holds the earlier agreement of 2026-11-22: both teams "
-        "agree again, then set agreed_by to their names and a date later than 2026-11-22\n")
+    assert "agreed_by still holds the earlier agreement of 2026-11-22" in result.stdout
 
 
-def test_signoff_for_uncommitted_changes_uses_today(repo: Repo) -> None:
+def test_signoff_for_uncommitted_changes(repo: Repo) -> None:
     repo.edit("lifecycle/lead.yaml", {"definition": "Someone who asked to hear from us in writing."})
     result = repo.diff("--check-signoff", "--today", "2026-11-23", "base")
-    assert result.returncode == 1 and "on 2026-11-23 but last agreed on 2026-01-15" in result.stdout
+    assert result.returncode == 1 and "agreed_by still holds the earlier agreement of 2026-01-15" in result.stdout
     repo.edit("lifecycle/lead.yaml", text=("  date: 2026-01-15", "  date: 2026-11-23"))
     assert repo.diff("--check-signoff", "--today", "2026-11-23", "base").returncode == 0
 
@@ -192,7 +193,7 @@ def test_text_from_yaml_cannot_act_in_the_comment(repo: Repo) -> None:
     repo.edit("terms/contact.yaml", {"definition": hostile})
     repo.commit("Hostile", "2026-11-08")
     out = repo.diff("base", "HEAD").stdout
-    assert "\\[a\\]\\(javascript\\:x\\) \\@all \\<img src\\=x\\> \\!\\[\\]\\(https\\:\\/\\/t\\.example\\/p\\)" in out
+    assert "\\[a\\]\\(javascript\\:x\\) \\@\u2060all \\<img src\\=x\\> \\!\\[\\]\\(https\\:\\/\\/t\\.example\\/p\\)" in out
     for raw in (r"\]\(", r"<img", r"@all", r"!\["):
         assert not re.search(r"(?<!\\)" + raw, out), raw  # each only with a backslash before it
 

@@ -20,11 +20,12 @@ from htmltext import Page
 from test_values import VALUES, playbook_with_values
 
 from generator import cli
-from generator.diff import compare, signoff_count, signoff_problems
+from generator.diff import compare
 from generator.export import csv_files, export_json
 from generator.loader import load_playbook
 from generator.numbers import FIELDS, field_quantity, field_text, text_quantity
 from generator.render import render_pages
+from generator.signoff import Rules, signers, signoff_count, signoff_problems
 from generator.validate import build_playbook, check
 
 # In the mini playbook, the handoff lead-to-won has a service level of 4 business hours, an
@@ -279,37 +280,49 @@ def test_a_changed_number_is_one_change_of_the_value_with_its_impact(tmp_path: P
     before = taken_playbook(tmp_path / "before", within=4)
     after = taken_playbook(tmp_path / "after", within=6)
     changes = compare(load_playbook(before), load_playbook(after))
+    # The agreed definition whose text shows the value is changed with it: what both teams agreed
+    # to now reads otherwise.
     assert [(c.kind, c.status, c.entry.id) for c in changes] == [("value", "changed", "first-touch"),
+                                                                 ("lifecycle", "changed", "lead"),
                                                                  ("handoff", "changed", "lead-to-won")]
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert cli.main(["diff", str(before), str(after)]) == 0
     comment = out.getvalue()
-    assert comment.startswith("## 2 entries changed in the playbook: 2 changed; 1 agreed definition among them\n")
-    value = comment.split("### Agreed value: first\\-touch\n")[1].split("\n### ")[0]
+    assert comment.startswith("## 3 entries changed in the playbook: 3 changed; 2 agreed definitions among them\n")
+    value = comment.split("### Agreed value: first\\-touch · **owned by both teams**\n")[1].split("\n### ")[0]
     assert "- Agreed values › first\\-touch: \\'4 business hours\\' → \\'6 business hours\\'\n" in value
     assert "**Impact**: the texts of 1 stage, 1 lifecycle state (2 in all) name this value, and show it:" in value
     assert "- Stages: Learning \\(sales activities\\)\n" in value
     assert "- Lifecycle states: Lead \\(qualifies\\)\n" in value
     handoff = comment.split("### Handoff: Marketing hands a lead to sales · **agreed definition**\n")[1]
     assert "- Marketing hands a lead to sales › service level: 4 business hours → 6 business hours\n" in handoff
-    # Seen once: the texts that name it are not changed entries of their own.
-    assert comment.count("4 business hours") == 2 and comment.count("### ") == 2
+    lead = comment.split("### Lifecycle state: Lead · **agreed definition**\n")[1].split("\n### ")[0]
+    assert "(shown through the agreed value 'first\\-touch', whose text changed)" in lead
+    assert re.search(r"4 business hours.* → .*6 business hours", lead), lead
+    # The stage that names it is not an agreed definition: it is listed once, as the value's impact.
+    assert comment.count("### ") == 3 and "### Stage" not in comment
+
+
+def _rules(root: Path) -> Rules:
+    """The sign-off rules of the base playbook at root, judged on the tests' day."""
+    settings = load_playbook(root).settings
+    return Rules(signers(settings.data if settings else None), date(2026, 11, 23))
 
 
 def test_an_agreed_definition_showing_a_changed_number_is_agreed_again(tmp_path: Path) -> None:
     before = taken_playbook(tmp_path / "before", within=4)
     after = taken_playbook(tmp_path / "after", within=6)
     changes = compare(load_playbook(before), load_playbook(after))
-    lines = signoff_problems(changes, {}, date(2026, 11, 23))
+    lines = [str(p) for p in sorted(signoff_problems(changes, _rules(before)))]
     # The handoff itself, and the lifecycle state whose text shows the value.
     assert signoff_count(changes) == 2 and len(lines) == 2, lines
-    assert any(re.search(r"handoffs/lead-to-won\.yaml:\d+:1: agreed_by: Handoff 'Marketing hands a lead to sales' "
-                         r"was changed \(service level\) on 2026-11-23 but last agreed on 2026-01-15", line)
-               for line in lines), lines
-    assert any(re.search(r"lifecycle/lead\.yaml:\d+:1: agreed_by: Lifecycle state 'Lead' shows the agreed value "
-                         r"'first-touch', which was changed on 2026-11-23, but it was last agreed on 2026-01-15",
-                         line) for line in lines), lines
+    assert any(re.search(r"handoffs/lead-to-won\.yaml:\d+:\d+: agreed_by\.date: Handoff 'Marketing hands a lead to "
+                         r"sales' was changed \(service level\), and agreed_by still holds the earlier agreement of "
+                         r"2026-01-15", line) for line in lines), lines
+    assert any(re.search(r"lifecycle/lead\.yaml:\d+:\d+: agreed_by\.date: Lifecycle state 'Lead' was changed "
+                         r"\(qualifies\) through the agreed value 'first-touch', and agreed_by still holds the earlier "
+                         r"agreement of 2026-01-15", line) for line in lines), lines
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         assert cli.main(["diff", str(before), str(after), "--check-signoff", "--today", "2026-11-23"]) == 1
@@ -319,7 +332,7 @@ def test_an_agreed_definition_showing_a_changed_number_is_agreed_again(tmp_path:
         path = root / relative
         path.write_text(path.read_text(encoding="utf-8").replace("date: '2026-01-15'", "date: '2026-11-23'")
                         .replace("date: 2026-01-15", "date: 2026-11-23"), encoding="utf-8")
-    assert signoff_problems(compare(load_playbook(before), load_playbook(after)), {}, date(2026, 11, 23)) == []
+    assert signoff_problems(compare(load_playbook(before), load_playbook(after)), _rules(before)) == []
 
 
 def test_taking_a_written_value_from_its_field_changes_nothing_shown_and_needs_no_signoff(tmp_path: Path) -> None:
@@ -330,14 +343,14 @@ def test_taking_a_written_value_from_its_field_changes_nothing_shown_and_needs_n
     changes = compare(load_playbook(before), load_playbook(after))
     [change] = changes
     assert (change.kind, change.entry.id) == ("value", "first-touch")
-    assert [path for path, _ in change.fields] == [("from",)]  # the text it shows is the same
+    assert [f.path for f in change.fields] == [("from",)]  # the text it shows is the same
     # So the lifecycle state whose text shows it need not be agreed again; nor for a new description.
-    assert signoff_problems(changes, {}, date(2026, 11, 23)) == [] and signoff_count(changes) == 0
+    assert signoff_problems(changes, _rules(before)) == [] and signoff_count(changes) == 0
     described = [{**v, "description": "Said otherwise."} if v["id"] == "first-touch" else v for v in TAKEN]
     again = taken_playbook(tmp_path / "again", values=[*VALUES, *described])
     changes = compare(load_playbook(after), load_playbook(again))
     assert [(c.kind, c.entry.id) for c in changes] == [("value", "first-touch")]
-    assert signoff_problems(changes, {}, date(2026, 11, 23)) == [] and signoff_count(changes) == 0
+    assert signoff_problems(changes, _rules(before)) == [] and signoff_count(changes) == 0
 
 
 # Export -------------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ from htmltext import Page, read_site
 from test_attacks import RISKY_SITE, SECRET, Baseline, convert, converter, leaks
 
 from generator import cli
-from generator.diff import compare, markdown
+from generator.diff import compare
+from generator.diffmd import markdown
 from generator.loader import load_playbook
 from generator.model import build_model
 from generator.render import inline, render_home, render_pages
@@ -333,14 +334,19 @@ def test_a_value_used_in_ten_places_changes_everywhere_and_is_one_change(tmp_pat
                              r"here&#46;", everything), (root.name, number)
         assert gone not in everything
     changes = compare(load_playbook(before), load_playbook(after))
-    assert [(c.kind, c.status, c.entry.id) for c in changes] == [("value", "changed", "discount")]
+    # One change of the value, and the agreed definitions that show it (what both teams agreed to now
+    # reads otherwise); the other texts that name it are the value's impact, not changes of their own.
+    assert sorted((c.kind, c.status, c.entry.id) for c in changes) == [
+        ("handoff", "changed", "lead-to-won"), ("lifecycle", "changed", "lead"), ("lifecycle", "changed", "won"),
+        ("value", "changed", "discount")]
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert cli.main(["diff", str(before), str(after)]) == 0
     comment = out.getvalue()
     assert comment == markdown(changes)
-    assert comment.startswith("## 1 entry changed in the playbook: 1 changed\n")
-    assert comment.count("\n### ") == 1 and "### Agreed value: discount\n" in comment
+    assert comment.startswith("## 4 entries changed in the playbook: 4 changed; 3 agreed definitions among them\n")
+    assert comment.count("\n### ") == 4 and "### Agreed value: discount · **owned by both teams**\n" in comment
+    assert comment.count("(shown through the agreed value 'discount', whose text changed)") == 3
     assert "- Agreed values › discount: \\'10 \\%\\' → \\'12 \\%\\'\n" in comment
     assert "**Impact**: the texts of 2 stages, 2 lifecycle states, 1 handoff, 2 terms, 1 persona, 1 asset, " \
            "1 shared goal (10 in all) name this value, and show it:" in comment
@@ -357,21 +363,24 @@ def test_a_value_used_in_ten_places_changes_everywhere_and_is_one_change(tmp_pat
 def test_an_agreed_definition_showing_a_changed_value_is_agreed_again(tmp_path: Path) -> None:
     from datetime import date
 
-    from generator.diff import signoff_count, signoff_problems
+    from generator.signoff import Rules, signers, signoff_count, signoff_problems
 
     before = playbook_with_values(tmp_path / "before", discount="10 %")
     after = playbook_with_values(tmp_path / "after", discount="12 %")
     changes = compare(load_playbook(before), load_playbook(after))
-    lines = signoff_problems(changes, {}, date(2026, 11, 23))
+    settings = load_playbook(before).settings
+    rules = Rules(signers(settings.data if settings else None), date(2026, 11, 23))
+    lines = [str(p) for p in signoff_problems(changes, rules)]
     assert signoff_count(changes) == 3 and len(lines) == 3, lines
-    assert any(re.search(r"handoffs/lead-to-won\.yaml:\d+:1: agreed_by: Handoff 'Marketing hands a lead to sales' "
-                         r"shows the agreed value 'discount', which was changed on 2026-11-23, but it was last agreed "
-                         r"on 2026-01-15: both teams agree again", line) for line in lines), lines
+    assert any(re.search(r"handoffs/lead-to-won\.yaml:\d+:\d+: agreed_by\.date: Handoff 'Marketing hands a lead to "
+                         r"sales' was changed \(receiver checks\) through the agreed value 'discount', and agreed_by "
+                         r"still holds the earlier agreement of 2026-01-15: both teams agree again", line)
+               for line in lines), lines
     # Both teams agree again on each: the check passes.
     renewed = {(relative, ("agreed_by", "date")): "2026-11-23" for relative in
                ("lifecycle/lead.yaml", "lifecycle/won.yaml", "handoffs/lead-to-won.yaml")}
     again = playbook_with_values(tmp_path / "again", discount="12 %", texts=renewed)
-    assert signoff_problems(compare(load_playbook(before), load_playbook(again)), {}, date(2026, 11, 23)) == []
+    assert signoff_problems(compare(load_playbook(before), load_playbook(again)), rules) == []
 
 
 def test_writing_a_reference_where_its_value_was_is_no_change(tmp_path: Path) -> None:
@@ -383,12 +392,12 @@ def test_writing_a_reference_where_its_value_was_is_no_change(tmp_path: Path) ->
         ("stages/learning.yaml", ("summary",)): "Up to [[discount]] off, for companies with [[size-rule]].",
         ("lifecycle/lead.yaml", ("does_not_qualify", 0)): "A discount above [[discount]]."})
     assert compare(load_playbook(before), load_playbook(after)) == []
-    # What a text shows did change: the diff quotes it as written.
+    # What a text shows did change: the diff quotes it as the site shows it, the value written out.
     changed = playbook_with_values(tmp_path / "changed", texts={
         ("stages/learning.yaml", ("summary",)): "Up to [[discount]] off, for everyone.",
         ("lifecycle/lead.yaml", ("does_not_qualify", 0)): "A discount above [[discount]]."})
     [change] = compare(load_playbook(before), load_playbook(changed))
-    assert change.fields[0][1].endswith("→ 'Up to [[discount]] off, for everyone.'")
+    assert change.fields[0].summary.endswith("→ 'Up to 10 % off, for everyone.'")
 
 
 def test_a_reference_added_or_a_value_renamed_in_the_diff(tmp_path: Path) -> None:
