@@ -1,6 +1,8 @@
 """The repository kit: the pull-request and Pages workflows, the pull-request template, the pre-commit
 hooks and the editor settings. Each file parses, calls only commands and options that exist, keeps
-text from a pull request out of its scripts, and does what it says when run here."""
+text from a pull request out of its scripts, and does what it says when run here. The workflows'
+permissions, pins and the comment's way from the sign-off job to the pull request are in
+test_workflows.py."""
 
 from __future__ import annotations
 
@@ -138,13 +140,15 @@ def test_workflows_run_commands_that_exist() -> None:
                 assert words[i + 1] in choices.group(1).split(","), f"{path.name}: {word} {words[i + 1]}"
 
 
-def test_the_workflows_validate_with_annotations_and_check_signoff_codeowners_and_the_build() -> None:
+def test_the_workflows_validate_with_annotations_check_signoff_codeowners_and_the_build() -> None:
     found = [" ".join(words) for _, words in run_commands()]
     assert "playbook validate playbook --format github" in found
-    assert "playbook diff --check-signoff origin/$BASE_REF HEAD" in found
-    assert "playbook diff origin/$BASE_REF HEAD" in found
+    assert ("playbook diff --playbook playbook --check-signoff --approvals --format github $BASE_SHA $HEAD_SHA"
+            in found)
+    assert "playbook diff --playbook playbook $BASE_SHA $HEAD_SHA" in found
     assert "playbook codeowners --check" in found
-    assert "pip install -e ." in [" ".join(w[-4:]) for _, w in run_commands()]
+    installs = [" ".join(words) for path, words in run_commands() if path == PULL_REQUEST and "install" in words]
+    assert installs == ["python -m pip install -e .", "python -m pip install ./base"]
 
 
 def test_mkdocs_always_builds_strictly_and_never_quietly() -> None:
@@ -168,78 +172,12 @@ def test_no_text_from_the_event_reaches_a_script(path: Path) -> None:
         assert "${{" not in script, f"{name}: pass the value in env: and use the variable"
 
 
-def test_the_pull_request_workflow() -> None:
-    workflow = load(PULL_REQUEST)
-    assert "pull_request" in triggers(workflow)
-    assert "pull_request_target" not in triggers(workflow)
-    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
-    used = {step.get("uses", "").split("@")[0]: step for _, step in steps(workflow)}
-    assert used["actions/checkout"]["with"]["fetch-depth"] == 0
-    assert str(used["actions/setup-python"]["with"]["python-version"]) == "3.11"
-    comment = used["actions/github-script"]
-    assert comment["continue-on-error"] is True
-    assert "<!-- playbook-diff -->" in comment["with"]["script"]
-    assert "updateComment" in comment["with"]["script"] and "createComment" in comment["with"]["script"]
-    summary = [step["run"] for _, step in steps(workflow) if "GITHUB_STEP_SUMMARY" in step.get("run", "")]
-    assert summary and "playbook diff" in summary[0]
-    for _, step in steps(workflow):
-        for value in step.get("env", {}).values():
-            assert str(value) in {"${{ github.base_ref }}", "${{ runner.temp }}/playbook-diff.md"}, value
-
-
-COMMENT_HARNESS = """
-async function comment(github, context) {
-%s
-}
-(async () => {
-  const calls = [];
-  const github = existing => ({
-    paginate: async (list, args) => { calls.push(['list', args]); return existing; },
-    rest: { issues: {
-      listComments: 'listComments',
-      updateComment: async args => calls.push(['update', args]),
-      createComment: async args => calls.push(['create', args]),
-    } },
-  });
-  const context = { repo: { owner: 'tallybright', repo: 'playbook' }, issue: { number: 7 } };
-  await comment(github([]), context);
-  await comment(github([
-    { id: 5, user: { type: 'User' }, body: '<!-- playbook-diff --> quoted by a person' },
-    { id: 6, user: { type: 'Bot' }, body: '<!-- playbook-diff -->\\nthe last push' },
-  ]), context);
-  console.log(JSON.stringify(calls));
-})();
-"""
-
-
-@pytest.mark.parametrize("size", [100, 100_000])
-def test_the_comment_is_posted_once_then_updated(size: int, tmp_path: Path) -> None:
-    """The github-script step, run in Node with a stand-in for GitHub: the first run posts the
-    comment, later runs update the workflow's own comment (found by the hidden marker), and a
-    change too long for one comment is cut short with a word on where the rest is."""
-    node = shutil.which("node")
-    assert node is not None, "node is missing: install it (apt-get install nodejs; make test does) to run this test"
-    step = next(step for _, step in steps(load(PULL_REQUEST)) if "github-script" in step.get("uses", ""))
-    (tmp_path / "comment.js").write_text(COMMENT_HARNESS % step["with"]["script"], encoding="utf-8")
-    (tmp_path / "diff.md").write_text("## Changes\n" + "x" * size, encoding="utf-8")
-    env = dict(os.environ, DIFF_FILE=str(tmp_path / "diff.md"))
-    result = subprocess.run([node, str(tmp_path / "comment.js")], capture_output=True, text=True, env=env, timeout=60)
-    assert result.returncode == 0, result.stderr
-    calls = json.loads(result.stdout)
-    assert [call[0] for call in calls] == ["list", "create", "list", "update"]
-    created, updated = calls[1][1], calls[3][1]
-    assert created["issue_number"] == 7 and updated["comment_id"] == 6
-    for body in (created["body"], updated["body"]):
-        assert body.startswith("<!-- playbook-diff -->\n## Changes\n")
-        assert len(body) < 65_536  # GitHub's limit for one comment
-        assert ("cut short" in body) == (size > 65_536)
-
-
 def test_the_pages_workflow() -> None:
     workflow = load(PAGES)
     on = triggers(workflow)
     assert on["push"]["branches"] == ["main"] and "workflow_dispatch" in on
-    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    assert workflow["permissions"] == {}
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert workflow["concurrency"]["group"]
     used = [step.get("uses", "").split("@")[0] for _, step in steps(workflow)]
     assert "actions/upload-pages-artifact" in used and "actions/deploy-pages" in used
@@ -361,20 +299,37 @@ class Checkout:
         assert old in text
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
+    # What the expressions in the steps' env: stand for here. The sign-off job's two checkouts, base/
+    # and pr/, are both this one repository: the base is main, the pull request its HEAD.
+    EXPRESSIONS = {
+        "${{ github.event.pull_request.base.sha }}": "main",
+        "${{ github.event.pull_request.head.sha }}": "HEAD",
+        "${{ github.token }}": "stand-in-token",
+    }
+
     def workflow_steps(self, tmp: Path) -> dict[str, subprocess.CompletedProcess[str]]:
-        """Run every `run:` step after the installation, as GitHub runs it (bash -e), with the
-        expressions of its env: filled in; returns each step's result by name."""
-        summary = tmp / "summary.md"
-        summary.touch()
+        """Run every `run:` step of the build and the sign-off jobs after the installations, as GitHub
+        runs them (bash -e -o pipefail), with the expressions of their env: filled in: the build's at
+        the top of the repository, the sign-off's in pr/, which is the repository here too. Returns
+        each step's result by name, and the run's summary."""
+        summary, output = tmp / "summary.md", tmp / "output"
+        summary.write_text("", encoding="utf-8")
+        output.write_text("", encoding="utf-8")
+        workflow = load(PULL_REQUEST)
         results = {}
-        for _, step in steps(load(PULL_REQUEST)):
-            if "run" not in step or "pip install" in step["run"]:
-                continue
-            env = dict(self.env, GITHUB_STEP_SUMMARY=str(summary), RUNNER_TEMP=str(tmp))
-            for key, value in step.get("env", {}).items():
-                env[key] = str(value).replace("${{ github.base_ref }}", "main").replace("${{ runner.temp }}", str(tmp))
-                assert "${{" not in env[key], value
-            results[step["name"]] = self.run(["bash", "-e", "-c", step["run"]], env)
+        for job_name, folder in (("build", "."), ("signoff", "pr")):
+            for step in workflow["jobs"][job_name]["steps"]:
+                if "run" not in step or "pip install" in step["run"]:
+                    continue
+                assert step.get("working-directory", ".") == folder, (job_name, step["name"])
+                env = dict(self.env, GITHUB_STEP_SUMMARY=str(summary), GITHUB_OUTPUT=str(output), RUNNER_TEMP=str(tmp))
+                for key, value in step.get("env", {}).items():
+                    env[key] = str(value)
+                    for expression, stand_in in self.EXPRESSIONS.items():
+                        env[key] = env[key].replace(expression, stand_in)
+                    assert "${{" not in env[key], value
+                results[step["name"]] = self.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
+                                                  step["run"]], env)
         results["summary"] = subprocess.CompletedProcess([], 0, summary.read_text(encoding="utf-8"), "")
         return results
 
@@ -398,6 +353,6 @@ def test_the_pull_request_workflow_passes_a_good_change_and_stops_an_unsigned_on
     checkout.commit("A new MQL definition", "2026-11-21")
     results = checkout.workflow_steps(tmp_path)
     failed = {name for name, result in results.items() if result.returncode != 0}
-    assert len(failed) == 1 and "signed off" in next(iter(failed)), failed
-    signoff = results[next(iter(failed))]
-    assert signoff.stdout.startswith("playbook/lifecycle/mql.yaml:"), signoff.stdout
+    assert failed == {"Check sign-off and approvals"}, failed
+    signoff = results["Check sign-off and approvals"]
+    assert "playbook/lifecycle/mql.yaml" in signoff.stdout, signoff.stdout
