@@ -97,6 +97,10 @@ def run(args: argparse.Namespace) -> int:
           f"Sign-off: {agreed} agreed definition{'s' if agreed != 1 else ''} changed, each agreed again by both teams.")
     if args.approvals and owned:
         print(f"Approvals: {owned} change{'s' if owned != 1 else ''} both teams own, approved by both teams.")
+    elif owned:
+        print(f"Approvals: {owned} change{'s' if owned != 1 else ''} both teams own "
+              f"need{'s' if owned == 1 else ''} an approval from each team (checked with --approvals in the "
+              "pull request).")
     return 0
 
 

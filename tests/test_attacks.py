@@ -69,8 +69,13 @@ EXTENSIONS = ["attr_list", "abbr", "md_in_html", "def_list", "footnotes", "table
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "srcdoc", "background", "poster"}
 # Optional free-text fields the mini fixture leaves out, added so every free-text field is attacked.
 ADDITIONS: dict[str, dict[str, Any]] = {
-    "playbook.yaml": {"teams": {"sales": {"members": ["Account executives"], "priorities": ["Make the number."]},
-                                "marketing": {"members": ["Content team"], "priorities": ["Fill the funnel."]}},
+    "playbook.yaml": {"teams": {"sales": {"members": ["Account executives"], "priorities": ["Make the number."],
+                                          "people": [{"name": "Sara Seller", "role": "Head of sales",
+                                                      "handle": "@sara-seller"}]},
+                                "marketing": {"members": ["Content team"], "priorities": ["Fill the funnel."],
+                                              "people": [{"name": "Max Marketer", "role": "Head of content",
+                                                          "handle": "@max-marketer"}]}},
+                      "maintainers": ["@acme/playbook-maintainers"],
                       "forecast_categories": [{"id": "commit", "name": "Commit", "definition": "Signed this quarter."}],
                       "onboarding": {"roles": [{"id": "seller", "name": "Seller", "description": "Sells anvils.",
                                                 "read": ["glossary", "stage:learning"]}]},
