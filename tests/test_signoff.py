@@ -346,16 +346,21 @@ def test_both_signers_approving_the_latest_commit_pass(signed: tuple[Repo, str, 
 @pytest.mark.parametrize(("reviews", "expected"), [
     pytest.param(lambda head, older: [review("lena-fischer", "APPROVED", head)],
                  ["from marketing, and has none: Priya Raman (@priya-raman): has not reviewed"], id="one-team-only"),
-    pytest.param(lambda head, older: [review("lena-fischer", "APPROVED", head), review("tom-brennan", "APPROVED", head),
+    pytest.param(lambda head, older: [review("lena-fischer", "APPROVED", head),
+                                      review("tom-brennan", "APPROVED", head),
                                       review("tom-brennan", "CHANGES_REQUESTED", head)],
                  ["Tom Brennan (@tom-brennan): requested changes"], id="changes-requested"),
-    pytest.param(lambda head, older: [review("lena-fischer", "APPROVED", head), review("tom-brennan", "DISMISSED", head)],
+    pytest.param(lambda head, older: [review("lena-fischer", "APPROVED", head),
+                                      review("tom-brennan", "DISMISSED", head)],
                  ["Tom Brennan (@tom-brennan): approval dismissed"], id="dismissed"),
-    pytest.param(lambda head, older: [review("lena-fischer", "APPROVED", head), review("tom-brennan", "APPROVED", older)],
+    pytest.param(lambda head, older: [review("lena-fischer", "APPROVED", head),
+                                      review("tom-brennan", "APPROVED", older)],
                  [f"Tom Brennan (@tom-brennan): approved an older commit ({'{older}'}"], id="stale"),
-    pytest.param(lambda head, older: [review("lena-fischer", "APPROVED", head), review("nobody-real", "APPROVED", head)],
+    pytest.param(lambda head, older: [review("lena-fischer", "APPROVED", head),
+                                      review("nobody-real", "APPROVED", head)],
                  ["from marketing, and has none"], id="approver-not-listed"),
-    pytest.param(lambda head, older: [review("lena-fischer", "APPROVED", head), review("priya-raman", "APPROVED", head)],
+    pytest.param(lambda head, older: [review("lena-fischer", "APPROVED", head),
+                                      review("priya-raman", "APPROVED", head)],
                  ["agreed_by names Tom Brennan for marketing, but @tom-brennan has not reviewed"],
                  id="signer-is-not-the-approver"),
 ])
@@ -365,7 +370,8 @@ def test_approvals_that_do_not_count(signed: tuple[Repo, str, str], reviews: obj
     result = _approvals(repo, made, head)
     assert result.returncode == 1, result.stdout
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::error")]
-    assert annotations and all(line.startswith("::error file=playbook/lifecycle/mql.yaml,line=") for line in annotations)
+    assert annotations
+    assert all(line.startswith("::error file=playbook/lifecycle/mql.yaml,line=") for line in annotations)
     for text in expected:
         text = text.replace("{older}", older[:7])
         assert any(text in line for line in annotations), (text, annotations)
@@ -374,8 +380,8 @@ def test_approvals_that_do_not_count(signed: tuple[Repo, str, str], reviews: obj
 def test_approvals_are_read_across_pages(signed: tuple[Repo, str, str]) -> None:
     repo, _, head = signed
     noise = [review(f"reader-{i}", "COMMENTED", head) for i in range(7)]
-    result = _approvals(repo, [*noise, review("lena-fischer", "APPROVED", head), review("tom-brennan", "APPROVED", head)],
-                        head, page_size=2)
+    approved = [review("lena-fischer", "APPROVED", head), review("tom-brennan", "APPROVED", head)]
+    result = _approvals(repo, [*noise, *approved], head, page_size=2)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
