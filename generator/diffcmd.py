@@ -79,14 +79,17 @@ def run(args: argparse.Namespace) -> int:
     rules = Rules(signers(sides.base.settings.data if sides.base.settings else None), date.today(),
                   sides.branched_on)
     problems = signoff_problems(changes, rules)
+    unread = None
     if args.approvals:
         try:
             problems += approval_problems(changes, rules.people, os.environ)
         except ReviewsError as err:
-            print(printable(f"playbook diff: the pull request's reviews could not be read: {err}"), file=sys.stderr)
-            return 1
+            unread = printable(f"playbook diff: the pull request's reviews could not be read: {err}")
     for problem in sorted(set(problems)):
         print(github_annotation(problem) if args.format == "github" else problem)
+    if unread is not None:  # the other problems are told first: every problem in one run
+        print(unread, file=sys.stderr)
+        return 1
     agreed = signoff_count(changes)
     if problems:
         print(f"Sign-off: {len(problems)} problem{'s' if len(problems) != 1 else ''} with the agreement of both "

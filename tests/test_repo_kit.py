@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import pytest
 import tomllib
 import yaml
 from conftest import REPO
+from github_standin import NUMBER, REPOSITORY, TOKEN, GitHubStandIn, review
 
 BIN = Path(sys.executable).parent
 PLAYBOOK = str(BIN / "playbook")
@@ -304,10 +306,22 @@ class Checkout:
     EXPRESSIONS = {
         "${{ github.event.pull_request.base.sha }}": "main",
         "${{ github.event.pull_request.head.sha }}": "HEAD",
-        "${{ github.token }}": "stand-in-token",
+        "${{ github.token }}": TOKEN,
     }
 
-    def workflow_steps(self, tmp: Path) -> dict[str, subprocess.CompletedProcess[str]]:
+    def actions(self, tmp: Path, api: str) -> dict[str, str]:
+        """The standard Actions environment of a pull_request event for the branch's head commit."""
+        event = tmp / "event.json"
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=self.root, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        base = subprocess.run(["git", "rev-parse", "main"], cwd=self.root, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        event.write_text(json.dumps({"action": "synchronize", "number": NUMBER, "pull_request": {
+            "number": NUMBER, "head": {"sha": head}, "base": {"sha": base, "repo": {"full_name": REPOSITORY}}}}),
+            encoding="utf-8")
+        return {"GITHUB_API_URL": api, "GITHUB_REPOSITORY": REPOSITORY, "GITHUB_EVENT_PATH": str(event)}
+
+    def workflow_steps(self, tmp: Path, api: str = "http://127.0.0.1:9") -> dict[str, subprocess.CompletedProcess[str]]:
         """Run every `run:` step of the build and the sign-off jobs after the installations, as GitHub
         runs them (bash -e -o pipefail), with the expressions of their env: filled in: the build's at
         the top of the repository, the sign-off's in pr/, which is the repository here too. Returns
@@ -322,7 +336,8 @@ class Checkout:
                 if "run" not in step or "pip install" in step["run"]:
                     continue
                 assert step.get("working-directory", ".") == folder, (job_name, step["name"])
-                env = dict(self.env, GITHUB_STEP_SUMMARY=str(summary), GITHUB_OUTPUT=str(output), RUNNER_TEMP=str(tmp))
+                env = dict(self.env, GITHUB_STEP_SUMMARY=str(summary), GITHUB_OUTPUT=str(output), RUNNER_TEMP=str(tmp),
+                           **self.actions(tmp, api))
                 for key, value in step.get("env", {}).items():
                     env[key] = str(value)
                     for expression, stand_in in self.EXPRESSIONS.items():
@@ -351,8 +366,34 @@ def test_the_pull_request_workflow_passes_a_good_change_and_stops_an_unsigned_on
 
     checkout.edit("lifecycle/mql.yaml", "definition: >-\n", "definition: >-\n  Changed without asking.\n")
     checkout.commit("A new MQL definition", "2026-11-21")
-    results = checkout.workflow_steps(tmp_path)
+    with GitHubStandIn() as github:
+        github.pull(REPOSITORY, NUMBER, [])
+        results = checkout.workflow_steps(tmp_path, github.url)
     failed = {name for name, result in results.items() if result.returncode != 0}
     assert failed == {"Check sign-off and approvals"}, failed
-    signoff = results["Check sign-off and approvals"]
-    assert "playbook/lifecycle/mql.yaml" in signoff.stdout, signoff.stdout
+    signoff = results["Check sign-off and approvals"].stdout
+    annotations = [line for line in signoff.splitlines() if line.startswith("::error file=playbook/lifecycle/mql.yaml")]
+    assert any("agreed_by still holds the earlier agreement" in line for line in annotations), signoff
+    assert any("from sales, and has none" in line for line in annotations), signoff
+    assert any("from marketing, and has none" in line for line in annotations), signoff
+    assert "~~" in results["summary"].stdout or "**Changed without asking" in results["summary"].stdout
+
+    # Both teams agree, sign, and approve the commit that carries their names: every check passes.
+    today = date.today().isoformat()
+    mql = checkout.root / "playbook" / "lifecycle" / "mql.yaml"
+    mql.write_text(re.sub(r"agreed_by:\n  sales: .*\n  marketing: .*\n  date: .*\n",
+                          f"agreed_by:\n  sales: Lena Fischer\n  marketing: Priya Raman\n  date: {today}\n",
+                          mql.read_text(encoding="utf-8")), encoding="utf-8")
+    checkout.commit("Agreed by both teams", today)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=checkout.root, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    with GitHubStandIn() as github:
+        github.pull(REPOSITORY, NUMBER, [review("lena-fischer", "APPROVED", head),
+                                         review("priya-raman", "APPROVED", head)])
+        results = checkout.workflow_steps(tmp_path, github.url)
+        asked = [request.path for request in github.requests]
+    for name, result in results.items():
+        assert result.returncode == 0, f"{name}:\n{result.stdout}{result.stderr}"
+    assert asked == [f"/repos/{REPOSITORY}/pulls/{NUMBER}/reviews"]
+    approvals = results["Check sign-off and approvals"].stdout
+    assert "Approvals: 1 change both teams own, approved by both teams." in approvals
