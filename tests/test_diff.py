@@ -193,7 +193,8 @@ def test_text_from_yaml_cannot_act_in_the_comment(repo: Repo) -> None:
     repo.edit("terms/contact.yaml", {"definition": hostile})
     repo.commit("Hostile", "2026-11-08")
     out = repo.diff("base", "HEAD").stdout
-    assert "\\[a\\]\\(javascript\\:x\\) \\@\u2060all \\<img src\\=x\\> \\!\\[\\]\\(https\\:\\/\\/t\\.example\\/p\\)" in out
+    assert ("\\[a\\]\\(javascript\\:x\\) \\@\u2060all \\<img src\\=x\\> "
+            "\\!\\[\\]\\(https\\:\\/\\/t\\.example\\/p\\)") in out
     for raw in (r"\]\(", r"<img", r"@all", r"!\["):
         assert not re.search(r"(?<!\\)" + raw, out), raw  # each only with a backslash before it
 
