@@ -192,7 +192,9 @@ def _entity(*shows: str) -> tuple[Place, ...]:
 
 _TEAM_FIELDS = {"name": (("about", VERBATIM),), "leader": (("about", VERBATIM),),
                 "description": (("about", VERBATIM),), "members[]": (("about", VERBATIM),),
-                "reviewers[]": (("about", VERBATIM),), "priorities[]": (("about", VERBATIM),)}
+                "reviewers[]": (("about", VERBATIM),), "priorities[]": (("about", VERBATIM),),
+                "people[].name": (("about", VERBATIM),), "people[].role": (("about", VERBATIM),),
+                "people[].handle": (("about", VERBATIM),)}
 _AGREED = {"agreed_by.sales": _entity(VERBATIM), "agreed_by.marketing": _entity(VERBATIM),
            "agreed_by.date": _entity(DATE)}
 
@@ -207,6 +209,7 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "playbook.product.name": (("about", VERBATIM),),
     "playbook.product.description": (("about", VERBATIM),),
     **{f"playbook.teams.{team}.{name}": show for team in ("sales", "marketing") for name, show in _TEAM_FIELDS.items()},
+    "playbook.maintainers[]": (("about", VERBATIM),),
     "playbook.introduction": (("home", VERBATIM),),
     "playbook.updated": (("home", DATE),),
     "playbook.onboarding.first_terms[]": (("onboarding", "ref:term"),),

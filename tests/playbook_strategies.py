@@ -203,11 +203,19 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
     teams: dict[str, dict[str, Any]] = {
         team: {"name": text(), "leader": text(), "description": text(True), "members": text.items(),
                "reviewers": draw(st.lists(st.from_regex(r"@[a-z][a-z0-9-]{0,8}(/[a-z][a-z0-9._-]{0,8})?",
-                                                        fullmatch=True), min_size=1, max_size=3, unique=True))}
+                                                        fullmatch=True), min_size=1, max_size=3, unique=True)),
+               "people": [{"name": text(references=False), "role": text(), "handle": f"@{team}-{n}"}
+                          for n in range(draw(st.integers(1, 2)))]}
         for team in TEAMS}
+    # Only a person listed for a team signs for it, on a day that has come.
+    def agreed() -> dict[str, Any]:
+        return {"sales": draw(st.sampled_from([p["name"] for p in teams["sales"]["people"]])),
+                "marketing": draw(st.sampled_from([p["name"] for p in teams["marketing"]["people"]])),
+                "date": draw(st.dates(datetime.date(2000, 1, 1), datetime.date(2026, 11, 23))).isoformat()}
     files["playbook.yaml"] = {"site_name": text(), "company": {"name": text(), "description": text(True)},
                               "product": {"name": text(), "description": text(True)}, "teams": teams,
-                              "introduction": text(True), "updated": _date(draw), "values": values}
+                              "introduction": text(True), "updated": _date(draw), "values": values,
+                              "maintainers": ["@acme/playbook-maintainers"]}
 
     stage_ids = _ids(draw, "s", draw(st.integers(1, 4)))
     state_ids = _ids(draw, "l", draw(st.integers(2, 4)))
@@ -246,7 +254,7 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
             "definition": text(True), "qualifies": text.items(), "does_not_qualify": text.items(),
             "owner": owners[sid], "next_states": nexts[sid], "final": not nexts[sid],
             "crm": {"object": text(), "field": text(), "value": text()},
-            "agreed_by": {"sales": text(), "marketing": text(), "date": _date(draw)}}
+            "agreed_by": agreed()}
         if i == 0 or draw(st.booleans()):
             state["abbreviation"] = text()
         files[f"lifecycle/{sid}.yaml"] = state
@@ -270,7 +278,7 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
             "escalation": {"within": draw(st.integers(1, 500)),
                            "unit": draw(st.sampled_from(["business-hours", "business-days", "hours", "days"])),
                            "notify": text(), "action": text(True)},
-            "agreed_by": {"sales": text(), "marketing": text(), "date": _date(draw)}}
+            "agreed_by": agreed()}
         files[f"handoffs/{hid}.yaml"] = handoff
 
     for i, tid in enumerate(term_ids):

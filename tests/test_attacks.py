@@ -305,7 +305,12 @@ def test_every_free_text_field_of_every_schema_is_attacked() -> None:
 
 # Texts that must stay the same in two files (a reason and the state that accepts it): planting one
 # plants the other with the same text.
-LINKED = [(("lifecycle/lead.yaml", ("exit_reasons", 0, "reason")), ("lifecycle/won.yaml", ("accepts", 0)))]
+# An agreed definition is signed by a person listed for each team: each agreed_by name is the name of
+# the team's first person.
+LINKED = [(("lifecycle/lead.yaml", ("exit_reasons", 0, "reason")), ("lifecycle/won.yaml", ("accepts", 0))),
+          *((("playbook.yaml", ("teams", team, "people", 0, "name")), (agreed, ("agreed_by", team)))
+            for agreed in ("lifecycle/lead.yaml", "lifecycle/won.yaml", "handoffs/lead-to-won.yaml")
+            for team in ("sales", "marketing"))]
 
 
 def relink(datas: dict[str, Any]) -> dict[tuple[str, tuple[str | int, ...]], Any]:
