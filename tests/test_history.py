@@ -14,6 +14,12 @@ from test_diff import Repo
 @pytest.fixture
 def repo_site(tmp_path: Path) -> Path:
     repo = Repo(tmp_path / "repo")
+    long = ("A person at a company we sell to, with a name and a way to reach them. We review the contact list "
+            "every quarter with both teams. Nobody deletes a contact without asking.")
+    repo.edit("terms/contact.yaml", {"definition": long})
+    repo.commit("A longer contact", "2026-11-18")
+    repo.edit("terms/contact.yaml", {"definition": long.replace("every quarter", "every month")})
+    repo.commit("Monthly", "2026-11-19")
     repo.edit("lifecycle/lead.yaml", {"qualifies": ["Gave a work e-mail address on purpose.", "Requested a demo."]})
     repo.edit("handoffs/lead-to-won.yaml", text=("  within: 4\n", "  within: 1\n"))
     repo.commit("Tighter lead <script>alert(1)</script>", "2026-11-20")
@@ -39,6 +45,12 @@ def test_recent_changes_page(repo_site: Path) -> None:
     assert "../lifecycle/#lead" in page.links and "../lifecycle/#lead-to-won" in page.links
     html = (repo_site / "changes" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in html
+    # A changed text, word by word and whole: the changed sentence with its removed and added words,
+    # the sentences around it left out.
+    assert "Term Contact: changed definition: … We review the contact list every quarter month with both teams. …" \
+        in text
+    assert "<del>quarter</del> <ins>month</ins>" in html
+    assert "<li>definition: " in html
 
 
 def test_changed_definitions_say_when(repo_site: Path) -> None:
