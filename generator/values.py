@@ -38,6 +38,12 @@ _NAME_LIKE = re.compile(r"[\w\s-]+")
 # What a reference costs on a page besides its value's text: the link around it. A file's texts
 # with every value written out count against the same budget as its aliases expanded.
 REFERENCE_COST = 100
+# A file's texts with their named values written out may be at most this many times as long as
+# its texts as written, plus EXPANSION_ALLOWANCE characters: a value named many times cannot make
+# a small file stand for a large one (its pages grow with what the file holds, not with what it
+# names). The default playbook's most value-heavy file is 1.4 times as long written out.
+EXPANSION_FACTOR = 2
+EXPANSION_ALLOWANCE = 2_000
 # The field whose text is an address, never shown through the text renderer.
 _NOT_TEXT = frozenset({"link"})
 EXAMPLE = "[[discount-ae-max]]"
@@ -165,9 +171,10 @@ def check_values(loaded: LoadedPlaybook, budget: Any) -> Iterator[Problem]:
         # Most files name no value and type none out: one search of all their texts at once
         # says so (no value's text holds a NUL, so no match spans two texts).
         joined = "\0".join(text for _, text in found)
+        written = len(joined) - len(found) + 1 if found else 0
         if "[[" not in joined and (written_out is None or written_out[0].search(joined) is None):
-            if len(joined) - len(found) + 1 > MAX_EXPANDED_CHARS:
-                yield _too_long(doc)
+            if written > MAX_EXPANDED_CHARS:
+                yield _too_long(doc, written, written)
             continue
         size = 0
         for path, text in found:
@@ -185,13 +192,25 @@ def check_values(loaded: LoadedPlaybook, budget: Any) -> Iterator[Problem]:
                         yield doc.problem(path, _unknown(inside, values, hints))
                 elif _NAME_LIKE.fullmatch(inside) and any(c.isalnum() for c in inside):
                     yield doc.problem(path, _malformed(inside, values))
-        if size > MAX_EXPANDED_CHARS:
-            yield _too_long(doc)
+        if size > expansion_budget(written):
+            yield _too_long(doc, size, written)
 
 
-def _too_long(doc: Document) -> Problem:
-    return doc.problem((), f"the texts of this file, with every named value written out, are longer than "
-                       f"{MAX_EXPANDED_CHARS:,} characters: name fewer values, or shorten them")
+def expansion_budget(written: int) -> int:
+    """How long a file's texts may be with their named values written out, when they are
+    `written` characters long as written."""
+    return min(MAX_EXPANDED_CHARS, EXPANSION_FACTOR * written + EXPANSION_ALLOWANCE)
+
+
+def _too_long(doc: Document, size: int, written: int) -> Problem:
+    if size > MAX_EXPANDED_CHARS:
+        return doc.problem((), f"the texts of this file, with every named value written out, are longer than "
+                           f"{MAX_EXPANDED_CHARS:,} characters: name fewer values, or shorten them")
+    return doc.problem((), f"the texts of this file, with every named value written out (each name counting "
+                       f"{REFERENCE_COST} characters more, for its link), are {size:,} characters: more than "
+                       f"{EXPANSION_FACTOR} times their {written:,} characters as written, plus "
+                       f"{EXPANSION_ALLOWANCE:,}; name fewer values, or shorter ones, so that the pages do not "
+                       "grow faster than the file")
 
 
 def _written_out(texts: dict[str, str]) -> tuple[re.Pattern[str], dict[str, list[str]]] | None:

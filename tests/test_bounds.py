@@ -3,10 +3,12 @@ playbook and for the worst text a field can hold (punctuation, which HTML writes
 
 from __future__ import annotations
 
+import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import REPO
+from conftest import REPO, run_mkdocs
 from test_hostile import ASSET, playbook
 
 # Bytes of HTML and search index per byte of YAML, above a fixed allowance for each page's theme
@@ -50,3 +52,43 @@ def test_worst_text_output_is_capped(build_site: Callable[..., Path], tmp_path: 
     page = (site / "stages" / "learning" / "index.html").read_text(encoding="utf-8")
     assert page.count("&lt;a&amp;&quot;&#x27;") >= 40_000  # both texts, whole, on the stage page
     assert ratio > 1
+
+
+# Bytes of HTML and search index per byte added to the default playbook by the worst file we can
+# construct: an asset on all five stage pages whose talking point is punctuation and names a
+# 200-character agreed value of punctuation as often as the expansion budget allows (2 times the
+# file's texts plus 2,000 characters). Measured: 34.
+MARGINAL_CAP = 50
+
+
+def test_a_value_named_to_the_limit_stays_under_the_marginal_cap(default_site: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "playbook", project / "playbook")
+    shutil.copytree(REPO / "docs", project / "docs")
+    shutil.copyfile(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    asset = project / "playbook" / "assets" / "security-pack.yaml"
+    text = asset.read_text(encoding="utf-8")
+    stages = "".join(f"  - {s.stem}\n" for s in sorted((project / "playbook" / "stages").glob("*.yaml")))
+    text = re.sub(r"stages:\n(  - .*\n)+", "stages:\n" + stages, text, count=1)
+    junk = "<a&\"'" * 4000
+    # junk + 305 n <= 2 (junk + 5 n) + 2,000: [[p]] is 5 characters, shows 200 and counts 100 for its link.
+    names = (len(junk) + 2000) // 295
+    point = junk + "[[p]]" * names
+    asset.write_text(text.replace("talking_points:\n", "talking_points:\n  - '" + point.replace("'", "''") + "'\n", 1),
+                     encoding="utf-8")
+    settings = project / "playbook" / "playbook.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "values:\n", "values:\n  - id: p\n    value: '" + "<&>\"''" * 40 + "'\n", 1), encoding="utf-8")
+    result = run_mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    before, after = output_bytes(default_site)[0], output_bytes(project / "site")[0]
+    added = input_bytes(project / "playbook") - input_bytes(REPO / "playbook")
+    ratio = (after - before) / added
+    print(f"{added:,} bytes of YAML added -> {after - before:,} bytes of HTML and index: {ratio:.1f} per byte")
+    page = (project / "site" / "stages" / "scoping" / "index.html").read_text(encoding="utf-8")
+    assert page.count('href="../../values/#value-p"') >= names  # every name shown, on a stage page
+    assert ratio <= MARGINAL_CAP
+    # One name more than the budget allows is refused, at the file.
+    asset.write_text(asset.read_text(encoding="utf-8").replace("[[p]]'", "[[p]]" * 20 + "'", 1), encoding="utf-8")
+    refused = run_mkdocs(project, "build", "--strict")
+    assert refused.returncode == 1 and "more than 2 times their" in refused.stdout + refused.stderr

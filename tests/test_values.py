@@ -318,6 +318,19 @@ def test_checking_references_is_linear_and_bounded(tmp_path: Path) -> None:
     problems = [str(p) for p in check(heavy, heavy / "no-docs")[1] if not p.warning]
     assert any(re.search(r"terms/lead\.yaml:\d+:1: the texts of this file, with every named value written out, are "
                          "longer than 1,000,000 characters", p) for p in problems), problems
+    # Long before that: a value named many times in a small file, the amplification of one file.
+    punctuation = [{"id": "p", "value": "<&>'\"" * 40}]
+    amplified = playbook_with_values(tmp_path / "amplified", values=[*VALUES, *punctuation], texts={
+        ("terms/lead.yaml", ("example",)): "[[p]]" * 3_250})
+    problems = [str(p) for p in check(amplified, amplified / "no-docs")[1] if not p.warning]
+    assert any(re.search(r"terms/lead\.yaml:\d+:1: the texts of this file, with every named value written out "
+                         r"\(each name counting 100 characters more, for its link\), are 99\d,\d{3} characters: more "
+                         r"than 2 times their 16,\d{3} characters as written, plus 2,000", p)
+               for p in problems), problems
+    # Named a few times, the same value is fine.
+    fine = playbook_with_values(tmp_path / "fine", values=[*VALUES, *punctuation], texts={
+        ("terms/lead.yaml", ("example",)): "Up to [[p]] here, and [[p]] there, and a few words around them."})
+    assert [str(p) for p in check(fine, fine / "no-docs")[1] if not p.warning] == []
 
 
 # One value, ten places ----------------------------------------------------------------------------
