@@ -3,6 +3,7 @@ every shared goal has both teams as owners."""
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,9 +66,11 @@ class _Index:
                 yield from self.missing(doc, (field, i), kind, value)
 
 
-def check_playbook(loaded: LoadedPlaybook, valid: list[Document], docs: Path | None = None) -> list[Problem]:
-    """Cross-file problems. `valid` are the documents that passed their schema: only they are
-    read field by field, so a wrong type reported by the schema is not reported twice.
+def check_playbook(loaded: LoadedPlaybook, valid: list[Document], docs: Path | None = None,
+                   partial: list[Document] | None = None) -> list[Problem]:
+    """Cross-file problems. `valid` are the documents that passed their schema; `partial` those
+    that did not, without the fields the schema reported (see schemas.readable_part), so that one
+    run tells every problem and a wrong type reported by the schema is not reported twice.
     With `docs`, the site's docs folder, an asset's relative link must name a file in it."""
     index = _Index(loaded, valid, docs)
     problems: list[Problem] = []
@@ -80,35 +83,79 @@ def check_playbook(loaded: LoadedPlaybook, valid: list[Document], docs: Path | N
     problems.extend(_section_anchors(loaded))
     for doc in valid:
         problems.extend(_RULES.get(doc.kind, _no_rule)(doc, index))
+    for doc in partial or ():
+        problems.extend(_partly(_RULES.get(doc.kind, _no_rule), doc, index))
     # Agreed values: every [[name]] in any text names a declared value (did you mean: index.hints).
     problems.extend(check_values(loaded, index))
-    # The funnel as a whole is read once each state and handoff is right on its own.
-    troubled = {p.file for p in problems}
-    funnel = [d for d in valid if d.kind in ("lifecycle", "handoff")]
-    if len(funnel) == len(loaded.documents["lifecycle"]) + len(loaded.documents["handoff"]) and \
-            not any(d.display in troubled for d in funnel):
-        problems.extend(funnel_lint([d for d in funnel if d.kind == "lifecycle"],
-                                    [d for d in funnel if d.kind == "handoff"]))
+    # The funnel as a whole: every state and handoff whose funnel fields can be read, even when
+    # other problems are found in them, so that a new lifecycle is put right in one run.
+    states = [d for d in [*valid, *(partial or ())] if d.kind == "lifecycle" and _funnel_state(d)]
+    handoffs = [d for d in [*valid, *(partial or ())] if d.kind == "handoff" and _funnel_handoff(d)]
+    problems.extend(funnel_lint(states, handoffs, whole=(
+        len(states) == len(loaded.documents["lifecycle"]) and not loaded.unreadable.get("lifecycle"),
+        len(handoffs) == len(loaded.documents["handoff"]) and not loaded.unreadable.get("handoff"))))
     if not loaded.documents["stage"] and loaded.settings is not None:
         problems.append(loaded.settings.problem((), "the playbook has no stages: add at least one file "
                                                 "under stages/"))
     return problems
 
 
-def funnel_lint(states: list[Document], handoffs: list[Document]) -> Iterator[Problem]:
+def _partly(rule: Any, doc: Document, index: _Index) -> list[Problem]:
+    """The problems a rule finds in what can be read of a document that failed its schema: a rule
+    that needs a field the schema reported stops there (that field's problem is told already)."""
+    found: list[Problem] = []
+    with contextlib.suppress(KeyError, TypeError, AttributeError, IndexError):
+        for problem in rule(doc, index):
+            found.append(problem)
+    return found
+
+
+def _funnel_state(doc: Document) -> bool:
+    data = doc.data
+    return isinstance(data.get("id"), str) and isinstance(data.get("order"), int) and \
+        isinstance(data.get("owner"), str) and isinstance(data.get("next_states"), list) and \
+        all(isinstance(n, str) for n in data["next_states"])
+
+
+def _funnel_handoff(doc: Document) -> bool:
+    data = doc.data
+    return all(isinstance(data.get(k), str) for k in ("from_state", "to_state")) and \
+        isinstance(data.get("rejection_reasons"), list)
+
+
+def funnel_lint(states: list[Document], handoffs: list[Document],
+                whole: tuple[bool, bool] = (True, True)) -> Iterator[Problem]:
     """The lifecycle as a whole: every state reachable from the first; a state with no way out is
     marked final, and a final state has no way out; every change of owning team between two states
     has a handoff (to that state, or rejecting to it), and that handoff an escalation; reasons go to
-    states that accept them (see _reasons_lint)."""
+    states that accept them (see _reasons_lint). Every finding at once. A reference to a state
+    that is not there is reported by the states' own rules and passed over here; `whole` says
+    whether every state and every handoff could be read: if not, what depends on all of them
+    (reachability, a handoff for each change of team) is not judged."""
     by_id = {d.data["id"]: d for d in states}
-    if not by_id or any(n not in by_id for d in states for n in d.data["next_states"]) or any(
-            h.data["from_state"] not in by_id or h.data["to_state"] not in by_id for h in handoffs):
-        return  # a missing state is reported already; the funnel is read once it is whole
+    if not by_id:
+        return
+    # A next state that is not there is reported by its state; it may be the way to the others.
+    if whole[0] and all(n in by_id for d in states for n in d.data["next_states"]):
+        yield from _unreached(states, by_id)
+    for doc in sorted(states, key=lambda d: d.data["order"]):
+        data = doc.data
+        if not data["next_states"] and not data.get("final"):
+            yield doc.problem(("next_states",), f"'{data['id']}' has no next state, so records would stay here "
+                              "for ever: add next states, or set final: true if records end here")
+        if data["next_states"] and data.get("final"):
+            yield doc.problem(("final",), f"'{data['id']}' is final but has next states: remove them, or remove "
+                              "final")
+    yield from _team_changes(states, handoffs, by_id, whole[1])
+    yield from _reasons_lint(states, [h for h in handoffs if h.data["from_state"] in by_id], by_id)
+
+
+def _unreached(states: list[Document], by_id: dict[str, Document]) -> Iterator[Problem]:
     first = min(states, key=lambda d: (d.data["order"], d.data["id"]))
     reached, todo = {first.data["id"]}, [first.data["id"]]
     while todo:
         for target in by_id[todo.pop()].data["next_states"]:
-            if target not in reached:
+            if target not in reached and target in by_id:
                 reached.add(target)
                 todo.append(target)
     for doc in sorted(states, key=lambda d: d.data["order"]):
@@ -116,24 +163,28 @@ def funnel_lint(states: list[Document], handoffs: list[Document]) -> Iterator[Pr
         if data["id"] not in reached:
             yield doc.problem(("id",), f"'{data['id']}' cannot be reached from '{first.data['id']}', the first "
                               "state: list it in the next states of a state that leads to it")
-        if not data["next_states"] and not data.get("final"):
-            yield doc.problem(("next_states",), f"'{data['id']}' has no next state, so records would stay here "
-                              "for ever: add next states, or set final: true if records end here")
-        if data["next_states"] and data.get("final"):
-            yield doc.problem(("final",), f"'{data['id']}' is final but has next states: remove them, or remove "
-                              "final")
+
+
+def _team_changes(states: list[Document], handoffs: list[Document], by_id: dict[str, Document],
+                  every_handoff: bool) -> Iterator[Problem]:
+    """Every change of owning team has a handoff, and that handoff an escalation."""
     # A handoff carries a record to its to_state, and, when rejected, to where its reasons send it.
     between: dict[tuple[str, str], Document] = {}
     for h in handoffs:
         between.setdefault((h.data["from_state"], h.data["to_state"]), h)
         for rejection in h.data["rejection_reasons"]:
-            between.setdefault((h.data["from_state"], rejection["goes_to"]), h)
+            if isinstance(rejection, dict) and isinstance(rejection.get("goes_to"), str):
+                between.setdefault((h.data["from_state"], rejection["goes_to"]), h)
     for doc in states:
         for i, target in enumerate(doc.data["next_states"]):
+            if target not in by_id:
+                continue  # reported by the state's own rules
             owner, other = doc.data["owner"], by_id[target].data["owner"]
             if owner == other:
                 continue
             handoff = between.get((doc.data["id"], target))
+            if handoff is None and not every_handoff:
+                continue  # the handoff may be one that could not be read
             if handoff is None:
                 yield doc.problem(("next_states", i), f"moving from '{doc.data['id']}' ({owner}) to '{target}' "
                                   f"({other}) changes the owning team, but no handoff says how: add a handoff "
@@ -152,12 +203,16 @@ def _reasons_lint(states: list[Document], handoffs: list[Document], by_id: dict[
     reasons: list[tuple[Document, Path_, str, str, str]] = []
     for handoff in sorted(handoffs, key=lambda h: h.display):
         for i, rejection in enumerate(handoff.data["rejection_reasons"]):
-            reasons.append((handoff, ("rejection_reasons", i), rejection["reason"], handoff.data["from_state"],
-                            rejection["goes_to"]))
+            if _reason(rejection):
+                reasons.append((handoff, ("rejection_reasons", i), rejection["reason"], handoff.data["from_state"],
+                                rejection["goes_to"]))
     for state in sorted(states, key=lambda d: d.display):
-        for i, exit in enumerate(state.data.get("exit_reasons") or ()):
-            reasons.append((state, ("exit_reasons", i), exit["reason"], state.data["id"], exit["goes_to"]))
-    accepted = {sid: {_same(r) for r in doc.data.get("accepts") or ()} for sid, doc in by_id.items()}
+        exits = state.data.get("exit_reasons")
+        for i, exit in enumerate(exits if isinstance(exits, list) else ()):
+            if _reason(exit):
+                reasons.append((state, ("exit_reasons", i), exit["reason"], state.data["id"], exit["goes_to"]))
+    accepted = {sid: {_same(r) for r in doc.data.get("accepts") or () if isinstance(r, str)}
+                for sid, doc in by_id.items()}
     sent: dict[str, tuple[str, Document]] = {}
     covered: set[tuple[str, str]] = {(h.data["from_state"], h.data["to_state"]) for h in handoffs}
     for doc, path, reason, source, target in reasons:
@@ -166,8 +221,9 @@ def _reasons_lint(states: list[Document], handoffs: list[Document], by_id: dict[
         if earlier[0] != target:
             yield doc.problem(path + ("goes_to",), f"the reason '{shorten(reason)}' sends a record to '{target}' "
                               f"here but to '{earlier[0]}' in '{earlier[1].data['id']}': agree on one place for it")
-        if target == source:
-            continue  # a rejected record that stays where it was enters nothing
+        if target == source or target not in by_id or (source in by_id and
+                                                      target not in by_id[source].data["next_states"]):
+            continue  # staying where it was enters nothing; a state that is not there or not next is told
         covered.add((source, target))
         if not by_id[target].data.get("accepts"):
             yield doc.problem(path + ("goes_to",), f"'{target}' names no reasons it accepts: add accepts to "
@@ -181,12 +237,16 @@ def _reasons_lint(states: list[Document], handoffs: list[Document], by_id: dict[
                               "word for word, or agree to add this one there")
     for doc in sorted(states, key=lambda d: d.data["order"]):
         for i, target in enumerate(doc.data["next_states"]):
-            if by_id[target].data.get("accepts") and (doc.data["id"], target) not in covered:
+            if target in by_id and by_id[target].data.get("accepts") and (doc.data["id"], target) not in covered:
                 yield doc.problem(("next_states", i), f"a record moves from '{doc.data['id']}' to '{target}' with no "
                                   f"reason, but '{target}' accepts only the reasons it lists: add exit_reasons to "
                                   f"'{doc.data['id']}' that send records to '{target}', or a handoff from "
                                   f"'{doc.data['id']}' whose rejections go there, or remove '{target}' from "
                                   "next_states")
+
+
+def _reason(item: Any) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("reason"), str) and isinstance(item.get("goes_to"), str)
 
 
 def _same(reason: str) -> str:

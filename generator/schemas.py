@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import math
@@ -125,6 +126,22 @@ def schema_errors(kind: str, data: Any, careful: bool = False) -> list[Validatio
         except Exception:  # a value it cannot take (a lone surrogate, a key that is not text)
             pass
     return list(validator(kind).iter_errors(data))
+
+
+def readable_part(doc: Document, problems: list[Problem]) -> Document | None:
+    """A document that failed its schema, without the top-level fields its problems are in: what
+    the other checks can still read, so that one run reports a dangling reference beside a
+    mistyped date (the fields reported here are not read again). None when nothing is left."""
+    if not isinstance(doc.data, dict) or not all(isinstance(key, str) for key in doc.data):
+        return None
+    bad = {match.group() for p in problems if (match := _TOP.match(p.path))}
+    if any(p.path.startswith("['") for p in problems):
+        return None  # a key that is not a plain name: the document is not what any rule reads
+    kept = {key: value for key, value in doc.data.items() if key not in bad}
+    return dataclasses.replace(doc, data=kept) if kept else None
+
+
+_TOP = re.compile(r"[^.\[]+")
 
 
 def check_document(doc: Document) -> list[Problem]:

@@ -12,7 +12,8 @@ from .errors import PlaybookError, Problem
 from .freshness import freshness_problems, resolve_today
 from .loader import Document, LoadedPlaybook, checked, cycles_uncollected, load_playbook
 from .model import Playbook, build_model
-from .schemas import check_document
+from .placeholders import placeholder_problems
+from .schemas import check_document, readable_part
 from .signoff import agreement_problems
 
 
@@ -35,18 +36,22 @@ def _check(root: Path, docs: Path | None, today: date, stale_fails: bool) -> tup
     documents = [loaded.settings] if loaded.settings is not None else []
     for kind_docs in loaded.documents.values():
         documents.extend(kind_docs)
+    partial: list[Document] = []
     for doc in documents:
         # A file whose bytes were checked before in this process (`mkdocs serve`) is not again.
         found = checked(doc, check_document)
         problems.extend(found)
         if not found:
             valid.append(doc)
-    problems.extend(check_playbook(loaded, valid, docs))
+        elif (readable := readable_part(doc, found)) is not None:
+            partial.append(readable)
+    problems.extend(check_playbook(loaded, valid, docs, partial))
     if loaded.settings in valid:
         problems.extend(check_codeowners(loaded))
     # An agreement is dated by the calendar, not by the day reviews are judged on (--today).
     problems.extend(agreement_problems(valid, loaded.settings, date.today()))
     problems.extend(freshness_problems(valid, today, stale_fails))
+    problems.extend(placeholder_problems(documents, problems))
     if not any(not p.warning for p in problems):
         # Gaps are told once the playbook is otherwise sound: a broken asset might fill them.
         stages = {d.data["id"] for d in valid if d.kind == "stage"}

@@ -174,3 +174,66 @@ def test_default_playbook_passes_every_rule() -> None:
     assert result.returncode == 0
     assert [line for line in result.stdout.splitlines() if "agreed value" in line] == []
     assert " no problems " in result.stdout + result.stderr
+
+
+def test_a_schema_error_does_not_hide_a_dangling_reference(tmp_path: Path) -> None:
+    """A stage typed 'lernin' next to an impossible date: both in one run, not one per run."""
+    shutil.copytree(FIXTURES / "mini", tmp_path / "playbook")
+    asset = tmp_path / "playbook" / "assets" / "guide.yaml"
+    text = asset.read_text(encoding="utf-8")
+    text = re.sub(r"review_by: .*", "review_by: 2026-13-45", text).replace("[learning,", "[lernin,", 1)
+    asset.write_text(text, encoding="utf-8")
+    out = run("validate", "playbook", cwd=tmp_path).stdout
+    assert re.search(r"assets/guide\.yaml:\d+:\d+: review_by: ", out), out
+    assert re.search(r"assets/guide\.yaml:\d+:\d+: stages\[0\]: 'lernin' is not a known stage \(did you mean "
+                     r"'learning'\?\)", out), out
+
+
+NEW_STATE = """\
+# yaml-language-server: $schema=../../../../schemas/lifecycle.schema.json
+id: nurture
+order: 1
+name: Nurture
+record: lead
+definition: 12
+qualifies:
+  - Not ready to buy yet.
+does_not_qualify:
+  - Asked for a demo.
+owner: sales
+next_states: [lead, wonn]
+final: true
+exit_reasons:
+  - reason: Bought elsewhere.
+    goes_to: won
+crm:
+  object: Lead
+  field: Lead Status
+  value: Nurture
+agreed_by:
+  sales: Sam Seller
+  marketing: Mia Marketer
+  date: 2026-01-15
+"""
+
+
+def test_a_new_lifecycle_state_with_six_mistakes_reports_all_six(tmp_path: Path) -> None:
+    """A wrong type, a next state that is not there, the same order as another state, final with
+    next states, an exit reason to a state that is not next, and a change of team with no handoff:
+    every one in the first run."""
+    shutil.copytree(FIXTURES / "mini", tmp_path / "playbook")
+    (tmp_path / "playbook" / "lifecycle" / "nurture.yaml").write_text(NEW_STATE, encoding="utf-8")
+    result = run("validate", "playbook", cwd=tmp_path)
+    lines = [line.removeprefix("playbook/lifecycle/nurture.yaml:") for line in result.stdout.splitlines()]
+    expected = [
+        "3:8: order: order 1 is already taken by lifecycle state 'lead'",
+        "6:13: definition: must be text",
+        "12:21: next_states[1]: 'wonn' is not a known lifecycle state (did you mean 'won'?)",
+        "12:15: next_states[0]: moving from 'nurture' (sales) to 'lead' (marketing) changes the owning team, but no "
+        "handoff says how",
+        "13:8: final: 'nurture' is final but has next states",
+        "16:14: exit_reasons[0].goes_to: 'won' is not a next state of 'nurture'",
+    ]
+    for start in expected:
+        assert any(line.startswith(start) for line in lines), (start, result.stdout)
+    assert len(lines) == len(expected) and result.returncode == 1
