@@ -48,22 +48,27 @@ def signers(settings: Any) -> dict[str, dict[str, Signer]]:
         if not isinstance(data, dict):
             continue
         people = found[team]
-        for person in data.get("people") or ():
+        for person in _list(data.get("people")):
             if isinstance(person, dict) and isinstance(person.get("name"), str) and person["name"].strip():
                 handle = person.get("handle")
                 people[_key(person["name"])] = Signer(person["name"], team, handle if isinstance(handle, str) else None)
         leader = data.get("leader")
         if isinstance(leader, str) and leader.strip():
             people.setdefault(_key(leader), Signer(leader.strip(), team))
-        for member in data.get("members") or ():
+        for member in _list(data.get("members")):
             # "Lena Fischer, Head of Sales Development" is a person; "Account executives" a role.
             if isinstance(member, str) and "," in member and member.split(",", 1)[0].strip():
                 name = member.split(",", 1)[0].strip()
                 people.setdefault(_key(name), Signer(name, team))
-        for handle in data.get("reviewers") or ():
+        for handle in _list(data.get("reviewers")):
             if isinstance(handle, str) and handle.startswith("@") and "/" not in handle:
                 people.setdefault(_key(handle), Signer(handle, team, handle))
     return found
+
+
+def _list(value: Any) -> list[Any]:
+    """A field that should be a list, as one (a mistyped one is the schema's to report)."""
+    return value if isinstance(value, list) else []
 
 
 def agreement(entry_data: Any) -> dict[str, Any]:

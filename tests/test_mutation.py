@@ -39,7 +39,8 @@ from suite_report import Tally
 pytest_plugins = ["suite_summary"]
 
 TALLY = Tally("mutation", "{playbooks} damaged playbooks ({subprocess} through a subprocess, {in_process} in "
-                          "process), {tracebacks} tracebacks or crashes, {failing} with a failed check")
+                          "process; {newer} damages of agreed values, from, onboarding, signers or CODEOWNERS), "
+                          "{tracebacks} tracebacks or crashes, {failing} with a failed check")
 
 MINI = FIXTURES / "mini"
 FILES = sorted(p.relative_to(MINI).as_posix() for p in MINI.rglob("*.yaml"))
@@ -465,6 +466,71 @@ class Symlink(Damage):
 SYMLINKS = ["file-out", "file-out-valid", "dir-out", "root-file", "etc-passwd", "dev-zero", "proc-environ", "loop",
             "dangling", "inside"]
 
+# The newer checks, reached on purpose: agreed values and their `from`, references to them, the
+# onboarding's references, who may sign, and the CODEOWNERS file beside the playbook.
+NEWER = ["value", "from-kind", "from-id", "from-field", "from-whole", "reference", "first-terms", "role-read",
+         "role", "people", "signer", "codeowners"]
+ODD_OWNERS: list[str | bytes] = [
+    "* @acme/sales\n", "*\n", "/playbook/ @acme/sales\n", "\x00\xff garbage\n", "* @acme/tools\n/generator/\n",
+    "[\n", "**/*** @x\n", "\\ @x\n", "* @acme/tools\n" + "/playbook/*/x*.yaml @acme/sales\n" * 300,
+    "# Written by `playbook codeowners` from playbook.yaml: edit the reviewers there, then run it again.\n",
+    b"\xef\xbb\xbf* @acme/tools @acme/sales @acme/marketing\n", "link:/etc/passwd",
+]
+
+
+@dataclass(frozen=True)
+class Newer(Damage):
+    """Damage the fields only the newer checks read: agreed values and `from`, references to
+    values, onboarding references, people who sign, and CODEOWNERS."""
+
+    variant: str
+    odd: Any
+    owners: str | bytes
+
+    target = "playbook.yaml"
+
+    def apply(self, ctx: Ctx) -> Expect:
+        header, data = _load(ctx.path("playbook.yaml"))
+        odd = copy.deepcopy(self.odd)
+        source = {"kind": "handoff", "id": "lead-to-won", "field": "service_level"}
+        if self.variant == "value":
+            data["values"] = [{"id": "v", "value": odd}]
+            data["introduction"] += " [[v]]"
+        elif self.variant.startswith("from-"):
+            key = self.variant.removeprefix("from-")
+            data["values"] = [{"id": "v", "from": odd if key == "whole" else {**source, key: odd}}]
+            data["introduction"] += " [[v]]"
+        elif self.variant == "reference":
+            data["values"] = [{"id": "v", "value": "10 days"}]
+            data["introduction"] += f" [[{odd}]]"
+        elif self.variant == "first-terms":
+            data["onboarding"] = {"first_terms": [odd]}
+        elif self.variant in ("role-read", "role"):
+            role = {"id": "seller", "name": "Seller", "read": [odd]} if self.variant == "role-read" else odd
+            data["onboarding"] = {"roles": [role]}
+        elif self.variant == "people":
+            data["teams"]["sales"]["people"] = odd
+        elif self.variant == "signer":
+            data["teams"]["sales"]["people"] = [{"name": odd, "handle": "@sam"}]
+        else:
+            return self._codeowners(ctx, header, data)
+        _dump(ctx.path("playbook.yaml"), header, data)
+        return "unknown"
+
+    def _codeowners(self, ctx: Ctx, header: str, data: Any) -> Expect:
+        data["teams"]["sales"]["reviewers"] = ["@acme/sales"]
+        data["teams"]["marketing"]["reviewers"] = ["@acme/marketing"]
+        data["maintainers"] = ["@acme/tools"]
+        _dump(ctx.path("playbook.yaml"), header, data)
+        github = ctx.root.parent / ".github"
+        github.mkdir(exist_ok=True)
+        if self.owners == "link:/etc/passwd":
+            (github / "CODEOWNERS").symlink_to("/etc/passwd")
+            return "invalid"
+        raw = self.owners if isinstance(self.owners, bytes) else self.owners.encode("utf-8", "surrogatepass")
+        (github / "CODEOWNERS").write_bytes(raw)
+        return "unknown"
+
 files = st.sampled_from(FILES)
 picks = st.integers(0, 10_000)
 fractions = st.floats(0, 1, allow_nan=False)
@@ -486,6 +552,10 @@ damage: st.SearchStrategy[Damage] = st.one_of(
     st.builds(OddUnicode, files, picks, st.one_of(st.sampled_from(ODD_TEXTS), st.text(max_size=4)),
               st.sampled_from(["append", "prepend", "middle", "replace"]), st.booleans()),
     st.builds(Symlink, st.sampled_from(SYMLINKS)),
+    st.builds(Newer, st.sampled_from(NEWER), st.one_of(st.sampled_from(ODD_VALUES), st.text(max_size=6)),
+              st.sampled_from(ODD_OWNERS)),
+    st.builds(Newer, st.sampled_from(NEWER), st.one_of(st.sampled_from(ODD_VALUES), st.text(max_size=6)),
+              st.sampled_from(ODD_OWNERS)),
 )
 
 
@@ -579,6 +649,7 @@ FAILURES: list[str] = []
 def _damaged_playbooks(damaged: list[Damage], sample: int) -> None:
     found, through_subprocess = judge(damaged, through_subprocess=sample == 0)
     TALLY.add("playbooks")
+    TALLY.add("newer", sum(isinstance(d, Newer) for d in damaged))
     TALLY.add("subprocess" if through_subprocess else "in_process")
     if found:
         TALLY.add("failing")
@@ -592,6 +663,7 @@ def test_damaged_playbooks_never_crash_and_report_every_problem_on_one_line() ->
     _damaged_playbooks()
     assert TALLY.counts["playbooks"] - before >= 50, TALLY.line()
     assert TALLY.counts["subprocess"] > 0 and TALLY.counts["in_process"] > 0, TALLY.line()
+    assert TALLY.counts["newer"] > 0, TALLY.line()
     assert FAILURES == [], f"{len(FAILURES)} damaged playbooks failed a check:\n\n" + "\n\n".join(FAILURES[:40])
 
 
