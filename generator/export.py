@@ -50,8 +50,10 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 import tempfile
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -80,8 +82,16 @@ MAX_PICKLIST_BYTES = 5_000_000
 _REQUIRED_COLUMNS = ("object", "field", "value")
 _INACTIVE = {"false", "0", "no"}
 _ACTIVE = {"true", "1", "yes", ""}
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection"),
+# the full-width forms too: Excel reads ＝ as =.
+_FORMULA_CHARACTERS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+# Characters a spreadsheet may skip before the formula, and no reader sees: spaces (Zs), control
+# (Cc: tab, CR, LF), format (Cf: byte order mark, zero-width space) and line or paragraph separators.
+_UNSEEN = frozenset({"Zs", "Cc", "Cf", "Zl", "Zp"})
+# OWASP: a leading tab or carriage return is defused whatever follows it.
+_DEFUSED_STARTS = ("\t", "\r")
+# A number as JSON writes it (a negative target, -5) is no formula and stays a number.
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
 
 class ExportError(Exception):
@@ -289,8 +299,21 @@ def _csv(columns: Iterable[str], rows: list[dict[str, Any]]) -> str:
 def _defused(cell: str) -> str:
     """The cell with a leading apostrophe if a spreadsheet would run it as a formula: an entry
     titled `=HYPERLINK(...)` must open as text in Excel, not as a link that sends data away.
-    This is OWASP's advice against CSV injection (with every cell quoted, as it also advises)."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+    This is OWASP's advice against CSV injection (with every cell quoted, as it also advises).
+    Nothing else changes, so removing the one apostrophe gives the text as written."""
+    return "'" + cell if _runs_as_formula(cell) else cell
+
+
+def _runs_as_formula(cell: str) -> bool:
+    """True when the cell starts with tab or CR, or its first character that shows is a formula
+    character: a spreadsheet skips the spaces and invisible characters before it (" =1",
+    "\u200b=1", "\ufeff=1"), so a check of the first character alone lets those through."""
+    if cell.startswith(_DEFUSED_STARTS):
+        return True
+    for char in cell:
+        if unicodedata.category(char) not in _UNSEEN:
+            return char in _FORMULA_CHARACTERS and not (char == "-" and _NUMBER.fullmatch(cell) is not None)
+    return False
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, str]:

@@ -20,7 +20,7 @@ from conftest import FIXTURES, REPO
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from generator.export import SITE_CSV, SITE_JSON, export_files, export_json, schema_columns
+from generator.export import SITE_CSV, SITE_JSON, csv_files, export_files, export_json, schema_columns
 from generator.loader import KINDS, Document, load_playbook
 
 PLAYBOOK = str(Path(sys.executable).parent / "playbook")
@@ -224,6 +224,69 @@ def test_csv_flattens_nested_fields_and_lists(tmp_path: Path) -> None:
     assert read_csv(tmp_path / "out" / "crm.csv") == [
         {"object": "Lead", "field": "Lead Status", "value": "Lead", "state": "lead"},
         {"object": "Opportunity", "field": "Stage", "value": "Closed Won", "state": "won"}]
+
+
+# What a spreadsheet may skip before a formula: spaces, invisible (format) characters, line breaks.
+# A tab, a carriage return and the line and paragraph separators are refused by validation (see
+# test_what_validation_refuses_is_defused_too); the rest reach the export.
+SKIPPED = {"nothing": "", "space": " ", "no-break space": "\u00a0", "ideographic space": "\u3000",
+           "byte order mark": "\ufeff", "zero-width space": "\u200b", "word joiner": "\u2060",
+           "soft hyphen": "\u00ad", "line feed": "\n", "several": " \u200b\u00a0\ufeff"}
+FORMULA_CHARACTERS = "=+-@\uff1d\uff0b\uff0d\uff20"  # ASCII, then full-width
+# Cells that start with none of them, once the unseen characters are skipped, or are only a number.
+HARMLESS = ["Anvil buyer's guide", "Revenue = price + volume - costs", "x=1", "'quoted already",
+            "1-2 weeks", "\u200bWord after a zero-width space", " Leading space, then words",
+            "Total \uff1d sum", "(-) minus sign", "Minus: -5"]
+
+
+def planted_assets(root: Path, titles: dict[str, str]) -> None:
+    """One asset per title, copied from the fixture's guide, the title written as JSON (quoted)."""
+    guide = (root / "assets" / "guide.yaml").read_text(encoding="utf-8")
+    for asset_id, title in titles.items():
+        lines = [f"title: {json.dumps(title)}" if line.startswith("title:") else line
+                 for line in guide.replace("id: guide", f"id: {asset_id}").splitlines()]
+        (root / "assets" / f"{asset_id}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_csv_defuses_formulas_behind_spaces_invisible_and_full_width_characters(tmp_path: Path) -> None:
+    root = mini(tmp_path)
+    hostile = {f"f{i}-{j}": skipped + char + "1+1" for i, skipped in enumerate(SKIPPED.values())
+               for j, char in enumerate(FORMULA_CHARACTERS)}
+    harmless = {f"h{i}": title for i, title in enumerate(HARMLESS)}
+    planted_assets(root, {**hostile, **harmless})
+    metric = root / "metrics" / "win-rate.yaml"
+    metric.write_text(metric.read_text(encoding="utf-8").replace("value: 25", "value: -5")
+                      + "baseline:\n  value: -12.5\n  as_of: Q2 2026\n", encoding="utf-8")
+    result = run("export", "--format", "csv", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    titles = {row["id"]: row["title"] for row in read_csv(tmp_path / "out" / "assets.csv")}
+    for asset_id, title in hostile.items():
+        assert titles[asset_id] == "'" + title, (asset_id, title)
+    for asset_id, title in harmless.items():
+        assert titles[asset_id] == title, (asset_id, title)
+    goal = read_csv(tmp_path / "out" / "metrics.csv")[0]
+    assert (goal["target.value"], goal["baseline.value"]) == ("-5", "-12.5")  # numbers stay numbers
+    # The JSON is the exact copy: no apostrophe there.
+    assert run("export", "out.json", cwd=tmp_path).returncode == 0
+    data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert {a["id"]: a["title"] for a in data["assets"]} == {"guide": "Anvil buyer's guide", **hostile, **harmless}
+
+
+@pytest.mark.parametrize("refused", ["\t", "\r", "\u2028", "\u2029"])
+def test_what_validation_refuses_is_defused_too(tmp_path: Path, refused: str) -> None:
+    """A tab, a carriage return or a separator never passes the checks, so never reaches a CSV
+    through `playbook export`; were it to, the cell would still be defused, whatever follows it."""
+    root = mini(tmp_path)
+    planted_assets(root, {"tabbed": refused + "=1+1"})
+    result = run("export", "--format", "csv", "out", cwd=tmp_path)
+    assert result.returncode == 1 and "playbook/assets/tabbed.yaml:3:8: title: " in result.stderr
+    assert not (tmp_path / "out").exists()
+    data = export_json(FIXTURES / "mini")
+    cells = {f"{refused}{char}1": "'" + f"{refused}{char}1" for char in FORMULA_CHARACTERS}
+    cells[refused + "plain words"] = "'" + refused + "plain words" if refused in "\t\r" else refused + "plain words"
+    data["assets"] = [dict(data["assets"][0], id=f"a{i}", title=title) for i, title in enumerate(cells)]
+    rows = list(csv.DictReader(io.StringIO(csv_files(data)["assets.csv"], newline="")))
+    assert [row["title"] for row in rows] == list(cells.values())
 
 
 # Where the export goes ---------------------------------------------------------------------------
