@@ -3,76 +3,153 @@
    written, alone or as a plural) becomes a link to its glossary entry that shows the definition
    on hover, on keyboard focus, and on a first tap on a touch screen. Text inside code, links,
    headings, buttons and the site's own cards' titles is left alone.
-   The glossary is read once, from glossary.json beside this script. The page is walked once;
-   at each word the longest name starting there is looked up in a map, so the cost grows with
-   the page's length, not with the number of terms. Every text from the data is set with
-   textContent. */
+   The glossary is read once, from glossary.json beside this script, into a tree of names word by
+   word, made once. Each text of the page is read once, word by word: at each word the longest
+   name starting there is followed down the tree (at most eight words), and the text is then cut
+   once into text and links. The cost follows the page's length, not the number of terms or of
+   links, and the work is done in slices of a few milliseconds, so the page never stops answering
+   for long. Every text from the data is set with textContent or as a text node. */
 (function () {
   'use strict';
 
-  const script = document.currentScript;
-  if (!script || !script.src) return;
-  const DATA = new URL('glossary.json', script.src);
-  const ROOT = new URL('../../', script.src); // the script is in assets/playbook/
   const WORD = /[\p{L}\p{N}]+/gu;
   const JOINER = /^[\s\-\u2010\u2011]+$/u;
   const MAX_WORDS = 8;
   const SKIP = new Set(['A', 'CODE', 'PRE', 'KBD', 'SAMP', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BUTTON',
     'INPUT', 'TEXTAREA', 'SELECT', 'OPTION', 'LABEL', 'SCRIPT', 'STYLE', 'NOSCRIPT', 'svg', 'SVG', 'TEMPLATE']);
   const MAX_DEFINITION = 320;
+  const SLICE_MS = 12; // work done before the page is given back to the reader
+  const CHECK_EVERY = 256; // words read between two looks at the clock
 
   const fold = (s) => s.toLocaleLowerCase();
 
-  function index(terms) {
-    const names = new Map();
+  // The terms, made ready once: names as a tree of folded words (the first name wins), and
+  // abbreviations as written. root is the site's root, against which the terms' addresses resolve.
+  function index(terms, root) {
+    const names = new Map(); // word -> { id, next: Map | null }
     const abbreviations = new Map();
-    let longest = 1;
     const byId = new Map();
     for (const term of terms) {
       if (!term || typeof term.id !== 'string' || typeof term.name !== 'string') continue;
       // An address from the data is used only if it is relative with no scheme.
       if (typeof term.url !== 'string' || /^[a-zA-Z][a-zA-Z0-9+.-]*:|^\/\/|[\\\s]/.test(term.url)) continue;
-      term.href = new URL(term.url, ROOT).href;
+      term.href = new URL(term.url, root).href;
       byId.set(term.id, term);
       const all = [term.name].concat(Array.isArray(term.aliases) ? term.aliases : []);
       for (const name of all) {
         if (typeof name !== 'string') continue;
         const words = (name.match(WORD) || []).map(fold);
-        if (words.length && words.length <= MAX_WORDS && !names.has(words.join(' '))) {
-          names.set(words.join(' '), term.id);
-          longest = Math.max(longest, words.length);
+        if (!words.length || words.length > MAX_WORDS) continue;
+        let level = names;
+        let node = null;
+        for (const word of words) {
+          if (node) level = node.next || (node.next = new Map());
+          node = level.get(word);
+          if (!node) {
+            node = { id: undefined, next: null };
+            level.set(word, node);
+          }
         }
+        if (node.id === undefined) node.id = term.id;
       }
       const abbreviation = typeof term.abbreviation === 'string' ? term.abbreviation.trim() : '';
       if (abbreviation && (abbreviation.match(WORD) || []).join('') === abbreviation && !abbreviations.has(abbreviation)) {
         abbreviations.set(abbreviation, term.id);
       }
     }
-    return { names, abbreviations, longest, byId };
+    return { names, abbreviations, byId };
   }
 
-  // The first match in text of a term not yet seen: [start, end, id], or null.
-  function firstMatch(text, vocabulary, seen) {
-    const spans = [];
-    for (const m of text.matchAll(WORD)) spans.push([m.index, m.index + m[0].length, m[0]]);
-    for (let i = 0; i < spans.length; i++) {
-      const word = spans[i][2];
-      let best = null;
-      let id = vocabulary.abbreviations.get(word);
-      if (id === undefined && word.length > 2 && word.endsWith('s')) id = vocabulary.abbreviations.get(word.slice(0, -1));
-      if (id !== undefined) best = [i, id];
-      const words = [];
-      for (let j = i; j < Math.min(spans.length, i + vocabulary.longest); j++) {
-        if (j > i && !JOINER.test(text.slice(spans[j - 1][1], spans[j][0]))) break;
-        words.push(fold(spans[j][2]));
-        const found = vocabulary.names.get(words.join(' '));
-        if (found !== undefined) best = [j, found];
+  // Reads text once, word by word, and collects the first use of each term not in seen (which
+  // it fills): found is a list of [start, end, id], in order. run(more) reads on until the end
+  // of the text (true) or until more() says to stop for now (false); it is called again to go on.
+  function matcher(text, vocabulary, seen) {
+    let ahead = []; // the words read but not yet passed: [start, end, word]
+    let head = 0;
+    let position = 0; // where the next word is looked for (WORD is shared: its place is kept here)
+    let ended = false;
+    const found = [];
+
+    // The k-th word from the current one, or undefined at the end of the text.
+    function word(k) {
+      while (!ended && ahead.length - head <= k) {
+        WORD.lastIndex = position;
+        const m = WORD.exec(text);
+        if (m) {
+          position = WORD.lastIndex;
+          ahead.push([m.index, position, m[0]]);
+        } else {
+          ended = true;
+        }
       }
-      if (best && !seen.has(best[1])) return [spans[i][0], spans[best[0]][1], best[1]];
-      if (best) i = best[0];
+      return ahead[head + k];
     }
-    return null;
+
+    function pass(count) {
+      head += count;
+      if (head > 1024) { // drop the words passed; what is left is never more than a name long
+        ahead = ahead.slice(head);
+        head = 0;
+      }
+    }
+
+    function run(more) {
+      for (let read = 1; ; read++) {
+        const first = word(0);
+        if (first === undefined) return true;
+        if (read % CHECK_EVERY === 0 && !more()) return false;
+        let last = -1;
+        let id = vocabulary.abbreviations.get(first[2]);
+        if (id === undefined && first[2].length > 2 && first[2].endsWith('s')) {
+          id = vocabulary.abbreviations.get(first[2].slice(0, -1));
+        }
+        if (id !== undefined) last = 0;
+        let node = vocabulary.names.get(fold(first[2]));
+        for (let k = 0; node; ) {
+          if (node.id !== undefined) {
+            last = k;
+            id = node.id;
+          }
+          const before = word(k);
+          const next = node.next ? word(k + 1) : undefined;
+          if (next === undefined || !JOINER.test(text.slice(before[1], next[0]))) break;
+          node = node.next.get(fold(next[2]));
+          k++;
+        }
+        if (last < 0) {
+          pass(1);
+          continue;
+        }
+        if (!seen.has(id)) {
+          seen.add(id);
+          found.push([first[0], word(last)[1], id]);
+        }
+        pass(last + 1);
+      }
+    }
+
+    return { run, found };
   }
+
+  // The links text gets when read in one go: [start, end, id] for the first use of each term
+  // not in seen (with its tests).
+  function matches(text, vocabulary, seen) {
+    const m = matcher(text, vocabulary, seen || new Set());
+    m.run(() => true);
+    return m.found;
+  }
+
+  if (typeof document === 'undefined') { // read outside a browser, for its tests
+    if (typeof module === 'object' && module && typeof module.exports === 'object') {
+      module.exports = { index, matcher, matches };
+    }
+    return;
+  }
+
+  const script = document.currentScript;
+  if (!script || !script.src) return;
+  const DATA = new URL('glossary.json', script.src);
+  const ROOT = new URL('../../', script.src); // the script is in assets/playbook/
 
   // The site's own labels (types, chips, badges, card titles) are names, not running text.
   const SKIP_CLASSES = ['pb-term', 'headerlink', 'pb-card__title', 'pb-card__type', 'pb-chip', 'pb-badge',
@@ -98,29 +175,78 @@
     return found;
   }
 
-  function decorate(article, vocabulary) {
-    const seen = new Set();
-    const made = [];
-    for (let node of textNodes(article)) {
-      let match = firstMatch(node.nodeValue, vocabulary, seen);
-      while (match) {
-        const [start, end, id] = match;
-        const term = vocabulary.byId.get(id);
-        seen.add(id);
+  // The text node cut once into its text around the links, each link's text set as text. The
+  // pieces are made apart from the page, a slice at a time (run(more) as for matcher), and put
+  // in the text node's place at once, if it is still there as it was read.
+  function cutter(node, text, found, vocabulary) {
+    const parts = document.createDocumentFragment();
+    let at = 0;
+    let i = 0;
+
+    function run(more) {
+      for (; i < found.length; i++) {
+        if (i % 64 === 63 && !more()) return false;
+        const [start, end, id] = found[i];
+        if (start > at) parts.appendChild(document.createTextNode(text.slice(at, start)));
         const link = document.createElement('a');
         link.className = 'pb-term';
-        link.href = term.href;
+        link.href = vocabulary.byId.get(id).href;
         link.setAttribute('data-pb-term', id);
-        const middle = node.splitText(start);
-        const rest = middle.splitText(end - start);
-        link.textContent = middle.nodeValue;
-        middle.replaceWith(link);
-        made.push(link);
-        node = rest;
-        match = firstMatch(node.nodeValue, vocabulary, seen);
+        link.textContent = text.slice(start, end);
+        parts.appendChild(link);
+        at = end;
       }
+      if (at < text.length) parts.appendChild(document.createTextNode(text.slice(at)));
+      at = text.length;
+      return true;
     }
-    return made;
+
+    // Whether the text node was replaced; a text changed or removed by another script while it
+    // was read is left as it is now.
+    function place() {
+      if (!node.parentNode || node.nodeValue !== text) return false;
+      node.replaceWith(parts);
+      return true;
+    }
+
+    return { run, place };
+  }
+
+  // Links the first use of each term in article's texts, in order, a slice of work at a time.
+  function decorate(article, vocabulary) {
+    const nodes = textNodes(article);
+    const seen = new Set();
+    let n = 0;
+    let reading = null; // the text node being read: { node, text, matcher }
+    let cutting = null; // then cut: a cutter
+
+    function slice() {
+      const stop = performance.now() + SLICE_MS;
+      const more = () => performance.now() < stop;
+      while (n < nodes.length) {
+        if (!reading) {
+          const node = nodes[n];
+          const text = node.nodeValue; // read once
+          reading = { node, text, matcher: matcher(text, vocabulary, seen) };
+        }
+        const found = reading.matcher.found;
+        if (!cutting) {
+          if (!reading.matcher.run(more)) break;
+          if (found.length) cutting = cutter(reading.node, reading.text, found, vocabulary);
+        }
+        if (cutting) {
+          if (!cutting.run(more)) break;
+          if (!cutting.place()) for (const [, , id] of found) seen.delete(id);
+        }
+        reading = null;
+        cutting = null;
+        n++;
+        if (!more()) break;
+      }
+      if (n < nodes.length) setTimeout(slice, 0);
+    }
+
+    slice();
   }
 
   // ---- The definition shown beside a term -------------------------------------------------
@@ -208,7 +334,7 @@
     fetch(DATA, { credentials: 'same-origin' })
       .then((response) => (response.ok ? response.json() : Promise.reject(new Error(String(response.status)))))
       .then((data) => {
-        const vocabulary = index(data && Array.isArray(data.terms) ? data.terms : []);
+        const vocabulary = index(data && Array.isArray(data.terms) ? data.terms : [], ROOT);
         decorate(article, vocabulary);
         if (!document.getElementById('pb-term-pop')) popover(vocabulary);
       })
