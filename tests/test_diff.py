@@ -160,7 +160,9 @@ def test_signoff_fails_until_both_teams_agree_again(repo: Repo) -> None:
     repo.commit("Agreed by both", "2026-11-22")
     result = repo.diff("--check-signoff", "--today", "2026-11-25", "base", "HEAD")
     assert result.returncode == 0, result.stdout
-    assert result.stdout == "Sign-off: 1 agreed definition changed, each agreed again by both teams.\n"
+    assert result.stdout == ("Sign-off: 1 agreed definition changed, each agreed again by both teams.\n"
+                             "Approvals: 1 change both teams own needs an approval from each team (checked with "
+                             "--approvals in the pull request).\n")
     # Changed again without a new agreement: the date must move on.
     repo.git("tag", "agreed")
     repo.edit("handoffs/lead-to-won.yaml", text=("service_level:\n  within: 1\n", "service_level:\n  within: 2\n"))

@@ -97,7 +97,7 @@ def valid_value(schema: dict[str, Any], root: dict[str, Any], fixture: Any, wher
     if schema.get("format") == "date":
         return str(fixture or "2027-03-31")
     assert kind == "string", where
-    if ".agreed_by." in f"{where}." and isinstance(fixture, str):
+    if ".agreed_by." in f".{where}." and isinstance(fixture, str):
         return fixture  # a person listed for the team in playbook.yaml: an invented name cannot sign
     return f"Filled in by the test at {where.lstrip('.')}."
 
