@@ -3,6 +3,7 @@ made in the test; and the page outside a git checkout."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,8 @@ def test_recent_changes_page(repo_site: Path) -> None:
         in text
     assert "<del>quarter</del> <ins>month</ins>" in html
     assert "<li>definition: " in html
+    # Each entry and each field change is an item of its own, never run into the one before.
+    assert not re.search(r"\S ?- (Lifecycle state|Handoff|Term|qualifies|definition|service level)", text), text
 
 
 def test_changed_definitions_say_when(repo_site: Path) -> None:
