@@ -20,7 +20,17 @@ from .loader import display_path
 from .model import Playbook, build_model
 from .render import expand_markers, render_home, render_pages
 from .report import FORMATS, github_annotation, json_report
-from .safe_output import RENDER_MARKER, OutputError, check_replaceable, discard, docs_files, stage, swap_in
+from .safe_output import (
+    RENDER_MARKER,
+    SITE_READ,
+    OutputError,
+    check_replaceable,
+    discard,
+    docs_files,
+    link_out_of_repository,
+    stage,
+    swap_in,
+)
 from .static import static_files
 from .validate import build, check
 
@@ -58,13 +68,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TodayError as err:
         print(printable(str(err)), file=sys.stderr)
         return 2
+    try:
+        docs = _folder(args.docs)
+    except OutputError as err:
+        print(err, file=sys.stderr)
+        return 1
     if args.command == "validate":
-        return _validate(Path(args.dir), _folder(args.docs), today, args.fail_on_stale, args.format)
-    return _render(Path(args.playbook), Path(args.outdir), _folder(args.docs), today)
+        return _validate(Path(args.dir), docs, today, args.fail_on_stale, args.format)
+    return _render(Path(args.playbook), Path(args.outdir), docs, today)
 
 
 def _folder(path: str) -> Path | None:
-    """The docs folder, or None where there is none (relative asset links are then not checked)."""
+    """The docs folder, or None where there is none (relative asset links are then not checked).
+
+    Raises OutputError, before anything in it is looked at, when it is a link out of the
+    repository: the links under it would be judged against the place the link leads to."""
+    link = link_out_of_repository(Path(path))
+    if link is not None:
+        raise OutputError(link.line(SITE_READ))
     return Path(path) if Path(path).is_dir() else None
 
 

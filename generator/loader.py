@@ -157,7 +157,15 @@ def cycles_uncollected() -> Iterator[None]:
 
 
 def load_playbook(root: Path) -> LoadedPlaybook:
-    """Read playbook.yaml and every entity file under root."""
+    """Read playbook.yaml and every entity file under root. A root reached through a link out of
+    the repository is not listed at all: every link under it would be judged against the place
+    the link leads to, so nothing there would count as outside."""
+    from .safe_output import PLAYBOOK_READ, link_out_of_repository  # it builds on this module
+
+    link = link_out_of_repository(Path(root))
+    if link is not None:
+        return LoadedPlaybook(Path(root), None, {kind: [] for kind in KINDS.values()},
+                              [_at(link.link, link.message(PLAYBOOK_READ))])
     with cycles_uncollected():
         return _load_playbook(Path(root))
 

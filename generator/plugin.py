@@ -38,7 +38,17 @@ from .render import (
     strip_value_links,
     unnest_value_links,
 )
-from .safe_output import OutputError, Staging, discard, outside_links, stage, swap_in
+from .safe_output import (
+    PLAYBOOK_READ,
+    SITE_READ,
+    OutputError,
+    Staging,
+    discard,
+    link_out_of_repository,
+    outside_links,
+    stage,
+    swap_in,
+)
 from .schemas import schemas_dir
 from .static import scripts, static_files
 from .validate import build
@@ -103,6 +113,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or ".").parent / self.config.playbook
+        _refuse_folders_out(config, self.root)
         self.texts, self.signature = Texts(), None  # each build has its own texts
         try:
             today = resolve_today(str(self.config.today) if self.config.today else None)
@@ -244,6 +255,20 @@ def _refuse_outside_links(files: Files, config: MkDocsConfig) -> None:
     problems = outside_links(Path(docs), sources)
     if problems:
         raise PluginError("Files in the docs folder are links to places outside it:\n" + "\n".join(problems))
+
+
+def _refuse_folders_out(config: MkDocsConfig, playbook: Path) -> None:
+    """Fail the build, before either folder is listed, if docs_dir or the playbook folder is a
+    link out of the repository (the folder holding mkdocs.yml), or lies under one.
+
+    Links under docs/ are judged against docs/' real place, so with `docs -> /home/runner` nothing
+    in it would count as outside. Runs on every build, and so on every `mkdocs serve` rebuild.
+    """
+    repository = Path(os.path.abspath(config.config_file_path or "mkdocs.yml")).parent
+    problems = [link.line(why) for folder, why in ((Path(config.docs_dir), SITE_READ), (playbook, PLAYBOOK_READ))
+                if (link := link_out_of_repository(folder, repository)) is not None]
+    if problems:
+        raise PluginError("\n".join(problems))
 
 
 def _keep_serving_after_failures(server: Any) -> None:

@@ -2,6 +2,9 @@
 
 - Nothing is read through a link that leads out of the docs folder: a link such as
   `docs/env.txt -> /proc/self/environ` would otherwise publish whatever it points to.
+- Nor through a link that leads the docs folder or the playbook folder itself out of the
+  repository: `docs -> /home/runner` would publish the whole folder, and nothing in it would
+  count as outside docs.
 - A new site is written into a fresh folder beside the old one and swapped in only once it is
   complete, so a failed build never leaves a half-written or emptied folder where a good one was.
 """
@@ -66,13 +69,15 @@ def link_problem(link: Path, docs: Path) -> str:
 
 def _target(link: Path, docs: Path) -> str:
     """Where the link points: as written when that is already outside docs (`/proc/self/environ`,
-    not the checker's own process), else its real place (a chain of links through docs)."""
+    not the checker's own process), else its real place (a chain of links through docs). Written
+    is read from the folder the link really is in: `..` in a docs folder that is itself a link
+    (to one inside the repository) leads from where that folder really is."""
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(link)))
     try:
-        written: str | None = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(link)),
-                                                            os.readlink(link)))
+        written: str | None = os.path.normpath(os.path.join(folder, os.readlink(link)))
     except OSError:  # not a link itself: a part of its path is
         written = None
-    if written is None or _inside(written, os.path.abspath(docs)):
+    if written is None or _inside(written, os.path.realpath(docs)):
         written = os.path.realpath(link)
     return display_path(Path(written))
 
@@ -111,6 +116,72 @@ def docs_files(docs: Path) -> list[tuple[str, Path]]:
     if walk.leaving:
         raise OutputError("\n".join(link_problem(link, docs) for link in sorted(walk.leaving)))
     return sorted(walk.found)
+
+
+# Folders that are links out of the repository ------------------------------------------------------
+
+SITE_READ = "the site is built only from files in the repository"
+"""Why a docs folder reached through a link out of the repository is refused."""
+PLAYBOOK_READ = "the playbook is read only from files in the repository"
+"""Why a playbook folder reached through a link out of the repository is refused."""
+
+
+@dataclass(frozen=True)
+class LinkOut:
+    """The link by which a folder the site is made from leaves the repository."""
+
+    link: Path
+    target: str
+    """Where the link leads, as shown: never what it holds."""
+
+    def message(self, why: str) -> str:
+        """What is wrong and what to do, without the link's own path (the caller places it)."""
+        kind = "folder" if self.link.is_dir() else "file"
+        return printable(f"a link to a {kind} outside the repository ({self.target}); {why}: "
+                         f"replace the link with the {kind} itself")
+
+    def line(self, why: str) -> str:
+        """The whole one-line message: the link's path, then what is wrong and what to do."""
+        return printable(f"{display_path(self.link)}: ") + self.message(why)
+
+
+def link_out_of_repository(folder: Path, repository: Path | None = None) -> LinkOut | None:
+    """The link by which folder really lies outside the repository; None when it lies in it.
+
+    The checks on links under docs/ and playbook/ judge each link against the folder's real
+    place, so a folder that is itself a link out (or lies under one) would make everything it
+    holds count as inside. The repository is `repository` (the folder holding mkdocs.yml) or, by
+    default, the current folder's git checkout; for a folder named outside it, the folder holding
+    it, so a folder named on purpose is read where it is named, but never through a link out of
+    there. A link that stays in the repository is followed, as links inside docs/ are: all it
+    reaches is the repository's own. A folder that does not exist is left to the caller to report.
+    """
+    path = os.path.abspath(folder)
+    top = os.path.abspath(repository) if repository is not None else _git_top()
+    if top is None or not _inside(path, top):
+        top = os.path.dirname(path)
+    real_top = os.path.realpath(top)
+    if not os.path.exists(folder) or _inside(os.path.realpath(folder), real_top):
+        return None
+    part = top
+    for name in Path(os.path.relpath(path, top)).parts:
+        part = os.path.join(part, name)
+        if not _inside(os.path.realpath(part), real_top):
+            break  # the first part that leaves: a link, named rather than what lies past it
+    return LinkOut(Path(part), _target(Path(part), Path(top)))
+
+
+def _git_top() -> str | None:
+    """The top of the git checkout the current folder is in (the folder holding `.git`), or None.
+
+    Looked for rather than asked of git: `mkdocs serve` reads the playbook on every rebuild."""
+    folder = os.getcwd()
+    while not os.path.lexists(os.path.join(folder, ".git")):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+    return folder
 
 
 # Replacing a folder only with a complete new one --------------------------------------------------

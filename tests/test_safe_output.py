@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -16,6 +17,7 @@ from conftest import MKDOCS, SITE_CONFIG, make_project, run_mkdocs
 from test_serve import fetch, free_port, wait_for
 
 from generator.cli import main
+from generator.diffmd import md
 from generator.render import render_pages
 from generator.static import static_files
 from generator.validate import build_playbook
@@ -335,3 +337,205 @@ def test_render_os_errors_and_bad_pages_are_one_line(tmp_path: Path) -> None:
     assert result.stderr == "docs/latin1.md: is not UTF-8 text; save it as UTF-8\n"
     assert not (project / "out").exists()
     assert leftovers(project) == []
+
+
+# 4. The docs folder and the playbook folder themselves: links out of the repository ---------------
+
+SITE_REFUSAL = "the site is built only from files in the repository: replace the link with the folder itself"
+PLAYBOOK_REFUSAL = "the playbook is read only from files in the repository: replace the link with the folder itself"
+
+
+def folder_out(link: str, target: Path) -> str:
+    return f"{link}: a link to a folder outside the repository ({target}); {SITE_REFUSAL}"
+
+
+def outside_docs(folder: Path) -> Path:
+    """A folder outside every project, holding a page and a file that must never be read."""
+    folder.mkdir(parents=True)
+    (folder / "index.md").write_text("# LEAKED-PAGE-CONTENT\n", encoding="utf-8")
+    (folder / "secret.txt").write_text("TOP-SECRET-FILE-CONTENT\n", encoding="utf-8")
+    return folder
+
+
+def link_out(link: Path, target: Path) -> None:
+    """Make link (a folder now, maybe) a link to target."""
+    if link.is_dir() and not link.is_symlink():
+        shutil.rmtree(link)
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(target, target_is_directory=True)
+
+
+def errors(output: str) -> list[str]:
+    """MkDocs' ERROR lines, without the level."""
+    return [line.split("-  ", 1)[1] for line in output.splitlines() if line.startswith("ERROR")]
+
+
+def test_build_refuses_docs_that_is_a_link_out_and_keeps_the_site(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", docs={"index.md": "# Home\n\nThe good site\n"})
+    assert run_mkdocs(project, "build", "--strict").returncode == 0
+    good = tree(project / "site")
+    link_out(project / "docs", outside_docs(tmp_path / "elsewhere"))
+    result = run_mkdocs(project, "build", "--strict")
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert errors(output) == [folder_out("docs", tmp_path / "elsewhere")]
+    assert_nothing_leaked(output)
+    assert tree(project / "site") == good
+    assert leftovers(project) == []
+
+
+@pytest.mark.parametrize(("docs_dir", "link"), [
+    ("elsewhere", "elsewhere"),       # the folder mkdocs.yml names is the link
+    ("content/docs", "content"),      # a folder above it is
+])
+def test_build_refuses_a_configured_docs_dir_reached_through_a_link_out(tmp_path: Path, docs_dir: str,
+                                                                         link: str) -> None:
+    project = make_project(tmp_path / "p", config=SITE_CONFIG + f"docs_dir: {docs_dir}\n")
+    outside_docs(tmp_path / "outside" / Path(docs_dir).relative_to(link))
+    link_out(project / link, tmp_path / "outside")
+    assert (project / docs_dir / "index.md").is_file()  # MkDocs would read it
+    result = run_mkdocs(project, "build", "--strict")
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert errors(output) == [folder_out(link, tmp_path / "outside")]
+    assert_nothing_leaked(output)
+    assert not (project / "site").exists() and leftovers(project) == []
+
+
+def test_render_and_validate_refuse_docs_that_is_a_link_out_and_copy_nothing(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    link_out(project / "docs", outside_docs(tmp_path / "elsewhere"))
+    expected = folder_out("docs", tmp_path / "elsewhere") + "\n"
+    result = render(project, "out")
+    assert (result.returncode, result.stderr, result.stdout) == (1, expected, "")
+    assert not (project / "out").exists() and leftovers(project) == []
+    result = subprocess.run([PLAYBOOK, "validate"], cwd=project, capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stderr, result.stdout) == (1, expected, "")
+
+
+def serve(project: Path, port: int) -> tuple[subprocess.Popen[str], list[str]]:
+    """`mkdocs serve` on 127.0.0.1:port, with the lines it prints gathered as they come."""
+    server = subprocess.Popen(MKDOCS + ["serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(server.stdout.readline, "")), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    return server, lines
+
+
+def test_serve_refuses_docs_that_is_a_link_out_at_startup(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    link_out(project / "docs", outside_docs(tmp_path / "elsewhere"))
+    port = free_port()
+    server, lines = serve(project, port)
+    try:
+        assert server.wait(timeout=60) == 1
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=10)
+    assert wait_for(lambda: any("Aborted" in line for line in lines), 10), "".join(lines)
+    assert errors("".join(lines)) == [folder_out("docs", tmp_path / "elsewhere")]
+    assert_nothing_leaked("".join(lines))
+    # It ended before serving anything (asking the port would reach whoever took it since).
+    assert not any("Serving on" in line for line in lines)
+
+
+def test_serve_refuses_docs_made_a_link_out_on_rebuild_and_keeps_the_last_site(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", docs={"index.md": "# Home\n\nThe good site\n"})
+    outside = outside_docs(tmp_path / "elsewhere")
+    port = free_port()
+    server, lines = serve(project, port)
+    home, secret = f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port}/secret.txt"
+    expected = folder_out("docs", outside)
+    try:
+        assert wait_for(lambda: "The good site" in fetch(home)), "".join(lines)
+        (project / "docs-link").symlink_to(outside, target_is_directory=True)
+        (project / "docs").rename(project / "docs-before")
+        (project / "docs-link").rename(project / "docs")
+        (project / "mkdocs.yml").write_text(SITE_CONFIG + "\n", encoding="utf-8")  # a rebuild, for sure
+        assert wait_for(lambda: expected in errors("".join(lines))), "".join(lines)
+        assert server.poll() is None, "the server died on a refused folder"
+        assert "The good site" in fetch(home) and fetch(secret) == ""
+        (project / "docs").unlink()
+        (project / "docs-before").rename(project / "docs")
+        (project / "docs" / "index.md").write_text("# Home\n\nThe fixed site\n", encoding="utf-8")
+        assert wait_for(lambda: "The fixed site" in fetch(home)), "".join(lines)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert_nothing_leaked("".join(lines))
+    assert {line for line in errors("".join(lines)) if "An error happened during the rebuild" not in line} == {expected}
+
+
+def test_a_playbook_folder_that_is_a_link_out_is_refused_everywhere(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", docs={"index.md": "# Home\n"})
+    shutil.copytree(project / "playbook", project / "base" / "playbook")  # to compare with
+    outside = tmp_path / "elsewhere"
+    (project / "playbook").rename(outside)
+    (outside / "secret.txt").write_text("TOP-SECRET-FILE-CONTENT\n", encoding="utf-8")
+    link_out(project / "playbook", outside)
+    message = f"a link to a folder outside the repository ({outside}); {PLAYBOOK_REFUSAL}"
+    line = f"playbook:1:1: {message}"
+    outputs = []
+    for command in (["validate"], ["render", "out"], ["export", "out.json"], ["diff", "base/playbook", "playbook"]):
+        result = subprocess.run([PLAYBOOK, *command], cwd=project, capture_output=True, text=True, timeout=60)
+        outputs.append(result.stdout + result.stderr)
+        if command[0] == "validate":
+            assert (result.returncode, result.stdout, result.stderr) == (
+                1, line + "\n", "1 problem in playbook; fix them and run again.\n")
+        elif command[0] == "diff":  # the review comment says the change does not validate, and why
+            assert (result.returncode, result.stdout.splitlines()[-1]) == (0, f"- playbook, line 1: {md(message)}")
+        else:
+            assert (result.returncode, result.stderr.splitlines()[0], result.stdout) == (1, line, "")
+    assert not (project / "out").exists() and not (project / "out.json").exists()
+    result = run_mkdocs(project, "build", "--strict")
+    assert result.returncode == 1
+    assert errors(result.stdout + result.stderr) == [f"playbook: {message}"]
+    assert not (project / "site").exists()
+    for output in [*outputs, result.stdout + result.stderr]:
+        assert_nothing_leaked(output)
+
+
+def test_validate_finds_the_repository_from_git(tmp_path: Path) -> None:
+    """For the `playbook` command the repository is the git checkout the current folder is in;
+    outside one, the folder holding the playbook folder."""
+    project = make_project(tmp_path / "p")
+    (project / "b").mkdir()
+    (project / "playbook").rename(project / "b" / "playbook")
+    link_out(project / "a" / "playbook", Path("../b/playbook"))
+    result = subprocess.run([PLAYBOOK, "validate", "a/playbook"], cwd=project, capture_output=True, text=True,
+                            timeout=60)
+    assert (result.returncode, result.stdout) == (
+        1, "a/playbook:1:1: a link to a folder outside the repository (b/playbook); " + PLAYBOOK_REFUSAL + "\n")
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    result = subprocess.run([PLAYBOOK, "validate", "a/playbook"], cwd=project, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("a/playbook: 11 files checked, no problems")
+
+
+def test_folders_that_are_links_inside_the_repository_are_followed(tmp_path: Path) -> None:
+    """A link that stays in the repository reaches only the repository's own files, reviewed like
+    the rest; links under it are still judged against where the folder really is."""
+    project = make_project(tmp_path / "p")
+    (project / "site-src" / "pages").mkdir(parents=True)
+    (project / "site-src" / "pages" / "index.md").write_text("# Home\n\nInside words\n", encoding="utf-8")
+    link_out(project / "docs", Path("site-src/pages"))
+    (project / "playbook").rename(project / "site-src" / "playbook")
+    link_out(project / "playbook", Path("site-src/playbook"))
+    result = run_mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "Inside words" in (project / "site" / "index.html").read_text(encoding="utf-8")
+    result = render(project, "out")
+    assert result.returncode == 0, result.stderr
+    assert (project / "out" / "index.md").read_text(encoding="utf-8") == "# Home\n\nInside words\n"
+    # The real docs folder is site-src/pages: a link from it to its neighbour leaves it.
+    (project / "site-src" / "pages" / "next.md").symlink_to("../playbook/playbook.yaml")
+    expected = link_line("docs/next.md", "file", "site-src/playbook/playbook.yaml")  # not playbook/: ..
+    result = run_mkdocs(project, "build", "--strict")
+    assert result.returncode == 1
+    assert expected in [line.strip() for line in result.stderr.splitlines()]
+    result = render(project, "out")
+    assert (result.returncode, result.stderr) == (1, expected + "\n")
