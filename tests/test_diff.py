@@ -18,11 +18,12 @@ PLAYBOOK = str(Path(sys.executable).parent / "playbook")
 
 
 class Repo:
-    """A git repository holding a copy of the mini playbook, with commits on fixed dates."""
+    """A git repository holding a copy of a playbook (the mini one unless told), with commits on
+    fixed dates."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, source: Path = FIXTURES / "mini") -> None:
         self.root = root
-        shutil.copytree(FIXTURES / "mini", root / "playbook")
+        shutil.copytree(source, root / "playbook")
         self.git("init", "-q", "-b", "main")
         self.commit("The mini playbook", "2026-11-01")
         self.git("tag", "base")

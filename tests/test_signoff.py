@@ -22,6 +22,7 @@ from pathlib import Path
 
 import cmarkgfm
 import pytest
+import test_diff
 from conftest import REPO
 from github_standin import NUMBER, REPOSITORY, TOKEN, GitHubStandIn, review
 
@@ -29,29 +30,18 @@ PLAYBOOK = str(Path(sys.executable).parent / "playbook")
 TODAY = date.today().isoformat()
 
 
-class Repo:
+class Repo(test_diff.Repo):
     """The default playbook on `main`, committed on 2026-11-01, and a pull request's branch."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        shutil.copytree(REPO / "playbook", root / "playbook")
-        self.git("init", "-q", "-b", "main")
-        self.commit("The playbook", "2026-11-01")
+        super().__init__(root, REPO / "playbook")
         self.git("checkout", "-q", "-b", "proposal")
 
-    def git(self, *args: str, when: str = "2026-11-01") -> str:
-        env = dict(os.environ, GIT_AUTHOR_NAME="Mia Marketer", GIT_AUTHOR_EMAIL="mia@example.com",
-                   GIT_COMMITTER_NAME="Mia Marketer", GIT_COMMITTER_EMAIL="mia@example.com",
-                   GIT_AUTHOR_DATE=f"{when}T10:00:00+00:00", GIT_COMMITTER_DATE=f"{when}T10:00:00+00:00")
-        return subprocess.run(["git", *args], cwd=self.root, env=env, check=True, capture_output=True,
-                              text=True).stdout
-
-    def commit(self, message: str, when: str = TODAY) -> str:
-        self.git("add", "-A", when=when)
-        self.git("commit", "-q", "-m", message, when=when)
+    def commit(self, message: str, when: str = TODAY) -> str:  # type: ignore[override]
+        super().commit(message, when)
         return self.git("rev-parse", "HEAD").strip()
 
-    def edit(self, name: str, old: str, new: str) -> None:
+    def edit(self, name: str, old: str, new: str) -> None:  # type: ignore[override]
         path = self.root / "playbook" / name
         text = path.read_text(encoding="utf-8")
         assert old in text, (name, old)
@@ -66,7 +56,7 @@ class Repo:
         path.write_text(text.replace(block.group(0), f"agreed_by:\n  sales: {sales}\n  marketing: {marketing}\n"
                                                      f"  date: {day}\n"), encoding="utf-8")
 
-    def diff(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def diff(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:  # type: ignore[override]
         return subprocess.run([PLAYBOOK, "diff", *args], cwd=self.root, capture_output=True, text=True, timeout=120,
                               env=env)
 
