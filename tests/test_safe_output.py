@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MKDOCS, SITE_CONFIG, make_project, run_mkdocs
-from test_serve import fetch, free_port, wait_for
+from test_serve import fetch, free_port, serve, wait_for
 
 from generator.cli import main
 from generator.diffmd import md
@@ -411,17 +411,6 @@ def test_render_and_validate_refuse_docs_that_is_a_link_out_and_copy_nothing(tmp
     assert not (project / "out").exists() and leftovers(project) == []
     result = subprocess.run([PLAYBOOK, "validate"], cwd=project, capture_output=True, text=True, timeout=60)
     assert (result.returncode, result.stderr, result.stdout) == (1, expected, "")
-
-
-def serve(project: Path, port: int) -> tuple[subprocess.Popen[str], list[str]]:
-    """`mkdocs serve` on 127.0.0.1:port, with the lines it prints gathered as they come."""
-    server = subprocess.Popen(MKDOCS + ["serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(iter(server.stdout.readline, "")), daemon=True)  # type: ignore[union-attr]
-    reader.start()
-    return server, lines
 
 
 def test_serve_refuses_docs_that_is_a_link_out_at_startup(tmp_path: Path) -> None:

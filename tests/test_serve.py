@@ -37,15 +37,21 @@ def fetch(url: str) -> str:
         return ""
 
 
-def test_serve_reports_problems_and_recovers(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "p")
-    port = free_port()
+def serve(project: Path, port: int) -> tuple[subprocess.Popen[str], list[str]]:
+    """`mkdocs serve` on 127.0.0.1:port, with the lines it prints gathered as they come."""
     server = subprocess.Popen(MKDOCS + ["serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(iter(server.stdout.readline, "")), daemon=True)  # type: ignore[union-attr]
     reader.start()
+    return server, lines
+
+
+def test_serve_reports_problems_and_recovers(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    port = free_port()
+    server, lines = serve(project, port)
     url = f"http://127.0.0.1:{port}/assets/"
     guide = project / "playbook" / "assets" / "guide.yaml"
     original = guide.read_text(encoding="utf-8")
