@@ -61,8 +61,8 @@ def _team_problems(change: Change, team: str, listed: dict[str, Signer], approva
                           for s in list(handles.values())[:SHOWN] if s.handle)
         return [doc.problem(("agreed_by",), f"{what} needs an approving review of the latest commit ({short}) "
                             f"from {team}, and has none: {tried}", key=True)]
-    if not change.needs_signoff:
-        return []
+    if not (change.needs_signoff or any(f.path[:1] == ("agreed_by",) for f in change.fields)):
+        return []  # no new agreement is written: nobody is named for it
     name = agreement(entry.data).get(team)
     signer = listed.get(" ".join(name.split()).casefold()) if isinstance(name, str) else None
     if signer is None:

@@ -509,3 +509,16 @@ def test_the_bound_of_the_word_diff_falls_back_to_before_and_after() -> None:
         ("removed", "Two."), ("added", "Too."), ("gap", "Three. Four."), ("removed", "Five."), ("added", "Fife.")]
     assert worddiff.word_diff("We review them every quarter.", "We review them every year.") == [
         ("same", "We review them every"), ("removed", "quarter."), ("added", "year.")]
+
+
+def test_a_new_agreement_alone_names_people_who_approved(repo: Repo) -> None:
+    """Only agreed_by rewritten, to other listed people: they must be the ones who approved."""
+    repo.sign("lifecycle/mql.yaml", "Lena Fischer", "Tom Brennan", TODAY)
+    head = repo.commit("Signed again")
+    result = _approvals(repo, [review("marcus-okafor", "APPROVED", head), review("priya-raman", "APPROVED", head)],
+                        head)
+    assert result.returncode == 1, result.stdout
+    assert "agreed_by names Lena Fischer for sales, but @lena-fischer has not reviewed" in result.stdout
+    result = _approvals(repo, [review("lena-fischer", "APPROVED", head), review("tom-brennan", "APPROVED", head)],
+                        head)
+    assert result.returncode == 0, result.stdout + result.stderr
