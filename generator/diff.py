@@ -82,8 +82,6 @@ class Change:
     new: Entry | None
     fields: list[FieldChange] = field(default_factory=list)
     impact: dict[str, list[str]] = field(default_factory=dict)  # kind -> labels of entries it touches
-    # For an agreed value: the agreed definitions whose texts show it, so changed with it.
-    shown_in: list[Entry] = field(default_factory=list)
 
     @property
     def entry(self) -> Entry:
@@ -99,15 +97,6 @@ class Change:
     def both_teams(self) -> bool:
         """Owned by both teams: the change needs an approval from each."""
         return self.kind in BOTH_TEAMS_KINDS
-
-    @property
-    def shows_otherwise(self) -> bool:
-        """An agreed value whose texts now show something else: its text changed (written, or
-        taken from a number that changed), or it was renamed or removed. A description, or
-        taking the same text from a number field, changes nothing the texts show."""
-        if self.kind != "value" or self.status == "added":
-            return False
-        return self.status != "changed" or any(f.path[:1] == ("value",) for f in self.fields)
 
     @property
     def needs_signoff(self) -> bool:
@@ -209,7 +198,6 @@ def _value_impact(change: Change, named: dict[str, dict[tuple[str, str], list[st
         if entry is not None:
             for key, fields in named.get(entry.id, {}).items():
                 touched.setdefault(key, []).extend(fields)
-    change.shown_in = [head[key] for key in touched if key[0] in AGREED_KINDS]
     by_kind: dict[str, list[tuple[str, list[str]]]] = {}
     for key, fields in touched.items():
         by_kind.setdefault(key[0], []).append((head[key].label, fields))

@@ -104,12 +104,6 @@ def write_tree(repo: Path, sha: str, folder: str, into: Path) -> list[str]:
     return skipped
 
 
-def change_dates(repo: Path, base: str, head: str, folder: str) -> dict[str, date]:
-    """For each file under folder changed between base and head: the date of the last commit
-    that changed it (paths from the repository's top)."""
-    return last_changed(repo, folder, f"{base}..{head}")
-
-
 def last_changed(repo: Path, folder: str, *selection: str) -> dict[str, date]:
     """For each file under folder that the commits `selection` picks (a range, a limit, a filter)
     changed: the date of the newest of them (paths from the repository's top)."""
@@ -125,9 +119,3 @@ def last_changed(repo: Path, folder: str, *selection: str) -> dict[str, date]:
         elif when is not None:
             dates.setdefault(text, when)
     return dates
-
-
-def uncommitted(repo: Path, folder: str) -> set[str]:
-    """Files under folder that differ from the last commit (paths from the repository's top)."""
-    status = git_output(repo, "status", "--porcelain", "-z", "--untracked-files=all", "--", folder)
-    return {entry[3:].decode("utf-8", "replace") for entry in status.split(b"\0") if len(entry) > 3}
