@@ -17,15 +17,12 @@ from typing import Any
 from .diff import IMPACT_SHOWN, KIND_NAMES, VALUE_IMPACT_SHOWN, Change
 from .errors import Problem, printable
 from .fielddiff import FieldChange, field_label
-from .worddiff import Segment, sentences, word_diff
+from .worddiff import Segment
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 # After these, GitHub looks for a mention, an e-mail address or an issue number: U+2060 WORD
 # JOINER (invisible, and not a letter or digit) stops it.
 _JOINER = "\u2060"
-# A text this short, of one sentence, is shown whole on both sides ('sales' → 'marketing');
-# a longer one word by word.
-SHORT = 80
 LEGEND = "In changed texts, removed words are ~~struck through~~ and added words are **in bold**; … stands " \
          "for sentences that did not change."
 PROBLEMS_SHOWN = 20
@@ -52,16 +49,9 @@ def segments_md(segments: Sequence[Segment]) -> str:
     return " ".join(parts)
 
 
-def is_text_change(change: FieldChange) -> bool:
-    """Two texts, one of them too long to read side by side: shown word by word."""
-    if change.action != "changed" or not (isinstance(change.old, str) and isinstance(change.new, str)):
-        return False
-    return any(len(text) > SHORT or len(sentences(text)) > 1 for text in (change.old, change.new))
-
-
 def field_md(change: FieldChange) -> str:
     """One field's change, whole: word by word for a text, else both sides in words."""
-    shown = segments_md(word_diff(change.old, change.new)) if is_text_change(change) else md(change.words)
+    shown = segments_md(change.segments()) if change.is_text else md(change.words)
     if change.through:
         shown += " (shown through the agreed value " + ", ".join(f"'{md(n)}'" for n in change.through) \
             + ", whose text changed)"
@@ -153,7 +143,7 @@ def markdown(changes: list[Change], show_file: bool = True) -> str:
     if not changes:
         return ""
     lines = [f"## {headline(changes)}", "", *_both_teams(changes)]
-    if any(is_text_change(f) for c in changes for f in c.fields):
+    if any(f.is_text for c in changes for f in c.fields):
         lines += [LEGEND, ""]
     for change in changes:
         lines += [_title(change), ""]

@@ -13,11 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .values import expand, names
+from .worddiff import Segment, sentences, word_diff
 
 # Fields by which items of a list of objects are told apart (a rejection reason by its reason).
 ITEM_KEYS = ("reason", "objection", "term", "name", "id", "value")
 # How alike a removed and an added list item must be to count as one item edited.
 SIMILAR = 0.6
+# A text this short, of one sentence, is shown whole on both sides ('sales' → 'marketing');
+# a longer one word by word.
+SHORT = 80
 
 # While two playbooks are compared: the text of each agreed value in the base and in the head, each
 # revision's own, so that a text is compared as each revision's site shows it: writing
@@ -51,7 +55,6 @@ def _through(old: str, new: str) -> tuple[str, ...]:
         return ()
     named = dict.fromkeys([*names(old), *names(new)])
     return tuple(n for n in named if sides[BASE].get(n) != sides[HEAD].get(n))
-
 
 
 def compared_as_shown(base_values: dict[str, str], head_values: dict[str, str]) -> Any:
@@ -89,6 +92,17 @@ class FieldChange:
     new: Any = None
     # The agreed values through which a text whose own words did not change shows something else.
     through: tuple[str, ...] = ()
+
+    @property
+    def is_text(self) -> bool:
+        """Two texts, one of them too long to read side by side: shown word by word."""
+        if self.action != "changed" or not (isinstance(self.old, str) and isinstance(self.new, str)):
+            return False
+        return any(len(text) > SHORT or len(sentences(text)) > 1 for text in (self.old, self.new))
+
+    def segments(self) -> list[Segment]:
+        """A changed text word by word (see worddiff); empty for any other change."""
+        return word_diff(self.old, self.new) if self.is_text else []
 
     @property
     def summary(self) -> str:

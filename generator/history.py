@@ -16,11 +16,10 @@ from typing import Any
 import yaml
 
 from .diff import KIND_NAMES
-from .diffmd import SHORT
 from .fielddiff import FieldChange, every_field, field_changes, field_label
 from .gitsource import GitError, git_output, last_changed, repo_root
 from .loader import KINDS, MAX_FILE_BYTES, SETTINGS_FILE
-from .worddiff import Segment, sentences, word_diff
+from .worddiff import Segment
 from .yamltree import TreeBuilder
 
 RECENT_COMMITS = 20  # commits shown on the page
@@ -39,10 +38,7 @@ class Line:
 
     @classmethod
     def of(cls, change: FieldChange) -> Line:
-        long_text = change.action == "changed" and isinstance(change.old, str) and isinstance(change.new, str) \
-            and any(len(text) > SHORT or len(sentences(text)) > 1 for text in (change.old, change.new))
-        return cls(field_label(change.path), change.summary,
-                   tuple(word_diff(change.old, change.new)) if long_text else ())
+        return cls(field_label(change.path), change.summary, tuple(change.segments()))
 
 
 @dataclass(frozen=True)
