@@ -26,11 +26,12 @@ from typing import Any
 
 from .errors import Problem
 from .loader import Document
-from .scaffold import MARK
-from .schemas import validator
+from .schemas import resolved, validator
 from .values import strings
 from .yamltree import Path_, format_path, shorten
 
+# What `playbook new` writes in every field to fill in (the rule that refuses it owns it).
+MARK = "TODO"
 # The whole text is a placeholder: one of these words, or the mark `playbook new` writes.
 _WORDS = frozenset({"todo", "tbd", "fixme", MARK.casefold()})
 _WHOLE = re.compile(r"x{3,}|" + "|".join(re.escape(word) for word in sorted(_WORDS)), re.IGNORECASE)
@@ -75,7 +76,7 @@ def _free_text_field(kind: str, path: Path_) -> tuple[dict[str, Any], dict[str, 
     """(the field's schema, the schema of what holds it) when the schema takes any text at path;
     None for ids, closed lists, dates, links and fields the schema does not know."""
     root: Any = validator(kind).schema
-    node, holder = _resolved(root, root), root
+    node, holder = resolved(root, root), root
     for part in path:
         holder = node
         if isinstance(part, str):
@@ -84,21 +85,10 @@ def _free_text_field(kind: str, path: Path_) -> tuple[dict[str, Any], dict[str, 
             child = node.get("items") if type(part) is int else None
         if not isinstance(child, dict):
             return None
-        node = _resolved(root, child)
+        node = resolved(root, child)
     if node.get("type") != "string" or any(word in node for word in _NOT_FREE):
         return None
     return node, holder
-
-
-def _resolved(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    """The node with its `$ref` to `#/$defs/…` followed; the node's own keywords win."""
-    for _ in range(20):  # the schemas are ours, but a loop of references must not hang the check
-        ref = node.get("$ref")
-        if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
-            break
-        target = root.get("$defs", {}).get(ref.removeprefix("#/$defs/"), {})
-        node = {**target, **{key: value for key, value in node.items() if key != "$ref"}}
-    return node
 
 
 def _message(text: str, path: Path_, field: dict[str, Any], holder: dict[str, Any]) -> str:

@@ -23,11 +23,11 @@ from typing import Any
 
 from .errors import printable
 from .loader import KINDS, display_path, within
-from .schemas import ID_PATTERN, ecma_pattern, schemas_dir
+from .placeholders import MARK
+from .schemas import ID_PATTERN, ecma_pattern, resolved, schemas_dir
 
 # Kind or folder name -> folder name.
 FOLDERS: dict[str, str] = {**{kind: folder for folder, kind in KINDS.items()}, **{f: f for f in KINDS}}
-MARK = "TODO"
 _WIDTH = 100
 _STEP = 2  # spaces per level of indentation, as in the playbook's own files
 
@@ -149,7 +149,7 @@ def scaffold(kind: str, entry_id: str, schema_line: str, schema: dict[str, Any] 
     for name, prop in schema.get("properties", {}).items():
         lines.append("")
         if name == "id" and name in required:
-            lines += _comment(_description(writer.resolve(prop)), 0)
+            lines += _comment(_description(resolved(writer.root, prop)), 0)
             lines.append(f"id: {entry_id}")
         else:
             lines += writer.field(name, prop, 0, optional=name not in required)
@@ -163,21 +163,10 @@ class _Writer:
     root: dict[str, Any]
     marks: int = 0
 
-    def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
-        """The schema with its `$ref` to `#/$defs/…` followed; the field's own keywords win."""
-        seen = 0
-        while "$ref" in schema and seen < 20:
-            target: Any = self.root
-            for part in str(schema["$ref"]).removeprefix("#/").split("/"):
-                target = target[part]
-            schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
-            seen += 1
-        return schema
-
     def field(self, name: str, schema: dict[str, Any], indent: int, optional: bool) -> list[str]:
         """A field: its description as a comment, then `name: placeholder` or `name:` and its parts.
         An optional field is written commented out, with the descriptions of its parts at line ends."""
-        schema = self.resolve(schema)
+        schema = resolved(self.root, schema)
         help_lines = _comment(_description(schema, optional) + _allowed(schema), indent)
         inline, block = self.value(schema, indent + _STEP, inline_help=optional)
         head = " " * indent + f"{name}:"
@@ -194,7 +183,7 @@ class _Writer:
         if kind == "object":
             return None, self.fields(schema, indent, inline_help)
         if kind == "array":
-            items = self.resolve(schema.get("items", {}))
+            items = resolved(self.root, schema.get("items", {}))
             item_help = _description(items)
             inline, block = self.value(items, indent + _STEP, inline_help)
             if inline is not None:
@@ -217,7 +206,7 @@ class _Writer:
         lines: list[str] = []
         for name, prop in schema.get("properties", {}).items():
             if inline_help:
-                prop = self.resolve(prop)
+                prop = resolved(self.root, prop)
                 inline, block = self.value(prop, indent + _STEP, True)
                 first = " " * indent + f"{name}:" + (inline or "")
                 part = [_with_help(first, _description(prop, name not in required)), *block]

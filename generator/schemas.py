@@ -128,6 +128,20 @@ def schema_errors(kind: str, data: Any, careful: bool = False) -> list[Validatio
     return list(validator(kind).iter_errors(data))
 
 
+def resolved(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """A schema node with its `$ref` (a pointer into root, `#/$defs/…`) followed; the node's own
+    keywords win over the target's. At most 20 references deep: a loop cannot hang a caller."""
+    for _ in range(20):
+        ref = node.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            break
+        target: Any = root
+        for part in ref.removeprefix("#/").split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        node = {**target, **{key: value for key, value in node.items() if key != "$ref"}}
+    return node
+
+
 def readable_part(doc: Document, problems: list[Problem]) -> Document | None:
     """A document that failed its schema, without the top-level fields its problems are in: what
     the other checks can still read, so that one run reports a dangling reference beside a
