@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from .diff import KIND_NAMES, Change
 from .errors import Problem
 from .reviews import Approvals, approvers, from_environment, list_reviews
-from .signoff import TEAMS, Signer, agreement
+from .signoff import TEAMS, Signer, agreement, person_key
 
 SHOWN = 6
 
@@ -49,30 +49,30 @@ def _team_problems(change: Change, team: str, listed: dict[str, Signer], approva
     entry = change.entry
     doc = entry.doc
     what = f"{KIND_NAMES[change.kind][0]} '{entry.label}' ({change.status})"
-    handles = {s.handle.casefold(): s for s in listed.values() if s.handle}
-    approved = [s for h, s in handles.items() if approvals.approved(h.removeprefix("@"))]
+    handles = {s.login.casefold(): s for s in listed.values() if s.login}
+    approved = [s for login, s in handles.items() if approvals.approved(login)]
     short = head_sha[:7]
     if not approved:
         if not handles:
             return [doc.problem(("agreed_by",), f"{what} needs an approval from {team}, and playbook.yaml lists "
                                 f"no one of {team} with a handle: add handles to teams › {team} › people",
                                 key=True)]
-        tried = "; ".join(f"{s.name} ({s.handle}): {approvals.why_not(s.handle.removeprefix('@'))}"
-                          for s in list(handles.values())[:SHOWN] if s.handle)
+        tried = "; ".join(f"{s.name} ({s.handle}): {approvals.why_not(login)}"
+                          for login, s in list(handles.items())[:SHOWN])
         return [doc.problem(("agreed_by",), f"{what} needs an approving review of the latest commit ({short}) "
                             f"from {team}, and has none: {tried}", key=True)]
     if not (change.needs_signoff or any(f.path[:1] == ("agreed_by",) for f in change.fields)):
         return []  # no new agreement is written: nobody is named for it
     name = agreement(entry.data).get(team)
-    signer = listed.get(" ".join(name.split()).casefold()) if isinstance(name, str) else None
+    signer = listed.get(person_key(name)) if isinstance(name, str) else None
     if signer is None:
         return []  # an unlisted name is reported by the sign-off check
-    if signer.handle is None:
+    if signer.login is None:
         return [doc.problem(("agreed_by", team), f"{what}: agreed_by names {signer.name} for {team}, who has no "
                             f"handle in playbook.yaml, so their approval cannot be checked: add their handle to "
                             f"teams › {team} › people")]
-    if not approvals.approved(signer.handle.removeprefix("@")):
+    if not approvals.approved(signer.login):
         return [doc.problem(("agreed_by", team), f"{what}: agreed_by names {signer.name} for {team}, but "
-                            f"{signer.handle} {approvals.why_not(signer.handle.removeprefix('@'))}: the people "
+                            f"{signer.handle} {approvals.why_not(signer.login)}: the people "
                             f"named are the people who approved ({', '.join(s.handle or s.name for s in approved)})")]
     return []

@@ -89,8 +89,9 @@ def check_playbook(loaded: LoadedPlaybook, valid: list[Document], docs: Path | N
     problems.extend(check_values(loaded, index))
     # The funnel as a whole: every state and handoff whose funnel fields can be read, even when
     # other problems are found in them, so that a new lifecycle is put right in one run.
-    states = [d for d in [*valid, *(partial or ())] if d.kind == "lifecycle" and _funnel_state(d)]
-    handoffs = [d for d in [*valid, *(partial or ())] if d.kind == "handoff" and _funnel_handoff(d)]
+    readable = [*valid, *(partial or ())]
+    states = [d for d in readable if d.kind == "lifecycle" and _funnel_state(d)]
+    handoffs = [d for d in readable if d.kind == "handoff" and _funnel_handoff(d)]
     problems.extend(funnel_lint(states, handoffs, whole=(
         len(states) == len(loaded.documents["lifecycle"]) and not loaded.unreadable.get("lifecycle"),
         len(handoffs) == len(loaded.documents["handoff"]) and not loaded.unreadable.get("handoff"))))

@@ -106,16 +106,15 @@ def _title(change: Change) -> str:
 
 def _fields(change: Change) -> list[str]:
     prefix = md(change.entry.label)
+    if change.kind == "value":  # "Agreed values › discount-ae-max: '10 percent' → '12 percent'"
+        prefix = f"{md(KIND_NAMES['value'][1].capitalize())} › {prefix}"
     lines = []
     for item in change.fields:
         path: tuple[Any, ...] = item.path
-        if change.kind == "value":  # "Agreed values › discount-ae-max: '10 percent' → '12 percent'"
+        if change.kind == "value":
             path = path[1:] if path[:1] == ("value",) else path
         where = f"{prefix} › {md(field_label(path))}" if path else prefix
         lines.append(f"- {where}: {field_md(item)}")
-    if change.kind == "value" and lines:
-        lines = [line.replace(f"- {prefix}", f"- {md(KIND_NAMES['value'][1].capitalize())} › {prefix}", 1)
-                 for line in lines]
     return lines + [""] if lines else []
 
 

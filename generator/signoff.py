@@ -13,6 +13,7 @@ every change both teams own needs an approval from each team (see `approvals`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -34,8 +35,14 @@ class Signer:
     team: str
     handle: str | None = None
 
+    @property
+    def login(self) -> str | None:
+        """The user name on the git host, as its API gives it (no @)."""
+        return self.handle.removeprefix("@") if self.handle else None
 
-def _key(name: str) -> str:
+
+def person_key(name: str) -> str:
+    """A name as signers are told apart: case and spacing do not count."""
     return " ".join(name.split()).casefold()
 
 
@@ -51,18 +58,19 @@ def signers(settings: Any) -> dict[str, dict[str, Signer]]:
         for person in _list(data.get("people")):
             if isinstance(person, dict) and isinstance(person.get("name"), str) and person["name"].strip():
                 handle = person.get("handle")
-                people[_key(person["name"])] = Signer(person["name"], team, handle if isinstance(handle, str) else None)
+                people[person_key(person["name"])] = Signer(person["name"], team,
+                                                            handle if isinstance(handle, str) else None)
         leader = data.get("leader")
         if isinstance(leader, str) and leader.strip():
-            people.setdefault(_key(leader), Signer(leader.strip(), team))
+            people.setdefault(person_key(leader), Signer(leader.strip(), team))
         for member in _list(data.get("members")):
             # "Lena Fischer, Head of Sales Development" is a person; "Account executives" a role.
             if isinstance(member, str) and "," in member and member.split(",", 1)[0].strip():
                 name = member.split(",", 1)[0].strip()
-                people.setdefault(_key(name), Signer(name, team))
+                people.setdefault(person_key(name), Signer(name, team))
         for handle in _list(data.get("reviewers")):
             if isinstance(handle, str) and handle.startswith("@") and "/" not in handle:
-                people.setdefault(_key(handle), Signer(handle, team, handle))
+                people.setdefault(person_key(handle), Signer(handle, team, handle))
     return found
 
 
@@ -100,7 +108,7 @@ def name_problems(doc: Document, people: dict[str, dict[str, Signer]]) -> Iterat
         name = agreed.get(team)
         if not isinstance(name, str) or not name.strip():
             continue  # a missing name is the schema's to report
-        keys[team] = _key(name)
+        keys[team] = person_key(name)
         if keys[team] in people[team] or not people[team]:
             continue  # listed; or the team lists nobody, which playbook.yaml's own check reports
         other = next(t for t in TEAMS if t != team)
@@ -178,8 +186,7 @@ def _change_problems(change: Change, rules: Rules) -> Iterator[Problem]:
         yield doc.problem(("agreed_by",), f"{label} without a name from {' and '.join(missing)}: both teams "
                           "agree, then write their names and the date", key=True)
         return
-    yield from (p.__class__(p.file, p.line, p.column, p.path, f"{label}, but {p.message}")
-                for p in name_problems(doc, rules.people))
+    yield from (dataclasses.replace(p, message=f"{label}, but {p.message}") for p in name_problems(doc, rules.people))
     yield from _date_problems(change, rules, label)
 
 
