@@ -109,38 +109,42 @@ def run(args: argparse.Namespace) -> int:
 
 def _sides(args: argparse.Namespace, tmp: Path, today: date) -> Sides:
     """The two playbooks, read: the base (at the merge base, for revisions) and the head, with the
-    head's problems (a change that does not validate is not described)."""
+    head's problems when the change is to be described (one that does not validate is not). The
+    sign-off check leaves validation to its own step, and reads the head only."""
+    describe = not args.check_signoff
     root = Path(args.playbook)
     if Path(args.base).is_dir():
         head_dir = Path(args.head) if args.head else root
         if not head_dir.is_dir():
             raise GitError(f"{args.head}: BASE is a folder, so HEAD must be a folder too")
-        head, problems = check(head_dir, today=today)
-        return Sides(load_playbook(Path(args.base)), head, problems, None)
+        return Sides(load_playbook(Path(args.base)), *_read(head_dir, today, describe), None)
     if not root.is_dir():
         raise GitError(f"{display_path(root)}: no playbook folder here (give it with --playbook)")
     repo = repo_root(root.resolve())
     folder = root.resolve().relative_to(repo.resolve()).as_posix()
     head_sha = commit(repo, args.head) if args.head else commit(repo, "HEAD")
     base_sha = merge_base(repo, commit(repo, args.base), head_sha)
-    base = _at_revision(repo, base_sha, folder, tmp / "base", root)
+    base, _ = _at_revision(repo, base_sha, folder, tmp / "base", root, today, validated=False)
     if args.head:
-        write_tree(repo, head_sha, folder, tmp / "head")
-        head, problems = check(tmp / "head", today=today)
-        _shown_as(head, tmp / "head", root)
-        problems = [_moved(p, tmp / "head", root) for p in problems]
+        head, problems = _at_revision(repo, head_sha, folder, tmp / "head", root, today, describe)
     else:
-        head, problems = check(root, today=today)
+        head, problems = _read(root, today, describe)
     return Sides(base, head, problems, commit_day(repo, base_sha))
 
 
-def _at_revision(repo: Path, sha: str, folder: str, into: Path, shown_as: Path) -> LoadedPlaybook:
-    """The playbook folder at a commit, read from a temporary copy, its files named as in the
-    working folder (so messages point at the lines a pull request shows)."""
+def _read(folder: Path, today: date, validated: bool) -> tuple[LoadedPlaybook, list[Problem]]:
+    """The playbook in folder, with every problem in it when `validated`."""
+    return check(folder, today=today) if validated else (load_playbook(folder), [])
+
+
+def _at_revision(repo: Path, sha: str, folder: str, into: Path, shown_as: Path, today: date,
+                 validated: bool) -> tuple[LoadedPlaybook, list[Problem]]:
+    """The playbook folder at a commit, read from a temporary copy, its files and problems named
+    as in the working folder (so messages point at the lines a pull request shows)."""
     write_tree(repo, sha, folder, into)
-    loaded = load_playbook(into)
+    loaded, problems = _read(into, today, validated)
     _shown_as(loaded, into, shown_as)
-    return loaded
+    return loaded, [_moved(p, into, shown_as) for p in problems]
 
 
 def _shown_as(loaded: LoadedPlaybook, into: Path, shown_as: Path) -> None:
