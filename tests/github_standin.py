@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -62,6 +63,18 @@ def review(login: str, state: str, commit_id: str | None, submitted_at: str | No
         "submitted_at": when if isinstance(when, str) else when.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "commit_id": commit_id,
     }
+
+
+def actions_environment(folder: Path, api_url: str, head: str, base: str) -> dict[str, str]:
+    """The standard environment of a GitHub Actions step run for a pull request: its event file
+    (written into folder, in the shape both pull_request and pull_request_review events carry it),
+    the API's address, the repository and the token the stand-in expects."""
+    event = folder / "event.json"
+    event.write_text(json.dumps({"action": "synchronize", "number": NUMBER, "pull_request": {
+        "number": NUMBER, "head": {"sha": head, "ref": "proposal"},
+        "base": {"sha": base, "ref": "main", "repo": {"full_name": REPOSITORY}}}}), encoding="utf-8")
+    return {"GITHUB_API_URL": api_url, "GITHUB_REPOSITORY": REPOSITORY, "GITHUB_EVENT_PATH": str(event),
+            "GITHUB_TOKEN": TOKEN}
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import pytest
 import tomllib
 import yaml
 from conftest import REPO
-from github_standin import NUMBER, REPOSITORY, TOKEN, GitHubStandIn, review
+from github_standin import NUMBER, REPOSITORY, TOKEN, GitHubStandIn, actions_environment, review
 
 BIN = Path(sys.executable).parent
 PLAYBOOK = str(BIN / "playbook")
@@ -310,16 +310,10 @@ class Checkout:
     }
 
     def actions(self, tmp: Path, api: str) -> dict[str, str]:
-        """The standard Actions environment of a pull_request event for the branch's head commit."""
-        event = tmp / "event.json"
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=self.root, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        base = subprocess.run(["git", "rev-parse", "main"], cwd=self.root, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        event.write_text(json.dumps({"action": "synchronize", "number": NUMBER, "pull_request": {
-            "number": NUMBER, "head": {"sha": head}, "base": {"sha": base, "repo": {"full_name": REPOSITORY}}}}),
-            encoding="utf-8")
-        return {"GITHUB_API_URL": api, "GITHUB_REPOSITORY": REPOSITORY, "GITHUB_EVENT_PATH": str(event)}
+        """The standard Actions environment of a pull request event for the branch's head commit."""
+        head, base = (subprocess.run(["git", "rev-parse", name], cwd=self.root, capture_output=True, text=True,
+                                     check=True).stdout.strip() for name in ("HEAD", "main"))
+        return actions_environment(tmp, api, head, base)
 
     def workflow_steps(self, tmp: Path, api: str = "http://127.0.0.1:9") -> dict[str, subprocess.CompletedProcess[str]]:
         """Run every `run:` step of the build and the sign-off jobs after the installations, as GitHub

@@ -24,7 +24,7 @@ import cmarkgfm
 import pytest
 import test_diff
 from conftest import REPO
-from github_standin import NUMBER, REPOSITORY, TOKEN, GitHubStandIn, review
+from github_standin import NUMBER, REPOSITORY, GitHubStandIn, actions_environment, review
 
 PLAYBOOK = str(Path(sys.executable).parent / "playbook")
 TODAY = date.today().isoformat()
@@ -297,13 +297,8 @@ def test_a_shared_goal_needs_both_teams(repo: Repo) -> None:
 
 
 def _actions_env(repo: Repo, api_url: str, head: str) -> dict[str, str]:
-    event = repo.root.parent / "event.json"
     base = repo.git("rev-parse", "main").strip()
-    event.write_text(json.dumps({"action": "submitted", "pull_request": {
-        "number": NUMBER, "head": {"sha": head, "ref": "proposal"},
-        "base": {"sha": base, "ref": "main", "repo": {"full_name": REPOSITORY}}}}), encoding="utf-8")
-    return dict(os.environ, GITHUB_API_URL=api_url, GITHUB_REPOSITORY=REPOSITORY, GITHUB_EVENT_PATH=str(event),
-                GITHUB_TOKEN=TOKEN)
+    return dict(os.environ, **actions_environment(repo.root.parent, api_url, head, base))
 
 
 @pytest.fixture
