@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.export import export_files
-from generator.freshness import resolve_today
-from generator.loader import load_playbook
-from generator.model import build_model
-from generator.navigation import navigation
-from generator.render import page_titles, render_pages
-from generator.static import scripts, static_files
-from generator.validate import check
+from generator.commands.export import export_files
+from generator.model.playbook import build_model
+from generator.rules.freshness import resolve_today
+from generator.rules.validate import check
+from generator.site.navigation import navigation
+from generator.site.render import page_titles, render_pages
+from generator.site.static import scripts, static_files
+from generator.source.loader import load_playbook
 
 STEPS = ("load", "validate", "render")
 

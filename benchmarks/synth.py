@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from generator.validate import build_playbook
+from generator.model.build import build_playbook
 
 from . import words as w
 

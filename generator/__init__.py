@@ -1,7 +1,8 @@
 """The agreed sales playbook as code: load, validate and render the playbook's YAML sources."""
 
-from .errors import PlaybookError, Problem
-from .model import Playbook
-from .validate import build_playbook, check
+from .model.build import build_playbook
+from .model.playbook import Playbook
+from .rules.validate import check
+from .source.problems import PlaybookError, Problem
 
 __all__ = ["Playbook", "PlaybookError", "Problem", "build_playbook", "check"]

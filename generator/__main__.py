@@ -1,5 +1,5 @@
 """`python -m generator` runs the `playbook` command."""
 
-from .cli import run
+from .commands.cli import run
 
 run()

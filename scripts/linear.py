@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from generator.validate import check  # noqa: E402
+from generator.rules.validate import check  # noqa: E402
 
 GROWN = ("assets", "terms", "personas")
 

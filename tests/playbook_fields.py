@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import cli
+from generator.commands import cli
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO / "schemas"

@@ -11,7 +11,7 @@ from pathlib import Path
 from conftest import REPO, run_mkdocs
 from test_hostile import ASSET, playbook
 
-from generator.values import EXPANSION_ALLOWANCE
+from generator.rules.values import EXPANSION_ALLOWANCE
 
 # Bytes of HTML and search index per byte of YAML, above a fixed allowance for each page's theme
 # (header, navigation, footer). Measured: 4 on the default playbook, 18 on pure punctuation.

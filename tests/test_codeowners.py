@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO, SITE_CONFIG, run_mkdocs
 
-from generator.codeowners import codeowners, codeowners_problems
-from generator.loader import load_playbook
-from generator.ownership import MAX_WILDCARD_LINES, Ownership, TooManyWildcards, parse
+from generator.rules.codeowners import codeowners, codeowners_problems
+from generator.source.loader import load_playbook
+from generator.source.ownership import MAX_WILDCARD_LINES, Ownership, TooManyWildcards, parse
 
 PLAYBOOK = str(Path(sys.executable).parent / "playbook")
 BOTH = "@acme/sellers @sam @acme/marketers"

@@ -18,10 +18,10 @@ import pytest
 from conftest import FIXTURES, REPO
 from playwright.sync_api import Browser, expect
 
-from generator.diagram import lifecycle_svg, service_level
-from generator.model import Playbook, Rejection
-from generator.render import Texts, render_pages
-from generator.validate import build_playbook
+from generator.model.build import build_playbook
+from generator.model.playbook import Playbook, Rejection
+from generator.site.diagram import lifecycle_svg, service_level
+from generator.site.render import Texts, render_pages
 
 pytest_plugins = ["browser_fixtures"]  # serve, browser, page, default_url
 

@@ -20,8 +20,9 @@ from conftest import FIXTURES, REPO
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from generator.export import SITE_CSV, SITE_JSON, csv_files, export_files, export_json, schema_columns
-from generator.loader import KINDS, Document, load_playbook
+from generator.commands.export import SITE_CSV, SITE_JSON, csv_files, export_files, export_json, schema_columns
+from generator.source.document import Document
+from generator.source.loader import KINDS, load_playbook
 
 PLAYBOOK = str(Path(sys.executable).parent / "playbook")
 SCHEMAS = REPO / "schemas"

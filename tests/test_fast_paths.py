@@ -17,9 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from playbook_strategies import suite_settings
 
-from generator import loader, schemas
-from generator.loader import load_document, load_playbook
-from generator.yamltree import REFUSED, TreeBuilder
+from generator.source import loader, schemas
+from generator.source.loader import load_document, load_playbook
+from generator.source.yamltree import REFUSED, TreeBuilder
 
 # The set of characters refused in a file, as first written: the complement of those allowed.
 ALLOWED_COMPLEMENT = re.compile("[^\\x09\\x0A\\x0D\\x20-\\x7E\\xA0-\\uD7FF\\uE000-\\uFFFD\\U00010000-\\U0010FFFF]"

@@ -23,7 +23,7 @@ from playwright.sync_api import Page, expect
 
 pytest_plugins = ["browser_fixtures"]  # serve, browser, page
 
-GLOSSARY_JS = REPO / "generator" / "static" / "glossary.js"
+GLOSSARY_JS = REPO / "generator" / "site" / "theme" / "glossary.js"
 
 # Time at 2N over time at N: 2 when linear, 4 when quadratic (processor time, the best of 5 runs).
 MAX_RATIO = 3.0

@@ -13,9 +13,10 @@ import pytest
 from conftest import FIXTURES, make_project, run_mkdocs
 from htmltext import read_site
 
-from generator import checks, schemas
-from generator.errors import Problem
-from generator.validate import check
+from generator.rules import checks
+from generator.rules.validate import check
+from generator.source import schemas
+from generator.source.problems import Problem
 
 VALIDATE = [sys.executable, "-m", "generator", "validate"]
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from conftest import FIXTURES
 
-from generator.render import render_pages
-from generator.validate import build_playbook, check
+from generator.model.build import build_playbook
+from generator.rules.validate import check
+from generator.site.render import render_pages
 
 TERM = """\
 id: {id}

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import Problem
-from generator.loader import load_document
+from generator.source.loader import load_document
+from generator.source.problems import Problem
 
 
 def load(tmp_path: Path, text: str) -> tuple[object, list[Problem]]:

@@ -49,9 +49,9 @@ from playbook_fields import (
 from playbook_strategies import GeneratedPlaybook, dump_yaml, playbooks, suite_settings
 from suite_report import Tally
 
-from generator import cli
-from generator.render import ASSET_TYPES as TYPE_NAMES
-from generator.values import expand
+from generator.commands import cli
+from generator.rules.values import expand
+from generator.site.render import ASSET_TYPES as TYPE_NAMES
 
 pytest_plugins = ["suite_summary"]
 

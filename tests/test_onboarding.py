@@ -14,11 +14,12 @@ import yaml
 from conftest import FIXTURES, REPO
 from playwright.sync_api import Browser, Page, expect
 
-from generator.model import Playbook
-from generator.onboarding import READ_PAGES, SECTION_ANCHORS, STEPS, first_terms, questions, reading_paths
-from generator.render import GENERATED, PAGE_TITLES, render_pages
-from generator.validate import build_playbook, check
-from generator.values import expand
+from generator.model.build import build_playbook
+from generator.model.playbook import Playbook
+from generator.rules.validate import check
+from generator.rules.values import expand
+from generator.site.onboarding import READ_PAGES, SECTION_ANCHORS, STEPS, first_terms, questions, reading_paths
+from generator.site.render import GENERATED, PAGE_TITLES, render_pages
 
 pytest_plugins = ["browser_fixtures"]  # serve, browser, default_url
 

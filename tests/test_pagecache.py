@@ -21,7 +21,7 @@ BUILDS = textwrap.dedent(r"""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.structure.pages import Page
-    from generator import pagecache
+    from generator.site import pagecache
 
     converted = []
     original = Page.render

@@ -16,7 +16,7 @@ from conftest import REPO
 # with a few terms and personas to a page, as a large playbook has many.
 BUILD = r"""
 import sys
-from generator import render
+from generator.site import render
 render.PARTS.update(term=("glossary.md", 4), persona=("personas.md", 2))
 from mkdocs.__main__ import cli
 sys.argv = ["mkdocs", "build", "--strict", "--site-dir", sys.argv[1]]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import FIXTURES
 
-from generator.placeholders import is_placeholder
+from generator.rules.placeholders import is_placeholder
 
 PLAYBOOK = str(Path(sys.executable).parent / "playbook")
 

@@ -9,9 +9,9 @@ from importlib import resources
 import pytest
 from conftest import FIXTURES
 
-from generator.render import ASSET_TYPES, SECTION_ANCHORS, inline, paragraphs, plain_title, render_pages, safe_link
-from generator.schemas import schemas_dir
-from generator.validate import build_playbook
+from generator.model.build import build_playbook
+from generator.site.render import ASSET_TYPES, SECTION_ANCHORS, inline, paragraphs, plain_title, render_pages, safe_link
+from generator.source.schemas import schemas_dir
 
 
 def test_inline_leaves_only_letters_digits_and_spaces() -> None:
@@ -54,7 +54,7 @@ def test_glossary_is_grouped_by_initial() -> None:
 def test_section_anchors_in_templates_are_reserved() -> None:
     reserved = set().union(*SECTION_ANCHORS.values())
     for name in ("stage.md.j2", "lifecycle.md.j2"):
-        template = (resources.files("generator") / "templates" / name).read_text(encoding="utf-8")
+        template = (resources.files("generator.site") / "templates" / name).read_text(encoding="utf-8")
         static = set(re.findall(r"\{ #([a-z-]+) \}", template))
         static |= {f"{record}-states" for record in ("lead", "opportunity")} if "-states }" in template else set()
         assert static and static <= reserved, (name, static - reserved)

@@ -1,4 +1,4 @@
-"""Who approved a pull request's latest commit: generator.reviews against a stand-in GitHub API
+"""Who approved a pull request's latest commit: generator.changes.reviews against a stand-in GitHub API
 served over real HTTP, and the event files and environment of a GitHub Actions step."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from github_standin import NUMBER, REPOSITORY, TOKEN, GitHubStandIn, review
 
-from generator import reviews as reviews_module
-from generator.reviews import (
+from generator.changes import reviews as reviews_module
+from generator.changes.reviews import (
     PullRequest,
     Review,
     ReviewsError,

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from conftest import FIXTURES
 
-from generator.validate import check
+from generator.rules.validate import check
 
 ODD_VALUES = [None, [], {}, 7, "x", [1, [2]], {"a": {"b": 1}}, True, 2.5]
 

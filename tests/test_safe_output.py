@@ -16,11 +16,11 @@ import pytest
 from conftest import MKDOCS, SITE_CONFIG, make_project, run_mkdocs
 from test_serve import fetch, free_port, serve, wait_for
 
-from generator.cli import main
-from generator.diffmd import md
-from generator.render import render_pages
-from generator.static import static_files
-from generator.validate import build_playbook
+from generator.changes.comment import md
+from generator.commands.cli import main
+from generator.model.build import build_playbook
+from generator.site.render import render_pages
+from generator.site.static import static_files
 
 PLAYBOOK = str(Path(sys.executable).parent / "playbook")
 

@@ -16,9 +16,9 @@ import pytest
 import yaml
 from conftest import FIXTURES, REPO
 
-from generator import scaffold
-from generator.loader import KINDS
-from generator.schemas import ID_PATTERN
+from generator.commands import scaffold
+from generator.source.loader import KINDS
+from generator.source.schemas import ID_PATTERN
 
 PLAYBOOK = str(Path(sys.executable).parent / "playbook")
 PROBLEM = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<column>\d+): (?P<path>[^:]+): (?P<message>.+)$")

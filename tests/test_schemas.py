@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO
 from jsonschema import Draft202012Validator
 
-from generator.loader import KINDS
+from generator.source.loader import KINDS
 
 SCHEMAS = sorted((REPO / "schemas").glob("*.schema.json"))
 

@@ -490,7 +490,7 @@ def test_pairing_renamed_entries_costs_the_size_of_their_texts(repo: Repo) -> No
 
 
 def test_the_bound_of_the_word_diff_falls_back_to_before_and_after() -> None:
-    from generator import worddiff
+    from generator.changes import worddiff
 
     old = " ".join(f"a{i}." for i in range(600))
     new = " ".join(f"b{i}." for i in range(600))

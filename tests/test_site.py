@@ -15,11 +15,12 @@ import yaml
 from conftest import FIXTURES, REPO, SITE_CONFIG, make_project, run_mkdocs
 from htmltext import Page, read_site
 
-from generator.export import export_files
-from generator.render import plain_title, render_pages
-from generator.static import SCRIPTS, static_files
-from generator.validate import build_playbook, check
-from generator.values import expand
+from generator.commands.export import export_files
+from generator.model.build import build_playbook
+from generator.rules.validate import check
+from generator.rules.values import expand
+from generator.site.render import plain_title, render_pages
+from generator.site.static import SCRIPTS, static_files
 
 PAGES_OF = {"stages": "stages/{id}/index.html", "lifecycle": "lifecycle/index.html",
             "handoffs": "lifecycle/index.html", "terms": "glossary/index.html",

@@ -19,14 +19,16 @@ from conftest import REPO, SITE_CONFIG, make_project, run_mkdocs
 from htmltext import Page
 from test_values import VALUES, playbook_with_values
 
-from generator import cli
-from generator.diff import compare
-from generator.export import csv_files, export_json
-from generator.loader import load_playbook
-from generator.numbers import FIELDS, field_quantity, field_text, text_quantity
-from generator.render import render_pages
-from generator.signoff import Rules, signers, signoff_count, signoff_problems
-from generator.validate import build_playbook, check
+from generator.changes.diff import compare
+from generator.changes.signoff import Rules, signoff_count, signoff_problems
+from generator.commands import cli
+from generator.commands.export import csv_files, export_json
+from generator.model.build import build_playbook
+from generator.rules.agreement import signers
+from generator.rules.validate import check
+from generator.site.render import render_pages
+from generator.source.loader import load_playbook
+from generator.source.numbers import FIELDS, field_quantity, field_text, text_quantity
 
 # In the mini playbook, the handoff lead-to-won has a service level of 4 business hours, an
 # escalation after 1 business day and a follow-up of 5 touches over 10 days; the shared goal

@@ -24,13 +24,14 @@ from conftest import FIXTURES, SITE_CONFIG, make_project, run_mkdocs
 from htmltext import Page, read_site
 from test_attacks import RISKY_SITE, SECRET, Baseline, convert, converter, leaks
 
-from generator import cli
-from generator.diff import compare
-from generator.diffmd import markdown
-from generator.loader import load_playbook
-from generator.model import build_model
-from generator.render import inline, render_home, render_pages
-from generator.validate import build_playbook, check
+from generator.changes.comment import markdown
+from generator.changes.diff import compare
+from generator.commands import cli
+from generator.model.build import build_playbook
+from generator.model.playbook import build_model
+from generator.rules.validate import check
+from generator.site.render import inline, render_home, render_pages
+from generator.source.loader import load_playbook
 
 VALUES = [{"id": "discount", "value": "10 %", "description": "The most an account executive gives alone."},
           {"id": "size-rule", "value": "200 or more employees or at least 500 supplier invoices a month"},
@@ -135,7 +136,7 @@ def test_a_reference_is_the_value_linked_to_where_it_is_defined_in_playbook_rend
                    "assets.md#guide", "metrics.md#win-rate"):
         assert f"]({target})" in used, target
     # The page's script and the glossary hover show the value as text.
-    from generator.static import static_files
+    from generator.site.static import static_files
     static = static_files(build_playbook(tmp_path / "playbook"))
     finder = json.loads(static["assets/playbook/finder.json"])
     assert finder["assets"][0]["talking_points"] == ["Place 9 uses 10 % here."]
@@ -376,7 +377,8 @@ def test_a_value_used_in_ten_places_changes_everywhere_and_is_one_change(tmp_pat
 def test_an_agreed_definition_showing_a_changed_value_is_agreed_again(tmp_path: Path) -> None:
     from datetime import date
 
-    from generator.signoff import Rules, signers, signoff_count, signoff_problems
+    from generator.changes.signoff import Rules, signoff_count, signoff_problems
+    from generator.rules.agreement import signers
 
     before = playbook_with_values(tmp_path / "before", discount="10 %")
     after = playbook_with_values(tmp_path / "after", discount="12 %")
@@ -463,9 +465,9 @@ def test_hostile_text_in_and_around_a_reference_stays_inert_in_markdown(tmp_path
 
 def test_the_judges_catch_a_value_written_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # With the value's escaping switched off, the same judges must find what it does.
-    import generator.render
+    import generator.site.render
 
-    monkeypatch.setattr(generator.render, "_value", lambda id, value, where, texts: value)
+    monkeypatch.setattr(generator.site.render, "_value", lambda id, value, where, texts: value)
     plain = playbook_with_values(tmp_path / "plain", discount="ten percent")
     hostile = playbook_with_values(tmp_path / "hostile", discount=HOSTILE_VALUE)
     md = converter(tmp_path)

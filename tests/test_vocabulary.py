@@ -17,9 +17,9 @@ from conftest import FIXTURES, REPO, SITE_CONFIG, make_project, run_mkdocs
 from htmltext import read_site
 from playwright.sync_api import Browser, Page, expect
 
-from generator.model import Term
-from generator.validate import build_playbook
-from generator.vocabulary import Vocabulary, used_in
+from generator.model.build import build_playbook
+from generator.model.playbook import Term
+from generator.site.vocabulary import Vocabulary, used_in
 
 pytest_plugins = ["browser_fixtures"]  # serve, browser, page, default_url
 

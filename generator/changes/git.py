@@ -1,0 +1,121 @@
+"""The playbook as it was at a git revision: its files written into a temporary folder, so the
+same loader (with its bounds and checks) reads it as it reads the working folder.
+
+Git is run as a command with fixed arguments; a revision is checked to name a commit before it
+is used, and never passed where git could read it as an option.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+from ..source.loader import MAX_FILE_BYTES
+
+
+class GitError(Exception):
+    """Git is missing, the folder is not in a repository, or a revision names no commit."""
+
+
+def git_output(repo: Path, *args: str, input: bytes | None = None) -> bytes:
+    try:
+        result = subprocess.run(["git", "-C", str(repo), *args], input=input, capture_output=True, timeout=120,
+                                check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed: install it, or compare two folders instead") from None
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {args[0]} failed")
+    return result.stdout
+
+
+def repo_root(folder: Path) -> Path:
+    """The top folder of the git checkout that holds folder."""
+    start = folder if folder.is_dir() else folder.parent
+    return Path(git_output(start, "rev-parse", "--show-toplevel").decode("utf-8").strip())
+
+
+def commit(repo: Path, revision: str) -> str:
+    """The commit a revision names (a hash); raises GitError when it names none."""
+    if revision.startswith("-") or not revision.strip():
+        raise GitError(f"{revision!r} is not a revision")
+    try:
+        return git_output(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"
+                    ).decode("ascii").strip()
+    except GitError:
+        raise GitError(f"{revision!r} names no commit in {repo}: give a branch, a tag or a commit") from None
+
+
+def merge_base(repo: Path, base: str, head: str) -> str:
+    """The commit head branched from base at (both hashes): where the change begins."""
+    try:
+        return git_output(repo, "merge-base", base, head).decode("ascii").strip()
+    except GitError:
+        raise GitError(f"{base[:12]} and {head[:12]} have no commit in common: compare revisions of one "
+                       "history (fetch the whole history, e.g. fetch-depth: 0)") from None
+
+
+def commit_day(repo: Path, sha: str) -> date:
+    """The day a commit was made (its committer date, in its own time zone)."""
+    return date.fromisoformat(git_output(repo, "show", "-s", "--format=%cs", sha, "--").decode("ascii").strip())
+
+
+def write_tree(repo: Path, sha: str, folder: str, into: Path) -> list[str]:
+    """Write the files under folder (a path from the repository's top) at commit sha into `into`.
+
+    Regular files only: a symbolic link is not followed or written, and is returned by name. A
+    file larger than the loader accepts is not read: an empty file of its size stands for it,
+    which the loader reports. Every other blob comes through one `git cat-file --batch`.
+    """
+    listing = git_output(repo, "ls-tree", "-r", "-z", "--full-tree", "-l", sha, "--", folder)
+    prefix = PurePosixPath(folder)
+    wanted: list[tuple[str, PurePosixPath, int]] = []
+    skipped: list[str] = []
+    for record in listing.split(b"\0"):
+        if not record:
+            continue
+        meta, _, raw_path = record.partition(b"\t")
+        mode, kind, blob, size_text = meta.decode("ascii").split()
+        path = PurePosixPath(raw_path.decode("utf-8", "replace"))
+        if kind != "blob" or mode not in ("100644", "100755") or ".." in path.parts:
+            skipped.append(str(path))
+            continue
+        wanted.append((blob, path.relative_to(prefix) if path != prefix else PurePosixPath(path.name), int(size_text)))
+    into.mkdir(parents=True, exist_ok=True)
+    for _, relative, _size in [w for w in wanted if w[2] > MAX_FILE_BYTES]:
+        # Too large to read: an empty file of that length, which the loader reports by its size.
+        (into / relative).parent.mkdir(parents=True, exist_ok=True)
+        with open(into / relative, "wb") as big:
+            big.truncate(MAX_FILE_BYTES + 1)
+    wanted = [w for w in wanted if w[2] <= MAX_FILE_BYTES]
+    if not wanted:
+        return skipped
+    batch = git_output(repo, "cat-file", "--batch", input=b"".join(f"{blob}\n".encode() for blob, _, _ in wanted))
+    offset = 0
+    for _blob, relative, size in wanted:
+        header_end = batch.index(b"\n", offset)
+        offset = header_end + 1
+        content = batch[offset:offset + size]
+        offset += size + 1
+        target = into / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    return skipped
+
+
+def last_changed(repo: Path, folder: str, *selection: str) -> dict[str, date]:
+    """For each file under folder that the commits `selection` picks (a range, a limit, a filter)
+    changed: the date of the newest of them (paths from the repository's top)."""
+    log = git_output(repo, "log", *selection, "--format=%x00%cs", "--name-only", "-z", "--", folder)
+    dates: dict[str, date] = {}
+    when: date | None = None
+    for part in log.split(b"\0"):
+        text = part.decode("utf-8", "replace").strip("\n")
+        if not text:
+            continue
+        if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit():
+            when = date.fromisoformat(text)
+        elif when is not None:
+            dates.setdefault(text, when)
+    return dates

@@ -1,0 +1,141 @@
+"""Who may sign an agreed definition, and what `playbook validate` checks of each agreement in one
+revision: names listed for their team in playbook.yaml, two different people, a day not in the
+future. The change features (`playbook diff --check-signoff`) build on these to judge a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..source.document import Document
+from ..source.problems import Problem
+
+# Agreed definitions: a change to one needs a renewed `agreed_by` from both teams. Fixed here, not
+# read from the schemas, which a pull request can edit (a schema without `agreed_by` in `required`
+# would otherwise switch sign-off off for its kind).
+AGREED_KINDS = frozenset({"lifecycle", "handoff"})
+# What both teams own: any change to one (added, changed, renamed or removed) needs an approval
+# from each team. Agreed definitions, shared goals, stages, agreed values and the settings.
+BOTH_TEAMS_KINDS = AGREED_KINDS | {"metric", "stage", "value", "playbook"}
+
+TEAMS = ("sales", "marketing")
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A person who may sign for a team, and their handle on the git host (None: not given)."""
+
+    name: str
+    team: str
+    handle: str | None = None
+
+    @property
+    def login(self) -> str | None:
+        """The user name on the git host, as its API gives it (no @)."""
+        return self.handle.removeprefix("@") if self.handle else None
+
+
+def person_key(name: str) -> str:
+    """A name as signers are told apart: case and spacing do not count."""
+    return " ".join(name.split()).casefold()
+
+
+def signers(settings: Any) -> dict[str, dict[str, Signer]]:
+    """Each team's signers by their name (case and spacing folded), from playbook.yaml's data."""
+    found: dict[str, dict[str, Signer]] = {team: {} for team in TEAMS}
+    teams = settings.get("teams") if isinstance(settings, dict) else None
+    for team in TEAMS:
+        data = teams.get(team) if isinstance(teams, dict) else None
+        if not isinstance(data, dict):
+            continue
+        people = found[team]
+        for person in _list(data.get("people")):
+            if isinstance(person, dict) and isinstance(person.get("name"), str) and person["name"].strip():
+                handle = person.get("handle")
+                people[person_key(person["name"])] = Signer(person["name"], team,
+                                                            handle if isinstance(handle, str) else None)
+        leader = data.get("leader")
+        if isinstance(leader, str) and leader.strip():
+            people.setdefault(person_key(leader), Signer(leader.strip(), team))
+        for member in _list(data.get("members")):
+            # "Lena Fischer, Head of Sales Development" is a person; "Account executives" a role.
+            if isinstance(member, str) and "," in member and member.split(",", 1)[0].strip():
+                name = member.split(",", 1)[0].strip()
+                people.setdefault(person_key(name), Signer(name, team))
+        for handle in _list(data.get("reviewers")):
+            if isinstance(handle, str) and handle.startswith("@") and "/" not in handle:
+                people.setdefault(person_key(handle), Signer(handle, team, handle))
+    return found
+
+
+def _list(value: Any) -> list[Any]:
+    """A field that should be a list, as one (a mistyped one is the schema's to report)."""
+    return value if isinstance(value, list) else []
+
+
+def agreement(entry_data: Any) -> dict[str, Any]:
+    value = entry_data.get("agreed_by") if isinstance(entry_data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def as_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value is not None and len(str(value)) == 10 else None
+    except ValueError:
+        return None
+
+
+def _listed(team: str, people: dict[str, dict[str, Signer]]) -> str:
+    names = [s.name for s in people[team].values()]
+    if not names:
+        return f"teams › {team} lists nobody who may sign: add the people under teams › {team} › people"
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    return f"write one of {shown}, or add the person to teams › {team} › people in playbook.yaml"
+
+
+def name_problems(doc: Document, people: dict[str, dict[str, Signer]]) -> Iterator[Problem]:
+    """The names in one agreed definition's agreed_by that are not listed for their team, or one
+    person signing for both."""
+    agreed = agreement(doc.data)
+    keys = {}
+    for team in TEAMS:
+        name = agreed.get(team)
+        if not isinstance(name, str) or not name.strip():
+            continue  # a missing name is the schema's to report
+        keys[team] = person_key(name)
+        if keys[team] in people[team] or not people[team]:
+            continue  # listed; or the team lists nobody, which playbook.yaml's own check reports
+        other = next(t for t in TEAMS if t != team)
+        if keys[team] in people[other]:
+            yield doc.problem(("agreed_by", team), f"'{name}' signs for {other}, not {team}: {team} agrees through "
+                              f"one of its own people: {_listed(team, people)}")
+        else:
+            yield doc.problem(("agreed_by", team), f"'{name}' is not listed for {team} in playbook.yaml, so cannot "
+                              f"sign for it: {_listed(team, people)}")
+    if len(keys) == 2 and keys["sales"] == keys["marketing"]:
+        yield doc.problem(("agreed_by",), "the same person cannot sign for both teams: one person of sales and "
+                          "one of marketing agree, and both names are written here", key=True)
+
+
+def date_problem(doc: Document, today: date) -> Problem | None:
+    """An agreement dated in the future would lock the definition: no later honest sign-off could
+    ever be dated after it."""
+    signed = as_date(agreement(doc.data).get("date"))
+    if signed is not None and signed > today:
+        return doc.problem(("agreed_by", "date"), f"{signed} is in the future: write the day both teams agreed, "
+                           f"{today} at the latest")
+    return None
+
+
+def agreement_problems(documents: Iterable[Document], settings: Document | None, today: date) -> Iterator[Problem]:
+    """What `playbook validate` checks of every agreed definition's agreed_by, in one revision."""
+    people = signers(settings.data if settings is not None else None)
+    for doc in documents:
+        if doc.kind in AGREED_KINDS and isinstance(doc.data, dict) and agreement(doc.data):
+            yield from name_problems(doc, people)
+            found = date_problem(doc, today)
+            if found is not None:
+                yield found

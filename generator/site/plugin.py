@@ -1,0 +1,298 @@
+"""The MkDocs plugin `playbook`: a thin door between MkDocs and the generator.
+
+Each hook calls plain functions; loading, checking and rendering know nothing of MkDocs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from . import pagecache
+from ..source.problems import PlaybookError
+from ..commands.export import export_files
+from ..rules.freshness import TodayError, resolve_today
+from ..changes.history import History, read_history
+from ..source.loader import LoadedPlaybook
+from ..model.playbook import Playbook
+from .navigation import navigation
+from .render import (
+    GENERATED,
+    STATIC,
+    Texts,
+    expand_markers,
+    page_titles,
+    render_home,
+    render_pages,
+    strip_value_links,
+    unnest_value_links,
+)
+from ..source.repository import (
+    PLAYBOOK_READ,
+    SITE_READ,
+    OutputError,
+    Staging,
+    discard,
+    link_out_of_repository,
+    outside_links,
+    stage,
+    swap_in,
+)
+from ..source.schemas import schemas_dir
+from .static import scripts, static_files
+from ..model.build import build
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+
+class PlaybookConfig(base.Config):
+    playbook = c.Type(str, default="playbook")
+    """The folder holding playbook.yaml and the entity folders, relative to mkdocs.yml."""
+
+    nav = c.Type(bool, default=True)
+    """Build the navigation (stages in order, then the reference pages, then hand-written
+    pages) when mkdocs.yml sets no `nav` of its own."""
+
+    today = c.Optional(c.Type((str, date)))
+    """The day review and end dates are judged on, e.g. 2026-11-23 (default: $PLAYBOOK_TODAY,
+    else the real date)."""
+
+    terms_everywhere = c.Type(bool, default=True)
+    """Explain the glossary's terms on every page (glossary.js), and list on each glossary entry
+    where the term is used."""
+
+    fail_on_stale = c.Type(bool, default=False)
+    """Fail the build when a review date or an end date has passed or is near, instead of
+    listing it (the "Needs review" page lists it either way)."""
+
+
+class _WarningCount(logging.Handler):
+    """Counts MkDocs' warnings, which fail a strict build only after every post_build hook has run."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+class PlaybookPlugin(BasePlugin[PlaybookConfig]):
+    """Validates the playbook and adds its pages to the site, generated in memory."""
+
+    def __init__(self) -> None:
+        self.playbook: Playbook | None = None
+        self.root = Path("playbook")
+        self.staging: Staging | None = None
+        self.site_config: MkDocsConfig | None = None
+        self.site_dir = "site"
+        self.warnings: _WarningCount | None = None
+        self.texts = Texts()
+        self.titles: dict[str, str] = {}
+        self.loaded: LoadedPlaybook | None = None
+        self.history: History | None = None
+        # Under `mkdocs serve`, generated pages are converted again only when they changed
+        # (pagecache.py); this plugin is then kept from one rebuild to the next.
+        self.serving = False
+        self.signature: tuple[Any, ...] | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    # First, so every plugin after it writes into the staging folder.
+    @event_priority(100)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path or ".").parent / self.config.playbook
+        _refuse_folders_out(config, self.root)
+        self.texts, self.signature = Texts(), None  # each build has its own texts
+        try:
+            today = resolve_today(str(self.config.today) if self.config.today else None)
+            self.playbook, notices, self.loaded = build(self.root, Path(config.docs_dir), today,
+                                                        self.config.fail_on_stale)
+        except TodayError as err:
+            raise PluginError(str(err)) from None
+        except PlaybookError as err:
+            raise PluginError("The playbook has problems:\n" + err.report()) from None
+        # What changed lately, from git: read once per build (a serve rebuild reads it again).
+        self.history = read_history(self.root)
+        self.playbook = replace(self.playbook, changed=self.history.changed_on if self.history is not None else {})
+        for notice in notices:
+            log.info("%s", notice)
+        # The cards, filters and asset finder: served with the site, from no other host.
+        for name, extra in (("playbook.css", config.extra_css),
+                            *((s, config.extra_javascript) for s in scripts(self.config.terms_everywhere))):
+            if f"{STATIC}/{name}" not in extra:
+                extra.append(f"{STATIC}/{name}")
+        # The site's title is the playbook's; the theme prints it as HTML, so it is escaped.
+        self.titles = page_titles(self.playbook)
+        config.site_name = self.titles["index.md"]
+        self._stage_site(config)
+        return config
+
+    def _stage_site(self, config: MkDocsConfig) -> None:
+        """Point site_dir at a fresh folder beside it. MkDocs empties site_dir before it writes the
+        first page, so a build failing after that would otherwise leave no site at all."""
+        try:
+            self.staging = stage(Path(config.site_dir), "building")
+        except OutputError as err:
+            raise PluginError(str(err)) from None
+        self.site_config, self.site_dir = config, config.site_dir
+        config.site_dir = str(self.staging.building)
+        if config.strict:
+            self.warnings = _WarningCount()
+            logging.getLogger("mkdocs").addHandler(self.warnings)
+
+    # Last, so every other plugin (search writes its index here) has written its files.
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.staging is None or (self.warnings is not None and self.warnings.count):
+            return  # a strict build with warnings fails right after this hook; on_build_error cleans up
+        staging = self._unstage()
+        try:
+            swap_in(staging, keep_hidden=True)
+        except OutputError as err:
+            raise PluginError(str(err)) from None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staging is not None:
+            discard(self._unstage())
+
+    def _unstage(self) -> Staging:
+        """Point site_dir back where the user set it (for gh-deploy and serve) and stop counting warnings."""
+        assert self.staging is not None and self.site_config is not None
+        staging, self.staging = self.staging, None
+        self.site_config.site_dir = self.site_dir
+        if self.warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+            self.warnings = None
+        return staging
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.playbook is not None
+        _refuse_outside_links(files, config)
+        pages = render_pages(self.playbook, self.texts, config.use_directory_urls, self.config.terms_everywhere,
+                             self.history)
+        if files.get_file_from_path("index.md") is None:
+            pages["index.md"] = render_home(self.playbook, self.texts, config.use_directory_urls)
+        assert self.loaded is not None
+        static = static_files(self.playbook, config.use_directory_urls, self.config.terms_everywhere) | \
+            export_files(self.loaded)
+        clashes = [uri for uri in [*pages, *static] if files.get_file_from_path(uri) is not None]
+        if clashes:
+            raise PluginError("These files are generated from the playbook; remove them from "
+                              f"{config.docs_dir}: " + ", ".join(sorted(clashes)))
+        in_nav = set(GENERATED) | {"index.md"} | {uri for uri in pages if uri.startswith("stages/")}
+        for uri, markdown in pages.items():
+            # The asset reference's later pages are reached from its first, not from the navigation.
+            files.append(File.generated(config, uri, content=markdown,
+                                        inclusion=InclusionLevel.INCLUDED if uri in in_nav
+                                        else InclusionLevel.NOT_IN_NAV))
+        for uri, content in static.items():
+            files.append(File.generated(config, uri, content=content))
+        if self.config.nav and not config.nav:
+            config.nav = navigation(self.playbook, files, set(pages))
+        return files
+
+    def on_pre_page(self, page: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.serving and page.file.generated_by is not None and pagecache.usable(config):
+            if self.signature is None:
+                self.signature = pagecache.site_signature(config, files)
+            pagecache.remember(page, self.texts, self.signature)
+        return page
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.serving:
+            pagecache.remember_search(config)
+        return env
+
+    def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        assert self.playbook is not None
+        if page.file.generated_by is not None:
+            # The theme prints meta.title in <title> as it is; the heading's text would reach it
+            # through `striptags`, which decodes `&lt;/title&gt;` into markup.
+            page.meta["title"] = self.titles.get(page.file.src_uri, page.meta.get("title"))
+            return markdown
+        return expand_markers(markdown, self.playbook, page.file.src_uri, self.texts, config.use_directory_urls)
+
+    def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        # The playbook's texts enter the page only now, HTML-escaped, after every Markdown
+        # extension has run: none of them ever saw the text.
+        _restore_toc(page.toc, self.texts)
+        # A link to an agreed value inside another link (a card, a chip) is its text alone.
+        return unnest_value_links(self.texts.restore(html))
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        # Rebuild when a playbook file or a schema changes, as for a page in docs/.
+        server.watch(str(self.root.resolve()))
+        server.watch(str(schemas_dir().resolve()))
+        _keep_serving_after_failures(server)
+        return server
+
+
+def _restore_toc(items: Any, texts: Texts) -> None:
+    for item in items:
+        item.title = strip_value_links(texts.restore(item.title))
+        _restore_toc(item.children, texts)
+
+
+def _refuse_outside_links(files: Files, config: MkDocsConfig) -> None:
+    """Fail the build if a published file of docs/ is read through a link that leaves docs/.
+
+    MkDocs follows links in docs/, so `docs/env.txt -> /proc/self/environ` would be published.
+    """
+    docs = os.path.abspath(config.docs_dir)
+    sources = [f.abs_src_path for f in files
+               if f.abs_src_path is not None and f.abs_src_path.startswith(docs + os.sep)
+               and f.inclusion is not InclusionLevel.EXCLUDED]
+    problems = outside_links(Path(docs), sources)
+    if problems:
+        raise PluginError("Files in the docs folder are links to places outside it:\n" + "\n".join(problems))
+
+
+def _refuse_folders_out(config: MkDocsConfig, playbook: Path) -> None:
+    """Fail the build, before either folder is listed, if docs_dir or the playbook folder is a
+    link out of the repository (the folder holding mkdocs.yml), or lies under one.
+
+    Links under docs/ are judged against docs/' real place, so with `docs -> /home/runner` nothing
+    in it would count as outside. Runs on every build, and so on every `mkdocs serve` rebuild.
+    """
+    repository = Path(os.path.abspath(config.config_file_path or "mkdocs.yml")).parent
+    problems = [link.line(why) for folder, why in ((Path(config.docs_dir), SITE_READ), (playbook, PLAYBOOK_READ))
+                if (link := link_out_of_repository(folder, repository)) is not None]
+    if problems:
+        raise PluginError("\n".join(problems))
+
+
+def _keep_serving_after_failures(server: Any) -> None:
+    """Serve the last good site while a rebuild fails, instead of holding every request.
+
+    MkDocs' server waits, before answering, until the build it was told of has finished; after a
+    failed one it waits until a build succeeds ("the server will appear stuck"). Builds here are
+    staged, so the last good site is intact: forget the failed build, and it is served until a fix.
+    """
+    if not all(hasattr(server, name) for name in ("builder", "_epoch_cond", "_visible_epoch", "_wanted_epoch")):
+        return  # a MkDocs whose server works otherwise: keep its own behaviour
+    build = server.builder
+
+    def build_or_keep_the_last_site() -> None:
+        try:
+            build()
+        except BaseException:  # MkDocs' Abort is a SystemExit
+            with server._epoch_cond:
+                server._wanted_epoch = server._visible_epoch
+                server._epoch_cond.notify_all()
+            log.info("The last good site is still served; it is replaced when the build succeeds.")
+            raise
+
+    server.builder = build_or_keep_the_last_site

@@ -1,0 +1,62 @@
+"""One YAML file as read: its kind, its data, and where each value and key was written, so every
+problem found in it can name its file, line and column."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .problems import Problem
+from .yamltree import Path_, Places, Position, format_path
+
+
+@dataclass
+class Document:
+    """One YAML file: its data and the line and column of every value and key in it."""
+
+    kind: str
+    path: Path
+    display: str
+    data: Any = None
+    # Where each value and key is, worked out from the file when first asked for.
+    places: Places | None = field(default=None, compare=False, repr=False)
+    # What the file was read from, as the cache of files read knows it (None: not from a file).
+    source: Hashable | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def positions(self) -> Mapping[Path_, Position]:
+        """Line and column of each value, by path (read-only)."""
+        return self.places.positions if self.places is not None else {}
+
+    @property
+    def key_positions(self) -> Mapping[Path_, Position]:
+        """Line and column of each field name, by the path of its value (read-only)."""
+        return self.places.key_positions if self.places is not None else {}
+
+    @property
+    def written(self) -> Mapping[Path_, str]:
+        """How each value that YAML did not read as text was written: `NO`, not False (read-only)."""
+        return self.places.written if self.places is not None else {}
+
+    def where(self, path: Path_, key: bool = False) -> Position:
+        """Line and column of the value (or, with key=True, the key) at path.
+
+        Falls back to the nearest enclosing value, so every problem has a place.
+        """
+        if key and path in self.key_positions:
+            return self.key_positions[path]
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+    def problem(self, path: Path_, message: str, key: bool = False) -> Problem:
+        line, column = self.where(path, key)
+        return Problem(self.display, line, column, format_path(path), message)
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem

@@ -1,0 +1,116 @@
+"""What was made from a file, remembered by the file's bytes: `mkdocs serve` checks the whole
+playbook again after every save, and a file whose bytes have not changed is neither parsed nor
+checked against its schema a second time.
+
+The key holds the bytes themselves, not a hash of them or a modification time: a file rewritten
+within one tick of the clock, or two files with the same hash, can never be taken for another.
+The cache is bounded by an estimate of the memory its entries hold, least recently used first
+out.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any
+
+from .problems import Problem
+from .yamltree import Places
+
+if TYPE_CHECKING:
+    from .document import Document
+
+# Estimated memory of all entries together. A 10,000-entry playbook (15 MB of YAML) takes
+# about 130 MB by the estimate in loader.py, so the default holds a playbook of that size.
+DEFAULT_BUDGET = 256 * 1024 * 1024
+
+
+class ContentCache:
+    """A bounded map from a key (holding a file's bytes) to what was made from them. Safe to use
+    from several threads: `mkdocs serve` builds in one while the file watcher runs in another."""
+
+    def __init__(self, budget: int = DEFAULT_BUDGET) -> None:
+        self.budget = budget
+        self.size = 0
+        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        """The value stored under key, or None."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            self._entries.move_to_end(key)
+            return found[0]
+
+    def put(self, key: Hashable, value: Any, size: int) -> None:
+        """Store value under key, counted as size bytes; the oldest entries leave to make room.
+        A value larger than the whole budget is not stored."""
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.size -= old[1]
+            if size > self.budget:
+                return
+            self._entries[key] = (value, size)
+            self.size += size
+            while self.size > self.budget:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self.size -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.size = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class Entry:
+    """One file's outcome in the cache: the problems found reading it, or a copy of its document
+    that no caller holds, and the problems its schema found once checked."""
+
+    def __init__(self, problems: tuple[Problem, ...], loaded: bool) -> None:
+        self.problems = problems
+        self.loaded = loaded
+        self.data: Any = None
+        self.aliased = False
+        self.places: Places | None = None
+        self.checked: tuple[Problem, ...] | None = None
+
+    def keep(self, doc: Document, aliased: bool) -> None:
+        """Keep a copy of doc as loaded (aliased: whether an alias repeats a list or mapping)."""
+        self.aliased = aliased
+        self.data = _copy(doc.data, aliased)
+        self.places = doc.places  # read-only once worked out: shared
+
+    def document(self, doc: Document, key: Hashable) -> Document | None:
+        """doc filled with a copy of the document kept, or None for a file that was refused."""
+        if not self.loaded:
+            return None
+        doc.data = _copy(self.data, self.aliased)
+        doc.places = self.places
+        doc.source = key
+        return doc
+
+
+def _copy(data: Any, aliased: bool) -> Any:
+    """A copy of data that shares no list or mapping with it. Text and numbers cannot change, so
+    they are shared; where an alias put one list or mapping in two places, so does the copy."""
+    if aliased:
+        return copy.deepcopy(data)
+    return _fresh(data) if isinstance(data, (dict, list)) else data
+
+
+def _fresh(value: Any) -> Any:
+    # Nested at most MAX_DEPTH levels (yamltree.py), so the recursion is bounded.
+    out = value.copy()
+    for place, item in (out.items() if type(out) is dict else enumerate(out)):
+        if type(item) is dict or type(item) is list:
+            out[place] = _fresh(item)
+    return out
+

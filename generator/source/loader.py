@@ -1,0 +1,364 @@
+"""Read the playbook's YAML files into plain data, keeping the position of every value.
+
+YAML allows things that silently lose or change data (a duplicate key keeps only the last
+value, a date becomes a date object, a custom tag builds an object). This loader builds plain
+dicts, lists and scalars itself (yamltree.py), refusing those cases with a message that says
+where they are. Files are untrusted too: each is bounded in bytes, nesting and expanded size,
+and no file or folder is read through a link that leaves the playbook folder.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import yamltree
+from .document import Document
+from .filecache import ContentCache, Entry
+from .problems import Problem
+from .yamltree import REFUSED, Places, TreeBuilder, refused
+
+# Folder name -> kind of entity. The order is the order the summary names them in.
+KINDS: dict[str, str] = {
+    "stages": "stage",
+    "lifecycle": "lifecycle",
+    "handoffs": "handoff",
+    "terms": "term",
+    "personas": "persona",
+    "assets": "asset",
+    "metrics": "metric",
+}
+SETTINGS_FILE = "playbook.yaml"
+MAX_FILE_BYTES = 1_000_000
+# Entries a playbook folder may hold without being entries: kept by git for empty folders.
+_QUIET = {".gitkeep", "readme.md"}
+
+_MAX_REPORTED = 20
+
+
+@dataclass
+class LoadedPlaybook:
+    """Every file of a playbook folder, read, with the problems found while reading."""
+
+    root: Path
+    settings: Document | None
+    documents: dict[str, list[Document]]
+    problems: list[Problem]
+    # Files that exist but could not be read, by kind: their stems still count as ids, so one
+    # broken file does not also make every reference to it an error.
+    unreadable: dict[str, list[Path]] = field(default_factory=dict)
+
+    @property
+    def file_count(self) -> int:
+        return (self.settings is not None) + sum(len(d) for d in self.documents.values())
+
+
+def display_path(path: Path) -> str:
+    """The path as the user should see it: relative to the working folder when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def _display_in(folder: Path) -> Callable[[Path], str]:
+    """display_path for the files in folder, with the folder's relative path worked out once
+    (os.path.relpath took as long as reading the file)."""
+    try:
+        relative = os.path.relpath(folder)
+    except ValueError:
+        return display_path
+
+    def display(file: Path) -> str:
+        shown = file.name if relative == os.curdir else relative + os.sep + file.name
+        return str(file) if shown.startswith("..") else shown
+
+    return display
+
+
+def within(path: Path, folder: Path) -> bool:
+    """Whether path is folder or lies under it (both resolved alike)."""
+    return path == folder or folder in path.parents
+
+
+def _at(path: Path, message: str) -> Problem:
+    return Problem(display_path(path), 1, 1, "", message)
+
+
+@contextmanager
+def cycles_uncollected() -> Iterator[None]:
+    """Python's cycle collector paused for a while, as it was before afterwards. What a playbook
+    is read into holds no cycle, and each collection while it grows walks all of it again: a
+    third of the time of `playbook validate` at 10,000 files."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def load_playbook(root: Path) -> LoadedPlaybook:
+    """Read playbook.yaml and every entity file under root. A root reached through a link out of
+    the repository is not listed at all: every link under it would be judged against the place
+    the link leads to, so nothing there would count as outside."""
+    from .repository import PLAYBOOK_READ, link_out_of_repository  # it builds on this module
+
+    link = link_out_of_repository(Path(root))
+    if link is not None:
+        return LoadedPlaybook(Path(root), None, {kind: [] for kind in KINDS.values()},
+                              [_at(link.link, link.message(PLAYBOOK_READ))])
+    with cycles_uncollected():
+        return _load_playbook(Path(root))
+
+
+def _load_playbook(root: Path) -> LoadedPlaybook:
+    problems: list[Problem] = []
+    documents: dict[str, list[Document]] = {kind: [] for kind in KINDS.values()}
+    unreadable: dict[str, list[Path]] = {}
+    entries = _entries(root, problems) if root.is_dir() else None
+    if entries is None:
+        if not problems:
+            problems.append(_at(root, "no playbook folder here: give the folder that holds playbook.yaml"))
+        return LoadedPlaybook(root, None, documents, problems)
+    inside = _Inside(root)
+    settings = None
+    for entry in entries:
+        if _skipped(entry, problems) or not inside.check(entry, problems):
+            continue
+        if entry.name == SETTINGS_FILE and entry.is_file():
+            settings = load_document(entry, "playbook", problems)
+        elif entry.name in KINDS and entry.is_dir():
+            kind = KINDS[entry.name]
+            _load_folder(entry, kind, documents[kind], unreadable.setdefault(kind, []), problems, inside)
+        else:
+            problems.append(_at(entry, "not part of a playbook: the playbook folder holds "
+                                f"{SETTINGS_FILE} and the folders " + ", ".join(KINDS) + "; move or remove it"))
+    # A playbook.yaml that is there but unusable has its own problem already.
+    if settings is None and not os.path.lexists(root / SETTINGS_FILE):
+        problems.append(_at(root / SETTINGS_FILE, "playbook.yaml is missing: it names the company, the product "
+                            "and the two teams"))
+    return LoadedPlaybook(root, settings, documents, problems, unreadable)
+
+
+def _entries(folder: Path, problems: list[Problem]) -> list[Path] | None:
+    """The entries of a folder, sorted, or None with a problem when it cannot be listed."""
+    try:
+        # In the order of the paths: their names are all that differs (compared as paths, on
+        # this system, but without comparing the folder's parts again for every pair).
+        return sorted(folder.iterdir(), key=lambda entry: os.path.normcase(entry.name))
+    except OSError as err:
+        problems.append(_at(folder, f"the folder cannot be read ({err.strerror or err}): "
+                            "check its permissions"))
+        return None
+
+
+class _Inside:
+    """Refuses links that leave the playbook folder: a link to /etc/passwd or to a folder of
+    secrets must never be read, listed or published."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def check(self, entry: Path, problems: list[Problem]) -> bool:
+        if not entry.is_symlink():
+            return True
+        try:
+            target = entry.resolve(strict=True)
+        except (OSError, RuntimeError):
+            problems.append(_at(entry, "a link that leads nowhere: replace it with the file itself"))
+            return False
+        if within(target, self.root):
+            return True
+        problems.append(_at(entry, "a link to something outside the playbook folder: it is not read; "
+                            "replace the link with the file itself"))
+        return False
+
+
+def _skipped(entry: Path, problems: list[Problem]) -> bool:
+    """Entries not read: a README and .gitkeep quietly, other hidden files with a word."""
+    if entry.name.lower() in _QUIET:
+        return True
+    if entry.name.startswith("."):
+        problems.append(_at(entry, "a hidden file is not read: rename it without the leading dot, "
+                            "or remove it"))
+        return True
+    return False
+
+
+def _load_folder(folder: Path, kind: str, into: list[Document], unreadable: list[Path],
+                 problems: list[Problem], inside: _Inside) -> None:
+    display = _display_in(folder)
+    for entry in _entries(folder, problems) or ():
+        if _skipped(entry, problems) or not inside.check(entry, problems):
+            continue
+        if entry.is_file() and entry.suffix == ".yaml":
+            doc = load_document(entry, kind, problems, display(entry))
+            if doc is not None:
+                into.append(doc)
+            else:
+                unreadable.append(entry)
+        elif entry.is_file() and entry.suffix == ".yml":
+            problems.append(_at(entry, f"only .yaml files are read: rename it to {entry.stem}.yaml"))
+        else:
+            problems.append(_at(entry, f"not a playbook file: {folder.name}/ holds one <id>.yaml file per entry"))
+
+
+def load_document(path: Path, kind: str, problems: list[Problem], display: str | None = None) -> Document | None:
+    """Read one YAML file; append any problem to problems and return None if it is unusable.
+    display is the path as the user should see it, when the caller knows it (display_path).
+
+    A file read before with the same bytes, name and kind is not parsed again: its document
+    comes from the cache of files read, as a copy the caller may change.
+    """
+    doc = Document(kind, path, display or display_path(path))
+    raw = _read_bytes(doc, problems)
+    if raw is None:
+        return None
+    key = (kind, str(path), doc.display, _limits(), raw)
+    entry: Entry | None = FILES.get(key)
+    if entry is not None:
+        problems.extend(entry.problems)
+        return entry.document(doc, key)
+    found: list[Problem] = []
+    tree = _parse(doc, raw, found)
+    problems.extend(found)
+    entry = Entry(tuple(found), tree is not None)
+    if tree is not None:
+        doc.data, doc.source = tree.data, key
+        entry.keep(doc, tree.aliased)
+    FILES.put(key, entry, MEMORY_PER_BYTE * len(raw) + 200 * len(found))
+    return doc if tree is not None else None
+
+
+def checked(doc: Document, check: Callable[[Document], list[Problem]]) -> list[Problem]:
+    """check(doc), remembered with the file doc was read from, for a document as loaded (its data
+    unchanged): the same bytes give the same problems."""
+    entry: Entry | None = FILES.get(doc.source) if doc.source is not None else None
+    if entry is None:
+        return check(doc)
+    if entry.checked is None:
+        entry.checked = tuple(check(doc))
+    return list(entry.checked)
+
+
+FILES = ContentCache()
+# What an entry of the cache holds, per byte of its file, roughly (measured on the default
+# playbook): the bytes in its key, the text kept to find places in, and a copy of the data.
+MEMORY_PER_BYTE = 5
+
+
+def _limits() -> tuple[int, ...]:
+    """The bounds a file is read with: a file read under other bounds is read again."""
+    return MAX_FILE_BYTES, yamltree.MAX_NODES, yamltree.MAX_DEPTH, yamltree.MAX_EXPANDED_CHARS
+
+
+def _parse(doc: Document, raw: bytes, problems: list[Problem]) -> yamltree.Tree | None:
+    """The tree of a file's bytes, or None with its problems; doc.places says where its values
+    are, when asked."""
+    text = _decoded(doc, raw, problems)
+    if text is None:
+        return None
+    # No refused character and no tab is left (_decoded); with no CR either, only quoted text
+    # needs its characters checked.
+    clean = "\r" not in text
+    builder = TreeBuilder(doc.display, record=False)
+    doc.places = Places(doc.display, text, clean)
+    try:
+        tree = builder.build(text, clean)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        said = " ".join(str(err.problem or err.context or "unreadable").split())
+        # libyaml looks ahead in brackets and stops at its own depth (1,000) before the tree
+        # reaches MAX_DEPTH: the same mistake, told the same way.
+        problems.append(Problem(doc.display, line, column, "", yamltree.TOO_DEEP if "maximum nesting depth" in said
+                                else "not valid YAML: " + said))
+        return None
+    except yaml.YAMLError as err:
+        problems.append(Problem(doc.display, 1, 1, "", "not valid YAML: " + " ".join(str(err).split())))
+        return None
+    if builder.problems:
+        problems.extend(builder.problems)
+        return None
+    if not builder.root_set:
+        problems.append(Problem(doc.display, 1, 1, "", "the file is empty: fill it in or delete it"))
+        return None
+    if not isinstance(tree.data, dict):
+        problems.append(doc.problem((), "the file must be a mapping of fields (name: value), "
+                                    "not a list or a single value"))
+        return None
+    return tree
+
+
+def _read_bytes(doc: Document, problems: list[Problem]) -> bytes | None:
+    try:
+        with doc.path.open("rb", buffering=0) as file:
+            raw = _read_bounded(file, MAX_FILE_BYTES + 1)
+    except OSError as err:
+        problems.append(Problem(doc.display, 1, 1, "", f"cannot be read ({err.strerror or err}): "
+                                "check the file's permissions"))
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        problems.append(Problem(doc.display, 1, 1, "", f"the file is larger than {MAX_FILE_BYTES:,} bytes, "
+                                "the limit for one entry: split the entry or shorten it"))
+        return None
+    return raw
+
+
+def _read_bounded(file: Any, limit: int) -> bytes:
+    """At most limit bytes of an unbuffered file: first as many as its size says, then on to
+    the end. (Asking for the limit at once made a 1 MB buffer for every file, which took longer
+    than reading it.)"""
+    parts: list[bytes] = []
+    got = 0
+    ask = os.fstat(file.fileno()).st_size + 1
+    while got < limit:
+        part = file.read(min(ask, limit - got))
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+        ask = 65_536  # the file grew since, or a read stopped short: read on in small steps
+    return b"".join(parts)
+
+
+def _decoded(doc: Document, raw: bytes, problems: list[Problem]) -> str | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        problems.append(Problem(doc.display, line, 1, "", "not UTF-8 text: save the file as UTF-8"))
+        return None
+    text = text.removeprefix("\ufeff")
+    found = _refused_characters(doc, text, problems)
+    return None if found else text
+
+
+def _refused_characters(doc: Document, text: str, problems: list[Problem]) -> bool:
+    """Report tabs and refused characters where they are; True if there were any."""
+    if "\t" not in text and not REFUSED.search(text):
+        return False  # one search of the whole text, for the common case: nothing to report
+    found = 0
+    for number, line_text in enumerate(text.split("\n"), start=1):
+        if "\t" in line_text:
+            found += 1
+            problems.append(Problem(doc.display, number, line_text.index("\t") + 1, "",
+                                    "tab character: indent with spaces and write no tabs in values"))
+        for match in REFUSED.finditer(line_text.removesuffix("\r")):
+            found += 1
+            if found <= _MAX_REPORTED:
+                problems.append(Problem(doc.display, number, match.start() + 1, "", refused(match.group())))
+    if found > _MAX_REPORTED:
+        problems.append(Problem(doc.display, 1, 1, "", f"{found - _MAX_REPORTED} more tabs or invisible "
+                                "characters not listed: clean the file and run again"))
+    return found > 0

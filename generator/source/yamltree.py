@@ -1,0 +1,470 @@
+"""Build plain data from YAML text one event at a time, with every limit checked as it goes.
+
+PyYAML's own composer recurses once per level of nesting, in C: a file of 30,000 nested brackets
+ends the process with a segmentation fault before any Python check can run. libyaml's event
+parser keeps its own stack and does not recurse, so this module reads its events and builds
+dicts, lists and scalars with an explicit stack, stopping at the first level past the limit.
+
+Aliases are followed by sharing the anchored value, never by copying it, and every alias adds
+the size of what it repeats to the file's count of values and characters: a few aliases can
+no longer make a 1 MB file stand for gigabytes of text on the site.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+MAX_NODES = 100_000
+MAX_DEPTH = 50
+TOO_DEEP = (f"nested more than {MAX_DEPTH} levels deep: a playbook entry needs a few levels at most; check the "
+            "brackets and the indentation")
+# The text a file may stand for once its aliases are expanded: as much as the file may hold.
+MAX_EXPANDED_CHARS = 1_000_000
+
+Path_ = tuple[str | int, ...]
+Position = tuple[int, int]
+
+# Characters refused anywhere in a file, each reported where it is: the control characters
+# YAML itself refuses, line and paragraph separators (editors and YAML disagree on whether
+# they end a line), and the invisible controls that make text display in another order than
+# it is written (U+202A-U+202E, U+2066-U+2069).
+# Written as the characters refused rather than as the complement of those allowed
+# ([^\x09\x0A\x0D\x20-\x7E\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]): the same set, which
+# tests/test_fast_paths.py compares over every code point, searched four times faster.
+REFUSED = re.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\uD800-\\uDFFF\\uFFFE\\uFFFF"
+                     "\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]")
+# Refused in values too, though a file may hold them as indentation or line ends.
+_IN_VALUES = re.compile("[\t\r]")
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_resolver: Any = yaml.resolver.Resolver()
+_constructor = yaml.constructor.SafeConstructor()
+STR = "tag:yaml.org,2002:str"
+_SCALARS: dict[str, Callable[[Any], Any]] = {
+    STR: lambda node: node.value,
+    # Dates stay text: the schema checks them with `format: date`.
+    "tag:yaml.org,2002:timestamp": lambda node: node.value,
+    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
+    "tag:yaml.org,2002:null": lambda node: None,
+}
+# Where the value of a refused field name (a merge key, a duplicate) would go: it is not kept.
+_SKIPPED = "\0"
+_COLLECTIONS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_ScalarNode = yaml.ScalarNode
+_ScalarEvent, _AliasEvent, _DocumentStartEvent = yaml.ScalarEvent, yaml.AliasEvent, yaml.DocumentStartEvent
+_MappingStartEvent, _MappingEndEvent = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SequenceStartEvent, _SequenceEndEvent = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+
+
+def format_path(path: Path_) -> str:
+    """('stages', 0, 'name') -> 'stages[0].name'."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.fullmatch(part):
+            out += ("." if out else "") + part
+        else:  # a key with spaces or odd characters is quoted, so the path reads unambiguously
+            out += "['" + shorten(part, 40) + "']"
+    return out
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """Text for a message: at most `limit` characters, with an ellipsis where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class Tree:
+    """What one YAML text holds: its data, where each value and key is, and how each value that
+    YAML did not read as text was written (so a message can quote `NO`, not `False`)."""
+
+    data: Any = None
+    positions: dict[Path_, Position] = field(default_factory=dict)
+    key_positions: dict[Path_, Position] = field(default_factory=dict)
+    written: dict[Path_, str] = field(default_factory=dict)
+    # Whether an alias (*name) repeats a list or mapping: then one object is in two places.
+    aliased: bool = False
+
+
+class Places:
+    """Where each value and key of one YAML text is, and how each value that is not text was
+    written, worked out the first time they are asked for, by reading the text again: most
+    files have no problem to show, and noting every place of every file took a third of the
+    time of reading them (and most of their memory)."""
+
+    def __init__(self, display: str, text: str, clean: bool) -> None:
+        self._source: tuple[str, str, bool] | None = (display, text, clean)
+        self._maps: tuple[Mapping[Path_, Position], Mapping[Path_, Position], Mapping[Path_, str]] | None = None
+
+    def _read(self) -> tuple[Mapping[Path_, Position], Mapping[Path_, Position], Mapping[Path_, str]]:
+        if self._maps is None and self._source is not None:
+            display, text, clean = self._source
+            tree = TreeBuilder(display).build(text, clean)
+            # Read-only: documents of the same bytes share them (filecache.py).
+            self._maps = (MappingProxyType(tree.positions), MappingProxyType(tree.key_positions),
+                          MappingProxyType(tree.written))
+            self._source = None
+        return self._maps or (_NOWHERE, _NOWHERE, _NOWHERE)
+
+    @property
+    def positions(self) -> Mapping[Path_, Position]:
+        return self._read()[0]
+
+    @property
+    def key_positions(self) -> Mapping[Path_, Position]:
+        return self._read()[1]
+
+    @property
+    def written(self) -> Mapping[Path_, str]:
+        return self._read()[2]
+
+
+_NOWHERE: Mapping[Any, Any] = MappingProxyType({})
+
+
+class _Stop(Exception):
+    """A limit was passed: the rest of the file is not read."""
+
+
+class _Open:
+    """A list or mapping being built, with the key waiting for its value in a mapping."""
+
+    __slots__ = ("value", "path", "anchor", "start", "is_map", "key", "key_ok", "lines")
+
+    def __init__(self, value: Any, path: Path_, anchor: str | None, start: tuple[int, int]) -> None:
+        self.value = value
+        self.path = path
+        self.anchor = anchor
+        self.start = start  # values and characters counted when it opened
+        self.is_map = isinstance(value, dict)
+        self.key: str | None = None
+        self.key_ok = True
+        self.lines: dict[str, int] = {}
+
+
+class TreeBuilder:
+    """Reads the events of one YAML text into a Tree; every problem is located in the file."""
+
+    def __init__(self, display: str, record: bool = True) -> None:
+        self.display = display
+        # Whether to note where each value and key is, and how each value that is not text was
+        # written (Tree.positions, key_positions, written): the loader asks only for the files
+        # with a problem to show.
+        self.record = record
+        self.tree = Tree()
+        self.problems: list[Problem] = []
+        self.values = 0
+        self.chars = 0
+        self.anchors: dict[str, tuple[Any, int, int] | None] = {}
+        self.stack: list[_Open] = []
+        self.root_set = False
+        # Whether the text is known to hold no refused character, tab or CR (see build).
+        self.clean = False
+
+    def fail(self, mark: Any, path: Path_, message: str) -> None:
+        self.problems.append(Problem(self.display, *_position(mark), format_path(path), message))
+
+    def build(self, text: str, clean: bool = False) -> Tree:
+        """The tree of text; YAML syntax errors propagate as yaml.MarkedYAMLError.
+
+        With clean=True the caller vouches that text holds no refused character, no tab and no
+        CR: then only a double-quoted scalar, whose escapes can write any character, needs its
+        characters checked; every other scalar holds only characters of the file, spaces and
+        line breaks.
+        """
+        self.clean = clean
+        _check_memo()
+        parser = _Loader(text)
+        try:
+            self._read(parser.get_event)
+        except _Stop:
+            pass
+        finally:
+            parser.dispose()
+        return self.tree
+
+    # -- events -------------------------------------------------------------------------------
+
+    def _read(self, next_event: Callable[[], Any]) -> None:
+        """Every event in one loop: values and field names, nine events in ten, are read here
+        without a call (this loop is most of the time `playbook validate` takes); the rest, and
+        every problem, go through the methods below."""
+        stack = self.stack
+        tree = self.tree
+        positions, key_positions = tree.positions, tree.key_positions
+        resolvers = _resolver.yaml_implicit_resolvers
+        clean, record = self.clean, self.record
+        documents = 0
+        while True:
+            event = next_event()
+            kind = event.__class__
+            if kind is not _ScalarEvent:
+                if kind is _DocumentStartEvent:
+                    documents += 1
+                    if documents > 1:
+                        self.fail(event.start_mark, (), "a second document starts here (---): a file holds "
+                                  "one entry, so split it in two files")
+                        return
+                elif kind is _MappingStartEvent or kind is _SequenceStartEvent:
+                    self._open(event)
+                elif kind is _MappingEndEvent or kind is _SequenceEndEvent:
+                    self._close()
+                elif kind is _AliasEvent:
+                    self._alias(event)
+                elif event is None:
+                    return
+                continue
+            text = event.value
+            self.values += 1
+            self.chars += len(text)
+            if self.values > MAX_NODES or self.chars > MAX_EXPANDED_CHARS:
+                self._count(event.start_mark, 0, 0)
+            tag = event.tag
+            if tag is None:
+                implicit = event.implicit
+                # Quoted text is text; plain text is read as another type only from a few first characters.
+                tag = STR if not implicit[0] or (text and text[0] not in resolvers and None not in resolvers) \
+                    else _implicit_tag(text, implicit)
+            top = stack[-1] if stack else None
+            if top is not None and top.is_map:
+                if not top.key_ok:
+                    top.key_ok = True  # the value of a refused key: skipped
+                    continue
+                if top.key is None:  # a field name
+                    if tag != STR:
+                        tag = self._odd_key(event, top)
+                        if tag is None:
+                            continue
+                    if not clean or event.style == '"':
+                        self._refused(event, top.path, text)
+                    if text in top.lines:
+                        self._duplicate(event.start_mark, top, text)
+                        continue
+                    top.lines[text] = event.start_mark.line + 1
+                    top.key = text
+                    if record:
+                        key_positions[top.path + (text,)] = _position(event.start_mark)
+                    continue
+            if tag == "!":
+                tag = _implicit_tag(text, event.implicit)
+            if tag in (STR, _TIMESTAMP):  # dates stay text: the schema checks them (format: date)
+                value: Any = text
+                if not clean or event.style == '"':
+                    self._refused(event, self._path(), text)
+            else:
+                value = self._typed(event, tag)
+            if record:
+                path = self._path()
+                positions[path] = _position(event.start_mark)
+                if tag != STR and tag in _SCALARS:
+                    tree.written[path] = text
+            if event.anchor is not None:
+                self._anchor(event, (value, 1, len(text)))
+            if top is None:
+                tree.data = value
+                self.root_set = True
+            elif top.is_map:
+                top.value[top.key] = value
+                top.key = None
+            else:
+                top.value.append(value)
+
+    def _path(self) -> Path_:
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if not top.is_map:
+            return top.path + (len(top.value),)
+        if not top.key_ok:
+            return top.path + (_SKIPPED,)
+        return top.path + (top.key,) if top.key is not None else top.path
+
+    def _expecting_key(self) -> bool:
+        return bool(self.stack) and self.stack[-1].is_map and self.stack[-1].key is None and self.stack[-1].key_ok
+
+    def _count(self, mark: Any, values: int, chars: int) -> None:
+        self.values += values
+        self.chars += chars
+        if self.values > MAX_NODES or self.chars > MAX_EXPANDED_CHARS:
+            self.fail(mark, self._path(), "the file holds too much: more than "
+                      f"{MAX_NODES:,} values or {MAX_EXPANDED_CHARS:,} characters of text once its aliases "
+                      "(*name) are repeated; split the entry or write the repeated parts once")
+            raise _Stop
+
+    def _typed(self, event: Any, tag: str) -> Any:
+        """A value YAML reads as other than text (a number, true, null), or None with a problem
+        for a tag that is not allowed."""
+        constructor = _SCALARS.get(tag)
+        if constructor is None:
+            self.fail(event.start_mark, self._path(), f"the tag {_show_tag(tag)} is not allowed: write plain values")
+            return None
+        value = constructor(yaml.ScalarNode(tag, event.value, style=event.style))
+        if not self.clean or event.style == '"':
+            self._refused(event, self._path(), event.value)
+        return value
+
+    def _odd_key(self, event: Any, top: _Open) -> str | None:
+        """The tag of a field name that is not plain text to YAML, or None with a problem when a
+        field cannot have that name."""
+        tag = _tag(event)
+        if tag == "tag:yaml.org,2002:merge":
+            self.fail(event.start_mark, top.path, "merge keys (<<) are not supported: write the fields out")
+            top.key_ok = False
+            return None
+        if tag not in _SCALARS:
+            self.fail(event.start_mark, top.path, "a field name must be plain text")
+            top.key_ok = False
+            return None
+        return tag
+
+    def _duplicate(self, mark: Any, top: _Open, key: str) -> None:
+        self.fail(mark, top.path + (key,), f"duplicate field '{shorten(key)}' (first given on line {top.lines[key]}): "
+                  "YAML would keep only the last one; merge them")
+        top.key_ok = False
+
+    def _refused(self, event: Any, path: Path_, text: str) -> None:
+        """Escapes in quoted text ("\\e", "\\N", "\\u202e") can write what the file may not hold."""
+        # A raw CR ends a line in YAML and never reaches a value; one in a value came from "\\r".
+        match = REFUSED.search(text) or _IN_VALUES.search(text)
+        if match:
+            tab = match.group() == "\t"
+            self.fail(event.start_mark, path, "a tab character is not allowed: write a space" if tab
+                      else refused(match.group()))
+
+    def _open(self, event: Any) -> None:
+        if self._expecting_key():
+            self.fail(event.start_mark, self.stack[-1].path, "a field name must be plain text")
+            raise _Stop
+        path = self._path()
+        if len(self.stack) >= MAX_DEPTH:
+            self.fail(event.start_mark, path, TOO_DEEP)
+            raise _Stop
+        self._count(event.start_mark, 1, 0)
+        if event.tag not in (None, "!") and event.tag not in _COLLECTIONS:
+            self.fail(event.start_mark, path, f"the tag {_show_tag(event.tag)} is not allowed: write plain values")
+        value: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+        if self.record:
+            self.tree.positions[path] = _position(event.start_mark)
+        if event.anchor is not None:
+            self._anchor(event, None)
+        self.stack.append(_Open(value, path, event.anchor, (self.values - 1, self.chars)))
+
+    def _close(self) -> None:
+        done = self.stack.pop()
+        if done.anchor is not None:
+            self.anchors[done.anchor] = (done.value, self.values - done.start[0], self.chars - done.start[1])
+        self._attach(done.path, done.value)
+
+    def _alias(self, event: Any) -> None:
+        path = self._path()
+        if self._expecting_key():
+            self.fail(event.start_mark, self.stack[-1].path, "a field name must be plain text")
+            raise _Stop
+        anchor = event.anchor
+        if anchor not in self.anchors:
+            self.fail(event.start_mark, path, f"*{shorten(str(anchor))} names no anchor (&name) given before it")
+            raise _Stop
+        known = self.anchors[anchor]
+        if known is None:
+            self.fail(event.start_mark, path, f"*{shorten(str(anchor))} repeats the value that contains it: "
+                      "a value cannot hold itself")
+            raise _Stop
+        value, values, chars = known
+        self._count(event.start_mark, values, chars)
+        self.tree.aliased = True
+        if self.record:
+            self.tree.positions[path] = _position(event.start_mark)
+        self._attach(path, value)
+
+    def _anchor(self, event: Any, value: tuple[Any, int, int] | None) -> None:
+        if event.anchor in self.anchors:
+            self.fail(event.start_mark, self._path(), f"the anchor &{shorten(str(event.anchor))} is given twice: "
+                      "give each anchor its own name")
+            raise _Stop
+        self.anchors[event.anchor] = value
+
+    def _attach(self, path: Path_, value: Any) -> None:
+        if not self.stack:
+            self.tree.data = value
+            self.root_set = True
+            return
+        top = self.stack[-1]
+        if not top.is_map:
+            top.value.append(value)
+        elif not top.key_ok:
+            top.key_ok = True
+        elif top.key is not None:
+            top.value[top.key] = value
+            top.key = None
+
+
+def _tag(event: Any) -> str:
+    """A scalar's tag: the one written, or the one YAML's rules give its plain text."""
+    if event.tag is None or event.tag == "!":
+        return _implicit_tag(event.value, event.implicit)
+    return str(event.tag)
+
+
+def _implicit_tag(text: str, implicit: tuple[bool, bool]) -> str:
+    """The tag YAML's rules give text written with no tag: Resolver.resolve, without its call
+    where the answer is known. Quoted text is text; plain text is read as another type only
+    from a few first characters; and what it is read as is remembered for short text, as long
+    as nobody adds a rule to PyYAML's resolver."""
+    if not implicit[0]:
+        return STR
+    resolvers = _resolver.yaml_implicit_resolvers
+    if text and text[0] not in resolvers and None not in resolvers:
+        return STR
+    tag = _MEMO.get(text)
+    if tag is None:
+        tag = str(_resolver.resolve(yaml.ScalarNode, text, implicit))
+        if len(text) <= 40 and len(_MEMO) < 10_000 and not _resolver.yaml_path_resolvers:
+            _MEMO[text] = tag
+    return tag
+
+
+_MEMO: dict[str, str] = {}
+_MEMO_RULES = [-1]
+
+
+def _check_memo() -> None:
+    """Forget what plain text was read as if a rule was added to the resolver since."""
+    rules = sum(map(len, _resolver.yaml_implicit_resolvers.values()))
+    if _MEMO_RULES[0] != rules:
+        _MEMO.clear()
+        _MEMO_RULES[0] = rules
+
+
+def _position(mark: Any) -> Position:
+    """A libyaml mark as the line and column people count, from 1."""
+    return mark.line + 1, mark.column + 1
+
+
+def _show_tag(tag: str) -> str:
+    return shorten(tag.replace("tag:yaml.org,2002:", "!!"), 40)
+
+
+def refused(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "control character").lower()
+    if char in "\u2028\u2029":
+        return f"{code} ({name}) is not allowed: use an ordinary line break"
+    if unicodedata.category(char) == "Cf":
+        return (f"{code} ({name}) is not allowed: it makes text display in another order than it is "
+                "written; delete it")
+    return f"{code} ({name}) is not allowed: delete it (most editors do not show it)"
