@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# What the generated suites tried, printed after every run (also when run in workers with -n).
+from suite_summary import pytest_sessionfinish, pytest_terminal_summary, pytest_testnodedown  # noqa: F401
+
 # Review and end dates are judged on one fixed day, so what the tests see does not change with
 # the calendar: on this day the default playbook has an overdue review and a withdrawn asset.
 TODAY = "2026-11-23"

@@ -6,7 +6,7 @@ prints one line per suite in pytest's terminal summary, so the counts show in a 
 
     mutation: 300 damaged playbooks (42 through a subprocess), 0 tracebacks, 0 failed checks
 
-Test modules load the hook with `pytest_plugins = ["suite_summary"]` and count with `Tally`.
+conftest.py loads the hooks (suite_summary.py); test modules count with `Tally`.
 """
 
 from __future__ import annotations

@@ -48,8 +48,6 @@ from generator.model.playbook import build_model
 from generator.rules.validate import check
 from generator.site.render import render_home, render_pages
 
-pytest_plugins = ["suite_summary"]
-
 TALLY = Tally("attacks", "{pairs} payload x field pairs converted by Python-Markdown, {refused_pairs} refused "
                          "payload x field x form pairs checked, {builds} strict builds holding {pairs_built} hostile "
                          "values, {validate_runs} validate runs; {leaks} leaks or escapes found")

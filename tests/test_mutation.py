@@ -36,8 +36,6 @@ from playbook_fields import (
 from playbook_strategies import suite_settings
 from suite_report import Tally
 
-pytest_plugins = ["suite_summary"]
-
 TALLY = Tally("mutation", "{playbooks} damaged playbooks ({subprocess} through a subprocess, {in_process} in "
                           "process; {newer} damages of agreed values, from, onboarding, signers or CODEOWNERS), "
                           "{tracebacks} tracebacks or crashes, {failing} with a failed check")

@@ -53,8 +53,6 @@ from generator.commands import cli
 from generator.rules.values import expand
 from generator.site.render import ASSET_TYPES as TYPE_NAMES
 
-pytest_plugins = ["suite_summary"]
-
 TALLY = Tally("nothing lost", "{playbooks} playbooks built with mkdocs build --strict and rendered to Markdown, "
                               "{values} value placements checked, {lost} lost")
 
