@@ -24,8 +24,8 @@ from generator.commands.export import export_files
 from generator.model.playbook import build_model
 from generator.rules.freshness import resolve_today
 from generator.rules.validate import check
-from generator.site.navigation import navigation
-from generator.site.render import page_titles, render_pages
+from generator.site.navigation import navigation, page_titles
+from generator.site.render import render_pages
 from generator.site.static import scripts, static_files
 from generator.source.loader import load_playbook
 

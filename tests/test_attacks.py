@@ -581,10 +581,10 @@ def test_validate_prints_hostile_keys_values_and_names_only_escaped(tmp_path: Pa
 
 def test_the_judges_catch_escaping_switched_off(grid: Grid, monkeypatch: pytest.MonkeyPatch) -> None:
     # With the renderer's escaping switched off, the same grid must find what the payloads do.
-    import generator.site.render
+    import generator.site.safe_text
 
-    monkeypatch.setattr(generator.site.render, "inline",
-                        lambda text, **_: generator.site.render.Md(" ".join(str(text).split())))
+    monkeypatch.setattr(generator.site.safe_text, "inline",
+                        lambda text, **_: generator.site.safe_text.Md(" ".join(str(text).split())))
     by_name = {a["name"]: a for a in ACCEPTED}
     found = {name: planted_case(grid, by_name[name], ["terms/lead.yaml"])[1]
              for name in ("script-tag", "img-onerror", "markdown-link-javascript", "abbreviation", "snippet",

@@ -20,8 +20,10 @@ from playwright.sync_api import Browser, expect
 
 from generator.model.build import build_playbook
 from generator.model.playbook import Playbook, Rejection
-from generator.site.diagram import lifecycle_svg, service_level
-from generator.site.render import Texts, render_pages
+from generator.site.pages.lifecycle import lifecycle_svg
+from generator.site.pages.lifecycle_layout import service_level
+from generator.site.render import render_pages
+from generator.site.safe_text import Texts
 
 pytest_plugins = ["browser_fixtures"]  # serve, browser, page, default_url
 

@@ -51,7 +51,7 @@ from suite_report import Tally
 
 from generator.commands import cli
 from generator.rules.values import expand
-from generator.site.render import ASSET_TYPES as TYPE_NAMES
+from generator.site.pages.assets import ASSET_TYPES as TYPE_NAMES
 
 TALLY = Tally("nothing lost", "{playbooks} playbooks built with mkdocs build --strict and rendered to Markdown, "
                               "{values} value placements checked, {lost} lost")

@@ -16,10 +16,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from generator.model.build import build_playbook
 from generator.model.playbook import Playbook
+from generator.rules.anchors import ONBOARDING_SECTIONS as SECTION_ANCHORS
+from generator.rules.anchors import STEPS
 from generator.rules.validate import check
 from generator.rules.values import expand
-from generator.site.onboarding import READ_PAGES, SECTION_ANCHORS, STEPS, first_terms, questions, reading_paths
-from generator.site.render import GENERATED, PAGE_TITLES, render_pages
+from generator.site.pages.onboarding import READ_PAGES, first_terms, questions, reading_paths
+from generator.site.render import render_pages
+from generator.site.urls import GENERATED, PAGE_TITLES
 
 pytest_plugins = ["browser_fixtures"]  # serve, browser, default_url
 

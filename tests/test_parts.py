@@ -16,8 +16,8 @@ from conftest import REPO
 # with a few terms and personas to a page, as a large playbook has many.
 BUILD = r"""
 import sys
-from generator.site import render
-render.PARTS.update(term=("glossary.md", 4), persona=("personas.md", 2))
+from generator.site.pages import paging
+paging.PARTS.update(term=("glossary.md", 4), persona=("personas.md", 2))
 from mkdocs.__main__ import cli
 sys.argv = ["mkdocs", "build", "--strict", "--site-dir", sys.argv[1]]
 cli()

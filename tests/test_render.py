@@ -10,7 +10,10 @@ import pytest
 from conftest import FIXTURES
 
 from generator.model.build import build_playbook
-from generator.site.render import ASSET_TYPES, SECTION_ANCHORS, inline, paragraphs, plain_title, render_pages, safe_link
+from generator.rules.anchors import SECTION_ANCHORS
+from generator.site.pages.assets import ASSET_TYPES
+from generator.site.render import render_pages
+from generator.site.safe_text import inline, paragraphs, plain_title, safe_link
 from generator.source.schemas import schemas_dir
 
 

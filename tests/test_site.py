@@ -19,7 +19,8 @@ from generator.commands.export import export_files
 from generator.model.build import build_playbook
 from generator.rules.validate import check
 from generator.rules.values import expand
-from generator.site.render import plain_title, render_pages
+from generator.site.render import render_pages
+from generator.site.safe_text import plain_title
 from generator.site.static import SCRIPTS, static_files
 
 PAGES_OF = {"stages": "stages/{id}/index.html", "lifecycle": "lifecycle/index.html",

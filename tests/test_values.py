@@ -30,7 +30,8 @@ from generator.commands import cli
 from generator.model.build import build_playbook
 from generator.model.playbook import build_model
 from generator.rules.validate import check
-from generator.site.render import inline, render_home, render_pages
+from generator.site.render import render_home, render_pages
+from generator.site.safe_text import inline
 from generator.source.loader import load_playbook
 
 VALUES = [{"id": "discount", "value": "10 %", "description": "The most an account executive gives alone."},
@@ -465,9 +466,9 @@ def test_hostile_text_in_and_around_a_reference_stays_inert_in_markdown(tmp_path
 
 def test_the_judges_catch_a_value_written_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # With the value's escaping switched off, the same judges must find what it does.
-    import generator.site.render
+    import generator.site.safe_text
 
-    monkeypatch.setattr(generator.site.render, "_value", lambda id, value, where, texts: value)
+    monkeypatch.setattr(generator.site.safe_text, "_value", lambda id, value, where, texts: value)
     plain = playbook_with_values(tmp_path / "plain", discount="ten percent")
     hostile = playbook_with_values(tmp_path / "hostile", discount=HOSTILE_VALUE)
     md = converter(tmp_path)

@@ -5,7 +5,7 @@ HTML is most of a rebuild. A generated page whose Markdown is the same as in an 
 the same session, with the same files around it and the same Markdown settings, converts to the
 same HTML: that HTML is taken again instead.
 
-What makes a page the same: its path; its Markdown with each text token (see render.Texts)
+What makes a page the same: its path; its Markdown with each text token (see safe_text.Texts)
 numbered in the order it first appears, together with the texts in that order (the tokens
 themselves change every build, and two pages that differ only in where texts go must not look
 alike); the Markdown extensions and their settings; and every file of the site with its address
@@ -31,7 +31,7 @@ from typing import Any
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from ..source.filecache import ContentCache
-from .render import Texts
+from .safe_text import Texts
 
 # Extensions whose output depends on the page's Markdown and their settings alone.
 PURE_EXTENSIONS = frozenset({

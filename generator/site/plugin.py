@@ -26,18 +26,10 @@ from ..rules.freshness import TodayError, resolve_today
 from ..changes.history import History, read_history
 from ..source.loader import LoadedPlaybook
 from ..model.playbook import Playbook
-from .navigation import navigation
-from .render import (
-    GENERATED,
-    STATIC,
-    Texts,
-    expand_markers,
-    page_titles,
-    render_home,
-    render_pages,
-    strip_value_links,
-    unnest_value_links,
-)
+from .navigation import navigation, page_titles
+from .render import expand_markers, render_home, render_pages
+from .safe_text import Texts, strip_value_links, unnest_value_links
+from .urls import GENERATED, STATIC
 from ..source.repository import (
     PLAYBOOK_READ,
     SITE_READ,

@@ -7,8 +7,10 @@ import json
 from importlib import resources
 
 from ..model.playbook import Playbook
-from .render import FINDER_DATA, STATIC, entry_pages, finder_data, page_url
-from .vocabulary import glossary_data
+from .pages.finder import finder_data
+from .pages.paging import entry_pages
+from .pages.vocabulary import glossary_data
+from .urls import FINDER_DATA, STATIC, page_url
 
 # The site's own scripts, in the order pages load them.
 SCRIPTS = ("playbook.js", "glossary.js", "onboarding.js")

@@ -11,10 +11,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ..model.playbook import Handoff, LifecycleState, Playbook, Role, Term
-from ..rules.anchors import ONBOARDING_SECTIONS as SECTION_ANCHORS
-from ..rules.anchors import STEPS
-from ..source.numbers import TIME_UNITS, duration
+from ...model.playbook import Handoff, LifecycleState, Playbook, Role, Term
+from ...source.numbers import TIME_UNITS, duration
 
 # At most this many terms under "the terms to know first" (the schema allows no more either).
 FIRST_TERMS = 10

@@ -1,0 +1,92 @@
+"""The links templates write: to an entry, a generated page, a file the site publishes, or an
+asset's own link; in Markdown (`ref`, `page_link`, `file_link`, the `link` filter) or as a URL
+for raw HTML (`href`). Each target is checked before it is written.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+from ..model.playbook import Playbook
+from .pages.paging import PARTS
+from .safe_text import SAFE_LINK, Md, anchor, plain, safe_link
+from .urls import GENERATED, PAGES, STATIC, VALUE_PREFIX, VALUES_PAGE, relative_path, relative_url
+
+
+@pass_context
+def link_filter(context: Context, url: str) -> Md:
+    """The `link` filter: an https or docs-relative link, made relative to the current page."""
+    return safe_link(url, context["page"])
+
+
+def entry_url(kind: str, id: str, pages: dict[str, dict[str, str]]) -> str:
+    """The docs path of an entry, with its anchor; `pages` says which page of a run each is on."""
+    if kind == "value":
+        return f"{VALUES_PAGE}#{VALUE_PREFIX}{anchor(id)}"
+    if kind == "stage":
+        return f"stages/{anchor(id)}.md"
+    if kind == "forecast":
+        return f"{PAGES['lifecycle']}#forecast-{anchor(id)}"
+    if kind in PARTS:
+        return f"{pages[kind][id]}#{anchor(id)}"
+    return f"{PAGES[kind]}#{anchor(id)}"
+
+
+def href_function(playbook: Playbook, pages: dict[str, dict[str, str]], directory_urls: bool) -> Callable[..., Md]:
+    links = {a.id: a.link for a in playbook.assets}
+
+    @pass_context
+    def href(context: Context, kind: str, id: str | None = None) -> Md:
+        """An HTML-ready URL from the current page: to an entity (kind, id), to a generated
+        page (kind 'page', id its docs path), to a static file ('static', name), or an
+        asset's own link ('open', asset id)."""
+        page = context["page"]
+        if kind == "page":
+            assert id is not None and (id in GENERATED or id.startswith("stages/") or id == "index.md")
+            target = id
+        elif kind == "static":
+            target = f"{STATIC}/{id}"
+        elif kind == "open":
+            link = links[str(id)]
+            if not SAFE_LINK.fullmatch(link):
+                raise ValueError(f"not a safe link: {link!r}")
+            if link.startswith("https://"):
+                return Md(html.escape(link, quote=True))
+            target = link
+        else:
+            assert id is not None
+            target = entry_url(kind, id, pages)
+        return Md(html.escape(relative_url(page, target, directory_urls), quote=True))
+
+    return href
+
+
+def ref_function(playbook: Playbook, pages: dict[str, dict[str, str]]) -> Callable[..., Md]:
+    @pass_context
+    def ref(context: Context, kind: str, id: str, text: str | None = None) -> Md:
+        """A Markdown link from the current page to an entity, named by its name."""
+        target = relative_path(context["page"], entry_url(kind, id, pages))
+        return Md(f"[{plain(text if text is not None else playbook.names[kind][id])}]({target})")
+
+    return ref
+
+
+@pass_context
+def file_link(context: Context, target: str, text: str) -> Md:
+    """A Markdown link from the current page to a file the site publishes (docs-relative)."""
+    if not target.startswith(("downloads/", f"{STATIC}/")) or not SAFE_LINK.fullmatch(target):
+        raise ValueError(f"not a published file: {target!r}")
+    return Md(f"[{plain(text)}]({relative_path(context['page'], target)})")
+
+
+@pass_context
+def page_link(context: Context, target: str, text: str) -> Md:
+    """A Markdown link from the current page to a generated page (target is docs-relative)."""
+    if target not in GENERATED and target != "index.md" and not target.startswith(
+            ("stages/", *(first[:-3] + "-" for first, _ in PARTS.values()))):
+        raise ValueError(f"not a generated page: {target!r}")
+    return Md(f"[{plain(text)}]({relative_path(context['page'], target)})")

@@ -1,0 +1,52 @@
+"""The asset finder ("Find an asset"): the data its script reads, published as finder.json.
+
+The page itself (templates/finder.md.j2) holds only the filters and an empty list; the script
+fills the list from this data in the browser.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...model.playbook import Asset, Playbook, send_order
+from ...rules.values import expand
+from ..urls import page_url
+from .assets import ASSET_TYPES, badges, type_name
+from .paging import entry_pages
+
+
+def finder_data(playbook: Playbook, directory_urls: bool = True) -> dict[str, Any]:
+    """What the asset finder reads: every asset, in the order to use them (withdrawn ones
+    marked), and the values to filter by. Texts are data here: the page's script shows them
+    as text, never as HTML."""
+    every = entry_pages(playbook)
+    pages, persona_pages = every["asset"], every["persona"]
+
+    def text(words: str) -> str:  # the agreed values a text names, written out
+        return expand(words, playbook.values)
+
+    def status(asset: Asset) -> str:
+        fresh = playbook.freshness(asset)
+        return "withdrawn" if fresh.withdrawn else "overdue" if fresh.overdue else "current"
+
+    owners = sorted({a.owner for a in playbook.assets})
+    types = sorted({a.type for a in playbook.assets}, key=lambda t: ASSET_TYPES[t][0].casefold())
+    return {
+        "facets": {
+            "stage": [{"id": s.id, "name": f"{s.order}. {text(s.name)}",
+                       "url": page_url(f"stages/{s.id}.md", directory_urls)} for s in playbook.stages],
+            "persona": [{"id": p.id, "name": text(p.name),
+                         "url": f"{page_url(persona_pages[p.id], directory_urls)}#{p.id}"} for p in playbook.personas],
+            "type": [{"id": t, "name": type_name(t)} for t in types],
+            "owner": [{"id": o, "name": text(playbook.settings.teams[o].name)} for o in owners],
+        },
+        "assets": [
+            {"id": a.id, "title": text(a.title), "type": a.type, "type_name": type_name(a.type),
+             "stages": list(a.stages), "personas": list(a.personas), "owner": a.owner,
+             "use_when": text(a.use_when) if a.use_when is not None else None,
+             "talking_points": [text(t) for t in a.talking_points], "link": a.link,
+             "details": f"{page_url(pages[a.id], directory_urls)}#{a.id}", "review_by": a.review_by,
+             "expires": a.expires, "status": status(a), "badges": [list(b) for b in badges(playbook, a)]}
+            for a in sorted(playbook.assets, key=send_order)
+        ],
+    }

@@ -1,0 +1,82 @@
+"""The Agreed values page: for each value, the entries whose texts name it, and in which fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ...changes.diff import KIND_NAMES
+from ...model.playbook import Playbook
+from ...rules.values import Use, uses
+from ..urls import PAGE_TITLES
+
+# The page names this many entries of each kind that use a value, then counts the rest.
+USES_SHOWN = 12
+
+
+# Where the settings' texts are shown, by field of playbook.yaml.
+_SETTINGS_PAGES = {"site_name": "index.md", "introduction": "index.md", "glossary_groups": "glossary.md",
+                   "roles": "onboarding.md"}
+
+
+@dataclass(frozen=True)
+class ValueUse:
+    """One entry whose text names a value, for the Agreed values page."""
+
+    kind: str  # an entry's kind, or "page" for the settings (shown on `id`, a docs path)
+    id: str
+    name: str
+    fields: tuple[str, ...]
+
+
+def value_uses(playbook: Playbook) -> dict[str, dict[str, list[ValueUse]]]:
+    """For each agreed value, the entries whose texts name it, with the fields they name it in,
+    by kind ("pages", "stages", "lifecycle states" ...), in the playbook's order of kinds."""
+    if not playbook.values:
+        return {}
+    def entries() -> Iterator[tuple[str, str, Any]]:
+        yield "playbook", "playbook", {k: v for k, v in _fields(playbook.settings).items() if k != "values"}
+        for value in playbook.settings.values:  # a description may name another value
+            yield "value", value.id, {"description": value.description}
+        for kind, items in (("stage", playbook.stages), ("lifecycle", playbook.lifecycle),
+                            ("handoff", playbook.handoffs), ("term", playbook.terms), ("persona", playbook.personas),
+                            ("asset", playbook.assets), ("metric", playbook.metrics)):
+            for item in items:
+                yield kind, item.id, _fields(item)
+
+    found: dict[str, dict[str, list[ValueUse]]] = {}
+    for name, places in uses(entries()).items():
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for use in places:
+            grouped.setdefault(_use_target(use), []).append(use.field.replace("_", " "))
+        by_kind = found.setdefault(name, {})
+        for (kind, id), fields in grouped.items():
+            label = "pages" if kind == "page" else KIND_NAMES[kind][1]
+            name = (PAGE_TITLES.get(id, "Home") if kind == "page" else id if kind == "value"
+                    else playbook.names[kind][id])
+            by_kind.setdefault(label, []).append(ValueUse(kind, id, name, tuple(dict.fromkeys(fields))))
+    return found
+
+
+def _use_target(use: Use) -> tuple[str, str]:
+    if use.kind != "playbook":
+        return use.kind, use.id
+    return "page", _SETTINGS_PAGES.get(use.field, "about.md")
+
+
+def _fields(entry: Any) -> dict[str, Any]:
+    """An entry's fields as plain data, without its id and source file."""
+    return {k: _plain(getattr(entry, k)) for k in entry.__dataclass_fields__ if k not in ("id", "source")}
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses as dicts and tuples as lists, sharing the texts and numbers (dataclasses.asdict
+    copies every one of them: most of the time of the Agreed values page)."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {k: _plain(item) for k, item in value.items()}
+    return value

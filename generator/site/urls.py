@@ -1,0 +1,64 @@
+"""Where the generated pages live, and the URLs from one page to another.
+
+Pages are named by their docs path (`glossary.md`, `stages/discovery.md`); MkDocs turns each into
+a URL by its `use_directory_urls` setting. Links in Markdown name the docs path, relative to the
+page (`relative_path`), and MkDocs rewrites them; links in raw HTML blocks, which MkDocs leaves as
+written, name the URL itself (`relative_url`).
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+
+# Where each kind of entity lives; the anchor on that page is the entity's id.
+PAGES = {"lifecycle": "lifecycle.md", "handoff": "lifecycle.md", "term": "glossary.md",
+         "persona": "personas.md", "asset": "assets.md", "metric": "metrics.md"}
+# The pages every playbook has, in the order of the navigation.
+GENERATED = ("onboarding.md", "finder.md", "assets.md", "personas.md", "lifecycle.md", "glossary.md", "metrics.md",
+             "values.md", "coverage.md", "review.md", "changes.md", "about.md")
+PAGE_TITLES = {"onboarding.md": "Start here", "finder.md": "Find an asset", "lifecycle.md": "Lifecycle and handoffs",
+               "glossary.md": "Glossary", "personas.md": "Personas", "assets.md": "Assets",
+               "metrics.md": "Shared goals", "values.md": "Agreed values", "coverage.md": "Coverage",
+               "review.md": "Needs review", "changes.md": "Recent changes", "about.md": "Who is who"}
+# Where the agreed values are listed; each value's anchor there is VALUE_PREFIX + its id.
+VALUES_PAGE = "values.md"
+VALUE_PREFIX = "value-"
+# Where the site's own script, styles and asset data live, relative to the site's root.
+STATIC = "assets/playbook"
+FINDER_DATA = f"{STATIC}/finder.json"
+
+
+def page_url(page: str, directory_urls: bool = True) -> str:
+    """The URL of a docs page, relative to the site's root, as MkDocs makes it."""
+    if not page.endswith(".md"):
+        return page
+    stem = page[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
+@functools.lru_cache(maxsize=65_536)
+def relative_url(page: str, target: str, directory_urls: bool = True) -> str:
+    """The URL of target (a docs path, with an optional #fragment) as seen from page, for HTML
+    that MkDocs does not rewrite (raw HTML blocks)."""
+    path, _, fragment = target.partition("#")
+    base = page_url(page, directory_urls)
+    url = page_url(path, directory_urls) if path else base
+    folder = base.rsplit("/", 1)[0] if "/" in base else ""
+    rel = posixpath.relpath(url or ".", folder or ".")
+    if url.endswith("/") or not url:
+        rel = rel.rstrip("/") + "/"
+    if rel.startswith("./") and len(rel) > 2:
+        rel = rel[2:]
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+@functools.lru_cache(maxsize=65_536)
+def relative_path(page: str, target: str) -> str:
+    """The docs path of target (with an optional #fragment) as seen from page, for a Markdown
+    link, which MkDocs turns into a URL."""
+    path, _, fragment = target.partition("#")
+    rel = "" if path == page else posixpath.relpath(path, posixpath.dirname(page) or ".")
+    return rel + (f"#{fragment}" if fragment else "")
