@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.commands.export import export_files
 from generator.model.playbook import build_model
 from generator.rules.freshness import resolve_today
 from generator.rules.validate import check
 from generator.site.navigation import navigation, page_titles
 from generator.site.render import render_pages
-from generator.site.static import scripts, static_files
+from generator.site.static import export_files, scripts, static_files
 from generator.source.loader import load_playbook
 
 STEPS = ("load", "validate", "render")

@@ -20,7 +20,8 @@ from conftest import FIXTURES, REPO
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from generator.commands.export import SITE_CSV, SITE_JSON, csv_files, export_files, export_json, schema_columns
+from generator.model.export import csv_files, export_json, schema_columns
+from generator.site.static import SITE_CSV, SITE_JSON, export_files
 from generator.source.document import Document
 from generator.source.loader import KINDS, load_playbook
 

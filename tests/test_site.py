@@ -15,13 +15,12 @@ import yaml
 from conftest import FIXTURES, REPO, SITE_CONFIG, make_project, run_mkdocs
 from htmltext import Page, read_site
 
-from generator.commands.export import export_files
 from generator.model.build import build_playbook
 from generator.rules.validate import check
 from generator.rules.values import expand
 from generator.site.render import render_pages
 from generator.site.safe_text import plain_title
-from generator.site.static import SCRIPTS, static_files
+from generator.site.static import SCRIPTS, export_files, static_files
 
 PAGES_OF = {"stages": "stages/{id}/index.html", "lifecycle": "lifecycle/index.html",
             "handoffs": "lifecycle/index.html", "terms": "glossary/index.html",

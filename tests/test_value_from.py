@@ -22,8 +22,8 @@ from test_values import VALUES, playbook_with_values
 from generator.changes.diff import compare
 from generator.changes.signoff import Rules, signoff_count, signoff_problems
 from generator.commands import cli
-from generator.commands.export import csv_files, export_json
 from generator.model.build import build_playbook
+from generator.model.export import csv_files, export_json
 from generator.rules.agreement import signers
 from generator.rules.validate import check
 from generator.site.render import render_pages

@@ -18,7 +18,7 @@ from ..rules import codeowners
 from ..rules.freshness import TODAY_VARIABLE, TodayError, resolve_today
 from ..rules.validate import check
 from ..site.render import expand_markers, render_home, render_pages
-from ..site.static import static_files
+from ..site.static import export_files, static_files
 from ..source.loader import display_path
 from ..source.problems import PlaybookError, printable
 from ..source.repository import (
@@ -34,7 +34,6 @@ from ..source.repository import (
 )
 from . import diff as diffcmd
 from . import export, scaffold
-from .export import export_files
 from .report import FORMATS, github_annotation, json_report
 
 

@@ -21,7 +21,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import pagecache
 from ..source.problems import PlaybookError
-from ..commands.export import export_files
 from ..rules.freshness import TodayError, resolve_today
 from ..changes.history import History, read_history
 from ..source.loader import LoadedPlaybook
@@ -42,7 +41,7 @@ from ..source.repository import (
     swap_in,
 )
 from ..source.schemas import schemas_dir
-from .static import scripts, static_files
+from .static import export_files, scripts, static_files
 from ..model.build import build
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")

@@ -1,12 +1,16 @@
-"""The files a playbook site serves besides its pages: its script, its styles and the data the
-asset finder reads. The same for a site built by the plugin and for `playbook render`."""
+"""The files a playbook site serves besides its pages: its script, its styles, the data the
+asset finder reads, and the playbook's export as downloads. The same for a site built by the
+plugin and for `playbook render`."""
 
 from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 
+from ..model.export import csv_files, export_data, json_text
 from ..model.playbook import Playbook
+from ..source.loader import LoadedPlaybook
 from .pages.finder import finder_data
 from .pages.paging import entry_pages
 from .pages.vocabulary import glossary_data
@@ -14,6 +18,9 @@ from .urls import FINDER_DATA, STATIC, page_url
 
 # The site's own scripts, in the order pages load them.
 SCRIPTS = ("playbook.js", "glossary.js", "onboarding.js")
+# Where the site publishes the export (paths relative to the site's root).
+SITE_JSON = "downloads/playbook.json"
+SITE_CSV = "downloads/playbook-csv"
 
 
 def static_files(playbook: Playbook, directory_urls: bool = True, terms: bool = True) -> dict[str, str]:
@@ -26,6 +33,18 @@ def static_files(playbook: Playbook, directory_urls: bool = True, terms: bool = 
         pages = entry_pages(playbook)["term"]
         files[f"{STATIC}/glossary.json"] = _json(glossary_data(
             playbook, {id: page_url(page, directory_urls) for id, page in pages.items()}))
+    return files
+
+
+def export_files(source: Path | str | LoadedPlaybook) -> dict[str, str]:
+    """The export as the site publishes it: path relative to the site's root -> content.
+
+    `downloads/playbook.json` (compact) and `downloads/playbook-csv/<key>.csv`, one per kind and
+    crm.csv. Takes what model.export.export_json takes.
+    """
+    data = export_data(source)
+    files = {SITE_JSON: json_text(data, compact=True)}
+    files.update({f"{SITE_CSV}/{name}": text for name, text in csv_files(data).items()})
     return files
 
 
