@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.model.playbook import build_model
+from generator.model.from_documents import build_model
 from generator.rules.freshness import resolve_today
 from generator.rules.validate import check
 from generator.site.navigation import navigation, page_titles

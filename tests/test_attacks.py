@@ -44,7 +44,7 @@ from playbook_fields import (
 )
 from suite_report import Tally
 
-from generator.model.playbook import build_model
+from generator.model.from_documents import build_model
 from generator.rules.validate import check
 from generator.site.render import render_home, render_pages
 

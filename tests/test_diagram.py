@@ -19,7 +19,8 @@ from conftest import FIXTURES, REPO
 from playwright.sync_api import Browser, expect
 
 from generator.model.build import build_playbook
-from generator.model.playbook import Playbook, Rejection
+from generator.model.entities import Rejection
+from generator.model.playbook import Playbook
 from generator.site.pages.lifecycle import lifecycle_svg
 from generator.site.pages.lifecycle_layout import service_level
 from generator.site.render import render_pages

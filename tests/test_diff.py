@@ -214,3 +214,29 @@ def test_errors_are_one_line(repo: Repo, tmp_path: Path) -> None:
     result = subprocess.run([PLAYBOOK, "diff", "main"], cwd=outside, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and result.stderr.startswith("playbook diff: ") and "Traceback" not in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_revision_that_cannot_be_built(repo: Repo) -> None:
+    """Each revision is built into a model before the two are compared. Described, a head that does
+    not validate is said to, as for any error in it; checked for sign-off, a head that cannot be
+    built fails with what keeps it from being built (never passes); a base that cannot be built is
+    an error: there is nothing to compare with."""
+    repo.edit("terms/contact.yaml", text=("owner: sales", "owner: [sales]"))
+    repo.commit("A list for one owner", "2026-11-09")
+    described = repo.diff("base", "HEAD")
+    assert described.returncode == 0 and described.stdout.startswith("## This change does not validate: ")
+    assert "terms\\/contact\\.yaml, line 5: must be text" in described.stdout, described.stdout
+    signoff = repo.diff("--check-signoff", "base", "HEAD")
+    assert signoff.returncode == 1
+    assert signoff.stdout.startswith("playbook/terms/contact.yaml:5:") and "owner" in signoff.stdout, signoff.stdout
+    assert signoff.stderr == ("Sign-off: the change cannot be read as a playbook (1 problem), so the agreement of "
+                              "both teams cannot be checked: fix the problems first.\n")
+    repo.git("tag", "broken")
+    repo.edit("terms/contact.yaml", text=("owner: [sales]", "owner: sales"))
+    repo.commit("One owner", "2026-11-10")
+    for args in (("broken", "HEAD"), ("--check-signoff", "broken", "HEAD")):
+        result = repo.diff(*args)
+        assert result.returncode == 1 and result.stdout == "", result.stdout
+        assert result.stderr.startswith("playbook diff: the playbook at broken (") and \
+            "cannot be read as a playbook (1 problem, the first: playbook/terms/contact.yaml:5:" in result.stderr
+        assert result.stderr.endswith(": compare with a revision whose playbook validates\n")

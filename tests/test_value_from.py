@@ -281,7 +281,7 @@ def test_a_value_that_names_the_same_number_in_two_fields_names_both(tmp_path: P
 def test_a_changed_number_is_one_change_of_the_value_with_its_impact(tmp_path: Path) -> None:
     before = taken_playbook(tmp_path / "before", within=4)
     after = taken_playbook(tmp_path / "after", within=6)
-    changes = compare(load_playbook(before), load_playbook(after))
+    changes = compare(build_playbook(before), build_playbook(after))
     # The agreed definition whose text shows the value is changed with it: what both teams agreed
     # to now reads otherwise.
     assert [(c.kind, c.status, c.entry.id) for c in changes] == [("value", "changed", "first-touch"),
@@ -315,7 +315,7 @@ def _rules(root: Path) -> Rules:
 def test_an_agreed_definition_showing_a_changed_number_is_agreed_again(tmp_path: Path) -> None:
     before = taken_playbook(tmp_path / "before", within=4)
     after = taken_playbook(tmp_path / "after", within=6)
-    changes = compare(load_playbook(before), load_playbook(after))
+    changes = compare(build_playbook(before), build_playbook(after))
     lines = [str(p) for p in sorted(signoff_problems(changes, _rules(before)))]
     # The handoff itself, and the lifecycle state whose text shows the value.
     assert signoff_count(changes) == 2 and len(lines) == 2, lines
@@ -334,7 +334,7 @@ def test_an_agreed_definition_showing_a_changed_number_is_agreed_again(tmp_path:
         path = root / relative
         path.write_text(path.read_text(encoding="utf-8").replace("date: '2026-01-15'", "date: '2026-11-23'")
                         .replace("date: 2026-01-15", "date: 2026-11-23"), encoding="utf-8")
-    assert signoff_problems(compare(load_playbook(before), load_playbook(after)), _rules(before)) == []
+    assert signoff_problems(compare(build_playbook(before), build_playbook(after)), _rules(before)) == []
 
 
 def test_taking_a_written_value_from_its_field_changes_nothing_shown_and_needs_no_signoff(tmp_path: Path) -> None:
@@ -342,7 +342,7 @@ def test_taking_a_written_value_from_its_field_changes_nothing_shown_and_needs_n
     del written[0]["from"]
     before = taken_playbook(tmp_path / "before", values=[*VALUES, *written])
     after = taken_playbook(tmp_path / "after")
-    changes = compare(load_playbook(before), load_playbook(after))
+    changes = compare(build_playbook(before), build_playbook(after))
     [change] = changes
     assert (change.kind, change.entry.id) == ("value", "first-touch")
     assert [f.path for f in change.fields] == [("from",)]  # the text it shows is the same
@@ -350,7 +350,7 @@ def test_taking_a_written_value_from_its_field_changes_nothing_shown_and_needs_n
     assert signoff_problems(changes, _rules(before)) == [] and signoff_count(changes) == 0
     described = [{**v, "description": "Said otherwise."} if v["id"] == "first-touch" else v for v in TAKEN]
     again = taken_playbook(tmp_path / "again", values=[*VALUES, *described])
-    changes = compare(load_playbook(after), load_playbook(again))
+    changes = compare(build_playbook(after), build_playbook(again))
     assert [(c.kind, c.entry.id) for c in changes] == [("value", "first-touch")]
     assert signoff_problems(changes, _rules(before)) == [] and signoff_count(changes) == 0
 

@@ -18,7 +18,7 @@ from htmltext import read_site
 from playwright.sync_api import Browser, Page, expect
 
 from generator.model.build import build_playbook
-from generator.model.playbook import Term
+from generator.model.entities import Term
 from generator.site.pages.vocabulary import Vocabulary, used_in
 
 pytest_plugins = ["browser_fixtures"]  # serve, browser, page, default_url

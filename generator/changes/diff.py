@@ -2,29 +2,35 @@
 renamed, field by field what changed (both sides whole, as each revision's site shows them),
 lists compared as lists, and what each changed entry touches.
 
-Two playbooks are compared as data, so comments, line wrapping and spacing inside a text change
-nothing. Each revision's texts are read with that revision's own agreed values, so a definition
-whose words name a value shows a change when the value's text changes, and a definition whose
-value was written out as its text does not hide a change made to the value afterwards.
-`diffmd` writes the result as Markdown; `signoff` checks the agreement it asks for.
+Two models are compared, each built from its own revision with that revision's own agreed values
+and `from:` fields, entry by entry through the fields each file writes (model/written.py): so
+comments, line wrapping and spacing inside a text change nothing. Each revision's texts are read
+with its own values, so a definition whose words name a value shows a change when the value's
+text changes, and a definition whose value was written out as its text does not hide a change
+made to the value afterwards. `comment` writes the result as Markdown; `signoff` checks the
+agreement it asks for.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from ..model.entities import Asset
+from ..model.playbook import Playbook
+from ..model.settings import NamedValue, Settings
+from ..model.written import written
 from ..rules.agreement import AGREED_KINDS, BOTH_TEAMS_KINDS
-from ..rules.values import taken_from, uses, value_texts
+from ..rules.values import uses
 from ..source.document import Document
-from ..source.loader import LoadedPlaybook
 from .fielddiff import (
     FieldChange,
-    compared_as_shown,
-    done_comparing,
+    Shown,
     every_field,
     field_changes,
     field_label,
@@ -57,16 +63,21 @@ RENAME_SIMILARITY = 0.6
 
 @dataclass(frozen=True)
 class Entry:
+    """One entry of a revision's model as it is compared: the model's object, what the site calls
+    it, and where it is written (`doc`: its file and the place of each field), holding the fields
+    its file writes (`data`; an agreed value taken from a number field holds that field's words
+    as its `value` too, so that a changed number is a changed value)."""
+
     kind: str
     id: str
-    data: dict[str, Any]
+    label: str
+    item: Any  # the model's object: a Stage, a NamedValue, the Settings ...
     doc: Document
 
     @property
-    def label(self) -> str:
-        name = self.data.get("name", self.data.get("title", self.data.get("site_name", self.id)))
-        abbreviation = self.data.get("abbreviation")
-        return f"{name} ({abbreviation})" if isinstance(abbreviation, str) else str(name)
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.doc.data
+        return data
 
 
 @dataclass
@@ -101,61 +112,63 @@ class Change:
         return self.status != "changed" or any(f.path[:1] != ("agreed_by",) for f in self.fields)
 
 
-def entries(loaded: LoadedPlaybook) -> dict[tuple[str, str], Entry]:
-    """Every entry that was read as an object, by (kind, id); playbook.yaml is ("playbook", "playbook"),
-    and each agreed value it declares ("value", its id), apart: a changed value is one change. A
-    value taken from a number field holds that field's words as its `value`, so that a changed
-    number is a changed value."""
+def entries(playbook: Playbook) -> dict[tuple[str, str], Entry]:
+    """Every entry of a model, by (kind, id): playbook.yaml's settings are ("playbook", "playbook"),
+    and each agreed value they declare ("value", its id), apart: a changed value is one change."""
     found: dict[tuple[str, str], Entry] = {}
-    if loaded.settings is not None and isinstance(loaded.settings.data, dict):
-        settings = loaded.settings.data
-        values = settings.get("values")
-        if isinstance(values, list):
-            settings = {k: v for k, v in settings.items() if k != "values"}
-            texts = value_texts(loaded) if any(taken_from(item) for item in values) else {}
-            for item in values:
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    if "value" not in item and item["id"] in texts:
-                        item = {**item, "value": texts[item["id"]]}
-                    found.setdefault(("value", item["id"]), Entry("value", item["id"], item, loaded.settings))
-        found[("playbook", "playbook")] = Entry("playbook", "playbook", settings, loaded.settings)
-    for kind, docs in loaded.documents.items():
-        for doc in docs:
-            if isinstance(doc.data, dict):
-                value = doc.data.get("id")
-                id = value if isinstance(value, str) else doc.stem
-                found.setdefault((kind, id), Entry(kind, id, doc.data, doc))
+    settings = playbook.settings
+    for value in settings.values:
+        data = written(value)
+        if value.taken_from is not None:
+            data["value"] = value.value
+        found.setdefault(("value", value.id), _entry("value", value, data))
+    data = {key: item for key, item in written(settings).items() if key != "values"}
+    found[("playbook", "playbook")] = _entry("playbook", settings, data)
+    kinds = (("stage", playbook.stages), ("lifecycle", playbook.lifecycle), ("handoff", playbook.handoffs),
+             ("term", playbook.terms), ("persona", playbook.personas), ("asset", playbook.assets),
+             ("metric", playbook.metrics))
+    for kind, items in kinds:
+        for item in items:
+            found.setdefault((kind, item.id), _entry(kind, item, written(item)))
     return found
 
 
-def compare(base: LoadedPlaybook, head: LoadedPlaybook) -> list[Change]:
-    """Every change from base to head, in kind order, then by label; each text compared as the
-    site of its own revision shows it, with the agreed values it names written out by that
-    revision's values (so a value changed under an agreed definition changes the definition)."""
-    token = compared_as_shown(value_texts(base), value_texts(head))
-    try:
-        return _compare(base, head)
-    finally:
-        done_comparing(token)
+def _entry(kind: str, item: Any, data: dict[str, Any]) -> Entry:
+    """An entry of the model with the fields its file writes, placed in its file."""
+    origin: Document | None = item.origin
+    doc = dataclasses.replace(origin, data=data) if origin is not None else \
+        Document(kind, Path(getattr(item, "source", "")), getattr(item, "source", ""), data)
+    if isinstance(item, Settings):
+        id, name = "playbook", item.site_name
+    else:
+        id = item.id
+        name = item.id if isinstance(item, NamedValue) else item.title if isinstance(item, Asset) else item.name
+    abbreviation = getattr(item, "abbreviation", None)
+    return Entry(kind, id, f"{name} ({abbreviation})" if isinstance(abbreviation, str) else name, item, doc)
 
 
-def _compare(base: LoadedPlaybook, head: LoadedPlaybook) -> list[Change]:
+def compare(base: Playbook, head: Playbook) -> list[Change]:
+    """Every change from the model of base to the model of head, in kind order, then by label;
+    each text compared as the site of its own revision shows it, with the agreed values it names
+    written out by that revision's values (so a value changed under an agreed definition changes
+    the definition)."""
+    shown = Shown(base.values, head.values)
     old, new = entries(base), entries(head)
     changes: list[Change] = []
     for key in old.keys() & new.keys():
-        fields = _own_fields(key[0], field_changes(old[key].data, new[key].data))
+        fields = _own_fields(key[0], field_changes(old[key].data, new[key].data, shown))
         if fields:
             changes.append(Change(key[0], "changed", old[key], new[key], fields))
     for kind in KIND_ORDER:
         removed = [old[k] for k in old.keys() - new.keys() if k[0] == kind]
         added = [new[k] for k in new.keys() - old.keys() if k[0] == kind]
         for was, now in _renames(removed, added):
-            fields = [f for f in field_changes(was.data, now.data) if f.path != ("id",)]
+            fields = [f for f in field_changes(was.data, now.data, shown) if f.path != ("id",)]
             changes.append(Change(kind, "renamed", was, now, fields))
             removed.remove(was)
             added.remove(now)
         changes.extend(Change(kind, "removed", e, None) for e in removed)
-        changes.extend(Change(kind, "added", None, e, list(every_field(e.data))) for e in added)
+        changes.extend(Change(kind, "added", None, e, list(every_field(e.data, shown))) for e in added)
     changes.sort(key=lambda c: (KIND_ORDER.index(c.kind), c.entry.label.casefold(), c.entry.id))
     named = _value_uses(new) if any(c.kind == "value" for c in changes) else {}
     for change in changes:

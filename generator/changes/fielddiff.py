@@ -8,8 +8,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
-from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..rules.values import expand, names
@@ -22,48 +21,41 @@ SIMILAR = 0.6
 # A text this short, of one sentence, is shown whole on both sides ('sales' → 'marketing');
 # a longer one word by word.
 SHORT = 80
-
-# While two playbooks are compared: the text of each agreed value in the base and in the head, each
-# revision's own, so that a text is compared as each revision's site shows it: writing
-# [[discount-ae-max]] where "10 percent" was is no change, and a text that names a value whose
-# text changed shows something else, though its own words did not change.
-_SIDES: ContextVar[tuple[dict[str, str], dict[str, str]] | None] = ContextVar("sides", default=None)
 BASE, HEAD = 0, 1
 
 
-def _shown(text: str, side: int) -> str:
-    sides = _SIDES.get()
-    return expand(text, sides[side]) if sides and sides[side] else text
+@dataclass(frozen=True)
+class Shown:
+    """The text of each agreed value in the base and in the head, each revision's own, so that a
+    text is compared as each revision's site shows it: writing [[discount-ae-max]] where "10 percent"
+    was is no change, and a text that names a value whose text changed shows something else, though
+    its own words did not change. With no values, texts are compared as written."""
+
+    base: dict[str, str] = field(default_factory=dict)
+    head: dict[str, str] = field(default_factory=dict)
+
+    def text(self, text: str, side: int) -> str:
+        values = self.head if side == HEAD else self.base
+        return expand(text, values) if values else text
+
+    def data(self, data: Any, side: int) -> Any:
+        """A value with every text in it as the site of that side shows it."""
+        if isinstance(data, str):
+            return self.text(data, side)
+        if isinstance(data, dict):
+            return {k: self.data(v, side) for k, v in data.items()}
+        if isinstance(data, list):
+            return [self.data(v, side) for v in data]
+        return data
+
+    def through(self, old: str, new: str) -> tuple[str, ...]:
+        """The agreed values two texts of the same words both name whose text is not the same in
+        the two revisions: what changed what the text shows."""
+        named = dict.fromkeys([*names(old), *names(new)])
+        return tuple(n for n in named if self.base.get(n) != self.head.get(n))
 
 
-def _shown_data(data: Any, side: int) -> Any:
-    """A value with every text in it as the site of that side shows it."""
-    if isinstance(data, str):
-        return _shown(data, side)
-    if isinstance(data, dict):
-        return {k: _shown_data(v, side) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_shown_data(v, side) for v in data]
-    return data
-
-
-def _through(old: str, new: str) -> tuple[str, ...]:
-    """The agreed values two texts of the same words both name whose text is not the same in the
-    two revisions: what changed what the text shows."""
-    sides = _SIDES.get()
-    if not sides:
-        return ()
-    named = dict.fromkeys([*names(old), *names(new)])
-    return tuple(n for n in named if sides[BASE].get(n) != sides[HEAD].get(n))
-
-
-def compared_as_shown(base_values: dict[str, str], head_values: dict[str, str]) -> Any:
-    """While the returned token is set, texts are compared with each side's own agreed values."""
-    return _SIDES.set((base_values, head_values))
-
-
-def done_comparing(token: Any) -> None:
-    _SIDES.reset(token)
+AS_WRITTEN = Shown()
 
 
 def word_counts(text: str) -> Counter[str]:
@@ -128,42 +120,42 @@ class FieldChange:
         return words
 
 
-def every_field(data: Any) -> Iterator[FieldChange]:
+def every_field(data: Any, shown: Shown = AS_WRITTEN) -> Iterator[FieldChange]:
     """An added entry, field by field, each whole as the head's site shows it."""
     if isinstance(data, dict):
         for key, value in data.items():
-            yield FieldChange((key,), "set", new=_shown_data(value, HEAD))
+            yield FieldChange((key,), "set", new=shown.data(value, HEAD))
 
 
-def _same(a: Any, b: Any) -> bool:
+def _same(a: Any, b: Any, shown: Shown) -> bool:
     """Equal as each side's site shows them: texts whose words are the same are the same."""
     if isinstance(a, str) and isinstance(b, str):
-        return _shown(a, BASE).split() == _shown(b, HEAD).split()
+        return shown.text(a, BASE).split() == shown.text(b, HEAD).split()
     return type(a) is type(b) and a == b
 
 
-def field_changes(old: Any, new: Any, path: tuple[Any, ...] = ()) -> Iterator[FieldChange]:
+def field_changes(old: Any, new: Any, shown: Shown = AS_WRITTEN, path: tuple[Any, ...] = ()) -> Iterator[FieldChange]:
     """Every difference between old (the base's) and new (the head's), lists compared as lists."""
     if isinstance(old, dict) and isinstance(new, dict):
         if {"within", "unit"} <= old.keys() & new.keys() and not (
-                _same(old["within"], new["within"]) and _same(old["unit"], new["unit"])):
+                _same(old["within"], new["within"], shown) and _same(old["unit"], new["unit"], shown)):
             yield FieldChange(path, "changed", _Amount(_amount(old["within"], old["unit"])),
                               _Amount(_amount(new["within"], new["unit"])))
             old = {k: v for k, v in old.items() if k not in ("within", "unit")}
             new = {k: v for k, v in new.items() if k not in ("within", "unit")}
         for key in [*new, *(k for k in old if k not in new)]:
             if key not in old:
-                yield FieldChange((*path, key), "set", new=_shown_data(new[key], HEAD))
+                yield FieldChange((*path, key), "set", new=shown.data(new[key], HEAD))
             elif key not in new:
-                yield FieldChange((*path, key), "removed", old=_shown_data(old[key], BASE))
+                yield FieldChange((*path, key), "removed", old=shown.data(old[key], BASE))
             else:
-                yield from field_changes(old[key], new[key], (*path, key))
+                yield from field_changes(old[key], new[key], shown, (*path, key))
     elif isinstance(old, list) and isinstance(new, list):
-        yield from _list_changes(old, new, path)
-    elif not _same(old, new):
-        through = _through(old, new) if isinstance(old, str) and isinstance(new, str) and \
+        yield from _list_changes(old, new, path, shown)
+    elif not _same(old, new, shown):
+        through = shown.through(old, new) if isinstance(old, str) and isinstance(new, str) and \
             old.split() == new.split() else ()
-        yield FieldChange(path, "changed", _shown_data(old, BASE), _shown_data(new, HEAD), through)
+        yield FieldChange(path, "changed", shown.data(old, BASE), shown.data(new, HEAD), through)
 
 
 def _tells_apart(items: list[Any], key: str) -> bool:
@@ -180,47 +172,47 @@ def _item_key(old: list[Any], new: list[Any]) -> str | None:
     return next((key for key in ITEM_KEYS if _tells_apart(old, key) and _tells_apart(new, key)), None)
 
 
-def _list_changes(old: list[Any], new: list[Any], path: tuple[Any, ...]) -> Iterator[FieldChange]:
+def _list_changes(old: list[Any], new: list[Any], path: tuple[Any, ...], shown: Shown) -> Iterator[FieldChange]:
     key = _item_key(old, new)
     if key is not None:
-        yield from _keyed_changes(old, new, path, key)
+        yield from _keyed_changes(old, new, path, key, shown)
         return
-    old_keys = [_canonical(i, None) for i in old]
-    new_keys = [_canonical(i, None) for i in new]
+    old_keys = [_canonical(i) for i in old]
+    new_keys = [_canonical(i) for i in new]
     # Items written alike in both: what one shows may still differ, through an agreed value.
-    yield from _kept(old, old_keys, new, new_keys, path)
+    yield from _kept(old, old_keys, new, new_keys, path, shown)
     added = _unmatched(new, new_keys, old_keys)
     removed = _unmatched(old, old_keys, new_keys)
     # An item written otherwise but shown alike (a value named where its text was) is no change.
-    shown_added = [_canonical(i, HEAD) for i in added]
-    shown_removed = [_canonical(i, BASE) for i in removed]
+    shown_added = [_canonical(i, shown, HEAD) for i in added]
+    shown_removed = [_canonical(i, shown, BASE) for i in removed]
     added, removed = _unmatched(added, shown_added, shown_removed), _unmatched(removed, shown_removed, shown_added)
     # An item removed and one added that read alike are one item edited (a few of each at most,
     # so the pairing stays cheap; each comparison is linear in the items' words).
     if len(added) * len(removed) <= 100:
-        words = {id(i): word_counts(_canonical(i, side))
+        words = {id(i): word_counts(_canonical(i, shown, side))
                  for side, items in ((BASE, removed), (HEAD, added)) for i in items}
         for before in list(removed):
             match = max(((similarity(words[id(before)], words[id(after)]), i) for i, after in enumerate(added)),
                         default=(0.0, -1))
             if match[0] >= SIMILAR:
                 after = added.pop(match[1])
-                yield FieldChange(path, "edited", _shown_data(before, BASE), _shown_data(after, HEAD))
+                yield FieldChange(path, "edited", shown.data(before, BASE), shown.data(after, HEAD))
                 removed.remove(before)
     for item in added:
-        yield FieldChange(path, "added", new=_shown_data(item, HEAD))
+        yield FieldChange(path, "added", new=shown.data(item, HEAD))
     for item in removed:
-        yield FieldChange(path, "dropped", old=_shown_data(item, BASE))
+        yield FieldChange(path, "dropped", old=shown.data(item, BASE))
     in_old, in_new = set(old_keys), set(new_keys)
     kept_old = [k for k in old_keys if k in in_new]
     kept_new = [k for k in new_keys if k in in_old]
     if kept_old != kept_new:
-        yield FieldChange(path, "reordered", new=[_shown_data(i, HEAD) for i, k in zip(new, new_keys, strict=True)
+        yield FieldChange(path, "reordered", new=[shown.data(i, HEAD) for i, k in zip(new, new_keys, strict=True)
                                                   if k in in_old])
 
 
 def _kept(old: list[Any], old_keys: list[str], new: list[Any], new_keys: list[str],
-          path: tuple[Any, ...]) -> Iterator[FieldChange]:
+          path: tuple[Any, ...], shown: Shown) -> Iterator[FieldChange]:
     """The changes inside items written alike in both lists (paired in order, one pass): none,
     unless an agreed value they name shows otherwise."""
     waiting: dict[str, list[int]] = {}
@@ -229,10 +221,11 @@ def _kept(old: list[Any], old_keys: list[str], new: list[Any], new_keys: list[st
     for item, key in zip(old, old_keys, strict=True):
         if waiting.get(key):
             index = waiting[key].pop()
-            yield from field_changes(item, new[index], (*path, index))
+            yield from field_changes(item, new[index], shown, (*path, index))
 
 
-def _keyed_changes(old: list[Any], new: list[Any], path: tuple[Any, ...], key: str) -> Iterator[FieldChange]:
+def _keyed_changes(old: list[Any], new: list[Any], path: tuple[Any, ...], key: str,
+                   shown: Shown) -> Iterator[FieldChange]:
     """Lists of objects told apart by a field (a rejection reason by its reason): items added,
     removed, changed field by field, and the order of those kept."""
     def ident(item: Any) -> str:
@@ -240,11 +233,11 @@ def _keyed_changes(old: list[Any], new: list[Any], path: tuple[Any, ...], key: s
     before = {ident(i): i for i in old}
     after = {ident(i): i for i in new}
     for name in after.keys() - before.keys():
-        yield FieldChange(path, "added", new=_shown_data(after[name], HEAD))
+        yield FieldChange(path, "added", new=shown.data(after[name], HEAD))
     for name in before.keys() - after.keys():
-        yield FieldChange(path, "dropped", old=_shown_data(before[name], BASE))
+        yield FieldChange(path, "dropped", old=shown.data(before[name], BASE))
     for name in [n for n in after if n in before]:
-        yield from field_changes(before[name], after[name], (*path, _quoted(name)))
+        yield from field_changes(before[name], after[name], shown, (*path, _quoted(name)))
     kept_old = [n for n in before if n in after]
     kept_new = [n for n in after if n in before]
     if kept_old != kept_new:
@@ -263,12 +256,11 @@ def _unmatched(items: list[Any], keys: list[str], others: list[str]) -> list[Any
     return found
 
 
-def _canonical(item: Any, side: int | None) -> str:
-    """An item as one string to match on: as written (side None), or as a side shows it."""
+def _canonical(item: Any, shown: Shown = AS_WRITTEN, side: int = BASE) -> str:
+    """An item as one string to match on: as written, or as a side shows it."""
     if isinstance(item, str):
-        return " ".join((item if side is None else _shown(item, side)).split())
-    return json.dumps(item if side is None else _shown_data(item, side), sort_keys=True, default=str,
-                      ensure_ascii=False)
+        return " ".join(shown.text(item, side).split())
+    return json.dumps(shown.data(item, side), sort_keys=True, default=str, ensure_ascii=False)
 
 
 class _Quoted(str):

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ..changes.history import History, read_history
 from ..model.build import build
-from ..model.playbook import Playbook, build_model
+from ..model.from_documents import build_model
+from ..model.playbook import Playbook
 from ..rules import codeowners
 from ..rules.freshness import TODAY_VARIABLE, TodayError, resolve_today
 from ..rules.validate import check

@@ -4,6 +4,13 @@ teams approved its latest commit on GitHub.
 
 Between two revisions, the change is what HEAD adds since it branched from BASE (their merge
 base, as `git diff BASE...HEAD`), so commits made on BASE since then are not counted as undone.
+
+Each revision is built into a model with its own agreed values, and the two models are compared.
+A head that cannot be built is not compared: described, the change is one that does not validate
+(the comment lists its problems, as for any error in it); checked for sign-off, which leaves
+validation to its own step, the head need only be built (an agreement written wrongly or left
+out is judged, not refused), and one that cannot be fails the check with the problems that keep
+it from being built. A base that cannot be built is an error: there is nothing to compare with.
 """
 
 from __future__ import annotations
@@ -23,6 +30,9 @@ from ..changes.diff import compare
 from ..changes.git import GitError, commit, commit_day, merge_base, repo_root, write_tree
 from ..changes.reviews import ReviewsError
 from ..changes.signoff import Rules, signoff_count, signoff_problems
+from ..model.from_documents import blocking_problems, build_model
+from ..model.playbook import Playbook
+from ..model.written import written
 from ..rules.agreement import signers
 from ..rules.freshness import TodayError, resolve_today
 from ..rules.validate import check
@@ -55,11 +65,15 @@ def add_parser(commands: Any) -> None:
     diff.set_defaults(run=run)
 
 
+class UnbuiltError(Exception):
+    """The base revision's playbook cannot be built into a model: there is nothing to compare with."""
+
+
 @dataclasses.dataclass
 class Sides:
-    base: LoadedPlaybook
-    head: LoadedPlaybook
-    head_problems: list[Problem]
+    base: Playbook
+    head: Playbook | None  # None: it cannot be built, or does not validate when the change is described
+    head_problems: list[Problem]  # the errors that keep the head from being built or described
     branched_on: date | None  # the merge base's day; None for two folders
 
 
@@ -68,17 +82,24 @@ def run(args: argparse.Namespace) -> int:
         today = resolve_today(args.today)
         with tempfile.TemporaryDirectory(prefix="playbook-diff-") as tmp:
             sides = _sides(args, Path(tmp), today)
-            changes = compare(sides.base, sides.head)
-    except (GitError, TodayError) as err:
+    except (GitError, TodayError, UnbuiltError) as err:
         print(printable(f"playbook diff: {err}"), file=sys.stderr)
         return 1
-    errors = [p for p in sides.head_problems if not p.warning]
+    if sides.head is None and not args.check_signoff:
+        sys.stdout.write(invalid_markdown(sides.head_problems))
+        return 0
+    if sides.head is None:
+        for problem in sides.head_problems:
+            print(github_annotation(problem) if args.format == "github" else problem)
+        print(f"Sign-off: the change cannot be read as a playbook ({_count(len(sides.head_problems), 'problem')}), "
+              "so the agreement of both teams cannot be checked: fix the problems first.", file=sys.stderr)
+        return 1
+    changes = compare(sides.base, sides.head)
     if not args.check_signoff:
-        sys.stdout.write(invalid_markdown(errors) if errors else markdown(changes))
+        sys.stdout.write(markdown(changes))
         return 0
     # No agreement may be dated after the calendar's today, whatever day reviews are judged on.
-    rules = Rules(signers(sides.base.settings.data if sides.base.settings else None), date.today(),
-                  sides.branched_on)
+    rules = Rules(signers(written(sides.base.settings)), date.today(), sides.branched_on)
     problems = signoff_problems(changes, rules)
     unread = None
     if args.approvals:
@@ -93,8 +114,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     agreed = signoff_count(changes)
     if problems:
-        print(f"Sign-off: {len(problems)} problem{'s' if len(problems) != 1 else ''} with the agreement of both "
-              "teams.", file=sys.stderr)
+        print(f"Sign-off: {_count(len(problems), 'problem')} with the agreement of both teams.", file=sys.stderr)
         return 1
     owned = sum(c.both_teams for c in changes)
     print("Sign-off: no agreed definition changed." if not agreed else
@@ -108,44 +128,67 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(n: int, one: str) -> str:
+    return f"{n} {one}{'s' if n != 1 else ''}"
+
+
 def _sides(args: argparse.Namespace, tmp: Path, today: date) -> Sides:
-    """The two playbooks, read: the base (at the merge base, for revisions) and the head, with the
-    head's problems when the change is to be described (one that does not validate is not). The
-    sign-off check leaves validation to its own step, and reads the head only."""
+    """The two playbooks, built: the base (at the merge base, for revisions) and the head, or the
+    problems that keep the head from being built; every error in it when the change is to be
+    described (one that does not validate is not). The sign-off check leaves validation to its
+    own step, and builds the head only."""
     describe = not args.check_signoff
     root = Path(args.playbook)
     if Path(args.base).is_dir():
         head_dir = Path(args.head) if args.head else root
         if not head_dir.is_dir():
             raise GitError(f"{args.head}: BASE is a folder, so HEAD must be a folder too")
-        return Sides(load_playbook(Path(args.base)), *_read(head_dir, today, describe), None)
+        return Sides(_base(args.base, *_read(Path(args.base), today, validated=False)),
+                     *_read(head_dir, today, describe), None)
     if not root.is_dir():
         raise GitError(f"{display_path(root)}: no playbook folder here (give it with --playbook)")
     repo = repo_root(root.resolve())
     folder = root.resolve().relative_to(repo.resolve()).as_posix()
     head_sha = commit(repo, args.head) if args.head else commit(repo, "HEAD")
     base_sha = merge_base(repo, commit(repo, args.base), head_sha)
-    base, _ = _at_revision(repo, base_sha, folder, tmp / "base", root, today, validated=False)
+    base = _at_revision(repo, base_sha, folder, tmp / "base", root, today, validated=False)
     if args.head:
         head, problems = _at_revision(repo, head_sha, folder, tmp / "head", root, today, describe)
     else:
         head, problems = _read(root, today, describe)
-    return Sides(base, head, problems, commit_day(repo, base_sha))
+    return Sides(_base(f"{args.base} ({base_sha[:12]})", *base), head, problems, commit_day(repo, base_sha))
 
 
-def _read(folder: Path, today: date, validated: bool) -> tuple[LoadedPlaybook, list[Problem]]:
-    """The playbook in folder, with every problem in it when `validated`."""
-    return check(folder, today=today) if validated else (load_playbook(folder), [])
+def _base(name: str, model: Playbook | None, problems: list[Problem]) -> Playbook:
+    if model is None:
+        raise UnbuiltError(f"the playbook at {name} cannot be read as a playbook ({_count(len(problems), 'problem')}, "
+                           f"the first: {problems[0]}): compare with a revision whose playbook validates")
+    return model
+
+
+def _read(folder: Path, today: date, validated: bool,
+          shown_as: Path | None = None) -> tuple[Playbook | None, list[Problem]]:
+    """The model of the playbook in folder, or None and the errors that keep it from being built:
+    every error in it when `validated`, else those that stop a model being built. Files and
+    problems are named as in shown_as, when folder is a copy of it."""
+    if validated:
+        loaded, found = check(folder, today=today)
+        problems = [p for p in found if not p.warning]
+    else:
+        loaded = load_playbook(folder)
+        problems = blocking_problems(loaded)
+    if shown_as is not None:
+        _shown_as(loaded, folder, shown_as)
+        problems = [_moved(p, folder, shown_as) for p in problems]
+    return (None, problems) if problems else (build_model(loaded, today), [])
 
 
 def _at_revision(repo: Path, sha: str, folder: str, into: Path, shown_as: Path, today: date,
-                 validated: bool) -> tuple[LoadedPlaybook, list[Problem]]:
+                 validated: bool) -> tuple[Playbook | None, list[Problem]]:
     """The playbook folder at a commit, read from a temporary copy, its files and problems named
     as in the working folder (so messages point at the lines a pull request shows)."""
     write_tree(repo, sha, folder, into)
-    loaded, problems = _read(into, today, validated)
-    _shown_as(loaded, into, shown_as)
-    return loaded, [_moved(p, into, shown_as) for p in problems]
+    return _read(into, today, validated, shown_as)
 
 
 def _shown_as(loaded: LoadedPlaybook, into: Path, shown_as: Path) -> None:

@@ -9,7 +9,8 @@ from ..rules.freshness import resolve_today
 from ..rules.validate import check
 from ..source.loader import LoadedPlaybook
 from ..source.problems import PlaybookError, Problem
-from .playbook import Playbook, build_model
+from .from_documents import build_model
+from .playbook import Playbook
 
 
 def build(root: Path, docs: Path | None = None, today: date | None = None,

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import html
 
-from ...model.playbook import Asset, Persona, Playbook
+from ...model.entities import Asset, Persona
+from ...model.playbook import Playbook
 from ..safe_text import Md
 
 # Asset types: (singular, plural) as readers see them.

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...model.playbook import Asset, Playbook, send_order
+from ...model.entities import Asset
+from ...model.playbook import Playbook, send_order
 from ...rules.values import expand
 from ..urls import page_url
 from .assets import ASSET_TYPES, badges, type_name

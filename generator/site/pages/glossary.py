@@ -9,7 +9,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from ...model.playbook import Playbook, Term
+from ...model.entities import Term
+from ...model.playbook import Playbook
 from ...rules.anchors import GLOSSARY_LETTER_PREFIX, GLOSSARY_TOPIC_PREFIX
 
 # Under each entry, the kinds it is used in, by what the page calls them.

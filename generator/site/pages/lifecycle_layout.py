@@ -16,7 +16,8 @@ import re
 from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 
-from ...model.playbook import Handoff, Playbook
+from ...model.entities import Handoff
+from ...model.playbook import Playbook
 from .text_width import fit, width_of
 
 SAFE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")

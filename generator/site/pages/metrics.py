@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ...model.playbook import Metric
+from ...model.entities import Metric
 from ...source.numbers import measure
 
 

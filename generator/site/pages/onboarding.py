@@ -11,7 +11,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ...model.playbook import Handoff, LifecycleState, Playbook, Role, Term
+from ...model.entities import Handoff, LifecycleState, Term
+from ...model.playbook import Playbook
+from ...model.settings import Role
 from ...source.numbers import TIME_UNITS, duration
 
 # At most this many terms under "the terms to know first" (the schema allows no more either).

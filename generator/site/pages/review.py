@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...model.playbook import Asset, Persona, Playbook
+from ...model.entities import Asset, Persona
+from ...model.playbook import Playbook
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ...model.playbook import Playbook, Term
+from ...model.entities import Term
+from ...model.playbook import Playbook
 from ...rules.values import expand
 
 # Letters and digits make words; words of a name may be separated by spaces or hyphens only.

@@ -1,0 +1,110 @@
+"""What playbook.yaml holds, as objects: the teams and the people who sign for them, the
+glossary's groups, the onboarding page's reading paths, the forecast categories, and the agreed
+values both teams named once and cite everywhere as [[id]]."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..source.document import Document
+from ..source.numbers import FIELD_NAMES, KIND_NAMES
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who may sign an agreed definition for a team, and the handle they approve with."""
+
+    name: str
+    role: str | None = None
+    handle: str | None = None
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+    leader: str
+    description: str
+    members: tuple[str, ...]
+    reviewers: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    people: tuple[Person, ...] = ()
+
+
+@dataclass(frozen=True)
+class GlossaryGroup:
+    id: str
+    name: str
+    description: str | None
+
+
+@dataclass(frozen=True)
+class Role:
+    """A reading path on the onboarding page: what one role reads, in order."""
+
+    id: str
+    name: str
+    description: str | None
+    read: tuple[str, ...]  # "glossary", "stage:scoping" ...
+
+
+@dataclass(frozen=True)
+class ValueSource:
+    """The number field an agreed value is taken from: a handoff's service level, say."""
+
+    kind: str  # "handoff" or "metric"
+    id: str
+    field: str  # "service_level", "escalation", "follow_up", "target" or "baseline"
+
+    @property
+    def field_name(self) -> str:
+        """'service level', 'follow-up', 'target' ..."""
+        return FIELD_NAMES[self.field]
+
+    @property
+    def kind_name(self) -> str:
+        """'handoff' or 'shared goal'."""
+        return KIND_NAMES[self.kind]
+
+
+@dataclass(frozen=True)
+class NamedValue:
+    """A value both teams agreed, declared once and named in texts as [[id]] (see values.py):
+    written out, or taken from a number field (`taken_from`), whose words are then its `value`."""
+
+    id: str
+    value: str
+    description: str | None = None
+    taken_from: ValueSource | None = None
+    # Written out on purpose: it equals a number field only by chance (no warning says otherwise).
+    independent: bool | None = None  # None: not written
+    # Where it is declared: playbook.yaml's place of each field, without its data (see Settings).
+    origin: Document | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ForecastCategory:
+    id: str
+    name: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    site_name: str
+    company_name: str
+    company_description: str
+    product_name: str
+    product_description: str
+    teams: dict[str, Team]
+    introduction: str
+    updated: str | None
+    glossary_groups: tuple[GlossaryGroup, ...] = ()
+    first_terms: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+    values: tuple[NamedValue, ...] = ()
+    forecast_categories: tuple[ForecastCategory, ...] = ()
+    maintainers: tuple[str, ...] = ()
+    # Where it is written: playbook.yaml, with the line of each field but none of its data, so a
+    # problem found in a change (a sign-off missing, say) points at its line.
+    origin: Document | None = field(default=None, compare=False, repr=False)
