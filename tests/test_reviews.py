@@ -1,5 +1,6 @@
-"""Who approved a pull request's latest commit: generator.changes.reviews against a stand-in GitHub API
-served over real HTTP, and the event files and environment of a GitHub Actions step."""
+"""Who approved a pull request's latest commit: generator.changes.reviews and github_api against a
+stand-in GitHub API served over real HTTP, and the event files and environment of a GitHub Actions
+step (github_actions)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,10 @@ from typing import Any
 import pytest
 from github_standin import NUMBER, REPOSITORY, TOKEN, GitHubStandIn, review
 
-from generator.changes import reviews as reviews_module
-from generator.changes.reviews import (
-    PullRequest,
-    Review,
-    ReviewsError,
-    approvers,
-    from_environment,
-    list_reviews,
-    next_link,
-    pull_request_from_event,
-)
+from generator.changes import github_api
+from generator.changes.github_actions import PullRequest, from_environment, pull_request_from_event
+from generator.changes.github_api import list_reviews, next_link
+from generator.changes.reviews import Review, ReviewsError, approvers
 
 HEAD = "d" * 39 + "5"
 OLDER = "a1b2c3d" + "0" * 33
@@ -234,7 +228,7 @@ def test_an_answer_that_is_not_a_list_of_reviews_is_an_error(github: GitHubStand
 
 
 def test_an_answer_over_the_size_bound_is_refused(github: GitHubStandIn, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reviews_module, "MAX_BODY_BYTES", 1000)
+    monkeypatch.setattr(github_api, "MAX_BODY_BYTES", 1000)
     with pytest.raises(ReviewsError, match="over 1,000 bytes"):
         fetch(github, *[review(f"user{n}", "APPROVED", HEAD) for n in range(3)])
 

@@ -14,7 +14,9 @@ from collections.abc import Mapping
 from ..rules.agreement import TEAMS, Signer, agreement, person_key
 from ..source.problems import Problem
 from .diff import KIND_NAMES, Change
-from .reviews import Approvals, approvers, from_environment, list_reviews
+from .github_actions import from_environment
+from .github_api import list_reviews
+from .reviews import Approvals, approvers
 
 SHOWN = 6
 
