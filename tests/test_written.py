@@ -2,13 +2,17 @@
 by the model's view of its entry (generator.model.written), which is what `playbook diff` compares.
 
 Checked on the default playbook, on the fixtures, and on generated playbooks whose first entry of
-each kind sets every optional field of its schema; and a revision that cannot be built says why.
+each kind sets every optional field of its schema. A revision nobody validated (the head the
+sign-off check reads) is built with its agreement as written, or says what keeps it from being
+built: damaged as the mutation suite damages the mini playbook, it is never a traceback.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +20,15 @@ import pytest
 from conftest import FIXTURES, REPO
 from hypothesis import given
 from playbook_strategies import GeneratedPlaybook, dump_yaml, playbooks, suite_settings
+from test_mutation import MINI, Ctx, Damage, Symlink, damages
 
+from generator.changes.comment import markdown
+from generator.changes.diff import compare
+from generator.changes.signoff import Rules, signoff_problems
 from generator.model.from_documents import blocking_problems, build_model
 from generator.model.playbook import Playbook
 from generator.model.written import written
+from generator.rules.agreement import signers
 from generator.source.loader import LoadedPlaybook, load_playbook
 
 
@@ -96,3 +105,26 @@ def test_what_stops_a_revision_being_built_is_named(tmp_path: Path) -> None:
     problems = [str(p) for p in blocking_problems(load_playbook(root))]
     assert len(problems) == 2, problems
     assert "stages/broken.yaml:" in problems[0] and "terms/contact.yaml:" in problems[1] and "owner" in problems[1]
+
+
+@given(damaged=damages)
+@suite_settings(ci_examples=100)
+def test_a_damaged_head_is_compared_or_refused_never_a_crash(damaged: list[Damage]) -> None:
+    base = build_model(load_playbook(MINI))
+    with tempfile.TemporaryDirectory(prefix="damaged-head-") as tmp:
+        root = Path(tmp) / "project" / "playbook"
+        shutil.copytree(MINI, root)
+        (Path(tmp) / "outside").mkdir()
+        ctx = Ctx(root, Path(tmp) / "outside")
+        ordered = sorted(damaged, key=lambda d: isinstance(d, Symlink))
+        ctx.touched = {d.target for d in ordered}
+        for damage in ordered:
+            damage.apply(ctx)
+        loaded = load_playbook(root)
+        blocked = blocking_problems(loaded)
+        if blocked:
+            assert all(not p.warning for p in blocked)
+            return
+        changes = compare(base, build_model(loaded))
+        markdown(changes)
+        signoff_problems(changes, Rules(signers(written(base.settings)), date(2026, 11, 23)))
