@@ -146,7 +146,8 @@ def _settings(doc: Document, texts: dict[str, str]) -> Settings:
                     values=_each(d.get("values"), lambda v: _value(v, texts, where)),
                     forecast_categories=_each(d.get("forecast_categories"), lambda f: ForecastCategory(
                         id=f["id"], name=f["name"], definition=f["definition"])),
-                    maintainers=_tuple(d.get("maintainers")), origin=where)
+                    maintainers=_tuple(d.get("maintainers")), rule_levels=dict(d.get("rules") or {}),
+                    origin=where)
 
 
 def _value(data: dict[str, Any], texts: dict[str, str], where: Document) -> NamedValue:

@@ -105,6 +105,9 @@ class Settings:
     values: tuple[NamedValue, ...] = ()
     forecast_categories: tuple[ForecastCategory, ...] = ()
     maintainers: tuple[str, ...] = ()
+    # This company's level for some of the rules, by rule id, as written: "error", "warning", or
+    # "off" (false too). Kept so that a change of levels is a change of the settings.
+    rule_levels: dict[str, str | bool] = field(default_factory=dict)
     # Where it is written: playbook.yaml, with the line of each field but none of its data, so a
     # problem found in a change (a sign-off missing, say) points at its line.
     origin: Document | None = field(default=None, compare=False, repr=False)

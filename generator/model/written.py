@@ -80,7 +80,8 @@ def _settings(s: Settings) -> dict[str, Any]:
         ("onboarding", _optional(_fields(("first_terms", _optional(s.first_terms)), ("roles", _optional(roles))))),
         ("values", _optional(tuple(_value(v) for v in s.values))),
         ("forecast_categories", _optional(tuple({"id": f.id, "name": f.name, "definition": f.definition}
-                                                for f in s.forecast_categories))))
+                                                for f in s.forecast_categories))),
+        ("rules", _optional(dict(s.rule_levels))))
 
 
 def _value(v: NamedValue) -> dict[str, Any]:
