@@ -26,7 +26,7 @@ from typing import Any
 
 from ..changes.approvals import approval_problems
 from ..changes.comment import invalid_markdown, markdown
-from ..changes.diff import compare
+from ..changes.diff import Change, compare
 from ..changes.git import GitError, commit, commit_day, merge_base, repo_root, write_tree
 from ..changes.reviews import ReviewsError
 from ..changes.signoff import Rules, signoff_count, signoff_problems
@@ -85,19 +85,30 @@ def run(args: argparse.Namespace) -> int:
     except (GitError, TodayError, UnbuiltError) as err:
         print(printable(f"playbook diff: {err}"), file=sys.stderr)
         return 1
-    if sides.head is None and not args.check_signoff:
-        sys.stdout.write(invalid_markdown(sides.head_problems))
-        return 0
     if sides.head is None:
-        for problem in sides.head_problems:
-            print(github_annotation(problem) if args.format == "github" else problem)
-        print(f"Sign-off: the change cannot be read as a playbook ({_count(len(sides.head_problems), 'problem')}), "
-              "so the agreement of both teams cannot be checked: fix the problems first.", file=sys.stderr)
-        return 1
+        return _not_built(args, sides.head_problems)
     changes = compare(sides.base, sides.head)
     if not args.check_signoff:
         sys.stdout.write(markdown(changes))
         return 0
+    return _signoff(args, changes, sides)
+
+
+def _not_built(args: argparse.Namespace, problems: list[Problem]) -> int:
+    """A head that does not validate, described: the comment says so and where. Checked for
+    sign-off, a head that cannot be built fails with what keeps it from being built."""
+    if not args.check_signoff:
+        sys.stdout.write(invalid_markdown(problems))
+        return 0
+    for problem in problems:
+        print(github_annotation(problem) if args.format == "github" else problem)
+    print(f"Sign-off: the change cannot be read as a playbook ({_count(len(problems), 'problem')}), so the "
+          "agreement of both teams cannot be checked: fix the problems first.", file=sys.stderr)
+    return 1
+
+
+def _signoff(args: argparse.Namespace, changes: list[Change], sides: Sides) -> int:
+    """Whether both teams agreed to the change again (and, with --approvals, approved it)."""
     # No agreement may be dated after the calendar's today, whatever day reviews are judged on.
     rules = Rules(signers(written(sides.base.settings)), date.today(), sides.branched_on)
     problems = signoff_problems(changes, rules)
