@@ -232,9 +232,10 @@ def _keyed_changes(old: list[Any], new: list[Any], path: tuple[Any, ...], key: s
         return " ".join(str(item[key]).split())
     before = {ident(i): i for i in old}
     after = {ident(i): i for i in new}
-    for name in after.keys() - before.keys():
+    # In the order the items are written (a set's order would change from one run to the next).
+    for name in [n for n in after if n not in before]:
         yield FieldChange(path, "added", new=shown.data(after[name], HEAD))
-    for name in before.keys() - after.keys():
+    for name in [n for n in before if n not in after]:
         yield FieldChange(path, "dropped", old=shown.data(before[name], BASE))
     for name in [n for n in after if n in before]:
         yield from field_changes(before[name], after[name], shown, (*path, _quoted(name)))
