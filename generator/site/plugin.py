@@ -19,16 +19,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import pagecache
-from ..source.problems import PlaybookError
-from ..rules.freshness import TodayError, resolve_today
 from ..changes.history import History, read_history
-from ..source.loader import LoadedPlaybook
+from ..model.build import build
 from ..model.playbook import Playbook
-from .navigation import navigation, page_titles
-from .render import expand_markers, render_home, render_pages
-from .safe_text import Texts, strip_value_links, unnest_value_links
-from .urls import GENERATED, STATIC
+from ..rules.freshness import TodayError, resolve_today
+from ..source.loader import LoadedPlaybook
+from ..source.problems import PlaybookError
 from ..source.repository import (
     PLAYBOOK_READ,
     SITE_READ,
@@ -41,8 +37,12 @@ from ..source.repository import (
     swap_in,
 )
 from ..source.schemas import schemas_dir
+from . import pagecache
+from .navigation import navigation, page_titles
+from .render import expand_markers, render_home, render_pages
+from .safe_text import Texts, strip_value_links, unnest_value_links
 from .static import export_files, scripts, static_files
-from ..model.build import build
+from .urls import GENERATED, STATIC
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

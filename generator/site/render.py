@@ -27,6 +27,7 @@ from .pages.metrics import in_unit, target
 from .pages.onboarding import onboarding
 from .pages.paging import PARTS, entry_pages, glossary_pages, in_page_order, page_count, part_context, part_page
 from .pages.review import needs_review
+from .pages.rules import RULES_MARKER, rules_list, rules_markdown
 from .pages.stages import PERSONA_ASSETS, STAGE_CARDS, stage_class, stage_context
 from .pages.values import USES_SHOWN, value_uses
 from .pages.vocabulary import used_in
@@ -84,7 +85,8 @@ def _environment(playbook: Playbook, directory_urls: bool = True) -> Environment
     env.globals.update(pb=playbook, ref=ref_function(playbook, pages), page_link=page_link, file_link=file_link,
                        href=href_function(playbook, pages, directory_urls), badges=badges_html,
                        stage_class=stage_class, STAGE_CARDS=STAGE_CARDS, PERSONA_ASSETS=PERSONA_ASSETS,
-                       lifecycle_diagram=lambda: Md(lifecycle_svg(playbook, plain)))
+                       lifecycle_diagram=lambda: Md(lifecycle_svg(playbook, plain)),
+                       rules=lambda: Md(rules_markdown(playbook.settings.rule_levels)))
     return env
 
 
@@ -162,7 +164,10 @@ def render_home(playbook: Playbook, texts: Texts | None = None, directory_urls: 
 
 def expand_markers(markdown: str, playbook: Playbook, page: str, texts: Texts | None = None,
                    directory_urls: bool = True) -> str:
-    """Replace the overview marker in a hand-written page with the generated overview."""
-    if OVERVIEW_MARKER not in markdown:
-        return markdown
-    return markdown.replace(OVERVIEW_MARKER, render_overview(playbook, page, texts, directory_urls))
+    """Replace the markers in a hand-written page: the overview marker with the generated overview,
+    the rules marker with every rule of the checks, linked to the Rules page."""
+    if OVERVIEW_MARKER in markdown:
+        markdown = markdown.replace(OVERVIEW_MARKER, render_overview(playbook, page, texts, directory_urls))
+    if RULES_MARKER in markdown:
+        markdown = markdown.replace(RULES_MARKER, rules_list(page, directory_urls))
+    return markdown
