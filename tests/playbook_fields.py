@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.commands import cli
+from generator.rules.registry import RULES
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO / "schemas"
@@ -90,7 +91,7 @@ def _walk(node: dict[str, Any], root: dict[str, Any], path: str) -> Iterator[tup
         if "items" not in node:
             raise UnknownSchemaShape(f"{path}: an array with no items schema")
         yield from _walk(node["items"], root, f"{path}[]")
-    elif kind in ("string", "integer", "number", "boolean"):
+    elif kind in ("string", "integer", "number", "boolean") or (kind is None and "enum" in node):
         yield path, node
     else:
         raise UnknownSchemaShape(f"{path}: type {kind!r} is not understood by the field walker")
@@ -197,6 +198,10 @@ _TEAM_FIELDS = {"name": (("about", VERBATIM),), "leader": (("about", VERBATIM),)
                 "people[].handle": (("about", VERBATIM),)}
 _AGREED = {"agreed_by.sales": _entity(VERBATIM), "agreed_by.marketing": _entity(VERBATIM),
            "agreed_by.date": _entity(DATE)}
+
+# Fields that set how the playbook is checked, not what the site shows: the level of each rule a
+# company may change (`rules: {review-overdue: error}`).
+CHECK_SETTINGS = frozenset(f"playbook.rules.{rule.id}" for rule in RULES if rule.adjustable)
 
 FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     # playbook.yaml

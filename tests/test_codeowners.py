@@ -207,7 +207,7 @@ def test_a_new_asset_needs_no_new_line(repository: Path) -> None:
 def test_the_tools_given_to_one_team_fail_validation_and_the_build(repository: Path) -> None:
     append(repository, "/generator/ @acme/sellers")
     message = (f"{ADDED}:1: /generator/x.py is owned by @acme/sellers only: it needs @acme/tools; "
-               "write `/generator/ @acme/tools`")
+               "write `/generator/ @acme/tools` [codeowners-owner-missing]")
     fails_with(repository, message)
     # (A generator/ folder here would stand for the real one when MkDocs loads the plugin; git
     # still tracks its file.)
@@ -219,20 +219,22 @@ def test_the_tools_given_to_one_team_fail_validation_and_the_build(repository: P
 def test_an_asset_given_to_the_wrong_team_fails(repository: Path) -> None:
     append(repository, "/playbook/assets/guide.yaml @acme/sellers @sam")
     fails_with(repository, f"{ADDED}:1: /playbook/assets/guide.yaml is owned by @acme/sellers @sam only: it needs "
-                           "@acme/marketers; write `/playbook/assets/guide.yaml @acme/marketers`")
+                           "@acme/marketers; write `/playbook/assets/guide.yaml @acme/marketers` "
+                           "[codeowners-owner-missing]")
 
 
 def test_without_the_star_line_nothing_owns_the_tools(repository: Path) -> None:
     path = repository / ".github" / "CODEOWNERS"
     path.write_text(path.read_text(encoding="utf-8").replace("* @acme/tools\n", ""), encoding="utf-8")
     fails_with(repository, "1:1: nothing owns /.github/CODEOWNERS, /.github/workflows/pull-request.yml, "
-                           "/docs/index.md and 5 more: add a line `* @acme/tools` at the top")
+                           "/docs/index.md and 5 more: add a line `* @acme/tools` at the top "
+                           "[codeowners-owner-missing]")
 
 
 def test_a_line_without_owners_fails(repository: Path) -> None:
     append(repository, "/docs/")
     fails_with(repository, f"{ADDED}:1: /docs/index.md is owned by nobody (the line names no owners): it needs "
-                           "@acme/tools; write `/docs/ @acme/tools`")
+                           "@acme/tools; write `/docs/ @acme/tools` [codeowners-owner-missing]")
 
 
 def test_every_faulty_line_once_in_one_run(repository: Path) -> None:
@@ -242,11 +244,11 @@ def test_every_faulty_line_once_in_one_run(repository: Path) -> None:
                f"{ADDED}:1: /new-file.yaml (a new file), /playbook/assets/guide.yaml, "
                "/playbook/assets/new-file.yaml (a new file) and 15 more are owned by @acme/sellers @sam only: "
                "they need @acme/tools and @acme/marketers; "
-               "write `*.yaml @acme/tools @acme/sellers @sam @acme/marketers`",
+               "write `*.yaml @acme/tools @acme/sellers @sam @acme/marketers` [codeowners-owner-missing]",
                f"{ADDED + 1}:1: /generator/x.py is owned by @acme/marketers only: it needs @acme/tools; "
-               "write `/generator/ @acme/tools`",
+               "write `/generator/ @acme/tools` [codeowners-owner-missing]",
                f"{ADDED + 3}:1: /mkdocs.yml is owned by @acme/marketers only: it needs @acme/tools; "
-               "write `/mkdocs.yml @acme/tools`")
+               "write `/mkdocs.yml @acme/tools` [codeowners-owner-missing]")
 
 
 def test_more_owners_than_needed_pass(repository: Path) -> None:
@@ -261,7 +263,7 @@ def test_the_header_changes_nothing(repository: Path) -> None:
     passes(repository)
     append(repository, "/generator/ @acme/sellers")
     fails_with(repository, f"{ADDED - 1}:1: /generator/x.py is owned by @acme/sellers only: it needs @acme/tools; "
-                           "write `/generator/ @acme/tools`")
+                           "write `/generator/ @acme/tools` [codeowners-owner-missing]")
 
 
 def test_files_git_does_not_track_are_not_asked_about(repository: Path, tmp_path: Path) -> None:
@@ -271,7 +273,7 @@ def test_files_git_does_not_track_are_not_asked_about(repository: Path, tmp_path
     passes(repository)
     shutil.rmtree(repository / ".git")
     fails_with(repository, f"{ADDED}:1: /scratch/notes.txt is owned by @acme/sellers only: it needs @acme/tools; "
-                           "write `/scratch/ @acme/tools`")
+                           "write `/scratch/ @acme/tools` [codeowners-owner-missing]")
 
 
 def test_a_link_is_not_read(project: Path, tmp_path: Path) -> None:
@@ -280,7 +282,7 @@ def test_a_link_is_not_read(project: Path, tmp_path: Path) -> None:
     (project / ".github").mkdir()
     (project / ".github" / "CODEOWNERS").symlink_to(outside)
     fails_with(project, "1:1: is a link: it is not read, and the git host does not follow it; replace it with "
-                        "the file itself")
+                        "the file itself [codeowners-unreadable]")
 
 
 def test_no_reviewers_no_file(tmp_path: Path) -> None:
@@ -297,13 +299,14 @@ def test_no_reviewers_no_file(tmp_path: Path) -> None:
     result = run("validate", cwd=tmp_path)
     assert result.returncode == 1 and result.stdout == (
         ".github/CODEOWNERS:1:1: the teams in playbook.yaml declare no reviewers any more: add them back, "
-        "or delete this file\n")
+        "or delete this file [codeowners-without-reviewers]\n")
 
 
 def test_missing(project: Path) -> None:
     result = run("codeowners", "--check", cwd=project)
     assert result.returncode == 1
-    assert result.stdout == ".github/CODEOWNERS:1:1: missing: run `playbook codeowners` and commit the file\n"
+    assert result.stdout == (".github/CODEOWNERS:1:1: missing: run `playbook codeowners` and commit the file "
+                             "[codeowners-missing]\n")
     assert run("validate", cwd=project).returncode == 0  # validation asks for no CODEOWNERS
 
 

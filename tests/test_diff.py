@@ -147,7 +147,7 @@ def test_signoff_fails_until_both_teams_agree_again(repo: Repo) -> None:
     assert result.stdout == (
         "playbook/handoffs/lead-to-won.yaml:26:9: agreed_by.date: Handoff 'Marketing hands a lead to sales' was "
         "changed (service level), and agreed_by still holds the earlier agreement of 2026-01-15: both teams agree "
-        "again, then set agreed_by to their names and a date later than 2026-01-15\n")
+        "again, then set agreed_by to their names and a date later than 2026-01-15 [signoff-not-renewed]\n")
     assert result.stderr == "Sign-off: 1 problem with the agreement of both teams.\n"
     # A date renewed, but before the change branched from main (2026-11-01), is not enough: commit dates
     # inside the change are the contributor's, so the branch point is what counts.

@@ -300,7 +300,8 @@ def test_a_playbook_with_problems_writes_nothing(tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("order: 1", "order: first"), encoding="utf-8")
     result = run("export", "out.json", cwd=tmp_path)
     assert result.returncode == 1 and result.stdout == ""
-    assert result.stderr == ("playbook/stages/learning.yaml:3:8: order: must be a whole number, not 'first'\n"
+    assert result.stderr == ("playbook/stages/learning.yaml:3:8: order: must be a whole number, not 'first' "
+                             "[wrong-type]\n"
                              "1 problem found; fix them and run again.\n")
     assert not (tmp_path / "out.json").exists()
 

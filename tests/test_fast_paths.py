@@ -132,7 +132,7 @@ def test_changed_bytes_are_read_again_and_problems_come_back_from_the_cache(tmp_
         assert load_document(path, "term", problems, "term.yaml") is None
         assert [str(p) for p in problems] == [
             "term.yaml:2:1: id: duplicate field 'id' (first given on line 1): YAML would keep only the last one; "
-            "merge them"]
+            "merge them [duplicate-key]"]
     path.write_text("id: b\n", encoding="utf-8")
     doc = load_document(path, "term", [], "term.yaml")
     assert doc is not None and doc.data == {"id": "b"}

@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURES, make_project, run_mkdocs
 from htmltext import read_site
 
-from generator.rules import checks
+from generator.rules import references
 from generator.rules.validate import check
 from generator.source import schemas
 from generator.source.problems import Problem
@@ -109,7 +109,7 @@ def test_a_link_inside_the_playbook_is_followed(tmp_path: Path) -> None:
     # The target itself is no playbook file, and says so; the link is read like the file it names.
     assert problems_of(root) == ["playbook/lead-source.txt:1:1: not part of a playbook: the playbook folder holds "
                                  "playbook.yaml and the folders stages, lifecycle, handoffs, terms, personas, "
-                                 "assets, metrics; move or remove it"]
+                                 "assets, metrics; move or remove it [stray-file]"]
 
 
 def test_aliases_cannot_multiply_one_string_into_gigabytes(tmp_path: Path) -> None:
@@ -149,7 +149,7 @@ def test_a_very_long_relative_link_is_a_problem(tmp_path: Path) -> None:
     docs.mkdir()
     found = [str(p) for p in check(root, docs)[1]]
     assert found == [f"playbook/assets/guide.yaml:8:7: link: '{link[:59]}…' is not a file in docs/: add the "
-                     "file there, or link to its https:// address"]
+                     "file there, or link to its https:// address [link-not-found]"]
 
 
 def test_an_unreadable_folder_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,7 +163,8 @@ def test_an_unreadable_folder_is_a_problem(tmp_path: Path, monkeypatch: pytest.M
 
     monkeypatch.setattr(Path, "iterdir", iterdir)
     found = problems_of(root)
-    assert "playbook/terms:1:1: the folder cannot be read (Permission denied): check its permissions" in found
+    assert "playbook/terms:1:1: the folder cannot be read (Permission denied): check its permissions " \
+        "[folder-unreadable]" in found
 
 
 # -- linear time ----------------------------------------------------------------------------------
@@ -198,14 +199,14 @@ def test_did_you_mean_is_bounded_however_many_references_miss(tmp_path: Path,
             "stages: [learning, adoption]", f"stages: [stage-{i}]")
     root = playbook(tmp_path, files)
     calls = 0
-    real = checks.did_you_mean
+    real = references.did_you_mean
 
     def counting(value: object, choices: object) -> str:
         nonlocal calls
         calls += 1
         return real(value, choices)
 
-    monkeypatch.setattr(checks, "did_you_mean", counting)
+    monkeypatch.setattr(references, "did_you_mean", counting)
     found = problems_of(root)
     assert sum("is not a known stage" in p for p in found) == 300
     assert calls == 50
@@ -231,41 +232,44 @@ def test_keys_cannot_forge_annotations_or_move_the_cursor(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize(("files", "expected"), [
     ({"terms/.zzz.yaml": TERM},
-     "playbook/terms/.zzz.yaml:1:1: a hidden file is not read: rename it without the leading dot, or remove it"),
+     "playbook/terms/.zzz.yaml:1:1: a hidden file is not read: rename it without the leading dot, or remove it "
+     "[hidden-file]"),
     ({"terms/lead.yaml": TERM.replace("aliases: [prospect record]", "aliases: !x [prospect record]")},
-     "playbook/terms/lead.yaml:5:10: aliases: the tag !x is not allowed: write plain values"),
+     "playbook/terms/lead.yaml:5:10: aliases: the tag !x is not allowed: write plain values [yaml-tag]"),
     ({"stages/learning.yaml": STAGE.replace("order: 1", "order: 2.0")},
-     "playbook/stages/learning.yaml:3:8: order: must be a whole number, not 2.0"),
+     "playbook/stages/learning.yaml:3:8: order: must be a whole number, not 2.0 [wrong-type]"),
     ({"metrics/win-rate.yaml": METRIC.replace("value: 25", "value: .nan")},
-     "playbook/metrics/win-rate.yaml:9:10: target.value: must be a number, not .nan"),
+     "playbook/metrics/win-rate.yaml:9:10: target.value: must be a number, not .nan [wrong-type]"),
     ({"metrics/win-rate.yaml": METRIC.replace("value: 25", "value: -.inf")},
-     "playbook/metrics/win-rate.yaml:9:10: target.value: must be a number, not -.inf"),
+     "playbook/metrics/win-rate.yaml:9:10: target.value: must be a number, not -.inf [wrong-type]"),
     ({"metrics/win-rate.yaml": METRIC + "currency: USD\n"},
      "playbook/metrics/win-rate.yaml:13:11: currency: a currency is only shown for a goal whose unit is currency, "
-     "and this one's unit is percent: remove currency, or set unit: currency"),
+     "and this one's unit is percent: remove currency, or set unit: currency [currency-not-shown]"),
     ({"terms/lead.yaml": TERM.replace("name: Lead", 'name: "   "')},
-     "playbook/terms/lead.yaml:3:7: name: has no visible text: write words, or remove the field if it is optional"),
+     "playbook/terms/lead.yaml:3:7: name: has no visible text: write words, or remove the field if it is optional "
+     "[no-visible-text]"),
     ({"terms/lead.yaml": TERM.replace("name: Lead", 'name: "\\u200b"')},
-     "playbook/terms/lead.yaml:3:7: name: has no visible text: write words, or remove the field if it is optional"),
+     "playbook/terms/lead.yaml:3:7: name: has no visible text: write words, or remove the field if it is optional "
+     "[no-visible-text]"),
     ({"terms/lead.yaml": TERM.replace("name: Lead", "name: Le\x00ad").encode()},
      "playbook/terms/lead.yaml:3:9: U+0000 (control character) is not allowed: delete it (most editors do not "
-     "show it)"),
+     "show it) [invisible-character]"),
     ({"assets/guide.yaml": ASSET.replace("/guide", "/\u202egnp.exe")},
      "playbook/assets/guide.yaml:8:35: U+202E (right-to-left override) is not allowed: it makes text display in "
-     "another order than it is written; delete it"),
+     "another order than it is written; delete it [invisible-character]"),
     ({"assets/guide.yaml": ASSET.replace("/guide", "/gu\u200bide")},
      "playbook/assets/guide.yaml:8:7: link: 'https://assets.acme.example/gu\u200bide' is not an allowed link: "
      "give an https:// address (ASCII only: no spaces, quotes, angle brackets or parentheses; percent-encode other "
-     "characters) or a relative path such as files/price-list.pdf".replace("\u200b", "\\u200b")),
+     "characters) or a relative path such as files/price-list.pdf [invalid-link]".replace("\u200b", "\\u200b")),
     ({"terms/lead.yaml": TERM.replace("abbreviation: LD", "abbreviation: NO")},
      "playbook/terms/lead.yaml:4:15: abbreviation: must be text, not NO, which YAML reads as true or false: "
-     'put it in quotes, e.g. "NO"'),
+     'put it in quotes, e.g. "NO" [wrong-type]'),
     ({"terms/lead.yaml": TERM.replace("abbreviation: LD", "abbreviation: 0123")},
      "playbook/terms/lead.yaml:4:15: abbreviation: must be text, not 0123, which YAML reads as a number: "
-     'put it in quotes, e.g. "0123"'),
+     'put it in quotes, e.g. "0123" [wrong-type]'),
     ({"terms/lead.yaml": TERM.replace("owner: both", "owner: yes")},
      "playbook/terms/lead.yaml:13:8: owner: must be text, not yes, which YAML reads as true or false: put it in "
-     'quotes, e.g. "yes"'),
+     'quotes, e.g. "yes" [wrong-type]'),
 ])
 def test_nothing_is_silently_accepted(tmp_path: Path, files: dict[str, str | bytes], expected: str) -> None:
     found = problems_of(playbook(tmp_path, files))
@@ -273,8 +277,8 @@ def test_nothing_is_silently_accepted(tmp_path: Path, files: dict[str, str | byt
 
 
 def test_every_problem_is_one_printable_line() -> None:
-    problem = Problem("a\nb.yaml", 1, 2, "k\x1b", "m\u202e\r\n::warning::x")
-    assert str(problem) == "a\\nb.yaml:1:2: k\\e: m\\u202e\\r\\n::warning::x"
+    problem = Problem("a\nb.yaml", 1, 2, "k\x1b", "m\u202e\r\n::warning::x", rule="yaml-syntax")
+    assert str(problem) == "a\\nb.yaml:1:2: k\\e: m\\u202e\\r\\n::warning::x [yaml-syntax]"
 
 
 def test_titles_show_the_text_as_written(build_site: Callable[..., Path], tmp_path: Path) -> None:

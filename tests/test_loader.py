@@ -45,13 +45,13 @@ def test_merge_keys_aliases_bombs_and_bytes(tmp_path: Path) -> None:
     path.write_bytes(b"id: caf\xe9\n")
     problems = []
     assert load_document(path, "term", problems) is None
-    assert [str(p) for p in problems] == [f"{path}:1:1: not UTF-8 text: save the file as UTF-8"]
+    assert [str(p) for p in problems] == [f"{path}:1:1: not UTF-8 text: save the file as UTF-8 [not-utf8]"]
 
 
 def test_unreadable_and_multi_document_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _, problems = load(tmp_path, "id: a\n---\nid: b\n")
     assert [str(p) for p in problems] == [f"{tmp_path / 'x.yaml'}:2:1: a second document starts here (---): "
-                                          "a file holds one entry, so split it in two files"]
+                                          "a file holds one entry, so split it in two files [second-document]"]
 
     def refuse(self: Path, *args: object, **kwargs: object) -> bytes:
         raise PermissionError(13, "Permission denied")
@@ -61,6 +61,22 @@ def test_unreadable_and_multi_document_files(tmp_path: Path, monkeypatch: pytest
     problems = []
     load_document(tmp_path / "x.yaml", "term", problems)
     assert [p.message for p in problems] == ["cannot be read (Permission denied): check the file's permissions"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
+    assert [p.rule for p in problems] == ["file-unreadable"]
 
 
 def test_a_list_at_the_top_is_refused(tmp_path: Path) -> None:

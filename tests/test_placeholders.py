@@ -22,13 +22,14 @@ FORMS = ["TODO", "todo", "TODO.", "(TBD)", "FIXME", "XXX", "xxx", "[tbd]", "Lore
          "XXX: confirm"]
 ORDINARY = ["Todos for the first call", "Sizes from S to XXX-large", "The TODO list comes later",
             "TBD-free pricing", "Fix me a coffee first", "Lorem is a name, ipsum is not", "Mr Todd O'Brien"]
-TITLE = "title: '{}' is a placeholder: write the title here (what it is for: the asset's title as readers see it)"
+TITLE = ("title: '{}' is a placeholder: write the title here (what it is for: the asset's title as readers see it) "
+         "[placeholder-text]")
 DESCRIPTION = ("description: '{}' is a placeholder: write the description here (what it is for: what the asset "
-               "is and when to use it)")
+               "is and when to use it) [placeholder-text]")
 POINT = ("talking_points[0]: '{}' is a placeholder: write the talking point here (what it is for: what to say "
-         "when you send or show this asset)")
+         "when you send or show this asset) [placeholder-text]")
 VALUE = ("values[{}].value: '{}' is a placeholder: write the value here (what it is for: the value as every "
-         "text shows it)")
+         "text shows it) [placeholder-text]")
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -96,8 +97,8 @@ def test_a_field_another_check_reports_is_not_reported_again(tmp_path: Path) -> 
     lines = write_values(root, [long_lorem])
     result = run("validate", "playbook", cwd=tmp_path)
     assert result.stdout.splitlines() == [
-        f"{shown}:5:8: owner: 'TODO' is not one of: sales, marketing",
-        f"playbook/playbook.yaml:{lines[0]}:12: values[0].value: is longer than 200 characters: shorten it"]
+        f"{shown}:5:8: owner: 'TODO' is not one of: sales, marketing [not-allowed-value]",
+        f"playbook/playbook.yaml:{lines[0]}:12: values[0].value: is longer than 200 characters: shorten it [too-long]"]
 
 
 def test_a_new_file_is_reported_once_per_mark(tmp_path: Path) -> None:

@@ -466,7 +466,7 @@ def test_a_playbook_folder_that_is_a_link_out_is_refused_everywhere(tmp_path: Pa
     (outside / "secret.txt").write_text("TOP-SECRET-FILE-CONTENT\n", encoding="utf-8")
     link_out(project / "playbook", outside)
     message = f"a link to a folder outside the repository ({outside}); {PLAYBOOK_REFUSAL}"
-    line = f"playbook:1:1: {message}"
+    line = f"playbook:1:1: {message} [link-outside]"
     outputs = []
     for command in (["validate"], ["render", "out"], ["export", "out.json"], ["diff", "base/playbook", "playbook"]):
         result = subprocess.run([PLAYBOOK, *command], cwd=project, capture_output=True, text=True, timeout=60)
@@ -497,7 +497,8 @@ def test_validate_finds_the_repository_from_git(tmp_path: Path) -> None:
     result = subprocess.run([PLAYBOOK, "validate", "a/playbook"], cwd=project, capture_output=True, text=True,
                             timeout=60)
     assert (result.returncode, result.stdout) == (
-        1, "a/playbook:1:1: a link to a folder outside the repository (b/playbook); " + PLAYBOOK_REFUSAL + "\n")
+        1, "a/playbook:1:1: a link to a folder outside the repository (b/playbook); " + PLAYBOOK_REFUSAL
+        + " [link-outside]\n")
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
     result = subprocess.run([PLAYBOOK, "validate", "a/playbook"], cwd=project, capture_output=True, text=True,
                             timeout=60)

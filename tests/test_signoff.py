@@ -287,6 +287,12 @@ def test_a_shared_goal_needs_both_teams(repo: Repo) -> None:
     lines = [line for line in result.stdout.splitlines() if line.startswith("::error")]
     assert len(lines) == 2 and lines[0].startswith("::error file=playbook/metrics/win-rate.yaml,line="), lines
     assert lines[1].startswith("::error file=playbook/playbook.yaml,line="), lines
+    assert all("[approval-missing]::" in line for line in lines), lines
+    assert all("[approval-missing]::" in line for line in lines), lines
+    assert all("[approval-missing]::" in line for line in lines), lines
+    assert all("[approval-missing]::" in line for line in lines), lines
+    assert all("[approval-missing]::" in line for line in lines), lines
+    assert all("[approval-missing]::" in line for line in lines), lines
     line = lines[0]
     assert "needs an approving review of the latest commit" in line and "from marketing" in line
     assert "Priya Raman (@priya-raman)%3A has not reviewed" not in line  # message text is not a property
@@ -346,7 +352,8 @@ def test_both_signers_approving_the_latest_commit_pass(signed: tuple[Repo, str, 
                  ["from marketing, and has none"], id="approver-not-listed"),
     pytest.param(lambda head, older: [review("lena-fischer", "APPROVED", head),
                                       review("priya-raman", "APPROVED", head)],
-                 ["agreed_by names Tom Brennan for marketing, but @tom-brennan has not reviewed"],
+                 ["agreed_by names Tom Brennan for marketing, but @tom-brennan has not reviewed",
+                  "title=agreed_by.marketing [signer-did-not-approve]::"],
                  id="signer-is-not-the-approver"),
 ])
 def test_approvals_that_do_not_count(signed: tuple[Repo, str, str], reviews: object, expected: list[str]) -> None:

@@ -73,7 +73,8 @@ def test_default_playbook_is_clean_and_complete() -> None:
 def test_missing_folder_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     result = run("validate", "nowhere", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout == "nowhere:1:1: no playbook folder here: give the folder that holds playbook.yaml\n"
+    assert result.stdout == ("nowhere:1:1: no playbook folder here: give the folder that holds playbook.yaml "
+                             "[playbook-missing]\n")
 
 
 def test_unknown_command_is_a_usage_error(tmp_path: Path) -> None:
@@ -103,45 +104,45 @@ PLANTED_REPORTS = {
         "playbook/lifecycle/sql.yaml:33:5: next_states[1]: a record moves from 'sql' to 'nurture' with no"
         " reason, but 'nurture' accepts only the reasons it lists: add exit_reasons to 'sql' that send re"
         "cords to 'nurture', or a handoff from 'sql' whose rejections go there, or remove 'nurture' from "
-        'next_states',
+        'next_states [move-without-reason]',
         "playbook/lifecycle/sql.yaml:33:5: next_states[1]: moving from 'sql' (sales) to 'nurture' (market"
         'ing) changes the owning team, but no handoff says how: add a handoff from sql to nurture, with a'
-        ' service level and an escalation',
+        ' service level and an escalation [handoff-missing]',
         "playbook/lifecycle/sql.yaml:34:5: next_states[2]: a record moves from 'sql' to 'disqualified' wi"
         "th no reason, but 'disqualified' accepts only the reasons it lists: add exit_reasons to 'sql' th"
         "at send records to 'disqualified', or a handoff from 'sql' whose rejections go there, or remove "
-        "'disqualified' from next_states",
+        "'disqualified' from next_states [move-without-reason]",
         "playbook/lifecycle/sql.yaml:34:5: next_states[2]: moving from 'sql' (sales) to 'disqualified' (m"
         'arketing) changes the owning team, but no handoff says how: add a handoff from sql to disqualifi'
-        'ed, with a service level and an escalation',
+        'ed, with a service level and an escalation [handoff-missing]',
         # The cadence the agreed values take from that handoff has nowhere to come from.
         "playbook/playbook.yaml:330:31: values[24].from.id: 'sql-to-nurture' is not a known handoff (did you "
-        "mean 'sal-to-nurture'?)",
+        "mean 'sal-to-nurture'?) [unknown-reference]",
     ],
     "sal-to-sql sends 'too small' to nurture, the others to disqualified": [
         "playbook/handoffs/sal-to-sql.yaml:30:13: rejection_reasons[2].reason: 'nurture' does not accept "
         "the reason 'Company too small: it does not have [[company-size-rule]]' ('Company too small: it d"
         "oes not have [[company-size-rule]]' is accepted by: disqualified): use one of the reasons listed"
-        ' under accepts in lifecycle/nurture.yaml, word for word, or agree to add this one there',
+        ' under accepts in lifecycle/nurture.yaml, word for word, or agree to add this one there [reason-not-accepted]',
         "playbook/handoffs/sal-to-sql.yaml:31:14: rejection_reasons[2].goes_to: the reason 'Company too s"
         "mall: it does not have [[company-size-rule]]' sends a record to 'nurture' here but to 'disqualif"
-        "ied' in 'closed-lost-to-nurture': agree on one place for it",
+        "ied' in 'closed-lost-to-nurture': agree on one place for it [reason-sent-two-ways]",
     ],
     'a recycle reason nurture does not list': [
         "playbook/handoffs/sal-to-sql.yaml:26:13: rejection_reasons[0].reason: 'nurture' does not accept "
         "the reason 'No-show for discovery meeting': use one of the reasons listed under accepts in lifec"
-        'ycle/nurture.yaml, word for word, or agree to add this one there',
+        'ycle/nurture.yaml, word for word, or agree to add this one there [reason-not-accepted]',
     ],
     'inquiry enters nurture with no reason': [
         "playbook/lifecycle/inquiry.yaml:32:5: next_states[1]: a record moves from 'inquiry' to 'nurture'"
         " with no reason, but 'nurture' accepts only the reasons it lists: add exit_reasons to 'inquiry' "
         "that send records to 'nurture', or a handoff from 'inquiry' whose rejections go there, or remove"
-        " 'nurture' from next_states",
+        " 'nurture' from next_states [move-without-reason]",
     ],
     'the discount band typed out': [
         "playbook/stages/selection.yaml:26:5: warning: sales_activities[3]: '20 percent' is an agreed val"
         'ue, written out here: if this is [[discount-vp-sales-max]], write [[discount-vp-sales-max]] inst'
-        'ead, so that it changes in one place',
+        'ead, so that it changes in one place [value-typed-out]',
     ],
 }
 

@@ -192,22 +192,22 @@ def test_every_mistake_in_a_from_is_reported_at_once_where_it_is(tmp_path: Path)
     code, lines, err = validate(root)
     assert code == 1 and "Traceback" not in "\n".join(lines) + err
     expected = [
-        f"{at(root, 'kind: stage')}: values[7].from.kind: 'stage' is not one of: handoff, metric",
+        f"{at(root, 'kind: stage')}: values[7].from.kind: 'stage' is not one of: handoff, metric [not-allowed-value]",
         f"{at(root, 'id: lead-to-wno')}: values[8].from.id: 'lead-to-wno' is not a known handoff (did you mean "
-        "'lead-to-won'?)",
+        "'lead-to-won'?) [unknown-reference]",
         f"{at(root, 'id: nothing-like-it')}: values[9].from.id: 'nothing-like-it' is not a known handoff: give the "
-        "id of a handoff, the name of its file under handoffs/",
+        "id of a handoff, the name of its file under handoffs/ [unknown-reference]",
         f"{_nth(root, 'id: win-rate', 1)}: values[10].from.id: 'win-rate' is a shared goal, not a handoff: write kind: "
-        "metric",
+        "metric [value-from-invalid]",
         f"{_nth(root, 'field: service_level', 3)}: values[11].from.field: 'service_level' is not a number field of a "
-        "shared goal: take the value from its target or baseline",
+        "shared goal: take the value from its target or baseline [value-from-invalid]",
         f"{at(root, 'field: targets')}: values[12].from.field: 'targets' is not one of: service_level, escalation, "
-        "follow_up, target, baseline (did you mean 'target'?)",
+        "follow_up, target, baseline (did you mean 'target'?) [not-allowed-value]",
         f"{at(root, 'field: baseline')}: values[13].from.field: shared goal 'win-rate' has no baseline: add one to "
-        f"{root / 'metrics' / 'win-rate.yaml'}, or take the value from its target",
+        f"{root / 'metrics' / 'win-rate.yaml'}, or take the value from its target [value-from-invalid]",
         f"{root / 'playbook.yaml'}:{_key_column(root, 'both', 'value')}: values[14].value: unknown field 'value' "
-        "(allowed: id, from, description)",
-        f"{at(root, 'id: neither', key='id')}: values[15]: missing required field 'value'",
+        "(allowed: id, from, description) [unknown-field]",
+        f"{at(root, 'id: neither', key='id')}: values[15]: missing required field 'value' [missing-field]",
     ]
     for line in expected:
         assert line in lines, (line, lines)
@@ -246,14 +246,15 @@ def test_a_number_written_twice_is_a_warning_at_the_value(tmp_path: Path) -> Non
         f"{at(root, 'value: 4 business hours')}: warning: values[3].value: '4 business hours' is also the service "
         "level of handoff 'lead-to-won': take it from there with from: {kind: handoff, id: lead-to-won, field: "
         "service_level}, so that the number is written once; if the two are equal only by chance, add independent: "
-        "true to this value",
+        "true to this value [value-written-twice]",
         f"{at(root, 'value: 5 quick touches')}: warning: values[4].value: '5 quick touches over 10 days' is also the "
         "follow-up of handoff 'lead-to-won': take it from there with from: {kind: handoff, id: lead-to-won, field: "
         "follow_up}, so that the number is written once; if the two are equal only by chance, add independent: true "
-        "to this value",
+        "to this value [value-written-twice]",
         f"{at(root, 'value: 25 percent')}: warning: values[5].value: '25 percent' is also the target of shared goal "
         "'win-rate': take it from there with from: {kind: metric, id: win-rate, field: target}, so that the number "
-        "is written once; if the two are equal only by chance, add independent: true to this value",
+        "is written once; if the two are equal only by chance, add independent: true to this value "
+        "[value-written-twice]",
     ]
     assert lines[-1].endswith("no problems (3 warnings): 2 stages, 2 lifecycle states, 1 handoffs, 2 terms, "
                               "1 personas, 1 assets, 1 metrics.")
@@ -272,7 +273,8 @@ def test_a_value_that_names_the_same_number_in_two_fields_names_both(tmp_path: P
     assert warning.endswith("warning: values[3].value: '1 business day' is also the service level of handoff "
                             "'lead-to-won' (and the escalation of handoff 'lead-to-won'): take it from there with "
                             "from: {kind: handoff, id: lead-to-won, field: service_level}, so that the number is "
-                            "written once; if the two are equal only by chance, add independent: true to this value")
+                            "written once; if the two are equal only by chance, add independent: true to this value "
+                            "[value-written-twice]")
 
 
 # The diff -----------------------------------------------------------------------------------------

@@ -272,13 +272,13 @@ def test_an_unknown_name_is_a_located_problem_with_did_you_mean(tmp_path: Path) 
     })
     lines = _validate(root)
     assert f"{_place(root, 'stages/learning.yaml', 'Asked for')}: exit_criteria[0]: '[[discont]]' is not a named " \
-           "value (did you mean 'discount'?)" in lines
+           "value (did you mean 'discount'?) [unknown-value]" in lines
     assert f"{_place(root, 'terms/contact.yaml', 'Anyone')}: definition: '[[Size Rule]]' is not how a named value " \
-           "is written: write [[size-rule]]" in lines
+           "is written: write [[size-rule]] [malformed-value-reference]" in lines
     assert f"{_place(root, 'assets/guide.yaml', 'A guide')}: description: '[[about-anvils]]' is not a named value: " \
-           "declare it under values in playbook.yaml, or use one that is declared there" in lines
+           "declare it under values in playbook.yaml, or use one that is declared there [unknown-value]" in lines
     assert f"{_place(root, 'handoffs/lead-to-won.yaml', 'desk')}: sender: '[[ discount ]]' is not how a named " \
-           "value is written: write [[discount]]" in lines
+           "value is written: write [[discount]] [malformed-value-reference]" in lines
     # Text in double brackets that is not a name is text: [[7*7]], [[a], [[[x.
     assert len([line for line in lines if "named value" in line]) == 4, lines
 
@@ -300,7 +300,7 @@ def test_mistakes_in_the_values_themselves(tmp_path: Path) -> None:
     (bare / "playbook.yaml").write_text(text, encoding="utf-8")
     problems = [str(p) for p in check(bare, bare / "no-docs")[1] if not p.warning]
     assert any(p.endswith("'[[discount]]' is not a named value: declare it under values in playbook.yaml, or write "
-                          "the value out") for p in problems), problems
+                          "the value out [unknown-value]") for p in problems), problems
 
 
 def test_checking_references_is_linear_and_bounded(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..rules.agreement import TEAMS, Signer, agreement, person_key
+from ..rules.signoff import APPROVAL_MISSING, SIGNER_DID_NOT_APPROVE, SIGNER_WITHOUT_HANDLE
 from ..source.problems import Problem
 from .diff import KIND_NAMES, Change
 from .github_actions import from_environment
@@ -56,12 +57,14 @@ def _team_problems(change: Change, team: str, listed: dict[str, Signer], approva
     short = head_sha[:7]
     if not approved:
         if not handles:
-            return [doc.problem(("agreed_by",), f"{what} needs an approval from {team}, and playbook.yaml lists "
+            return [doc.problem(APPROVAL_MISSING, ("agreed_by",),
+                                f"{what} needs an approval from {team}, and playbook.yaml lists "
                                 f"no one of {team} with a handle: add handles to teams › {team} › people",
                                 key=True)]
         tried = "; ".join(f"{s.name} ({s.handle}): {approvals.why_not(login)}"
                           for login, s in list(handles.items())[:SHOWN])
-        return [doc.problem(("agreed_by",), f"{what} needs an approving review of the latest commit ({short}) "
+        return [doc.problem(APPROVAL_MISSING, ("agreed_by",),
+                            f"{what} needs an approving review of the latest commit ({short}) "
                             f"from {team}, and has none: {tried}", key=True)]
     if not (change.needs_signoff or any(f.path[:1] == ("agreed_by",) for f in change.fields)):
         return []  # no new agreement is written: nobody is named for it
@@ -70,11 +73,13 @@ def _team_problems(change: Change, team: str, listed: dict[str, Signer], approva
     if signer is None:
         return []  # an unlisted name is reported by the sign-off check
     if signer.login is None:
-        return [doc.problem(("agreed_by", team), f"{what}: agreed_by names {signer.name} for {team}, who has no "
+        return [doc.problem(SIGNER_WITHOUT_HANDLE, ("agreed_by", team),
+                            f"{what}: agreed_by names {signer.name} for {team}, who has no "
                             f"handle in playbook.yaml, so their approval cannot be checked: add their handle to "
                             f"teams › {team} › people")]
     if not approvals.approved(signer.login):
-        return [doc.problem(("agreed_by", team), f"{what}: agreed_by names {signer.name} for {team}, but "
+        return [doc.problem(SIGNER_DID_NOT_APPROVE, ("agreed_by", team),
+                            f"{what}: agreed_by names {signer.name} for {team}, but "
                             f"{signer.handle} {approvals.why_not(signer.login)}: the people "
                             f"named are the people who approved ({', '.join(s.handle or s.name for s in approved)})")]
     return []

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from ..rules.agreement import TEAMS, Signer, agreement, as_date, name_problems
+from ..rules.agreement import AGREEMENT_IN_FUTURE, TEAMS, Signer, agreement, as_date, name_problems
+from ..rules.signoff import SIGNOFF_BEFORE_CHANGE, SIGNOFF_MISSING_DATE, SIGNOFF_MISSING_NAME, SIGNOFF_NOT_RENEWED
 from ..source.problems import Problem
 from .diff import KIND_NAMES, Change, Entry
 from .fielddiff import field_label
@@ -63,7 +64,8 @@ def _change_problems(change: Change, rules: Rules) -> Iterator[Problem]:
     label = f"{KIND_NAMES[change.kind][0]} '{entry.label}' was {_what(change)}"
     missing = [team for team in TEAMS if not (isinstance(agreed.get(team), str) and agreed[team].strip())]
     if missing:
-        yield doc.problem(("agreed_by",), f"{label} without a name from {' and '.join(missing)}: both teams "
+        yield doc.problem(SIGNOFF_MISSING_NAME, ("agreed_by",),
+                          f"{label} without a name from {' and '.join(missing)}: both teams "
                           "agree, then write their names and the date", key=True)
         return
     yield from (dataclasses.replace(p, message=f"{label}, but {p.message}") for p in name_problems(doc, rules.people))
@@ -76,16 +78,20 @@ def _date_problems(change: Change, rules: Rules, label: str) -> Iterator[Problem
     before = as_date(agreement(change.old.data).get("date")) if change.old is not None else None
     where = ("agreed_by", "date")
     if signed is None:
-        yield doc.problem(("agreed_by",), f"{label} and agreed on no valid date: both teams agree again, then "
+        yield doc.problem(SIGNOFF_MISSING_DATE, ("agreed_by",),
+                          f"{label} and agreed on no valid date: both teams agree again, then "
                           "write the day in agreed_by › date", key=True)
     elif signed > rules.today:
-        yield doc.problem(where, f"{label}, and agreed_by is dated {signed}, in the future: write the day both "
+        yield doc.problem(AGREEMENT_IN_FUTURE, where,
+                          f"{label}, and agreed_by is dated {signed}, in the future: write the day both "
                           f"teams agreed, {rules.today} at the latest")
     elif before is not None and signed <= before:
-        yield doc.problem(where, f"{label}, and agreed_by still holds the earlier agreement of {before}: both "
+        yield doc.problem(SIGNOFF_NOT_RENEWED, where,
+                          f"{label}, and agreed_by still holds the earlier agreement of {before}: both "
                           f"teams agree again, then set agreed_by to their names and a date later than {before}")
     elif rules.not_before is not None and signed < rules.not_before:
-        yield doc.problem(where, f"{label}, but agreed_by is dated {signed}, before this change began (it "
+        yield doc.problem(SIGNOFF_BEFORE_CHANGE, where,
+                          f"{label}, but agreed_by is dated {signed}, before this change began (it "
                           f"branched from the protected branch on {rules.not_before}): both teams agree to this "
                           f"change, then set agreed_by to their names and a date on or after {rules.not_before}")
 

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from ..source.document import Document
-from ..source.problems import Problem
+from ..source.problems import ERROR, Problem, Rule
 
 # Agreed definitions: a change to one needs a renewed `agreed_by` from both teams. Fixed here, not
 # read from the schemas, which a pull request can edit (a schema without `agreed_by` in `required`
@@ -22,6 +22,81 @@ AGREED_KINDS = frozenset({"lifecycle", "handoff"})
 BOTH_TEAMS_KINDS = AGREED_KINDS | {"metric", "stage", "value", "playbook"}
 
 TEAMS = ("sales", "marketing")
+
+# What the rules of an agreement protect.
+AGREEMENT = "an agreed definition is what both teams signed; a signature that is not one would make it worthless"
+
+SIGNER_NOT_LISTED = Rule(
+    "signer-not-listed", ERROR, "an agreed_by name not listed for its team in playbook.yaml",
+    fixed=AGREEMENT,
+    doc="""
+    An agreed definition (a lifecycle state, a handoff) names who agreed it for each team in
+    `agreed_by`. Each name is one of the people playbook.yaml lists for that team: its leader,
+    one of its `people`, or a member written "Name, Role". A name written for the other team, or
+    not listed at all, is not that team's agreement.
+
+    Fails, with these fields in `playbook/lifecycle/lead.yaml`:
+
+        agreed_by: {sales: Sam Seller, marketing: Max Mustermann, date: 2026-01-15}
+
+    Passes, with these fields in `playbook/lifecycle/lead.yaml`:
+
+        agreed_by: {sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}
+    """)
+
+SAME_SIGNER = Rule(
+    "same-signer", ERROR, "one person signing an agreed definition for both teams",
+    fixed=AGREEMENT,
+    doc="""
+    An agreement is between the two teams: one person of sales and one of marketing. A person
+    listed for both teams still signs for one of them only.
+
+    Fails, with these fields in `playbook/lifecycle/lead.yaml`:
+
+        agreed_by: {sales: Sam Seller, marketing: Sam Seller, date: 2026-01-15}
+
+    And with these fields in `playbook/playbook.yaml`:
+
+        teams:
+          sales: {name: Sales, leader: Sam Seller, description: Closes deals.}
+          marketing:
+            name: Marketing
+            leader: Mia Marketer
+            description: Makes demand.
+            people: [{name: Sam Seller, role: Revenue operations}]
+
+    Passes, with these fields in `playbook/lifecycle/lead.yaml`:
+
+        agreed_by: {sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}
+
+    And with these fields in `playbook/playbook.yaml`:
+
+        teams:
+          sales: {name: Sales, leader: Sam Seller, description: Closes deals.}
+          marketing:
+            name: Marketing
+            leader: Mia Marketer
+            description: Makes demand.
+            people: [{name: Sam Seller, role: Revenue operations}]
+    """)
+
+AGREEMENT_IN_FUTURE = Rule(
+    "agreement-in-future", ERROR, "an agreement dated after today",
+    fixed=AGREEMENT + ", and one dated ahead would lock the definition: no later sign-off could be dated after it",
+    doc="""
+    `agreed_by › date` is the day both teams agreed, today at the latest (by the calendar, not by
+    `--today`). Checked by `playbook validate` and again on a change.
+
+    Fails, with these fields in `playbook/lifecycle/lead.yaml`:
+
+        agreed_by: {sales: Sam Seller, marketing: Mia Marketer, date: 2099-01-15}
+
+    Passes, with these fields in `playbook/lifecycle/lead.yaml`:
+
+        agreed_by: {sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}
+    """)
+
+RULES = (SIGNER_NOT_LISTED, SAME_SIGNER, AGREEMENT_IN_FUTURE)
 
 
 @dataclass(frozen=True)
@@ -110,14 +185,14 @@ def name_problems(doc: Document, people: dict[str, dict[str, Signer]]) -> Iterat
             continue  # listed; or the team lists nobody, which playbook.yaml's own check reports
         other = next(t for t in TEAMS if t != team)
         if keys[team] in people[other]:
-            yield doc.problem(("agreed_by", team), f"'{name}' signs for {other}, not {team}: {team} agrees through "
-                              f"one of its own people: {_listed(team, people)}")
+            yield doc.problem(SIGNER_NOT_LISTED, ("agreed_by", team), f"'{name}' signs for {other}, not {team}: "
+                              f"{team} agrees through one of its own people: {_listed(team, people)}")
         else:
-            yield doc.problem(("agreed_by", team), f"'{name}' is not listed for {team} in playbook.yaml, so cannot "
-                              f"sign for it: {_listed(team, people)}")
+            yield doc.problem(SIGNER_NOT_LISTED, ("agreed_by", team), f"'{name}' is not listed for {team} in "
+                              f"playbook.yaml, so cannot sign for it: {_listed(team, people)}")
     if len(keys) == 2 and keys["sales"] == keys["marketing"]:
-        yield doc.problem(("agreed_by",), "the same person cannot sign for both teams: one person of sales and "
-                          "one of marketing agree, and both names are written here", key=True)
+        yield doc.problem(SAME_SIGNER, ("agreed_by",), "the same person cannot sign for both teams: one person of "
+                          "sales and one of marketing agree, and both names are written here", key=True)
 
 
 def date_problem(doc: Document, today: date) -> Problem | None:
@@ -125,8 +200,8 @@ def date_problem(doc: Document, today: date) -> Problem | None:
     ever be dated after it."""
     signed = as_date(agreement(doc.data).get("date"))
     if signed is not None and signed > today:
-        return doc.problem(("agreed_by", "date"), f"{signed} is in the future: write the day both teams agreed, "
-                           f"{today} at the latest")
+        return doc.problem(AGREEMENT_IN_FUTURE, ("agreed_by", "date"), f"{signed} is in the future: write the day "
+                           f"both teams agreed, {today} at the latest")
     return None
 
 

@@ -20,150 +20,115 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
-from ..source.document import Document
 from ..source.loader import SETTINGS_FILE, LoadedPlaybook, display_path, load_playbook
-from ..source.ownership import MAX_WILDCARD_LINES, Ownership, Rule, TooManyWildcards, parse, repository_paths
-from ..source.problems import Problem, printable
+from ..source.ownership import MAX_WILDCARD_LINES, Ownership, TooManyWildcards, parse, repository_paths
+from ..source.ownership import Rule as Line
+from ..source.problems import ERROR, Problem, Rule, printable
 from ..source.yamltree import shorten
+from .owners import DEFAULT_OUTPUT, HEADER, MAX_CODEOWNERS_BYTES, Needed, repository_top, reviewers
+from .owners import codeowners as codeowners
 
-HEADER = "# Written by `playbook codeowners` from playbook.yaml: edit the reviewers there, then run it again."
-DEFAULT_OUTPUT = Path(".github") / "CODEOWNERS"
-# Folders whose every file both teams review.
-SHARED = ("lifecycle", "handoffs", "metrics", "stages")
-# Folders where each file goes to the team in its `owner` field ("both": both teams).
-OWNED = ("assets", "terms", "personas")
-_KINDS = {"assets": "asset", "terms": "term", "personas": "persona"}
-# The tools outside the playbook, named again after the playbook's lines when the playbook
-# folder is the repository's top.
-TOOLS = ("/.github/", "/generator/", "/schemas/", "/docs/", "/mkdocs.yml", "/pyproject.toml")
-MAX_CODEOWNERS_BYTES = 3_000_000  # what GitHub reads of the file
-# A file that does not exist yet, checked in every playbook folder and at the top: who would
-# own a file added without running `playbook codeowners`.
-NEW_FILE = "new-file.yaml"
 _SHOWN = 3  # paths named in one message
 
 
-def reviewers(settings: Document | None) -> dict[str, list[str]] | None:
-    """Each team's handles, when both teams declare some; else None (no CODEOWNERS is wanted)."""
-    if settings is None or not isinstance(settings.data, dict) or not isinstance(settings.data.get("teams"), dict):
-        return None
-    found: dict[str, list[str]] = {}
-    for team in ("sales", "marketing"):
-        data = settings.data["teams"].get(team)
-        handles = data.get("reviewers") if isinstance(data, dict) else None
-        if not _handles(handles):
-            return None
-        found[team] = handles
-    return found
+# Who reviews a change is how both teams agree to it.
+_ROUTED = "CODEOWNERS routes each change to the people who must agree to it; a gap lets a change pass unreviewed"
+# A CODEOWNERS for the examples' teams.
+_REVIEWERS = """
+        teams:
+          sales: {name: Sales, leader: Sam Seller, description: Closes deals., reviewers: ["@acme/sellers"]}
+          marketing:
+            name: Marketing
+            leader: Mia Marketer
+            description: Makes demand.
+            reviewers: ["@acme/marketers"]
+"""
 
+CODEOWNERS_OWNER_MISSING = Rule(
+    "codeowners-owner-missing", ERROR, "a CODEOWNERS line that gives a file fewer owners than playbook.yaml asks",
+    fixed=_ROUTED,
+    doc=f"""
+    When the teams in playbook.yaml name reviewers, the repository's `.github/CODEOWNERS` (as
+    `playbook codeowners` writes it) must ask the right people: the maintainers for everything
+    that is not the playbook, both teams for agreed definitions, shared goals, stages and the
+    settings, the owning team for each asset, term and persona. The check reads the file as the
+    git host does and fails at each line that gives a file fewer owners, or where no line owns
+    one. More owners than needed is no fault. Run `playbook codeowners` to write the file.
 
-def maintainers(settings: Document | None, teams: dict[str, list[str]]) -> list[str]:
-    """Who owns everything outside the playbook: `maintainers` in playbook.yaml, or, without
-    them, both teams' reviewers."""
-    return _declared_maintainers(settings) or teams["sales"] + teams["marketing"]
+    Fails, in `.github/CODEOWNERS`:
 
+        * @acme/sellers
 
-def _declared_maintainers(settings: Document | None) -> list[str] | None:
-    handles = settings.data.get("maintainers") if settings is not None and isinstance(settings.data, dict) else None
-    return handles if _handles(handles) else None
+    And with these fields in `playbook/playbook.yaml`:
+    {_REVIEWERS}
+    Passes, in `.github/CODEOWNERS`:
 
+        * @acme/sellers @acme/marketers
 
-def _handles(value: object) -> TypeGuard[list[str]]:
-    return isinstance(value, list) and bool(value) and all(isinstance(h, str) for h in value)
+    And with these fields in `playbook/playbook.yaml`:
+    {_REVIEWERS}""")
 
+CODEOWNERS_WITHOUT_REVIEWERS = Rule(
+    "codeowners-without-reviewers", ERROR, "a CODEOWNERS written from reviewers playbook.yaml no longer names",
+    fixed=_ROUTED,
+    doc="""
+    A `.github/CODEOWNERS` written by `playbook codeowners` (its first line says so) is made from
+    the reviewers of the teams in playbook.yaml. When the teams name none any more, it no longer
+    says who must review: add the reviewers back, or delete the file. A CODEOWNERS written by
+    hand is left alone.
 
-def codeowners(loaded: LoadedPlaybook, prefix: str) -> str | None:
-    """The CODEOWNERS text for a playbook whose folder is `prefix` from the repository's top, or
-    None when the teams declare no reviewers. Later lines win on the git host: the maintainers'
-    `*` comes first, then the playbook's folders, then its single files."""
-    teams = reviewers(loaded.settings)
-    if teams is None:
-        return None
-    both = " ".join(teams["sales"] + teams["marketing"])
-    tools = " ".join(maintainers(loaded.settings, teams))
-    top = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
-    whose = "the maintainers" + ("" if _declared_maintainers(loaded.settings) else
-                                 " (playbook.yaml names none, so both teams)")
-    lines = [HEADER, "", f"# Everything that no line below names: {whose}. That is the generator, the schemas,",
-             "# the workflows, this file itself, mkdocs.yml, docs/, the packaging and anything new.",
-             f"* {tools}", "",
-             "# The playbook's settings, agreed definitions, shared goals, stages and new playbook files: both teams."]
-    if top == "/":  # no line for the whole top: it would take the tools from the maintainers
-        lines += [f"/{SETTINGS_FILE} {both}"] + [f"/{folder}/ {both}" for folder in SHARED + OWNED]
-    else:
-        lines += [f"{top} {both}"] + [f"{top}{folder}/ {both}" for folder in SHARED]
-    lines += ["", "# Assets, terms and personas: the team that owns each (both teams for a term owned by both)."]
-    lines += [f"{top}{folder}/{_escape(name)} {' '.join(handles)}" for folder, name, handles in _owned(loaded, teams)]
-    if top == "/":
-        lines += ["", "# The tools again, after the playbook's lines: the maintainers."]
-        lines += [f"{path} {tools}" for path in TOOLS]
-    return "\n".join(lines) + "\n"
+    Fails, in `.github/CODEOWNERS`:
 
+        # Written by `playbook codeowners` from playbook.yaml: edit the reviewers there, then run it again.
+        * @acme/sellers @acme/marketers
 
-def _owned(loaded: LoadedPlaybook, teams: dict[str, list[str]]) -> Iterator[tuple[str, str, list[str]]]:
-    """Each asset, term and persona file: its folder, its name and its owning team's handles."""
-    for folder in OWNED:
-        for doc in sorted(loaded.documents[_KINDS[folder]], key=lambda d: d.path.name):
-            owner = doc.data.get("owner") if isinstance(doc.data, dict) else None
-            handles = teams[owner] if isinstance(owner, str) and owner in teams else teams["sales"] + teams["marketing"]
-            yield folder, doc.path.name, handles
+    Passes, in `.github/CODEOWNERS`:
 
+        # Who reviews what: kept by hand.
+        * @acme/sellers @acme/marketers
+    """)
 
-def _escape(name: str) -> str:
-    """A file name as a CODEOWNERS pattern: spaces and pattern characters escaped (file names are
-    ids, so this is a guard, not a habit)."""
-    return "".join("\\" + c if c in " #*?[]!\\" else c for c in name)
+CODEOWNERS_UNREADABLE = Rule(
+    "codeowners-unreadable", ERROR, "a CODEOWNERS that is a link, not a file, unreadable or over 3 MB",
+    fixed=_ROUTED, test="tests/test_codeowners.py::test_a_link_is_not_read",
+    doc="""
+    The git host reads owners only from a plain file of at most 3 MB; a link, a folder, or a
+    larger file gives no owners at all, so nothing would be reviewed by the people it names.
 
+    Fails when `.github/CODEOWNERS` is a symbolic link (or a folder, or larger than 3,000,000
+    bytes). Passes when it is the file `playbook codeowners` writes.
+    """)
 
-def repository_top(root: Path) -> Path:
-    """Where .github/ lives: the folder that holds the playbook folder."""
-    return root.resolve().parent
+CODEOWNERS_TOO_MANY_WILDCARDS = Rule(
+    "codeowners-too-many-wildcards", ERROR, f"a CODEOWNERS with more than {MAX_WILDCARD_LINES} lines with wildcards",
+    fixed="each line with a wildcard is tried on every file: past the limit, the lines after it are not checked",
+    test="tests/test_rules.py::test_codeowners_with_too_many_wildcards_is_a_problem",
+    doc=f"""
+    Lines with `*` or `?` are tried one by one on every file of the repository; at most
+    {MAX_WILDCARD_LINES} are read, and the check fails at the first line past them. Name the folders and files
+    instead, as `playbook codeowners` does.
 
+    Fails when `.github/CODEOWNERS` holds {MAX_WILDCARD_LINES + 1} lines such as `/docs/*1.md @acme/writers`.
+    Passes with one line `/docs/ @acme/writers`.
+    """)
 
-# ---------------------------------------------------------------- the check
+CODEOWNERS_MISSING = Rule(
+    "codeowners-missing", ERROR, "no CODEOWNERS where `playbook codeowners --check` expects one",
+    fixed=_ROUTED, test="tests/test_codeowners.py::test_missing",
+    doc="""
+    Reported by `playbook codeowners --check` only (validation asks for no CODEOWNERS): the teams
+    name reviewers, so the repository should have the `.github/CODEOWNERS` written from them.
 
+    Fails when the teams in playbook.yaml name reviewers and `.github/CODEOWNERS` is not there.
+    Passes once `playbook codeowners` has written it and it is committed.
+    """)
 
-@dataclass(frozen=True)
-class Needed:
-    """Who must own each path of the repository, by what the path is."""
-
-    base: str  # the playbook folder from the top with a trailing slash; "" when it is the top
-    both: tuple[str, ...]
-    tools: tuple[str, ...]
-    owned: dict[str, tuple[str, ...]]  # each asset, term and persona file: its team's handles
-
-    @classmethod
-    def of_playbook(cls, loaded: LoadedPlaybook, teams: dict[str, list[str]], prefix: str) -> Needed:
-        base = prefix.strip("/") + "/" if prefix.strip("/") else ""
-        owned = {f"{base}{folder}/{name}": tuple(handles) for folder, name, handles in _owned(loaded, teams)}
-        return cls(base, tuple(teams["sales"] + teams["marketing"]),
-                   tuple(maintainers(loaded.settings, teams)), owned)
-
-    def of(self, path: str) -> tuple[str, ...]:
-        if not path.startswith(self.base):
-            return self.tools
-        rel = path[len(self.base):]
-        head, slash, _ = rel.partition("/")
-        if rel == SETTINGS_FILE or (slash and head in SHARED):
-            return self.both
-        if slash and head in OWNED:
-            return self.owned.get(path, self.both)
-        return self.both if self.base else self.tools
-
-    def new_files(self) -> set[str]:
-        """A file not there yet in every playbook folder, and one at the top."""
-        return {f"{self.base}{folder}/{NEW_FILE}" for folder in SHARED + OWNED} | {NEW_FILE}
-
-    def order(self, handles: Iterable[str]) -> list[str]:
-        """Handles in the order of the maintainers, then the teams; each once."""
-        rank = {h.lower(): i for i, h in reversed(list(enumerate(self.tools + self.both)))}
-        return sorted(set(handles), key=lambda h: (rank.get(h.lower(), len(rank)), h))
-
+RULES = (CODEOWNERS_OWNER_MISSING, CODEOWNERS_WITHOUT_REVIEWERS, CODEOWNERS_UNREADABLE, CODEOWNERS_TOO_MANY_WILDCARDS,
+         CODEOWNERS_MISSING)
 
 def check_codeowners(loaded: LoadedPlaybook) -> list[Problem]:
     """Every line of the repository's CODEOWNERS that gives a file fewer owners than playbook.yaml
@@ -183,16 +148,17 @@ def codeowners_problems(loaded: LoadedPlaybook, top: Path, prefix: str) -> list[
     text, trouble = _read(path)
     if teams is None:
         if text is not None and text.startswith(HEADER):
-            return [Problem(shown, 1, 1, "", "the teams in playbook.yaml declare no reviewers any more: "
-                            "add them back, or delete this file")]
+            return [CODEOWNERS_WITHOUT_REVIEWERS.at(shown, 1, 1, "", "the teams in playbook.yaml declare no "
+                                                    "reviewers any more: add them back, or delete this file")]
         return []
     if text is None:
-        return [Problem(shown, 1, 1, "", trouble)]
+        return [CODEOWNERS_UNREADABLE.at(shown, 1, 1, "", trouble)]
     try:
         ownership = Ownership(parse(text))
     except TooManyWildcards as err:
-        return [Problem(shown, err.line, 1, "", f"more than {MAX_WILDCARD_LINES} lines with wildcards (* or ?): "
-                        "nothing past this line is checked; name the folders and files instead")]
+        return [CODEOWNERS_TOO_MANY_WILDCARDS.at(shown, err.line, 1, "", f"more than {MAX_WILDCARD_LINES} lines "
+                                                 "with wildcards (* or ?): nothing past this line is checked; name "
+                                                 "the folders and files instead")]
     needed = Needed.of_playbook(loaded, teams, prefix)
     made_up = needed.new_files()
     paths = repository_paths(top) | made_up | set(needed.owned) | {needed.base + SETTINGS_FILE,
@@ -242,13 +208,13 @@ def _problems(shown: str, ownership: Ownership, needed: Needed, paths: list[str]
             finding = findings.setdefault(line, _Finding())
             finding.paths.append(path)
             finding.missing.update(missing)
-    rules = {rule.line: rule for rule in ownership.rules}
-    return [Problem(shown, line or 1, 1, "", _message(rules.get(line), finding, needed.order(wanted[line]),
-                                                      needed, made_up))
+    lines = {rule.line: rule for rule in ownership.rules}
+    return [CODEOWNERS_OWNER_MISSING.at(shown, line or 1, 1, "", _message(lines.get(line), finding,
+                                                                          needed.order(wanted[line]), needed, made_up))
             for line, finding in sorted(findings.items())]
 
 
-def _message(rule: Rule | None, finding: _Finding, wanted: list[str], needed: Needed, made_up: set[str]) -> str:
+def _message(rule: Line | None, finding: _Finding, wanted: list[str], needed: Needed, made_up: set[str]) -> str:
     listing = _listing(finding.paths, made_up)
     if rule is None:
         return f"nothing owns {listing}: add a line `* {' '.join(wanted)}` at the top"
@@ -293,7 +259,8 @@ def run(args: argparse.Namespace) -> int:
     target = top / DEFAULT_OUTPUT
     if args.check:
         problems = check_codeowners(loaded) if os.path.lexists(target) else [
-            Problem(display_path(target), 1, 1, "", "missing: run `playbook codeowners` and commit the file")]
+            CODEOWNERS_MISSING.at(display_path(target), 1, 1, "", "missing: run `playbook codeowners` and commit the "
+                                  "file")]
         for problem in problems:
             print(problem)
         if not problems:

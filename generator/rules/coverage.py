@@ -7,7 +7,54 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from ..source.document import Document
-from ..source.problems import Problem
+from ..source.problems import WARNING, Problem, Rule
+
+PERSONA_WITHOUT_ASSETS = Rule(
+    "persona-without-assets", WARNING, "a stage a persona takes part in with no asset written for them",
+    doc="""
+    A persona takes part in some stages (`stages`); in each of them, reps look for something to
+    send that persona. A stage with no asset that may be sent for the persona (`personas` in the
+    asset) is a gap, shown on the Coverage page and reported here once the playbook is otherwise
+    sound. A warning by default; a company that fills gaps over time can turn it off.
+
+    Fails, in `playbook/personas/user.yaml`:
+
+        id: user
+        name: Uma, the User
+        role: Workshop lead
+        buying_role: user
+        summary: Uses the anvils every day.
+        goals: [Work faster]
+        pains: [Anvils that crack]
+        objections:
+          - objection: We have always used the old ones.
+            response: Show the ten-year guarantee.
+        stages: [learning]
+        owner: marketing
+        review_by: 2027-06-30
+
+    Passes, in `playbook/personas/user.yaml`:
+
+        id: user
+        name: Uma, the User
+        role: Workshop lead
+        buying_role: user
+        summary: Uses the anvils every day.
+        goals: [Work faster]
+        pains: [Anvils that crack]
+        objections:
+          - objection: We have always used the old ones.
+            response: Show the ten-year guarantee.
+        stages: [learning]
+        owner: marketing
+        review_by: 2027-06-30
+
+    And with these fields in `playbook/assets/guide.yaml`:
+
+        personas: [buyer, user]
+    """)
+
+RULES = (PERSONA_WITHOUT_ASSETS,)
 
 
 def coverage_problems(valid: Iterable[Document], assets: Iterable[Document], stages: set[str],
@@ -37,6 +84,7 @@ def coverage_problems(valid: Iterable[Document], assets: Iterable[Document], sta
         for i, stage in enumerate(doc.data.get("stages") or ()):
             if stage in stages and (stage, doc.data["id"]) not in served:
                 line, column = doc.where(("stages", i))
-                yield Problem(doc.display, line, column, f"stages[{i}]",
-                              f"no asset is written for this persona in stage '{stage}': add one for them "
-                              "(personas: [...] in the asset), or take the stage off this persona", "warning")
+                yield PERSONA_WITHOUT_ASSETS.at(doc.display, line, column, f"stages[{i}]",
+                                                f"no asset is written for this persona in stage '{stage}': add "
+                                                "one for them (personas: [...] in the asset), or take the stage "
+                                                "off this persona")

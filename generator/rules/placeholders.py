@@ -25,10 +25,30 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..source.document import Document
-from ..source.problems import Problem
+from ..source.problems import ERROR, Problem, Rule
 from ..source.schemas import resolved, validator
 from ..source.yamltree import Path_, format_path, shorten
 from .values import strings
+
+PLACEHOLDER_TEXT = Rule(
+    "placeholder-text", ERROR, "a text that is only a placeholder such as TODO, TBD or Lorem ipsum",
+    doc="""
+    `playbook new` marks every field to fill in with `TODO`. A free-text field that still reads
+    only `TODO`, `TBD`, `FIXME` or `XXX` (any case, with punctuation around it), that begins with
+    a note left for later (`TODO: ask legal`), or that begins with `Lorem ipsum`, is not filled
+    in: the site would show it to every rep. Words that merely contain these letters pass. An
+    error by default; a company that publishes drafts on purpose may lower it to a warning.
+
+    Fails, with these fields in `playbook/terms/contact.yaml`:
+
+        definition: TODO.
+
+    Passes, with these fields in `playbook/terms/contact.yaml`:
+
+        definition: Anyone in the CRM, to-dos included.
+    """)
+
+RULES = (PLACEHOLDER_TEXT,)
 
 # What `playbook new` writes in every field to fill in (the rule that refuses it owns it).
 MARK = "TODO"
@@ -69,7 +89,7 @@ def _problems(documents: list[Document], seen: set[tuple[str, str]]) -> Iterator
         for path, text in strings(doc.data):
             field = _free_text_field(doc.kind, path) if is_placeholder(text) else None
             if field is not None and (doc.display, format_path(path)) not in seen:
-                yield doc.problem(path, _message(text, path, *field))
+                yield doc.problem(PLACEHOLDER_TEXT, path, _message(text, path, *field))
 
 
 def _free_text_field(kind: str, path: Path_) -> tuple[dict[str, Any], dict[str, Any]] | None:

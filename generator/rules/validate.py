@@ -1,7 +1,11 @@
-"""The one way to check a playbook folder: load every file and run every rule over it."""
+"""The one way to check a playbook folder: load every file and run every rule over it, each at
+the level the company gives it (levels.py), so that `playbook validate`, the site build and
+`playbook diff` report the same problems."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -9,19 +13,29 @@ from ..source.document import Document
 from ..source.loader import LoadedPlaybook, checked, cycles_uncollected, load_playbook
 from ..source.problems import Problem
 from ..source.schemas import check_document, readable_part
+from . import freshness
 from .agreement import agreement_problems
-from .checks import check_playbook
 from .codeowners import check_codeowners
 from .coverage import coverage_problems
+from .entries import entry_problems, playbook_problems
 from .freshness import freshness_problems, resolve_today
+from .funnel import funnel_handoff, funnel_lint, funnel_state, move_problems
+from .levels import levels
 from .placeholders import placeholder_problems
+from .references import Index, reference_problems
+from .registry import RULES
+from .value_references import check_values
+
+# The rules of one entry, family by family: each runs over every entry it can read.
+_ENTRY_RULES: tuple[Callable[[Document, Index], Iterator[Problem]], ...] = (
+    reference_problems, entry_problems, move_problems)
 
 
 def check(root: Path, docs: Path | None = None, today: date | None = None,
           stale_fails: bool = False) -> tuple[LoadedPlaybook, list[Problem]]:
     """Load every file under root and return it with every problem found, sorted: errors, and
     warnings for review and end dates passed or near as of `today` (errors with stale_fails;
-    by default the day resolve_today gives).
+    by default the day resolve_today gives), each at the level playbook.yaml's `rules` sets.
 
     With `docs` (the site's docs folder), relative asset links must name files in it.
     """
@@ -31,7 +45,11 @@ def check(root: Path, docs: Path | None = None, today: date | None = None,
 
 def _check(root: Path, docs: Path | None, today: date, stale_fails: bool) -> tuple[LoadedPlaybook, list[Problem]]:
     loaded = load_playbook(root)
-    problems = list(loaded.problems)
+    chosen, problems = levels(loaded.settings, RULES, freshness.RULES if stale_fails else ())
+    # An id under `rules` that names no rule, or one that cannot be changed, is told by levels.py
+    # with why; the schema's "unknown field" at the same place is not told again.
+    told = {(p.file, p.path) for p in problems}
+    found = list(loaded.problems)
     valid: list[Document] = []
     documents = [loaded.settings] if loaded.settings is not None else []
     for kind_docs in loaded.documents.values():
@@ -39,21 +57,59 @@ def _check(root: Path, docs: Path | None, today: date, stale_fails: bool) -> tup
     partial: list[Document] = []
     for doc in documents:
         # A file whose bytes were checked before in this process (`mkdocs serve`) is not again.
-        found = checked(doc, check_document)
-        problems.extend(found)
-        if not found:
+        schema = [p for p in checked(doc, check_document) if (p.file, p.path) not in told]
+        found.extend(schema)
+        if not schema:
             valid.append(doc)
-        elif (readable := readable_part(doc, found)) is not None:
+        elif (readable := readable_part(doc, schema)) is not None:
             partial.append(readable)
-    problems.extend(check_playbook(loaded, valid, docs, partial))
+    found.extend(check_playbook(loaded, valid, docs, partial))
     if loaded.settings in valid:
-        problems.extend(check_codeowners(loaded))
+        found.extend(check_codeowners(loaded))
     # An agreement is dated by the calendar, not by the day reviews are judged on (--today).
-    problems.extend(agreement_problems(valid, loaded.settings, date.today()))
-    problems.extend(freshness_problems(valid, today, stale_fails))
-    problems.extend(placeholder_problems(documents, problems))
+    found.extend(agreement_problems(valid, loaded.settings, date.today()))
+    found.extend(freshness_problems(valid, today))
+    problems.extend(chosen.apply(found))
+    problems.extend(chosen.apply(placeholder_problems(documents, problems)))
     if not any(not p.warning for p in problems):
         # Gaps are told once the playbook is otherwise sound: a broken asset might fill them.
         stages = {d.data["id"] for d in valid if d.kind == "stage"}
-        problems.extend(coverage_problems(valid, loaded.documents["asset"], stages, today))
+        problems.extend(chosen.apply(coverage_problems(valid, loaded.documents["asset"], stages, today)))
     return loaded, sorted(set(problems))
+
+
+def check_playbook(loaded: LoadedPlaybook, valid: list[Document], docs: Path | None = None,
+                   partial: list[Document] | None = None) -> list[Problem]:
+    """Cross-file problems. `valid` are the documents that passed their schema; `partial` those
+    that did not, without the fields the schema reported (see schemas.readable_part), so that one
+    run tells every problem and a wrong type reported by the schema is not reported twice.
+    With `docs`, the site's docs folder, an asset's relative link must name a file in it."""
+    index = Index(loaded, valid, docs)
+    problems = list(playbook_problems(loaded))
+    for rules in _ENTRY_RULES:
+        for doc in valid:
+            problems.extend(rules(doc, index))
+        for doc in partial or ():
+            problems.extend(_partly(rules, doc, index))
+    # Agreed values: every [[name]] in any text names a declared value (did you mean: index.hints).
+    problems.extend(check_values(loaded, index))
+    # The funnel as a whole: every state and handoff whose funnel fields can be read, even when
+    # other problems are found in them, so that a new lifecycle is put right in one run.
+    readable = [*valid, *(partial or ())]
+    states = [d for d in readable if d.kind == "lifecycle" and funnel_state(d)]
+    handoffs = [d for d in readable if d.kind == "handoff" and funnel_handoff(d)]
+    problems.extend(funnel_lint(states, handoffs, whole=(
+        len(states) == len(loaded.documents["lifecycle"]) and not loaded.unreadable.get("lifecycle"),
+        len(handoffs) == len(loaded.documents["handoff"]) and not loaded.unreadable.get("handoff"))))
+    return problems
+
+
+def _partly(rules: Callable[[Document, Index], Iterator[Problem]], doc: Document, index: Index) -> list[Problem]:
+    """The problems a family of rules finds in what can be read of a document that failed its
+    schema: a rule that needs a field the schema reported stops there (that field's problem is
+    told already)."""
+    found: list[Problem] = []
+    with contextlib.suppress(KeyError, TypeError, AttributeError, IndexError):
+        for problem in rules(doc, index):
+            found.append(problem)
+    return found

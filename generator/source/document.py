@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .problems import Problem
+from .problems import Problem, Rule
 from .yamltree import Path_, Places, Position, format_path
 
 
@@ -53,9 +53,10 @@ class Document:
             path = path[:-1]
         return self.positions.get((), (1, 1))
 
-    def problem(self, path: Path_, message: str, key: bool = False) -> Problem:
+    def problem(self, rule: Rule, path: Path_, message: str, key: bool = False) -> Problem:
+        """What `rule` found at path (at its key, with key=True), at the rule's default level."""
         line, column = self.where(path, key)
-        return Problem(self.display, line, column, format_path(path), message)
+        return rule.at(self.display, line, column, format_path(path), message)
 
     @property
     def stem(self) -> str:

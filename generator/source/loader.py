@@ -19,11 +19,16 @@ from typing import Any
 
 import yaml
 
+from . import file_rules as f
 from . import yamltree
 from .document import Document
 from .filecache import ContentCache, Entry
-from .problems import Problem
-from .yamltree import REFUSED, Places, TreeBuilder, refused
+from .filepaths import display_path as display_path
+from .filepaths import within as within
+from .problems import Problem, Rule
+from .scalars import REFUSED, refused
+from .yaml_rules import NESTING_TOO_DEEP, YAML_SYNTAX
+from .yamltree import Places, TreeBuilder
 
 # Folder name -> kind of entity. The order is the order the summary names them in.
 KINDS: dict[str, str] = {
@@ -60,15 +65,6 @@ class LoadedPlaybook:
         return (self.settings is not None) + sum(len(d) for d in self.documents.values())
 
 
-def display_path(path: Path) -> str:
-    """The path as the user should see it: relative to the working folder when inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
-
-
 def _display_in(folder: Path) -> Callable[[Path], str]:
     """display_path for the files in folder, with the folder's relative path worked out once
     (os.path.relpath took as long as reading the file)."""
@@ -84,13 +80,8 @@ def _display_in(folder: Path) -> Callable[[Path], str]:
     return display
 
 
-def within(path: Path, folder: Path) -> bool:
-    """Whether path is folder or lies under it (both resolved alike)."""
-    return path == folder or folder in path.parents
-
-
-def _at(path: Path, message: str) -> Problem:
-    return Problem(display_path(path), 1, 1, "", message)
+def _at(rule: Rule, path: Path, message: str) -> Problem:
+    return rule.at(display_path(path), 1, 1, "", message)
 
 
 @contextmanager
@@ -116,7 +107,7 @@ def load_playbook(root: Path) -> LoadedPlaybook:
     link = link_out_of_repository(Path(root))
     if link is not None:
         return LoadedPlaybook(Path(root), None, {kind: [] for kind in KINDS.values()},
-                              [_at(link.link, link.message(PLAYBOOK_READ))])
+                              [_at(f.LINK_OUTSIDE, link.link, link.message(PLAYBOOK_READ))])
     with cycles_uncollected():
         return _load_playbook(Path(root))
 
@@ -128,7 +119,8 @@ def _load_playbook(root: Path) -> LoadedPlaybook:
     entries = _entries(root, problems) if root.is_dir() else None
     if entries is None:
         if not problems:
-            problems.append(_at(root, "no playbook folder here: give the folder that holds playbook.yaml"))
+            problems.append(_at(f.PLAYBOOK_MISSING, root,
+                                "no playbook folder here: give the folder that holds playbook.yaml"))
         return LoadedPlaybook(root, None, documents, problems)
     inside = _Inside(root)
     settings = None
@@ -141,12 +133,12 @@ def _load_playbook(root: Path) -> LoadedPlaybook:
             kind = KINDS[entry.name]
             _load_folder(entry, kind, documents[kind], unreadable.setdefault(kind, []), problems, inside)
         else:
-            problems.append(_at(entry, "not part of a playbook: the playbook folder holds "
+            problems.append(_at(f.STRAY_FILE, entry, "not part of a playbook: the playbook folder holds "
                                 f"{SETTINGS_FILE} and the folders " + ", ".join(KINDS) + "; move or remove it"))
     # A playbook.yaml that is there but unusable has its own problem already.
     if settings is None and not os.path.lexists(root / SETTINGS_FILE):
-        problems.append(_at(root / SETTINGS_FILE, "playbook.yaml is missing: it names the company, the product "
-                            "and the two teams"))
+        problems.append(_at(f.SETTINGS_MISSING, root / SETTINGS_FILE,
+                            "playbook.yaml is missing: it names the company, the product and the two teams"))
     return LoadedPlaybook(root, settings, documents, problems, unreadable)
 
 
@@ -157,7 +149,7 @@ def _entries(folder: Path, problems: list[Problem]) -> list[Path] | None:
         # this system, but without comparing the folder's parts again for every pair).
         return sorted(folder.iterdir(), key=lambda entry: os.path.normcase(entry.name))
     except OSError as err:
-        problems.append(_at(folder, f"the folder cannot be read ({err.strerror or err}): "
+        problems.append(_at(f.FOLDER_UNREADABLE, folder, f"the folder cannot be read ({err.strerror or err}): "
                             "check its permissions"))
         return None
 
@@ -175,11 +167,11 @@ class _Inside:
         try:
             target = entry.resolve(strict=True)
         except (OSError, RuntimeError):
-            problems.append(_at(entry, "a link that leads nowhere: replace it with the file itself"))
+            problems.append(_at(f.LINK_BROKEN, entry, "a link that leads nowhere: replace it with the file itself"))
             return False
         if within(target, self.root):
             return True
-        problems.append(_at(entry, "a link to something outside the playbook folder: it is not read; "
+        problems.append(_at(f.LINK_OUTSIDE, entry, "a link to something outside the playbook folder: it is not read; "
                             "replace the link with the file itself"))
         return False
 
@@ -189,7 +181,7 @@ def _skipped(entry: Path, problems: list[Problem]) -> bool:
     if entry.name.lower() in _QUIET:
         return True
     if entry.name.startswith("."):
-        problems.append(_at(entry, "a hidden file is not read: rename it without the leading dot, "
+        problems.append(_at(f.HIDDEN_FILE, entry, "a hidden file is not read: rename it without the leading dot, "
                             "or remove it"))
         return True
     return False
@@ -208,9 +200,10 @@ def _load_folder(folder: Path, kind: str, into: list[Document], unreadable: list
             else:
                 unreadable.append(entry)
         elif entry.is_file() and entry.suffix == ".yml":
-            problems.append(_at(entry, f"only .yaml files are read: rename it to {entry.stem}.yaml"))
+            problems.append(_at(f.STRAY_FILE, entry, f"only .yaml files are read: rename it to {entry.stem}.yaml"))
         else:
-            problems.append(_at(entry, f"not a playbook file: {folder.name}/ holds one <id>.yaml file per entry"))
+            problems.append(_at(f.STRAY_FILE, entry,
+                                f"not a playbook file: {folder.name}/ holds one <id>.yaml file per entry"))
 
 
 def load_document(path: Path, kind: str, problems: list[Problem], display: str | None = None) -> Document | None:
@@ -281,20 +274,22 @@ def _parse(doc: Document, raw: bytes, problems: list[Problem]) -> yamltree.Tree 
         said = " ".join(str(err.problem or err.context or "unreadable").split())
         # libyaml looks ahead in brackets and stops at its own depth (1,000) before the tree
         # reaches MAX_DEPTH: the same mistake, told the same way.
-        problems.append(Problem(doc.display, line, column, "", yamltree.TOO_DEEP if "maximum nesting depth" in said
-                                else "not valid YAML: " + said))
+        if "maximum nesting depth" in said:
+            problems.append(NESTING_TOO_DEEP.at(doc.display, line, column, "", yamltree.TOO_DEEP))
+        else:
+            problems.append(YAML_SYNTAX.at(doc.display, line, column, "", "not valid YAML: " + said))
         return None
     except yaml.YAMLError as err:
-        problems.append(Problem(doc.display, 1, 1, "", "not valid YAML: " + " ".join(str(err).split())))
+        problems.append(YAML_SYNTAX.at(doc.display, 1, 1, "", "not valid YAML: " + " ".join(str(err).split())))
         return None
     if builder.problems:
         problems.extend(builder.problems)
         return None
     if not builder.root_set:
-        problems.append(Problem(doc.display, 1, 1, "", "the file is empty: fill it in or delete it"))
+        problems.append(f.FILE_EMPTY.at(doc.display, 1, 1, "", "the file is empty: fill it in or delete it"))
         return None
     if not isinstance(tree.data, dict):
-        problems.append(doc.problem((), "the file must be a mapping of fields (name: value), "
+        problems.append(doc.problem(f.NOT_A_MAPPING, (), "the file must be a mapping of fields (name: value), "
                                     "not a list or a single value"))
         return None
     return tree
@@ -305,12 +300,12 @@ def _read_bytes(doc: Document, problems: list[Problem]) -> bytes | None:
         with doc.path.open("rb", buffering=0) as file:
             raw = _read_bounded(file, MAX_FILE_BYTES + 1)
     except OSError as err:
-        problems.append(Problem(doc.display, 1, 1, "", f"cannot be read ({err.strerror or err}): "
-                                "check the file's permissions"))
+        problems.append(f.FILE_UNREADABLE.at(doc.display, 1, 1, "", f"cannot be read ({err.strerror or err}): "
+                                             "check the file's permissions"))
         return None
     if len(raw) > MAX_FILE_BYTES:
-        problems.append(Problem(doc.display, 1, 1, "", f"the file is larger than {MAX_FILE_BYTES:,} bytes, "
-                                "the limit for one entry: split the entry or shorten it"))
+        problems.append(f.FILE_TOO_LARGE.at(doc.display, 1, 1, "", f"the file is larger than {MAX_FILE_BYTES:,} "
+                                            "bytes, the limit for one entry: split the entry or shorten it"))
         return None
     return raw
 
@@ -337,7 +332,7 @@ def _decoded(doc: Document, raw: bytes, problems: list[Problem]) -> str | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        problems.append(Problem(doc.display, line, 1, "", "not UTF-8 text: save the file as UTF-8"))
+        problems.append(f.NOT_UTF8.at(doc.display, line, 1, "", "not UTF-8 text: save the file as UTF-8"))
         return None
     text = text.removeprefix("\ufeff")
     found = _refused_characters(doc, text, problems)
@@ -352,13 +347,14 @@ def _refused_characters(doc: Document, text: str, problems: list[Problem]) -> bo
     for number, line_text in enumerate(text.split("\n"), start=1):
         if "\t" in line_text:
             found += 1
-            problems.append(Problem(doc.display, number, line_text.index("\t") + 1, "",
-                                    "tab character: indent with spaces and write no tabs in values"))
+            problems.append(f.TAB_CHARACTER.at(doc.display, number, line_text.index("\t") + 1, "",
+                                               "tab character: indent with spaces and write no tabs in values"))
         for match in REFUSED.finditer(line_text.removesuffix("\r")):
             found += 1
             if found <= _MAX_REPORTED:
-                problems.append(Problem(doc.display, number, match.start() + 1, "", refused(match.group())))
+                problems.append(f.INVISIBLE_CHARACTER.at(doc.display, number, match.start() + 1, "",
+                                                         refused(match.group())))
     if found > _MAX_REPORTED:
-        problems.append(Problem(doc.display, 1, 1, "", f"{found - _MAX_REPORTED} more tabs or invisible "
-                                "characters not listed: clean the file and run again"))
+        problems.append(f.INVISIBLE_CHARACTER.at(doc.display, 1, 1, "", f"{found - _MAX_REPORTED} more tabs or "
+                                                 "invisible characters not listed: clean the file and run again"))
     return found > 0

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .loader import display_path, within
+from .filepaths import display_path, within
 from .problems import printable
 
 RENDER_MARKER = ".playbook-render"

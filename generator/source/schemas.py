@@ -18,8 +18,9 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
+from . import schema_rules as r
 from .document import Document
-from .problems import Problem
+from .problems import Problem, Rule
 from .yamltree import format_path, shorten
 
 ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -213,7 +214,8 @@ def _invisible(doc: Document, value: Any, path: tuple[Any, ...]) -> Iterator[Pro
     while stack:
         value, path = stack.pop()
         if isinstance(value, str) and value and not visible(value):
-            yield doc.problem(path, "has no visible text: write words, or remove the field if it is optional")
+            yield doc.problem(r.NO_VISIBLE_TEXT, path, "has no visible text: write words, or remove the field if it "
+                              "is optional")
         elif isinstance(value, dict):
             stack.extend((item, path + (key,)) for key, item in value.items())
         elif isinstance(value, list):
@@ -254,14 +256,16 @@ def _explain(doc: Document, error: ValidationError) -> Iterator[Problem]:
         for key in value:
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or " (allowed: " + ", ".join(allowed) + ")"
-                yield doc.problem(path + (key,), f"unknown field '{shorten(key)}'{hint}", key=True)
+                yield doc.problem(r.UNKNOWN_FIELD, path + (key,), f"unknown field '{shorten(key)}'{hint}", key=True)
         return
     if rule == "required":
         for name in expected:
             if isinstance(value, dict) and name not in value:
-                yield doc.problem(path, f"missing required field '{name}'{_required_hint(doc.kind, name)}")
+                yield doc.problem(r.MISSING_FIELD, path,
+                                  f"missing required field '{name}'{_required_hint(doc.kind, name)}")
         return
-    yield doc.problem(path, _message(doc.kind, path, rule, error, doc.written.get(path)))
+    broken, message = _message(doc.kind, path, rule, error, doc.written.get(path))
+    yield doc.problem(broken, path, message)
 
 
 def _required_hint(kind: str, name: str) -> str:
@@ -270,49 +274,53 @@ def _required_hint(kind: str, name: str) -> str:
     return ""
 
 
-def _message(kind: str, path: tuple[Any, ...], rule: Any, error: ValidationError, written: str | None) -> str:
+def _message(kind: str, path: tuple[Any, ...], rule: Any, error: ValidationError,
+             written: str | None) -> tuple[Rule, str]:
+    """The rule a schema error breaks, and what is wrong in plain words."""
     value: Any = error.instance
     expected: Any = error.validator_value
     if value is None and rule == "type" and not written:
-        return "is empty: give a value"
+        return r.WRONG_TYPE, "is empty: give a value"
     if rule == "type":
         types = [expected] if isinstance(expected, str) else expected
         wanted = " or ".join(_TYPES.get(t, t) for t in types)
         if "string" in types and written is not None:
-            return (f"must be {wanted}, not {_show(value, written)}, which YAML reads as "
-                    f"{_TYPES.get(_json_type(value), 'a value')}: put it in quotes, e.g. \"{shorten(written)}\"")
-        return f"must be {wanted}, not {_show(value, written)}"
+            return r.WRONG_TYPE, (f"must be {wanted}, not {_show(value, written)}, which YAML reads as "
+                                  f"{_TYPES.get(_json_type(value), 'a value')}: put it in quotes, e.g. "
+                                  f"\"{shorten(written)}\"")
+        return r.WRONG_TYPE, f"must be {wanted}, not {_show(value, written)}"
     if rule == "enum":
-        value = _show(value, written)
-        return f"{value} is not one of: {', '.join(map(str, expected))}{did_you_mean(error.instance, expected)}"
+        choices = ", ".join(json.dumps(c) if isinstance(c, bool) else str(c) for c in expected)
+        return r.NOT_ALLOWED_VALUE, (f"{_show(value, written)} is not one of: {choices}"
+                                     f"{did_you_mean(error.instance, [c for c in expected if isinstance(c, str)])}")
     if rule == "minItems":
         if kind == "asset" and path and path[-1] == "talking_points":
-            return "an asset needs at least one talking point: nothing goes to the field without what to say with it"
-        return f"needs at least {expected} entr{'y' if expected == 1 else 'ies'}"
+            return r.TOO_FEW_ITEMS, ("an asset needs at least one talking point: nothing goes to the field without "
+                                     "what to say with it")
+        return r.TOO_FEW_ITEMS, f"needs at least {expected} entr{'y' if expected == 1 else 'ies'}"
     if rule == "minLength":
-        return "must not be empty"
+        return r.EMPTY_TEXT, "must not be empty"
     if rule == "uniqueItems":
-        return f"lists {_show(_first_repeat(value))} more than once: remove the copy"
+        return r.REPEATED_ITEM, f"lists {_show(_first_repeat(value))} more than once: remove the copy"
     if rule == "pattern":
         if expected == ID_PATTERN:
-            return (f"{_show(value)} is not a valid id: use lower-case letters, digits and single "
-                    "hyphens, e.g. 'roi-calculator'")
+            return r.INVALID_ID, (f"{_show(value)} is not a valid id: use lower-case letters, digits and single "
+                                  "hyphens, e.g. 'roi-calculator'")
         if path and path[-1] == "link":
-            return (f"{_show(value)} is not an allowed link: give an https:// address (ASCII only: no spaces, "
-                    "quotes, angle brackets or parentheses; percent-encode other characters) or a relative path "
-                    "such as files/price-list.pdf")
-        return f"{_show(value)} does not match the expected form {expected}"
+            return r.INVALID_LINK, (f"{_show(value)} is not an allowed link: give an https:// address (ASCII only: "
+                                    "no spaces, quotes, angle brackets or parentheses; percent-encode other "
+                                    "characters) or a relative path such as files/price-list.pdf")
+        return r.WRONG_FORM, f"{_show(value)} does not match the expected form {expected}"
     if rule == "format" and expected == "date":
-        return f"{_show(value)} is not a date: write it as YYYY-MM-DD, e.g. 2027-03-31"
-    if rule == "minimum":
-        return f"must be at least {expected}, not {_show(value, written)}"
-    if rule == "maximum":
-        return f"must be at most {expected}, not {_show(value, written)}"
+        return r.INVALID_DATE, f"{_show(value)} is not a date: write it as YYYY-MM-DD, e.g. 2027-03-31"
+    if rule in ("minimum", "maximum"):
+        most = "least" if rule == "minimum" else "most"
+        return r.OUT_OF_RANGE, f"must be at {most} {expected}, not {_show(value, written)}"
     if rule == "maxLength":
-        return f"is longer than {expected:,} characters: shorten it"
+        return r.TOO_LONG, f"is longer than {expected:,} characters: shorten it"
     if rule == "maxItems":
-        return f"has more than {expected:,} entries: keep the list shorter"
-    return shorten(" ".join(error.message.split()), 200)
+        return r.TOO_LONG, f"has more than {expected:,} entries: keep the list shorter"
+    return r.WRONG_FORM, shorten(" ".join(error.message.split()), 200)
 
 
 def _json_type(value: Any) -> str:

@@ -12,8 +12,6 @@ no longer make a 1 MB file stand for gigabytes of text on the site.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -21,7 +19,24 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem
+from . import yaml_rules as r
+from .file_rules import INVISIBLE_CHARACTER, TAB_CHARACTER
+from .paths import Path_ as Path_
+from .paths import Position as Position
+from .paths import format_path as format_path
+from .paths import shorten as shorten
+from .problems import Problem, Rule
+from .scalars import IN_VALUES as _IN_VALUES
+from .scalars import REFUSED as REFUSED
+from .scalars import RESOLVER as _resolver
+from .scalars import SCALARS as _SCALARS
+from .scalars import STR as STR
+from .scalars import TIMESTAMP as _TIMESTAMP
+from .scalars import check_memo as _check_memo
+from .scalars import implicit_tag as _implicit_tag
+from .scalars import refused as refused
+from .scalars import show_tag as _show_tag
+from .scalars import tag as _tag
 
 MAX_NODES = 100_000
 MAX_DEPTH = 50
@@ -30,62 +45,14 @@ TOO_DEEP = (f"nested more than {MAX_DEPTH} levels deep: a playbook entry needs a
 # The text a file may stand for once its aliases are expanded: as much as the file may hold.
 MAX_EXPANDED_CHARS = 1_000_000
 
-Path_ = tuple[str | int, ...]
-Position = tuple[int, int]
-
-# Characters refused anywhere in a file, each reported where it is: the control characters
-# YAML itself refuses, line and paragraph separators (editors and YAML disagree on whether
-# they end a line), and the invisible controls that make text display in another order than
-# it is written (U+202A-U+202E, U+2066-U+2069).
-# Written as the characters refused rather than as the complement of those allowed
-# ([^\x09\x0A\x0D\x20-\x7E\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]): the same set, which
-# tests/test_fast_paths.py compares over every code point, searched four times faster.
-REFUSED = re.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\uD800-\\uDFFF\\uFFFE\\uFFFF"
-                     "\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]")
-# Refused in values too, though a file may hold them as indentation or line ends.
-_IN_VALUES = re.compile("[\t\r]")
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_resolver: Any = yaml.resolver.Resolver()
-_constructor = yaml.constructor.SafeConstructor()
-STR = "tag:yaml.org,2002:str"
-_SCALARS: dict[str, Callable[[Any], Any]] = {
-    STR: lambda node: node.value,
-    # Dates stay text: the schema checks them with `format: date`.
-    "tag:yaml.org,2002:timestamp": lambda node: node.value,
-    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
-    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
-    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
-    "tag:yaml.org,2002:null": lambda node: None,
-}
 # Where the value of a refused field name (a merge key, a duplicate) would go: it is not kept.
 _SKIPPED = "\0"
 _COLLECTIONS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _ScalarNode = yaml.ScalarNode
 _ScalarEvent, _AliasEvent, _DocumentStartEvent = yaml.ScalarEvent, yaml.AliasEvent, yaml.DocumentStartEvent
 _MappingStartEvent, _MappingEndEvent = yaml.MappingStartEvent, yaml.MappingEndEvent
 _SequenceStartEvent, _SequenceEndEvent = yaml.SequenceStartEvent, yaml.SequenceEndEvent
-
-
-def format_path(path: Path_) -> str:
-    """('stages', 0, 'name') -> 'stages[0].name'."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _PLAIN_KEY.fullmatch(part):
-            out += ("." if out else "") + part
-        else:  # a key with spaces or odd characters is quoted, so the path reads unambiguously
-            out += "['" + shorten(part, 40) + "']"
-    return out
-
-
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,40}")
-
-
-def shorten(text: str, limit: int = 60) -> str:
-    """Text for a message: at most `limit` characters, with an ellipsis where it was cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -176,8 +143,8 @@ class TreeBuilder:
         # Whether the text is known to hold no refused character, tab or CR (see build).
         self.clean = False
 
-    def fail(self, mark: Any, path: Path_, message: str) -> None:
-        self.problems.append(Problem(self.display, *_position(mark), format_path(path), message))
+    def fail(self, rule: Rule, mark: Any, path: Path_, message: str) -> None:
+        self.problems.append(rule.at(self.display, *_position(mark), format_path(path), message))
 
     def build(self, text: str, clean: bool = False) -> Tree:
         """The tree of text; YAML syntax errors propagate as yaml.MarkedYAMLError.
@@ -217,8 +184,8 @@ class TreeBuilder:
                 if kind is _DocumentStartEvent:
                     documents += 1
                     if documents > 1:
-                        self.fail(event.start_mark, (), "a second document starts here (---): a file holds "
-                                  "one entry, so split it in two files")
+                        self.fail(r.SECOND_DOCUMENT, event.start_mark, (), "a second document starts here (---): a "
+                                  "file holds one entry, so split it in two files")
                         return
                 elif kind is _MappingStartEvent or kind is _SequenceStartEvent:
                     self._open(event)
@@ -301,7 +268,7 @@ class TreeBuilder:
         self.values += values
         self.chars += chars
         if self.values > MAX_NODES or self.chars > MAX_EXPANDED_CHARS:
-            self.fail(mark, self._path(), "the file holds too much: more than "
+            self.fail(r.FILE_HOLDS_TOO_MUCH, mark, self._path(), "the file holds too much: more than "
                       f"{MAX_NODES:,} values or {MAX_EXPANDED_CHARS:,} characters of text once its aliases "
                       "(*name) are repeated; split the entry or write the repeated parts once")
             raise _Stop
@@ -311,7 +278,8 @@ class TreeBuilder:
         for a tag that is not allowed."""
         constructor = _SCALARS.get(tag)
         if constructor is None:
-            self.fail(event.start_mark, self._path(), f"the tag {_show_tag(tag)} is not allowed: write plain values")
+            self.fail(r.YAML_TAG, event.start_mark, self._path(),
+                      f"the tag {_show_tag(tag)} is not allowed: write plain values")
             return None
         value = constructor(yaml.ScalarNode(tag, event.value, style=event.style))
         if not self.clean or event.style == '"':
@@ -323,18 +291,19 @@ class TreeBuilder:
         field cannot have that name."""
         tag = _tag(event)
         if tag == "tag:yaml.org,2002:merge":
-            self.fail(event.start_mark, top.path, "merge keys (<<) are not supported: write the fields out")
+            self.fail(r.MERGE_KEY, event.start_mark, top.path,
+                      "merge keys (<<) are not supported: write the fields out")
             top.key_ok = False
             return None
         if tag not in _SCALARS:
-            self.fail(event.start_mark, top.path, "a field name must be plain text")
+            self.fail(r.KEY_NOT_TEXT, event.start_mark, top.path, "a field name must be plain text")
             top.key_ok = False
             return None
         return tag
 
     def _duplicate(self, mark: Any, top: _Open, key: str) -> None:
-        self.fail(mark, top.path + (key,), f"duplicate field '{shorten(key)}' (first given on line {top.lines[key]}): "
-                  "YAML would keep only the last one; merge them")
+        self.fail(r.DUPLICATE_KEY, mark, top.path + (key,), f"duplicate field '{shorten(key)}' (first given on "
+                  f"line {top.lines[key]}): YAML would keep only the last one; merge them")
         top.key_ok = False
 
     def _refused(self, event: Any, path: Path_, text: str) -> None:
@@ -342,21 +311,23 @@ class TreeBuilder:
         # A raw CR ends a line in YAML and never reaches a value; one in a value came from "\\r".
         match = REFUSED.search(text) or _IN_VALUES.search(text)
         if match:
-            tab = match.group() == "\t"
-            self.fail(event.start_mark, path, "a tab character is not allowed: write a space" if tab
-                      else refused(match.group()))
+            if match.group() == "\t":
+                self.fail(TAB_CHARACTER, event.start_mark, path, "a tab character is not allowed: write a space")
+            else:
+                self.fail(INVISIBLE_CHARACTER, event.start_mark, path, refused(match.group()))
 
     def _open(self, event: Any) -> None:
         if self._expecting_key():
-            self.fail(event.start_mark, self.stack[-1].path, "a field name must be plain text")
+            self.fail(r.KEY_NOT_TEXT, event.start_mark, self.stack[-1].path, "a field name must be plain text")
             raise _Stop
         path = self._path()
         if len(self.stack) >= MAX_DEPTH:
-            self.fail(event.start_mark, path, TOO_DEEP)
+            self.fail(r.NESTING_TOO_DEEP, event.start_mark, path, TOO_DEEP)
             raise _Stop
         self._count(event.start_mark, 1, 0)
         if event.tag not in (None, "!") and event.tag not in _COLLECTIONS:
-            self.fail(event.start_mark, path, f"the tag {_show_tag(event.tag)} is not allowed: write plain values")
+            self.fail(r.YAML_TAG, event.start_mark, path,
+                      f"the tag {_show_tag(event.tag)} is not allowed: write plain values")
         value: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
         if self.record:
             self.tree.positions[path] = _position(event.start_mark)
@@ -373,16 +344,17 @@ class TreeBuilder:
     def _alias(self, event: Any) -> None:
         path = self._path()
         if self._expecting_key():
-            self.fail(event.start_mark, self.stack[-1].path, "a field name must be plain text")
+            self.fail(r.KEY_NOT_TEXT, event.start_mark, self.stack[-1].path, "a field name must be plain text")
             raise _Stop
         anchor = event.anchor
         if anchor not in self.anchors:
-            self.fail(event.start_mark, path, f"*{shorten(str(anchor))} names no anchor (&name) given before it")
+            self.fail(r.UNKNOWN_ALIAS, event.start_mark, path,
+                      f"*{shorten(str(anchor))} names no anchor (&name) given before it")
             raise _Stop
         known = self.anchors[anchor]
         if known is None:
-            self.fail(event.start_mark, path, f"*{shorten(str(anchor))} repeats the value that contains it: "
-                      "a value cannot hold itself")
+            self.fail(r.ALIAS_LOOP, event.start_mark, path,
+                      f"*{shorten(str(anchor))} repeats the value that contains it: a value cannot hold itself")
             raise _Stop
         value, values, chars = known
         self._count(event.start_mark, values, chars)
@@ -393,8 +365,8 @@ class TreeBuilder:
 
     def _anchor(self, event: Any, value: tuple[Any, int, int] | None) -> None:
         if event.anchor in self.anchors:
-            self.fail(event.start_mark, self._path(), f"the anchor &{shorten(str(event.anchor))} is given twice: "
-                      "give each anchor its own name")
+            self.fail(r.ANCHOR_TWICE, event.start_mark, self._path(),
+                      f"the anchor &{shorten(str(event.anchor))} is given twice: give each anchor its own name")
             raise _Stop
         self.anchors[event.anchor] = value
 
@@ -413,58 +385,6 @@ class TreeBuilder:
             top.key = None
 
 
-def _tag(event: Any) -> str:
-    """A scalar's tag: the one written, or the one YAML's rules give its plain text."""
-    if event.tag is None or event.tag == "!":
-        return _implicit_tag(event.value, event.implicit)
-    return str(event.tag)
-
-
-def _implicit_tag(text: str, implicit: tuple[bool, bool]) -> str:
-    """The tag YAML's rules give text written with no tag: Resolver.resolve, without its call
-    where the answer is known. Quoted text is text; plain text is read as another type only
-    from a few first characters; and what it is read as is remembered for short text, as long
-    as nobody adds a rule to PyYAML's resolver."""
-    if not implicit[0]:
-        return STR
-    resolvers = _resolver.yaml_implicit_resolvers
-    if text and text[0] not in resolvers and None not in resolvers:
-        return STR
-    tag = _MEMO.get(text)
-    if tag is None:
-        tag = str(_resolver.resolve(yaml.ScalarNode, text, implicit))
-        if len(text) <= 40 and len(_MEMO) < 10_000 and not _resolver.yaml_path_resolvers:
-            _MEMO[text] = tag
-    return tag
-
-
-_MEMO: dict[str, str] = {}
-_MEMO_RULES = [-1]
-
-
-def _check_memo() -> None:
-    """Forget what plain text was read as if a rule was added to the resolver since."""
-    rules = sum(map(len, _resolver.yaml_implicit_resolvers.values()))
-    if _MEMO_RULES[0] != rules:
-        _MEMO.clear()
-        _MEMO_RULES[0] = rules
-
-
 def _position(mark: Any) -> Position:
     """A libyaml mark as the line and column people count, from 1."""
     return mark.line + 1, mark.column + 1
-
-
-def _show_tag(tag: str) -> str:
-    return shorten(tag.replace("tag:yaml.org,2002:", "!!"), 40)
-
-
-def refused(char: str) -> str:
-    code = f"U+{ord(char):04X}"
-    name = unicodedata.name(char, "control character").lower()
-    if char in "\u2028\u2029":
-        return f"{code} ({name}) is not allowed: use an ordinary line break"
-    if unicodedata.category(char) == "Cf":
-        return (f"{code} ({name}) is not allowed: it makes text display in another order than it is "
-                "written; delete it")
-    return f"{code} ({name}) is not allowed: delete it (most editors do not show it)"
