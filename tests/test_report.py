@@ -40,12 +40,14 @@ def test_github_annotations_line_by_line(tmp_path: Path) -> None:
     result = run("validate", "--format", "github", cwd=broken(tmp_path))
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "::error file=playbook/assets/guide.yaml,line=5,col=20,title=stages[1]::'nowhere%250A::error "
+        "::error file=playbook/assets/guide.yaml,line=5,col=20,title=stages[1] [invalid-id]::'nowhere%250A::error "
         "file=forged.yaml,line=1::forged' is not a valid id: use lower-case letters, digits and single hyphens, "
         "e.g. 'roi-calculator'",
-        "::error file=playbook/lifecycle/lead.yaml,line=20,col=9,title=agreed_by.date::'2026-02-30' is not a "
+        "::error file=playbook/lifecycle/lead.yaml,line=20,col=9,title=agreed_by.date [invalid-date]::'2026-02-30' is "
+        "not a "
         "date: write it as YYYY-MM-DD, e.g. 2027-03-31",
-        "::warning file=playbook/personas/buyer.yaml,line=14,col=12,title=review_by::review overdue: 2026-01-05 "
+        "::warning file=playbook/personas/buyer.yaml,line=14,col=12,title=review_by [review-overdue]::review overdue: "
+        "2026-01-05 "
         "passed 322 days ago; check the persona against recent deals, then set the next review date",
     ]
     assert result.stderr == "2 problems in playbook; fix them and run again.\n"
@@ -70,10 +72,10 @@ def test_json_report_has_its_schema(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     jsonschema.validate(report, schema)
     assert (report["errors"], report["warnings"], report["counts"]) == (2, 1, None)
-    assert [(p["file"], p["line"], p["path"], p["severity"]) for p in report["problems"]] == [
-        ("playbook/assets/guide.yaml", 5, "stages[1]", "error"),
-        ("playbook/lifecycle/lead.yaml", 20, "agreed_by.date", "error"),
-        ("playbook/personas/buyer.yaml", 14, "review_by", "warning")]
+    assert [(p["file"], p["line"], p["path"], p["severity"], p["rule"]) for p in report["problems"]] == [
+        ("playbook/assets/guide.yaml", 5, "stages[1]", "error", "invalid-id"),
+        ("playbook/lifecycle/lead.yaml", 20, "agreed_by.date", "error", "invalid-date"),
+        ("playbook/personas/buyer.yaml", 14, "review_by", "warning", "review-overdue")]
     assert FORGE in report["problems"][0]["message"]
     clean = run("validate", "--format", "json", cwd=REPO)
     report = json.loads(clean.stdout)

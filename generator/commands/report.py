@@ -14,7 +14,7 @@ FORMATS = ("text", "json", "github")
 
 
 def github_annotation(problem: Problem) -> str:
-    """`::error file=…,line=…,col=…,title=…::message`, one line whatever the text holds.
+    """`::error file=…,line=…,col=…,title=path [rule-id]::message`, one line whatever the text holds.
 
     GitHub reads `%`, CR and LF in an annotation as escapes (`%25`, `%0D`, `%0A`), and `:` and `,`
     in its properties as separators; each is written as its escape, and every other control or
@@ -24,7 +24,7 @@ def github_annotation(problem: Problem) -> str:
     level = "warning" if problem.warning else "error"
     properties = ",".join(f"{key}={_property(value)}" for key, value in (
         ("file", problem.file), ("line", str(problem.line)), ("col", str(problem.column)),
-        ("title", problem.path or "playbook")))
+        ("title", f"{problem.path or 'playbook'} [{problem.rule}]")))
     return f"::{level} {properties}::{_data(problem.message)}"
 
 
@@ -37,7 +37,8 @@ def _property(text: str) -> str:
 
 
 def json_report(root: str, files: int, problems: Sequence[Problem], counts: dict[str, int] | None) -> str:
-    """Every problem with its place, the totals, and (when there is no error) the playbook's size."""
+    """Every problem with its place and the id of its rule, the totals, and (when there is no
+    error) the playbook's size."""
     report: dict[str, Any] = {
         "format": 1,
         "playbook": root,
@@ -45,7 +46,7 @@ def json_report(root: str, files: int, problems: Sequence[Problem], counts: dict
         "errors": sum(not p.warning for p in problems),
         "warnings": sum(p.warning for p in problems),
         "problems": [{"file": p.file, "line": p.line, "column": p.column, "path": p.path,
-                      "message": p.message, "severity": p.severity} for p in problems],
+                      "message": p.message, "severity": p.severity, "rule": p.rule} for p in problems],
         "counts": counts,
     }
     return json.dumps(report, ensure_ascii=False, indent=2)
