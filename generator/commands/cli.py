@@ -1,8 +1,10 @@
-"""The `playbook` command: validate the playbook, or render its pages as Markdown files."""
+"""The `playbook` command: validate the playbook, render its pages as Markdown files, or explain
+the rules it is checked by."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -17,11 +19,12 @@ from ..model.from_documents import build_model
 from ..model.playbook import Playbook
 from ..rules import codeowners
 from ..rules.freshness import TODAY_VARIABLE, TodayError, resolve_today
+from ..rules.registry import RULES, examples, find
 from ..rules.validate import check
 from ..site.render import expand_markers, render_home, render_pages
 from ..site.static import export_files, static_files
 from ..source.loader import display_path
-from ..source.problems import PlaybookError, printable
+from ..source.problems import PlaybookError, Rule, printable
 from ..source.repository import (
     RENDER_MARKER,
     SITE_READ,
@@ -33,6 +36,7 @@ from ..source.repository import (
     stage,
     swap_in,
 )
+from ..source.schemas import did_you_mean
 from . import diff as diffcmd
 from . import export, scaffold
 from .report import FORMATS, github_annotation, json_report
@@ -60,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="hand-written pages to copy alongside, with the overview filled in (default: docs)")
     render.add_argument("--today", metavar="YYYY-MM-DD",
                         help=f"judge review and end dates on this day (default: ${TODAY_VARIABLE}, else today)")
+    rules = commands.add_parser("rules", help="list the rules the playbook is checked by, or explain one")
+    rules.add_argument("id", nargs="?", metavar="ID", help="a rule's id, as it ends a message, e.g. review-overdue")
+    rules.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    rules.set_defaults(run=_rules)
     # Commands in modules of their own: each adds its parser, with `run` set to its function.
     for module in (diffcmd, codeowners, export, scaffold):
         module.add_parser(commands)
@@ -110,6 +118,56 @@ def _validate(root: Path, docs: Path | None, today: date, stale_fails: bool, for
           + (f" ({_count(warnings, 'warning')})" if warnings else "") + ": "
           + ", ".join(f"{n} {kind}" for kind, n in counts.items()) + ".")
     return 0
+
+
+def _rules(args: argparse.Namespace) -> int:
+    """`playbook rules [ID]`: every rule, one a line, or one rule's documentation."""
+    if args.id is None:
+        if args.format == "json":
+            print(json.dumps([_rule_data(rule) for rule in RULES], ensure_ascii=False, indent=2))
+            return 0
+        width = max(len(rule.id) for rule in RULES)
+        print(f"{'RULE':<{width}}  LEVEL    CAN BE CHANGED  WHAT IT FINDS")
+        for rule in RULES:
+            changed = "yes" if rule.adjustable else "no"
+            print(f"{rule.id:<{width}}  {rule.level:<7}  {changed:<14}  {rule.summary}"
+                  + (" (checked on a change)" if rule.on_change else ""))
+        print(f"\n{len(RULES)} rules. `playbook rules ID` explains one, with examples; a rule that can be changed "
+              "is set to error, warning or off in playbook.yaml under rules.")
+        return 0
+    found = find(args.id)
+    if found is None:
+        hint = did_you_mean(args.id, [r.id for r in RULES])
+        print(printable(f"playbook rules: '{args.id[:60]}' is not a rule{hint}; `playbook rules` lists every rule"),
+              file=sys.stderr)
+        return 2
+    return _explain(found, args.format)
+
+
+def _explain(rule: Rule, format: str) -> int:
+    """One rule's documentation, with its level, whether it can be changed, and its examples."""
+    if format == "json":
+        print(json.dumps(_rule_data(rule), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{rule.id}: {rule.summary}\n")
+    if rule.adjustable:
+        print(f"Level: {rule.level}. A company may change it in playbook.yaml, e.g. rules: {{{rule.id}: "
+              f"{'error' if rule.level != 'error' else 'warning'}}}, or off.")
+    else:
+        print(f"Level: {rule.level}. It cannot be changed: {rule.fixed}.")
+    if rule.on_change:
+        print("Checked on a change: playbook diff BASE HEAD --check-signoff (with --approvals in a pull request).")
+    print("\n" + rule.text)
+    return 0
+
+
+def _rule_data(rule: Rule) -> dict[str, object]:
+    """A rule as `playbook rules --format json` gives it."""
+    return {"id": rule.id, "level": rule.level, "adjustable": rule.adjustable, "fixed": rule.fixed or None,
+            "on_change": rule.on_change, "summary": rule.summary, "documentation": rule.text,
+            "examples": [{"passes": example.passes,
+                          "files": [{"path": f.path, "text": f.text, "fields": f.fields} for f in example.files]}
+                         for example in examples(rule)]}
 
 
 def _count(n: int, noun: str) -> str:
