@@ -62,21 +62,6 @@ def test_unreadable_and_multi_document_files(tmp_path: Path, monkeypatch: pytest
     load_document(tmp_path / "x.yaml", "term", problems)
     assert [p.message for p in problems] == ["cannot be read (Permission denied): check the file's permissions"]
     assert [p.rule for p in problems] == ["file-unreadable"]
-    assert [p.rule for p in problems] == ["file-unreadable"]
-    assert [p.rule for p in problems] == ["file-unreadable"]
-    assert [p.rule for p in problems] == ["file-unreadable"]
-    assert [p.rule for p in problems] == ["file-unreadable"]
-    assert [p.rule for p in problems] == ["file-unreadable"]
-    assert [p.rule for p in problems] == ["file-unreadable"]
-    assert [p.rule for p in problems] == ["file-unreadable"]
-    assert [p.rule for p in problems] == ["file-unreadable"]
-    assert [p.rule for p in problems] == ["file-unreadable"]
-    assert [p.rule for p in problems] == ["file-unreadable"]
-    assert [p.rule for p in problems] == ["file-unreadable"]
-    assert [p.rule for p in problems] == ["file-unreadable"]
-    assert [p.rule for p in problems] == ["file-unreadable"]
-    assert [p.rule for p in problems] == ["file-unreadable"]
-    assert [p.rule for p in problems] == ["file-unreadable"]
 
 
 def test_a_list_at_the_top_is_refused(tmp_path: Path) -> None:
