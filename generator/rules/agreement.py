@@ -44,40 +44,38 @@ SIGNER_NOT_LISTED = Rule(
         agreed_by: {sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}
     """)
 
+# Teams in which one person is listed for both, for the examples.
+_BOTH_HATS = """\
+        teams:
+          sales: {name: Sales, leader: Sam Seller, description: Closes deals.}
+          marketing:
+            name: Marketing
+            leader: Mia Marketer
+            description: Makes demand.
+            people: [{name: Sam Seller, role: Revenue operations}]"""
+
 SAME_SIGNER = Rule(
     "same-signer", ERROR, "one person signing an agreed definition for both teams",
     fixed=AGREEMENT,
-    doc="""
+    doc=f"""
     An agreement is between the two teams: one person of sales and one of marketing. A person
     listed for both teams still signs for one of them only.
 
     Fails, with these fields in `playbook/lifecycle/lead.yaml`:
 
-        agreed_by: {sales: Sam Seller, marketing: Sam Seller, date: 2026-01-15}
+        agreed_by: {{sales: Sam Seller, marketing: Sam Seller, date: 2026-01-15}}
 
     And with these fields in `playbook/playbook.yaml`:
 
-        teams:
-          sales: {name: Sales, leader: Sam Seller, description: Closes deals.}
-          marketing:
-            name: Marketing
-            leader: Mia Marketer
-            description: Makes demand.
-            people: [{name: Sam Seller, role: Revenue operations}]
+{_BOTH_HATS}
 
     Passes, with these fields in `playbook/lifecycle/lead.yaml`:
 
-        agreed_by: {sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}
+        agreed_by: {{sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}}
 
     And with these fields in `playbook/playbook.yaml`:
 
-        teams:
-          sales: {name: Sales, leader: Sam Seller, description: Closes deals.}
-          marketing:
-            name: Marketing
-            leader: Mia Marketer
-            description: Makes demand.
-            people: [{name: Sam Seller, role: Revenue operations}]
+{_BOTH_HATS}
     """)
 
 AGREEMENT_IN_FUTURE = Rule(

@@ -9,9 +9,25 @@ from datetime import date
 from ..source.document import Document
 from ..source.problems import WARNING, Problem, Rule
 
+# A new persona, for the examples.
+_USER = """\
+        id: user
+        name: Uma, the User
+        role: Workshop lead
+        buying_role: user
+        summary: Uses the anvils every day.
+        goals: [Work faster]
+        pains: [Anvils that crack]
+        objections:
+          - objection: We have always used the old ones.
+            response: Show the ten-year guarantee.
+        stages: [learning]
+        owner: marketing
+        review_by: 2027-06-30"""
+
 PERSONA_WITHOUT_ASSETS = Rule(
     "persona-without-assets", WARNING, "a stage a persona takes part in with no asset written for them",
-    doc="""
+    doc=f"""
     A persona takes part in some stages (`stages`); in each of them, reps look for something to
     send that persona. A stage with no asset that may be sent for the persona (`personas` in the
     asset) is a gap, shown on the Coverage page and reported here once the playbook is otherwise
@@ -19,35 +35,11 @@ PERSONA_WITHOUT_ASSETS = Rule(
 
     Fails, in `playbook/personas/user.yaml`:
 
-        id: user
-        name: Uma, the User
-        role: Workshop lead
-        buying_role: user
-        summary: Uses the anvils every day.
-        goals: [Work faster]
-        pains: [Anvils that crack]
-        objections:
-          - objection: We have always used the old ones.
-            response: Show the ten-year guarantee.
-        stages: [learning]
-        owner: marketing
-        review_by: 2027-06-30
+{_USER}
 
     Passes, in `playbook/personas/user.yaml`:
 
-        id: user
-        name: Uma, the User
-        role: Workshop lead
-        buying_role: user
-        summary: Uses the anvils every day.
-        goals: [Work faster]
-        pains: [Anvils that crack]
-        objections:
-          - objection: We have always used the old ones.
-            response: Show the ten-year guarantee.
-        stages: [learning]
-        owner: marketing
-        review_by: 2027-06-30
+{_USER}
 
     And with these fields in `playbook/assets/guide.yaml`:
 

@@ -51,46 +51,41 @@ ORDER_TAKEN = Rule(
         order: 2
     """)
 
+
+
+def _handoff(id: str) -> str:
+    """A second handoff from lead to won, for the examples."""
+    return f"""\
+        id: {id}
+        name: Marketing hands a hot lead straight to sales
+        from_state: lead
+        to_state: won
+        from_team: marketing
+        to_team: sales
+        sender: Marketing operations
+        receiver: Account executive
+        service_level: {{within: 1, unit: business-hours, action: Call the buyer back.}}
+        escalation: {{within: 2, unit: business-hours, notify: The sales manager, action: Call them yourself.}}
+        receiver_checks: [The buyer asked for a price.]
+        rejection_reasons: [{{reason: Not ready to buy., goes_to: lead}}]
+        follow_up: {{touches: 3, days: 2, rule: Call every day.}}
+        agreed_by: {{sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}}"""
+
+
 HANDOFF_ID_TAKEN = Rule(
     "handoff-id-taken", ERROR, "a handoff with the id of a lifecycle state",
     fixed=_ADDRESSES,
-    doc="""
+    doc=f"""
     Handoffs and lifecycle states are shown on one page, each under its id: a handoff takes an
     id no state has.
 
     Fails, in `playbook/handoffs/won.yaml`:
 
-        id: won
-        name: Marketing hands a hot lead straight to sales
-        from_state: lead
-        to_state: won
-        from_team: marketing
-        to_team: sales
-        sender: Marketing operations
-        receiver: Account executive
-        service_level: {within: 1, unit: business-hours, action: Call the buyer back.}
-        escalation: {within: 2, unit: business-hours, notify: The sales manager, action: Call them yourself.}
-        receiver_checks: [The buyer asked for a price.]
-        rejection_reasons: [{reason: Not ready to buy., goes_to: lead}]
-        follow_up: {touches: 3, days: 2, rule: Call every day.}
-        agreed_by: {sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}
+{_handoff('won')}
 
     Passes, in `playbook/handoffs/hot-lead.yaml`:
 
-        id: hot-lead
-        name: Marketing hands a hot lead straight to sales
-        from_state: lead
-        to_state: won
-        from_team: marketing
-        to_team: sales
-        sender: Marketing operations
-        receiver: Account executive
-        service_level: {within: 1, unit: business-hours, action: Call the buyer back.}
-        escalation: {within: 2, unit: business-hours, notify: The sales manager, action: Call them yourself.}
-        receiver_checks: [The buyer asked for a price.]
-        rejection_reasons: [{reason: Not ready to buy., goes_to: lead}]
-        follow_up: {touches: 3, days: 2, rule: Call every day.}
-        agreed_by: {sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}
+{_handoff('hot-lead')}
     """)
 
 RESERVED_ID = Rule(

@@ -18,7 +18,24 @@ REVIEW_WINDOW_DAYS = 30
 
 TODAY_VARIABLE = "PLAYBOOK_TODAY"
 
-# The examples are judged on 2026-11-23.
+
+
+def _offer(expires: str) -> str:
+    """An asset that may be sent until `expires`, for the examples (judged on 2026-11-23)."""
+    return f"""\
+        id: spring-offer
+        title: Spring offer
+        type: one-pager
+        stages: [learning]
+        personas: [buyer]
+        owner: marketing
+        link: https://assets.acme.example/spring-offer
+        description: Ten percent off anvils ordered in spring.
+        talking_points: [Order by the end of May.]
+        review_by: 2027-01-31
+        expires: {expires}"""
+
+
 REVIEW_OVERDUE = Rule(
     "review-overdue", WARNING, "an asset or persona whose review date has passed",
     doc="""
@@ -39,38 +56,18 @@ REVIEW_OVERDUE = Rule(
 
 ASSET_WITHDRAWN = Rule(
     "asset-withdrawn", WARNING, "an asset past its end date, withdrawn from the stage pages",
-    doc="""
+    doc=f"""
     An asset that may be sent only until a day (`expires`: a price list, an offer) is withdrawn
     from the stage pages once that day has passed, and reported until it is renewed or removed.
     A company can make it an error, or turn it off.
 
     Fails, in `playbook/assets/spring-offer.yaml`:
 
-        id: spring-offer
-        title: Spring offer
-        type: one-pager
-        stages: [learning]
-        personas: [buyer]
-        owner: marketing
-        link: https://assets.acme.example/spring-offer
-        description: Ten percent off anvils ordered in spring.
-        talking_points: [Order by the end of May.]
-        review_by: 2027-01-31
-        expires: 2026-05-31
+{_offer('2026-05-31')}
 
     Passes, in `playbook/assets/spring-offer.yaml`:
 
-        id: spring-offer
-        title: Spring offer
-        type: one-pager
-        stages: [learning]
-        personas: [buyer]
-        owner: marketing
-        link: https://assets.acme.example/spring-offer
-        description: Ten percent off anvils ordered in spring.
-        talking_points: [Order by the end of May.]
-        review_by: 2027-01-31
-        expires: 2027-05-31
+{_offer('2027-05-31')}
     """)
 
 ASSET_EXPIRING = Rule(

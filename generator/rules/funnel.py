@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 from ..source.document import Document
 from ..source.problems import ERROR, Problem, Rule
-from .reasons import reason_problems
+from .reasons import SIGNED, lost_state, reason_problems
 from .references import Index
 
 # The lifecycle is an agreement of both teams: the rules that keep it whole protect it.
@@ -18,7 +18,7 @@ AGREED = "the lifecycle is an agreement of both teams; a gap in it is a record n
 NOT_A_NEXT_STATE = Rule(
     "not-a-next-state", ERROR, "a record sent to a state that is not a next state of where it is",
     fixed=AGREED,
-    doc="""
+    doc=f"""
     A state lists the states a record may move to (`next_states`). A handoff's `to_state`, the
     state a rejected record goes to, and the state an exit reason sends a record to are each one
     of those (a rejected record may also stay where it is).
@@ -29,15 +29,7 @@ NOT_A_NEXT_STATE = Rule(
           - reason: Stopped paying.
             goes_to: lead
 
-    Passes, with these fields in `playbook/lifecycle/lead.yaml`:
-
-        exit_reasons:
-          - reason: Signed the order form.
-            goes_to: won
-
-    And with these fields in `playbook/lifecycle/won.yaml`:
-
-        accepts: [Signed the order form.]
+{SIGNED}
     """)
 
 HANDOFF_WRONG_TEAM = Rule(
@@ -59,39 +51,17 @@ HANDOFF_WRONG_TEAM = Rule(
 FUNNEL_UNREACHABLE = Rule(
     "funnel-unreachable", ERROR, "a lifecycle state no record can reach from the first",
     fixed=AGREED,
-    doc="""
+    doc=f"""
     Every state is reached from the first state (the lowest order) through next states; one
     that cannot be reached holds no record, and is most often a next state forgotten.
 
     Fails, in `playbook/lifecycle/lost.yaml`:
 
-        id: lost
-        order: 3
-        name: Closed lost
-        record: opportunity
-        definition: The buyer chose another vendor, or nothing.
-        qualifies: [Told us no.]
-        does_not_qualify: [Went quiet for a week.]
-        owner: sales
-        next_states: []
-        final: true
-        crm: {object: Opportunity, field: Stage, value: Closed Lost}
-        agreed_by: {sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}
+{lost_state()}
 
     Passes, in `playbook/lifecycle/lost.yaml`:
 
-        id: lost
-        order: 3
-        name: Closed lost
-        record: opportunity
-        definition: The buyer chose another vendor, or nothing.
-        qualifies: [Told us no.]
-        does_not_qualify: [Went quiet for a week.]
-        owner: marketing
-        next_states: []
-        final: true
-        crm: {object: Opportunity, field: Stage, value: Closed Lost}
-        agreed_by: {sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}
+{lost_state('marketing')}
 
     And with these fields in `playbook/lifecycle/lead.yaml`:
 
@@ -132,25 +102,14 @@ FINAL_WITH_NEXT_STATES = Rule(
 HANDOFF_MISSING = Rule(
     "handoff-missing", ERROR, "a change of owning team between two states with no handoff",
     fixed=AGREED,
-    doc="""
+    doc=f"""
     When a record moves from a state one team owns to one the other team owns, a handoff says
     how: who sends, who receives, within what service level, and what happens when it is
     missed. A move between the teams without one is where leads are lost.
 
     Fails, in `playbook/lifecycle/lost.yaml`:
 
-        id: lost
-        order: 3
-        name: Closed lost
-        record: opportunity
-        definition: The buyer chose another vendor, or nothing.
-        qualifies: [Told us no.]
-        does_not_qualify: [Went quiet for a week.]
-        owner: marketing
-        next_states: []
-        final: true
-        crm: {object: Opportunity, field: Stage, value: Closed Lost}
-        agreed_by: {sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}
+{lost_state('marketing')}
 
     And with these fields in `playbook/lifecycle/won.yaml`:
 
@@ -159,18 +118,7 @@ HANDOFF_MISSING = Rule(
 
     Passes, in `playbook/lifecycle/lost.yaml`:
 
-        id: lost
-        order: 3
-        name: Closed lost
-        record: opportunity
-        definition: The buyer chose another vendor, or nothing.
-        qualifies: [Told us no.]
-        does_not_qualify: [Went quiet for a week.]
-        owner: sales
-        next_states: []
-        final: true
-        crm: {object: Opportunity, field: Stage, value: Closed Lost}
-        agreed_by: {sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}
+{lost_state()}
 
     And with these fields in `playbook/lifecycle/won.yaml`:
 

@@ -13,8 +13,13 @@ from ..source.problems import ERROR, Problem, Rule
 from ..source.yamltree import Path_, shorten
 
 _AGREED = "the lifecycle is an agreement of both teams; the reasons are how each team knows why a record came"
-# A closed lost state, for the examples.
-_LOST = """
+
+
+def lost_state(owner: str = "sales", accepts: str = "") -> str:
+    """A closed lost state owned by `owner`, for the examples (with `accepts`, a line such as
+    "accepts: [Chose another vendor.]")."""
+    accepted = f"\n        {accepts}" if accepts else ""
+    return f"""\
         id: lost
         order: 3
         name: Closed lost
@@ -22,13 +27,25 @@ _LOST = """
         definition: The buyer chose another vendor, or nothing.
         qualifies: [Told us no.]
         does_not_qualify: [Went quiet for a week.]
-        owner: sales
+        owner: {owner}
         next_states: []
-        final: true
-        accepts: [Chose another vendor.]
-        crm: {object: Opportunity, field: Stage, value: Closed Lost}
-        agreed_by: {sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}
-"""
+        final: true{accepted}
+        crm: {{object: Opportunity, field: Stage, value: Closed Lost}}
+        agreed_by: {{sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}}"""
+
+
+_LOST = lost_state(accepts="accepts: [Chose another vendor.]")
+# A passing example: lead moves a record to won for a reason won accepts.
+SIGNED = """\
+    Passes, with these fields in `playbook/lifecycle/lead.yaml`:
+
+        exit_reasons:
+          - reason: Signed the order form.
+            goes_to: won
+
+    And with these fields in `playbook/lifecycle/won.yaml`:
+
+        accepts: [Signed the order form.]"""
 
 REASON_SENT_TWO_WAYS = Rule(
     "reason-sent-two-ways", ERROR, "one reason that sends records to two different states",
@@ -65,7 +82,7 @@ REASON_SENT_TWO_WAYS = Rule(
 REASON_NOT_ACCEPTED = Rule(
     "reason-not-accepted", ERROR, "a reason that sends records to a state that does not accept it",
     fixed=_AGREED,
-    doc="""
+    doc=f"""
     A state that records are sent to for a reason lists the reasons it accepts (`accepts`), and
     each reason that sends records there is one of them, word for word: the team that owns the
     state agreed to take records for those reasons only.
@@ -76,15 +93,7 @@ REASON_NOT_ACCEPTED = Rule(
           - reason: Signed the order form.
             goes_to: won
 
-    Passes, with these fields in `playbook/lifecycle/lead.yaml`:
-
-        exit_reasons:
-          - reason: Signed the order form.
-            goes_to: won
-
-    And with these fields in `playbook/lifecycle/won.yaml`:
-
-        accepts: [Signed the order form.]
+{SIGNED}
     """)
 
 MOVE_WITHOUT_REASON = Rule(
@@ -96,14 +105,18 @@ MOVE_WITHOUT_REASON = Rule(
     handoff between the two.
 
     Fails, in `playbook/lifecycle/lost.yaml`:
-    {_LOST}
+
+{_LOST}
+
     And with these fields in `playbook/lifecycle/won.yaml`:
 
         next_states: [lost]
         final: false
 
     Passes, in `playbook/lifecycle/lost.yaml`:
-    {_LOST}
+
+{_LOST}
+
     And with these fields in `playbook/lifecycle/won.yaml`:
 
         next_states: [lost]

@@ -35,10 +35,26 @@ _SITE = "a text would show a name no value has, or the site's pages would grow w
 # A short text of its own for each reference in the examples of values too long.
 _TEN = " ".join(["[[tagline]]"] * 10)
 
+# The values of the examples, as playbook.yaml declares them.
+_DEAL_SIZE = """\
+        values:
+          - id: deal-size
+            value: USD 10,000"""
+_TAGLINE = """\
+        values:
+          - id: tagline
+            value: >-
+              Anvils that arrive on time, every time, in every size a workshop needs,
+              with spare parts for ten years"""
+_DISCOUNT = """\
+        values:
+          - id: discount-max
+            value: 20 percent"""
+
 UNKNOWN_VALUE = Rule(
     "unknown-value", ERROR, "a text that names an agreed value no one declared",
     fixed=_SITE,
-    doc="""
+    doc=f"""
     A text names an agreed value by its id in double square brackets, `[[discount-ae-max]]`, and
     the site shows the value declared under `values` in playbook.yaml in its place. A name with
     no value declared would show as written: declare it, or use a name that is declared (the
@@ -54,15 +70,13 @@ UNKNOWN_VALUE = Rule(
 
     And with these fields in `playbook/playbook.yaml`:
 
-        values:
-          - id: deal-size
-            value: USD 10,000
+{_DEAL_SIZE}
     """)
 
 MALFORMED_VALUE_REFERENCE = Rule(
     "malformed-value-reference", ERROR, "double square brackets around a name that is not an id",
     fixed=_SITE,
-    doc="""
+    doc=f"""
     A reference is `[[`, an id (lower-case letters, digits and single hyphens), `]]`. Text in
     double brackets that reads as a name but is not an id (`[[Deal Size]]`, `[[deal_size]]`) would
     show on the site as written; the message gives the reference meant, when there is one.
@@ -77,9 +91,7 @@ MALFORMED_VALUE_REFERENCE = Rule(
 
     And with these fields in `playbook/playbook.yaml`:
 
-        values:
-          - id: deal-size
-            value: USD 10,000
+{_DEAL_SIZE}
     """)
 
 VALUES_TOO_LONG = Rule(
@@ -100,11 +112,7 @@ VALUES_TOO_LONG = Rule(
 
     And with these fields in `playbook/playbook.yaml`:
 
-        values:
-          - id: tagline
-            value: >-
-              Anvils that arrive on time, every time, in every size a workshop needs,
-              with spare parts for ten years
+{_TAGLINE}
 
     Passes, with these fields in `playbook/terms/contact.yaml`:
 
@@ -112,16 +120,12 @@ VALUES_TOO_LONG = Rule(
 
     And with these fields in `playbook/playbook.yaml`:
 
-        values:
-          - id: tagline
-            value: >-
-              Anvils that arrive on time, every time, in every size a workshop needs,
-              with spare parts for ten years
+{_TAGLINE}
     """)
 
 VALUE_TYPED_OUT = Rule(
     "value-typed-out", WARNING, "an agreed value typed out in a text instead of named",
-    doc="""
+    doc=f"""
     An agreed value with a number and a unit ("20 percent", "10 business days") typed out in a
     text, where it could be named: when the value changes, the typed copy would not. It is a
     warning, since the same words may mean something else there; a company that wants every
@@ -133,9 +137,7 @@ VALUE_TYPED_OUT = Rule(
 
     And with these fields in `playbook/playbook.yaml`:
 
-        values:
-          - id: discount-max
-            value: 20 percent
+{_DISCOUNT}
 
     Passes, with these fields in `playbook/terms/contact.yaml`:
 
@@ -143,9 +145,7 @@ VALUE_TYPED_OUT = Rule(
 
     And with these fields in `playbook/playbook.yaml`:
 
-        values:
-          - id: discount-max
-            value: 20 percent
+{_DISCOUNT}
     """)
 
 RULES = (UNKNOWN_VALUE, MALFORMED_VALUE_REFERENCE, VALUES_TOO_LONG, VALUE_TYPED_OUT)

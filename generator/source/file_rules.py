@@ -8,6 +8,12 @@ from .problems import ERROR, Rule
 
 # What a file that is not read would do: its entry would be missing from the site without a word.
 _UNREAD = "a file that cannot be read would be left off the site without a word"
+# A new term, as it should be written, for the examples of the reading rules.
+DEAL = """\
+        id: deal
+        name: Deal
+        definition: An opportunity we expect to win.
+        owner: sales"""
 
 PLAYBOOK_MISSING = Rule(
     "playbook-missing", ERROR, "the playbook folder given is not there",
@@ -59,7 +65,7 @@ LINK_BROKEN = Rule(
 
 HIDDEN_FILE = Rule(
     "hidden-file", ERROR, "a hidden file in the playbook, which is not read",
-    doc="""
+    doc=f"""
     Files whose names start with a dot are not read (`.gitkeep` is the exception, kept quietly).
     A hidden file is often an entry saved by mistake, or an editor's backup, so it is reported.
     A company whose editors leave such files may lower this rule to a warning, or turn it off:
@@ -67,23 +73,17 @@ HIDDEN_FILE = Rule(
 
     Fails, in `playbook/terms/.deal.yaml`:
 
-        id: deal
-        name: Deal
-        definition: An opportunity we expect to win.
-        owner: sales
+{DEAL}
 
     Passes, in `playbook/terms/deal.yaml`:
 
-        id: deal
-        name: Deal
-        definition: An opportunity we expect to win.
-        owner: sales
+{DEAL}
     """)
 
 STRAY_FILE = Rule(
     "stray-file", ERROR, "a file where the playbook holds no such file",
     fixed="an entry saved under the wrong name or folder would be left off the site without a word",
-    doc="""
+    doc=f"""
     The playbook folder holds playbook.yaml and the folders stages, lifecycle, handoffs, terms,
     personas, assets and metrics; each of those holds one `<id>.yaml` file per entry (a README is
     allowed). Any other file is not read, so an entry saved as `.yml`, or in the wrong place, is
@@ -91,17 +91,11 @@ STRAY_FILE = Rule(
 
     Fails, in `playbook/terms/deal.yml`:
 
-        id: deal
-        name: Deal
-        definition: An opportunity we expect to win.
-        owner: sales
+{DEAL}
 
     Passes, in `playbook/terms/deal.yaml`:
 
-        id: deal
-        name: Deal
-        definition: An opportunity we expect to win.
-        owner: sales
+{DEAL}
     """)
 
 SETTINGS_MISSING = Rule(
@@ -188,7 +182,7 @@ INVISIBLE_CHARACTER = Rule(
 FILE_EMPTY = Rule(
     "file-empty", ERROR, "a playbook file with nothing in it",
     fixed="an empty file is an entry with no id, name or text, which no page can show",
-    doc="""
+    doc=f"""
     Every file is one entry. A file with nothing in it (or only comments) is an entry started and
     not filled in: fill it in, or delete it.
 
@@ -198,16 +192,13 @@ FILE_EMPTY = Rule(
 
     Passes, in `playbook/terms/deal.yaml`:
 
-        id: deal
-        name: Deal
-        definition: An opportunity we expect to win.
-        owner: sales
+{DEAL}
     """)
 
 NOT_A_MAPPING = Rule(
     "not-a-mapping", ERROR, "a playbook file that is a list or a single value, not fields",
     fixed="an entry is read field by field; a list or a single value has no fields to read",
-    doc="""
+    doc=f"""
     Every file is one entry written as fields (`name: value`), not a list (`- item`) or a single
     value.
 
@@ -218,10 +209,7 @@ NOT_A_MAPPING = Rule(
 
     Passes, in `playbook/terms/deal.yaml`:
 
-        id: deal
-        name: Deal
-        definition: An opportunity we expect to win.
-        owner: sales
+{DEAL}
     """)
 
 RULES = (PLAYBOOK_MISSING, FOLDER_UNREADABLE, LINK_OUTSIDE, LINK_BROKEN, HIDDEN_FILE, STRAY_FILE,

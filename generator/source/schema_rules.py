@@ -4,6 +4,7 @@ documentation, with examples."""
 
 from __future__ import annotations
 
+from .file_rules import DEAL
 from .problems import ERROR, Rule
 
 # The pages read every field as its schema describes it.
@@ -29,7 +30,7 @@ UNKNOWN_FIELD = Rule(
 MISSING_FIELD = Rule(
     "missing-field", ERROR, "a required field left out",
     fixed=_PAGES,
-    doc="""
+    doc=f"""
     Some fields every entry of a kind must have: a term its name, definition and owner; an asset
     its stages, link and talking points. The schema lists them under `required`.
 
@@ -41,10 +42,7 @@ MISSING_FIELD = Rule(
 
     Passes, in `playbook/terms/deal.yaml`:
 
-        id: deal
-        name: Deal
-        definition: An opportunity we expect to win.
-        owner: sales
+{DEAL}
     """)
 
 WRONG_TYPE = Rule(

@@ -4,6 +4,7 @@ loader.py). Each rule's `doc` is its documentation, with examples."""
 
 from __future__ import annotations
 
+from .file_rules import DEAL
 from .problems import ERROR, Rule
 
 _LOST = "YAML would silently keep other data than the file shows, and the site would show that"
@@ -68,7 +69,7 @@ YAML_TAG = Rule(
 MERGE_KEY = Rule(
     "merge-key", ERROR, "a merge key (<<) that copies fields from elsewhere",
     fixed=_LOST,
-    doc="""
+    doc=f"""
     YAML's merge key (`<<: *name`) copies fields from another place, so what an entry holds is
     not what its file shows where it is read. Write the fields out.
 
@@ -83,16 +84,13 @@ MERGE_KEY = Rule(
 
     Passes, in `playbook/terms/deal.yaml`:
 
-        id: deal
-        name: Deal
-        definition: An opportunity we expect to win.
-        owner: sales
+{DEAL}
     """)
 
 KEY_NOT_TEXT = Rule(
     "key-not-text", ERROR, "a field name that is a list, a set of fields or a tagged value",
     fixed="a field is found by its name; a name that is not text names no field",
-    doc="""
+    doc=f"""
     A field's name is plain text. YAML allows a list or a set of fields as a name (written after
     `? `), which no field of a playbook has.
 
@@ -106,35 +104,26 @@ KEY_NOT_TEXT = Rule(
 
     Passes, in `playbook/terms/deal.yaml`:
 
-        id: deal
-        name: Deal
-        definition: An opportunity we expect to win.
-        owner: sales
+{DEAL}
     """)
 
 SECOND_DOCUMENT = Rule(
     "second-document", ERROR, "a file that holds more than one YAML document (---)",
     fixed="a file is one entry; the second document would be left off the site without a word",
-    doc="""
+    doc=f"""
     A line `---` starts a second YAML document in the same file. A file holds one entry: put the
     second one in a file of its own.
 
     Fails, in `playbook/terms/deal.yaml`:
 
-        id: deal
-        name: Deal
-        definition: An opportunity we expect to win.
-        owner: sales
+{DEAL}
         ---
         id: win
         name: Win
 
     Passes, in `playbook/terms/deal.yaml`:
 
-        id: deal
-        name: Deal
-        definition: An opportunity we expect to win.
-        owner: sales
+{DEAL}
     """)
 
 UNKNOWN_ALIAS = Rule(
@@ -207,17 +196,14 @@ NESTING_TOO_DEEP = Rule(
 FILE_HOLDS_TOO_MUCH = Rule(
     "file-holds-too-much", ERROR, "a file that stands for more than 100,000 values once its aliases are repeated",
     fixed=_BOUND,
-    doc="""
+    doc=f"""
     Every alias (`*name`) counts as the value it repeats. A file may hold at most 100,000 values
     and 1,000,000 characters of text, aliases counted: a few aliases of aliases could otherwise
     make a small file stand for gigabytes of text on the site.
 
     Fails, in `playbook/terms/deal.yaml`:
 
-        id: deal
-        name: Deal
-        definition: An opportunity we expect to win.
-        owner: sales
+{DEAL}
         a: &a [x, x, x, x, x, x, x, x, x, x]
         b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
         c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
@@ -226,10 +212,7 @@ FILE_HOLDS_TOO_MUCH = Rule(
 
     Passes, in `playbook/terms/deal.yaml`:
 
-        id: deal
-        name: Deal
-        definition: An opportunity we expect to win.
-        owner: sales
+{DEAL}
     """)
 
 RULES = (YAML_SYNTAX, DUPLICATE_KEY, YAML_TAG, MERGE_KEY, KEY_NOT_TEXT, SECOND_DOCUMENT, UNKNOWN_ALIAS, ALIAS_LOOP,
