@@ -21,7 +21,8 @@ from generator.source.loader import KINDS
 from generator.source.schemas import ID_PATTERN
 
 PLAYBOOK = str(Path(sys.executable).parent / "playbook")
-PROBLEM = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<column>\d+): (?P<path>[^:]+): (?P<message>.+)$")
+PROBLEM = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<column>\d+): (?P<path>[^:]+): (?P<message>.+) "
+                     r"\[(?P<rule>[a-z0-9-]+)\]$")
 FOLDERS = {kind: folder for folder, kind in KINDS.items()}
 
 

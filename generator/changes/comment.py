@@ -160,7 +160,7 @@ def invalid_markdown(problems: Sequence[Problem]) -> str:
              "Fix them first (each is marked on its line in the pull request's files); the change is described "
              "here once the playbook validates.", ""]
     for problem in errors[:PROBLEMS_SHOWN]:
-        lines.append(f"- {md(problem.file)}, line {problem.line}: {md(problem.message)}")
+        lines.append(f"- {md(problem.file)}, line {problem.line}: {md(problem.message)} (rule `{problem.rule}`)")
     if len(errors) > PROBLEMS_SHOWN:
         lines.append(f"- and {len(errors) - PROBLEMS_SHOWN} more")
     return "\n".join(lines) + "\n"
