@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO, SITE_CONFIG, run_mkdocs
 
-from generator.rules.codeowners import codeowners, codeowners_problems
+from generator.rules.codeowners import codeowners_problems
+from generator.rules.owners import codeowners
 from generator.source.loader import load_playbook
 from generator.source.ownership import MAX_WILDCARD_LINES, Ownership, TooManyWildcards, parse
 

@@ -225,7 +225,8 @@ def test_a_revision_that_cannot_be_built(repo: Repo) -> None:
     repo.commit("A list for one owner", "2026-11-09")
     described = repo.diff("base", "HEAD")
     assert described.returncode == 0 and described.stdout.startswith("## This change does not validate: ")
-    assert "terms\\/contact\\.yaml, line 5: must be text\\, not a list (rule `wrong-type`)" in described.stdout, described.stdout
+    assert "terms\\/contact\\.yaml, line 5: must be text\\, not a list (rule `wrong-type`)" in described.stdout, \
+        described.stdout
     signoff = repo.diff("--check-signoff", "base", "HEAD")
     assert signoff.returncode == 1
     assert signoff.stdout.startswith("playbook/terms/contact.yaml:5:") and "owner" in signoff.stdout, signoff.stdout

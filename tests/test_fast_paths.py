@@ -19,7 +19,8 @@ from playbook_strategies import suite_settings
 
 from generator.source import loader, schemas
 from generator.source.loader import load_document, load_playbook
-from generator.source.yamltree import REFUSED, TreeBuilder
+from generator.source.scalars import REFUSED
+from generator.source.yamltree import TreeBuilder
 
 # The set of characters refused in a file, as first written: the complement of those allowed.
 ALLOWED_COMPLEMENT = re.compile("[^\\x09\\x0A\\x0D\\x20-\\x7E\\xA0-\\uD7FF\\uE000-\\uFFFD\\U00010000-\\U0010FFFF]"

@@ -106,6 +106,36 @@ def test_modules_are_short_and_say_what_they_are_for() -> None:
     assert undocumented == []
 
 
+def _defined(path: Path) -> set[str]:
+    """The names a module defines at its top level (not the ones it imports)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+    return names
+
+
+def test_every_name_is_imported_from_its_home() -> None:
+    # No module passes on a name it imported: each is imported from where it is defined, so moving
+    # code moves its imports with it and no module stands in for another.
+    modules = _modules()
+    defined = {name: _defined(path) for name, path in modules.items()}
+    borrowed = []
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([node.module] if node.module else []))
+                borrowed.extend(f"{name} imports {alias.name} from {base}" for alias in node.names
+                                if base in defined and base != "generator" and f"{base}.{alias.name}" not in modules
+                                and alias.name not in defined[base])
+    assert borrowed == []
+
+
 def test_the_checker_sees_a_cycle_and_an_upward_import(tmp_path: Path) -> None:
     # The reading itself, on two made-up modules: a relative import one level up resolves to its target.
     source = tmp_path / "generator" / "source"

@@ -23,7 +23,7 @@ from ..rules.registry import RULES, examples, find
 from ..rules.validate import check
 from ..site.render import expand_markers, render_home, render_pages
 from ..site.static import export_files, static_files
-from ..source.loader import display_path
+from ..source.filepaths import display_path
 from ..source.problems import PlaybookError, Rule, printable
 from ..source.repository import (
     RENDER_MARKER,

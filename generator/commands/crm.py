@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..source.document import Document
-from ..source.loader import display_path
+from ..source.filepaths import display_path
+from ..source.paths import format_path, shorten
 from ..source.problems import printable
 from ..source.schemas import did_you_mean
-from ..source.yamltree import format_path, shorten
 
 MAX_PICKLIST_BYTES = 5_000_000
 _REQUIRED_COLUMNS = ("object", "field", "value")

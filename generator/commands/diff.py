@@ -36,7 +36,8 @@ from ..model.written import written
 from ..rules.agreement import signers
 from ..rules.freshness import TodayError, resolve_today
 from ..rules.validate import check
-from ..source.loader import LoadedPlaybook, display_path, load_playbook
+from ..source.filepaths import display_path
+from ..source.loader import LoadedPlaybook, load_playbook
 from ..source.problems import Problem, printable
 from .report import github_annotation
 

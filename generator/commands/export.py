@@ -27,7 +27,8 @@ from pathlib import Path
 
 from ..model.export import checked, csv_files, export_data, in_order, json_text
 from ..rules.freshness import TodayError
-from ..source.loader import LoadedPlaybook, display_path, within
+from ..source.filepaths import display_path, within
+from ..source.loader import LoadedPlaybook
 from ..source.problems import PlaybookError, printable
 from .crm import PicklistError, compare, read_picklist, state_field
 

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ..rules.placeholders import MARK
-from ..source.loader import KINDS, display_path, within
+from ..source.filepaths import display_path, within
+from ..source.loader import KINDS
 from ..source.problems import printable
 from ..source.schemas import ID_PATTERN, ecma_pattern, resolved, schemas_dir
 

@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..source.loader import SETTINGS_FILE, LoadedPlaybook, display_path, load_playbook
+from ..source.filepaths import display_path
+from ..source.loader import SETTINGS_FILE, LoadedPlaybook, load_playbook
 from ..source.ownership import MAX_WILDCARD_LINES, Ownership, TooManyWildcards, parse, repository_paths
 from ..source.ownership import Rule as Line
+from ..source.paths import shorten
 from ..source.problems import ERROR, Problem, Rule, printable
-from ..source.yamltree import shorten
 from .owners import DEFAULT_OUTPUT, HEADER, MAX_CODEOWNERS_BYTES, Needed, repository_top, reviewers
 from .owners import codeowners as codeowners
 

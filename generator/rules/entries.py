@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..source.document import Document
-from ..source.loader import LoadedPlaybook, display_path, within
+from ..source.filepaths import display_path, within
+from ..source.loader import LoadedPlaybook
+from ..source.paths import shorten
 from ..source.problems import ERROR, Problem, Rule
 from ..source.schemas import ID_PATTERN, ecma_pattern
-from ..source.yamltree import shorten
 from .anchors import GLOSSARY_LETTER_PREFIX, GLOSSARY_TOPIC_PREFIX, ONBOARDING_SECTIONS, SECTION_ANCHORS
 from .references import Index, has_id
 

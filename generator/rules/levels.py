@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..source.document import Document
+from ..source.paths import shorten
 from ..source.problems import ERROR, OFF, WARNING, Problem, Rule
 from ..source.schemas import did_you_mean
-from ..source.yamltree import shorten
 
 _FIXED = "a level that cannot be told from the playbook itself would let any check be switched off unseen"
 

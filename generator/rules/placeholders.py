@@ -25,9 +25,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..source.document import Document
+from ..source.paths import Path_, format_path, shorten
 from ..source.problems import ERROR, Problem, Rule
 from ..source.schemas import resolved, validator
-from ..source.yamltree import Path_, format_path, shorten
 from .values import strings
 
 PLACEHOLDER_TEXT = Rule(

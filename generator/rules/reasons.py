@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..source.document import Document
+from ..source.paths import Path_, shorten
 from ..source.problems import ERROR, Problem, Rule
-from ..source.yamltree import Path_, shorten
 
 _AGREED = "the lifecycle is an agreement of both teams; the reasons are how each team knows why a record came"
 

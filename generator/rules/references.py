@@ -12,9 +12,9 @@ from typing import Any
 
 from ..source.document import Document
 from ..source.loader import LoadedPlaybook
+from ..source.paths import Path_, shorten
 from ..source.problems import ERROR, Problem, Rule
 from ..source.schemas import did_you_mean
-from ..source.yamltree import Path_, shorten
 
 UNKNOWN_REFERENCE = Rule(
     "unknown-reference", ERROR, "a reference to an entry, group or category that does not exist",

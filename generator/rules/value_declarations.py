@@ -9,8 +9,8 @@ from collections.abc import Iterator, Sequence
 from ..source.document import Document
 from ..source.loader import LoadedPlaybook
 from ..source.numbers import FIELD_NAMES, FIELDS, FOLDERS, KIND_NAMES, Quantity, field_quantity, text_quantity
+from ..source.paths import Path_, shorten
 from ..source.problems import ERROR, WARNING, Problem, Rule
-from ..source.yamltree import Path_, shorten
 from .entries import DUPLICATE_ID
 from .references import UNKNOWN_REFERENCE, Index
 from .values import ID, MAX_VALUE, sources, taken_from

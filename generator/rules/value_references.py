@@ -13,8 +13,9 @@ import ahocorasick_rs
 
 from ..source.document import Document
 from ..source.loader import LoadedPlaybook
+from ..source.paths import Path_, shorten
 from ..source.problems import ERROR, WARNING, Problem, Rule
-from ..source.yamltree import MAX_EXPANDED_CHARS, Path_, shorten
+from ..source.yamltree import MAX_EXPANDED_CHARS
 from .references import Index
 from .value_declarations import declaration_problems
 from .values import (

@@ -27,8 +27,9 @@ from typing import Any
 from ..source.document import Document
 from ..source.loader import LoadedPlaybook
 from ..source.numbers import FIELDS, field_text
+from ..source.paths import Path_
 from ..source.schemas import ID_PATTERN, ecma_pattern
-from ..source.yamltree import MAX_EXPANDED_CHARS, Path_
+from ..source.yamltree import MAX_EXPANDED_CHARS
 
 # A reference: [[ an id ]], nothing else inside.
 REFERENCE = re.compile(r"\[\[([a-z0-9]+(?:-[a-z0-9]+)*)\]\]")

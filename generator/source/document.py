@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .paths import Path_, Position, format_path
 from .problems import Problem, Rule
-from .yamltree import Path_, Places, Position, format_path
+from .yamltree import Places
 
 
 @dataclass

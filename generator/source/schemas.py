@@ -20,8 +20,8 @@ from jsonschema.exceptions import ValidationError
 
 from . import schema_rules as r
 from .document import Document
+from .paths import format_path, shorten
 from .problems import Problem, Rule
-from .yamltree import format_path, shorten
 
 ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 
