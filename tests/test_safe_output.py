@@ -475,7 +475,8 @@ def test_a_playbook_folder_that_is_a_link_out_is_refused_everywhere(tmp_path: Pa
             assert (result.returncode, result.stdout, result.stderr) == (
                 1, line + "\n", "1 problem in playbook; fix them and run again.\n")
         elif command[0] == "diff":  # the review comment says the change does not validate, and why
-            assert (result.returncode, result.stdout.splitlines()[-1]) == (0, f"- playbook, line 1: {md(message)}")
+            assert (result.returncode, result.stdout.splitlines()[-1]) == (
+                0, f"- playbook, line 1: {md(message)} (rule `link-outside`)")
         else:
             assert (result.returncode, result.stderr.splitlines()[0], result.stdout) == (1, line, "")
     assert not (project / "out").exists() and not (project / "out.json").exists()
