@@ -41,7 +41,7 @@ lint: install
 test: install chromium lint
 	$(BIN)/playbook validate playbook
 	$(BIN)/mkdocs build --strict --site-dir $(VENV)/site-check
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 # The README's pictures of the site, taken in Chromium.
 screenshots: install chromium
