@@ -226,3 +226,59 @@ def test_default_playbook_withdraws_the_expired_reprint(page: Page, default_url:
         expect(page.locator("#asset-analyst-market-guide")).to_have_count(0)
     page.goto(default_url + "review/")
     expect(page.locator("article.md-content__inner")).to_contain_text("Withdrawn")
+
+
+def test_copy_works_without_the_clipboard_api(browser: Browser, shelf_url: str) -> None:
+    """On an intranet's plain http there is no Clipboard API: the text is still copied (selected in
+    a hidden field and copied the old way), and the button says so."""
+    context = browser.new_context()
+    # What a page served over plain http sees: no navigator.clipboard. The copy command is watched.
+    context.add_init_script("""
+        Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });
+        window.copied = [];
+        const copy = Document.prototype.execCommand;
+        Document.prototype.execCommand = function (command, ...rest) {
+          const field = document.activeElement;
+          if (command === 'copy' && field && 'value' in field) {
+            window.copied.push(field.value.slice(field.selectionStart, field.selectionEnd));
+          }
+          return copy.call(this, command, ...rest);
+        };
+    """)
+    page = context.new_page()
+    page.goto(shelf_url + "stages/learning/")
+    assert page.evaluate("navigator.clipboard") is None
+    button = page.locator("#asset-battle-card [data-pb-copy]").first
+    button.click()
+    expect(button).to_have_text("Copied")
+    assert page.evaluate("window.copied") == ["Our anvils ship in two days; theirs take six weeks."]
+    expect(page.locator("[data-pb-announce]")).to_have_text("Talking point copied")
+    assert page.evaluate("document.querySelectorAll('textarea').length") == 0  # the field is gone
+    context.close()
+
+
+@pytest.mark.parametrize("touch", [False, True])
+def test_every_control_is_big_enough_to_tap(browser: Browser, default_url: str, touch: bool) -> None:
+    """WCAG 2.2 target size: every chip, copy button, details link and pager button is at least
+    24 x 24 px; on a touch screen, copy and open are 44 px tall."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=touch, has_touch=touch)
+    page = context.new_page()
+    small: dict[str, list[str]] = {}
+    for path in ("stages/scoping/", "stages/selection/", "finder/", "assets/"):
+        page.goto(default_url + path, wait_until="networkidle")
+        found = page.evaluate("""(touch) => [...document.querySelectorAll(
+                '.pb-chip, .pb-copy, .pb-card__details, .pb-pager__button, .pb-card .pb-open')]
+            .filter((e) => e.getClientRects().length)
+            .map((e) => {
+              const r = e.getBoundingClientRect();
+              const main = touch && e.matches('.pb-copy, .pb-open');
+              return (r.width < 24 || r.height < (main ? 44 : 24)) ? `${e.className} ${r.width}x${r.height}` : '';
+            }).filter(Boolean)""", touch)
+        if found:
+            small[path] = found[:5]
+        counts = page.evaluate("""[...document.querySelectorAll('.pb-chip__count')]
+            .filter((e) => e.getClientRects().length)
+            .map((e) => parseFloat(getComputedStyle(e).fontSize))""")
+        assert all(size >= 12 for size in counts), (path, counts)
+    context.close()
+    assert small == {}

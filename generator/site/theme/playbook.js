@@ -73,14 +73,34 @@
 
   const copyTimers = new WeakMap();
 
+  // The Clipboard API exists only on https (and localhost); on an intranet's plain http, and in
+  // older browsers, the text is selected in a hidden field and copied the old way.
+  function copyBySelection(text, button) {
+    const field = el('textarea', 'pb-sr-only', '', { readonly: '', 'aria-hidden': 'true', tabindex: '-1' });
+    field.value = text;
+    document.body.appendChild(field);
+    field.select();
+    let ok = false;
+    try { ok = document.execCommand('copy'); } catch (_) { /* not allowed: reported as a failure */ }
+    field.remove();
+    button.focus();
+    return ok;
+  }
+
+  async function copyText(text, button) {
+    if (navigator.clipboard && window.isSecureContext) {
+      try {
+        await navigator.clipboard.writeText(text);
+        return true;
+      } catch (_) { /* permission refused: try the old way */ }
+    }
+    return copyBySelection(text, button);
+  }
+
   async function copyPoint(button) {
     const source = button.parentElement && button.parentElement.querySelector('.pb-point__text');
     const text = source ? source.textContent.trim() : '';
-    let ok = false;
-    try {
-      await navigator.clipboard.writeText(text);
-      ok = text !== '';
-    } catch (_) { /* no clipboard (plain http), permission refused…: say so, never throw */ }
+    const ok = text !== '' && await copyText(text, button);
     clearTimeout(copyTimers.get(button));
     button.textContent = ok ? 'Copied' : 'Copy failed';
     button.classList.toggle('pb-copy--done', ok);
