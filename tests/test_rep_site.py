@@ -198,6 +198,11 @@ def test_no_page_scrolls_sideways(browser: Browser, default_url: str, width: int
         scroll = page.evaluate("document.documentElement.scrollWidth")
         if scroll > width:
             wide[path] = scroll
+        # Nor inside the page: a table wraps its words instead of scrolling in its own box.
+        inner = page.evaluate("""[...document.querySelectorAll('.md-typeset__scrollwrap, .md-typeset pre')]
+            .filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => `${e.className} ${e.scrollWidth}`)""")
+        if inner:
+            wide[path + " (inside)"] = inner
     context.close()
     assert not wide and not errors, (wide, errors)
 
