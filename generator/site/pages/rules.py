@@ -35,13 +35,13 @@ _LIST_ITEM = re.compile(r"^[-*] ")
 def rules_markdown(levels: Mapping[str, object]) -> str:
     """The Rules page's body (after its title): the families in order, each rule under a heading
     whose anchor is its id. `levels` are the levels playbook.yaml sets (`rules:`), by id."""
-    out = [_html_paragraph(
+    out = ["<p>" + _inline(
         "Every message of `playbook validate`, of the checks on a pull request and of the site's build "
         "ends with the id of the rule that found it, such as `[review-overdue]`. Each rule is described "
         "below, with a file that fails it and one that passes. `playbook rules ID` prints the same "
         "description in a terminal. A company may change the level of a rule marked \"can be changed\", "
         "or turn it off, under `rules` in playbook.yaml, which both teams approve like any other change; "
-        "the other rules protect the site or the agreement and cannot be changed."), ""]
+        "the other rules protect the site or the agreement and cannot be changed.") + "</p>", ""]
     family = None
     for doc in documented():
         if doc.family != family:
@@ -119,7 +119,3 @@ def _inline(text: str) -> str:
     """Escaped text with its `code spans` as <code>."""
     parts = _CODE.split(" ".join(text.split()))
     return "".join(f"<code>{html.escape(part)}</code>" if i % 2 else html.escape(part) for i, part in enumerate(parts))
-
-
-def _html_paragraph(text: str) -> str:
-    return f"<p>{_inline(text)}</p>"
