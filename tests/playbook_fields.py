@@ -157,7 +157,7 @@ def format_place(place: tuple[str | int, ...]) -> str:
 #   kind-page    the whole page of the entry's kind
 #   asset-stages every stage page the asset serves, while it may be sent (not past `expires`)
 #   home, about  the home page and the "Who is who" page (about/)
-#   onboarding   the "Start here" page (onboarding/)
+#   start-here   the "Start here" page (start-here/)
 #   values       the "Agreed values" page (values/)
 #   every        every page of the site
 # How:
@@ -217,11 +217,11 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "playbook.maintainers[]": (("about", VERBATIM),),
     "playbook.introduction": (("home", VERBATIM),),
     "playbook.updated": (("home", DATE),),
-    "playbook.onboarding.first_terms[]": (("onboarding", "ref:term"),),
-    "playbook.onboarding.roles[].id": (("onboarding", ANCHOR),),
-    "playbook.onboarding.roles[].name": (("onboarding", VERBATIM),),
-    "playbook.onboarding.roles[].description": (("onboarding", VERBATIM),),
-    "playbook.onboarding.roles[].read[]": (("onboarding", READ_LINK),),
+    "playbook.onboarding.first_terms[]": (("start-here", "ref:term"),),
+    "playbook.onboarding.roles[].id": (("start-here", ANCHOR),),
+    "playbook.onboarding.roles[].name": (("start-here", VERBATIM),),
+    "playbook.onboarding.roles[].description": (("start-here", VERBATIM),),
+    "playbook.onboarding.roles[].read[]": (("start-here", READ_LINK),),
     # A text that names a value ([[id]]) is shown with the value's text in its place (the checkers expand it).
     "playbook.values[].id": (("values", "anchor:value-"),),
     "playbook.values[].value": (("values", VERBATIM),),

@@ -313,7 +313,7 @@ class Checker:
                 return  # withdrawn: kept off the stage pages (test_browser checks it is absent)
             for stage in data["stages"]:
                 yield f"stage:{stage}", None
-        elif page in ("home", "about", "glossary", "onboarding", "coverage", "values", "lifecycle"):
+        elif page in ("home", "about", "glossary", "start-here", "coverage", "values", "lifecycle"):
             yield page, None
         elif page == "every":
             yield "every", None

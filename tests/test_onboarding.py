@@ -54,7 +54,7 @@ def test_from_the_home_page_to_a_checked_self_check(watched: tuple[Page, list[st
     page.goto(default_url)
     # The line under the stage cards leads there in one click.
     page.locator("article").get_by_role("link", name="Start here").first.click()
-    page.wait_for_url("**/onboarding/")
+    page.wait_for_url("**/start-here/")
     expect(page.locator("h1")).to_have_text(re.compile("Start here"))
     # Whom to ask: both teams' leaders and reviewers.
     teams = page.locator("#teams + p + ul")
@@ -91,7 +91,7 @@ def test_from_the_home_page_to_a_checked_self_check(watched: tuple[Page, list[st
 def test_checklist_progress_survives_a_reload_and_starts_over(watched: tuple[Page, list[str]],
                                                               default_url: str) -> None:
     page, problems = watched
-    page.goto(default_url + "onboarding/")
+    page.goto(default_url + "start-here/")
     progress = page.locator("[data-pb-progress]")
     expect(progress).to_have_text(f"0 of {len(STEPS)} done")
     boxes = page.locator("input[data-pb-step]")
@@ -124,11 +124,11 @@ def test_two_playbooks_on_one_host_keep_their_own_progress(browser: Browser, def
     base = serve(host)
     context = browser.new_context()
     page = context.new_page()
-    page.goto(base + "north/onboarding/")
+    page.goto(base + "north/start-here/")
     page.locator('[data-pb-step="teams"]').check()
-    page.goto(base + "south/onboarding/")
+    page.goto(base + "south/start-here/")
     expect(page.locator("[data-pb-progress]")).to_have_text("0 of 8 done")
-    page.goto(base + "north/onboarding/")
+    page.goto(base + "north/start-here/")
     expect(page.locator("[data-pb-progress]")).to_have_text("1 of 8 done")
     assert sorted(page.evaluate(OUR_KEYS)) == ["pb-onboarding:/north/"]
     context.close()
@@ -137,7 +137,7 @@ def test_two_playbooks_on_one_host_keep_their_own_progress(browser: Browser, def
 def test_no_sideways_scroll_on_a_phone(browser: Browser, default_url: str) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
     page = context.new_page()
-    page.goto(default_url + "onboarding/", wait_until="networkidle")
+    page.goto(default_url + "start-here/", wait_until="networkidle")
     for question in page.locator("[data-pb-question]").all():
         question.locator("input:not([data-pb-correct])").first.check()
     page.get_by_role("button", name="Check my answers").click()
@@ -148,7 +148,7 @@ def test_no_sideways_scroll_on_a_phone(browser: Browser, default_url: str) -> No
 def test_without_javascript_the_page_reads_and_hides_what_needs_a_script(browser: Browser, default_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(default_url + "onboarding/")
+    page.goto(default_url + "start-here/")
     expect(page.locator("[data-pb-step]").first).to_be_hidden()
     expect(page.locator("[data-pb-checklist]")).to_be_hidden()
     expect(page.locator("[data-pb-check]")).to_be_hidden()
@@ -175,7 +175,7 @@ def _fieldsets(markup: str) -> list[tuple[str, list[tuple[str, bool]]]]:
 
 
 def test_the_questions_come_from_the_data(default_site: Path, default_playbook: Playbook) -> None:
-    built = _fieldsets((default_site / "onboarding" / "index.html").read_text(encoding="utf-8"))
+    built = _fieldsets((default_site / "start-here" / "index.html").read_text(encoding="utf-8"))
     assert 5 <= len(built) <= 8
     for _, options in built:
         assert sum(correct for _, correct in options) == 1 and len({o for o, _ in options}) == len(options)
@@ -201,14 +201,14 @@ def test_the_questions_come_from_the_data(default_site: Path, default_playbook: 
 
 
 def test_the_self_check_is_the_same_on_every_build(default_playbook: Playbook) -> None:
-    assert render_pages(default_playbook)["onboarding.md"] == render_pages(default_playbook)["onboarding.md"]
+    assert render_pages(default_playbook)["start-here.md"] == render_pages(default_playbook)["start-here.md"]
     assert questions(default_playbook) == questions(default_playbook)
 
 
 def test_the_default_playbook_says_its_first_terms_and_roles(default_playbook: Playbook, default_site: Path) -> None:
     onboarding = _settings()["onboarding"]
     assert [t.id for t in first_terms(default_playbook)] == onboarding["first_terms"]  # type: ignore[index]
-    page = (default_site / "onboarding" / "index.html").read_text(encoding="utf-8")
+    page = (default_site / "start-here" / "index.html").read_text(encoding="utf-8")
     for role in onboarding["roles"]:  # type: ignore[index]
         assert f'id="{role["id"]}"' in page
     for term in onboarding["first_terms"]:  # type: ignore[index]
@@ -222,7 +222,7 @@ def test_without_onboarding_settings_the_page_has_sensible_defaults() -> None:
     assert [t.id for t in first_terms(playbook)] == ["lead", "contact"]
     paths = reading_paths(playbook, {p: PAGE_TITLES[p] for p in GENERATED})
     assert [p.role.id for p in paths] == ["sales-development", "account-executive", "customer-success", "marketing"]
-    markdown = html.unescape(render_pages(playbook)["onboarding.md"])
+    markdown = html.unescape(render_pages(playbook)["start-here.md"])
     for path in paths:
         assert f"{{ #{path.role.id} }}" in markdown and path.items
     assert "[Adoption](stages/adoption.md)" in markdown

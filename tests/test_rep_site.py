@@ -183,7 +183,7 @@ def test_finder_copy_and_links(watched: tuple[Page, list[str]], shelf_url: str) 
 
 ALL_PAGES = ["", "stages/learning/", "stages/scoping/", "stages/selection/", "stages/onboarding/",
              "stages/expansion/", "finder/", "assets/", "personas/", "lifecycle/", "glossary/", "metrics/",
-             "review/", "about/", "onboarding/", "propose-a-change/"]
+             "review/", "about/", "start-here/", "propose-a-change/"]
 
 
 @pytest.mark.parametrize("width", [390, 1280])

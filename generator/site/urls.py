@@ -15,9 +15,9 @@ import posixpath
 PAGES = {"lifecycle": "lifecycle.md", "handoff": "lifecycle.md", "term": "glossary.md",
          "persona": "personas.md", "asset": "assets.md", "metric": "metrics.md"}
 # The pages every playbook has, in the order of the navigation.
-GENERATED = ("onboarding.md", "finder.md", "assets.md", "personas.md", "lifecycle.md", "glossary.md", "metrics.md",
+GENERATED = ("start-here.md", "finder.md", "assets.md", "personas.md", "lifecycle.md", "glossary.md", "metrics.md",
              "values.md", "coverage.md", "review.md", "changes.md", "rules.md", "about.md")
-PAGE_TITLES = {"onboarding.md": "Start here", "finder.md": "Find an asset", "lifecycle.md": "Lifecycle and handoffs",
+PAGE_TITLES = {"start-here.md": "Start here", "finder.md": "Find an asset", "lifecycle.md": "Lifecycle and handoffs",
                "glossary.md": "Glossary", "personas.md": "Personas", "assets.md": "Assets",
                "metrics.md": "Shared goals", "values.md": "Agreed values", "coverage.md": "Coverage",
                "review.md": "Needs review", "changes.md": "Recent changes", "rules.md": "Rules of the checks",

@@ -17,7 +17,7 @@ USES_SHOWN = 12
 
 # Where the settings' texts are shown, by field of playbook.yaml.
 _SETTINGS_PAGES = {"site_name": "index.md", "introduction": "index.md", "glossary_groups": "glossary.md",
-                   "roles": "onboarding.md"}
+                   "roles": "start-here.md"}
 
 
 @dataclass(frozen=True)
