@@ -23,8 +23,12 @@ from github_standin import NUMBER, REPOSITORY, GitHubStandIn, actions_environmen
 
 import generator.rules
 import generator.source
+from generator.rules.anchors import PAGE_NAMES, PAGED, is_page_name
+from generator.rules.entries import STAGE_ID_RESERVED
 from generator.rules.registry import RULES, ExampleFile, documented, examples, find
 from generator.rules.validate import check
+from generator.site.pages.paging import PARTS, part_page
+from generator.site.urls import GENERATED
 from generator.source.ownership import MAX_WILDCARD_LINES
 from generator.source.problems import Problem, Rule
 
@@ -145,6 +149,16 @@ def test_a_page_of_rules_has_what_it_needs() -> None:
     assert unknown.family == "references" and unknown.explanation.startswith("Entries name each other by id")
     assert "Fails," not in unknown.explanation
     assert unknown.examples[0].files[0] == ExampleFile("playbook/personas/buyer.yaml", "stages: [learnin]\n", True)
+
+
+def test_a_stage_may_take_no_name_of_a_page_the_site_makes() -> None:
+    # The names stage-id-reserved refuses (rules/, which cannot read site/) are every page's.
+    assert ("index", *(page.removesuffix(".md") for page in GENERATED)) == PAGE_NAMES
+    assert tuple(first.removesuffix(".md") for first, _ in PARTS.values()) == PAGED
+    assert all(is_page_name(part_page(kind, n).removesuffix(".md")) for kind in PARTS for n in range(12))
+    assert not any(map(is_page_name, ("renewal", "onboarding", "assets-two", "metrics-2", "stages", "start")))
+    # Its documentation names each of them.
+    assert all(f"`{name}`" in STAGE_ID_RESERVED.text for name in (*PAGE_NAMES, *(f"{p}-2" for p in PAGED)))
 
 
 # ---------------------------------------------------------------- the examples, run

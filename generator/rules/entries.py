@@ -13,7 +13,7 @@ from ..source.loader import LoadedPlaybook
 from ..source.paths import shorten
 from ..source.problems import ERROR, Problem, Rule
 from ..source.schemas import ID_PATTERN, ecma_pattern
-from .anchors import GLOSSARY_LETTER_PREFIX, GLOSSARY_TOPIC_PREFIX, ONBOARDING_SECTIONS, SECTION_ANCHORS
+from .anchors import GLOSSARY_LETTER_PREFIX, GLOSSARY_TOPIC_PREFIX, ONBOARDING_SECTIONS, SECTION_ANCHORS, is_page_name
 from .references import Index, has_id
 
 # Ids are the addresses of pages and of sections on them.
@@ -114,6 +114,41 @@ RESERVED_ID = Rule(
               read: [glossary]
     """)
 
+
+def _stage(id: str) -> str:
+    """A third stage, for the examples."""
+    return f"""\
+        id: {id}
+        order: 3
+        name: Renewal
+        phase: after-close
+        summary: The customer decides to stay.
+        buyer_goal: Keep what works.
+        buyer_questions: [Is it still worth it?]
+        exit_criteria: [The renewal is signed.]
+        sales_activities: [Send the renewal quote.]
+        marketing_activities: [Share what is new.]"""
+
+
+STAGE_ID_RESERVED = Rule(
+    "stage-id-reserved", ERROR, "a stage whose id is the name of one of the site's own pages",
+    fixed="a stage and a page would be told apart only by the stages/ in front of the stage's address",
+    doc=f"""
+    A stage's page is at `stages/<id>/`, beside the site's own pages; a stage named like one of
+    them would be confused with it by its address, in a link, a bookmark or a word on a call. The
+    pages are `index`, `start-here`, `finder`, `assets`, `personas`, `lifecycle`, `glossary`,
+    `metrics`, `values`, `coverage`, `review`, `changes`, `rules` and `about`, and the later pages
+    of a run: `assets-2`, `glossary-2`, `personas-2` and on.
+
+    Fails, in `playbook/stages/glossary.yaml`:
+
+{_stage("glossary")}
+
+    Passes, in `playbook/stages/renewal.yaml`:
+
+{_stage("renewal")}
+    """)
+
 DUPLICATE_ID = Rule(
     "duplicate-id", ERROR, "two items of one list with the same id",
     fixed=_ADDRESSES,
@@ -201,8 +236,8 @@ NO_STAGES = Rule(
     Fails when every file under `playbook/stages/` is deleted. Passes when one is added back.
     """)
 
-RULES = (ID_NOT_FILE_NAME, ORDER_TAKEN, HANDOFF_ID_TAKEN, RESERVED_ID, DUPLICATE_ID, LINK_NOT_FOUND,
-         CURRENCY_NOT_SHOWN, GOAL_NEEDS_BOTH_TEAMS, NO_STAGES)
+RULES = (ID_NOT_FILE_NAME, ORDER_TAKEN, HANDOFF_ID_TAKEN, RESERVED_ID, STAGE_ID_RESERVED, DUPLICATE_ID,
+         LINK_NOT_FOUND, CURRENCY_NOT_SHOWN, GOAL_NEEDS_BOTH_TEAMS, NO_STAGES)
 
 _ID = ecma_pattern(ID_PATTERN)
 
@@ -221,6 +256,7 @@ def playbook_problems(loaded: LoadedPlaybook) -> Iterator[Problem]:
     yield from _unique_orders(loaded.documents["lifecycle"], "lifecycle state")
     yield from _shared_anchors(loaded)
     yield from _section_anchors(loaded)
+    yield from _page_names(loaded)
     if not loaded.documents["stage"] and loaded.settings is not None:
         yield loaded.settings.problem(NO_STAGES, (), "the playbook has no stages: add at least one file under "
                                       "stages/")
@@ -271,6 +307,14 @@ def _section_anchors(loaded: LoadedPlaybook) -> Iterator[Problem]:
                     kind == "term" and id.startswith((GLOSSARY_LETTER_PREFIX, GLOSSARY_TOPIC_PREFIX))):
                 yield doc.problem(RESERVED_ID, ("id",), f"id '{id}' names a section of the page this entry is "
                                   "shown on: choose another id")
+
+
+def _page_names(loaded: LoadedPlaybook) -> Iterator[Problem]:
+    for doc in loaded.documents["stage"]:
+        id = doc.data.get("id")
+        if isinstance(id, str) and is_page_name(id):
+            yield doc.problem(STAGE_ID_RESERVED, ("id",), f"id '{id}' is the name of a page of the site "
+                              f"({id}/): choose another id for the stage, and rename its file to match")
 
 
 def _none(doc: Document, index: Index) -> Iterator[Problem]:
