@@ -322,6 +322,8 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "persona.pains[]": _entity(VERBATIM),
     "persona.objections[].objection": _entity(VERBATIM),
     "persona.objections[].response": _entity(VERBATIM),
+    "persona.objections[].internal_notes[]": _entity(VERBATIM),
+    "persona.objections[].keywords[]": _entity(VERBATIM),
     "persona.stages[]": _entity("ref:stage"),
     "persona.owner": _entity(TEAM),
     "persona.review_by": _entity(DATE),
@@ -339,6 +341,8 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "asset.priority": _entity(NUMBER),
     "asset.description": _entity(VERBATIM),  # on a card only when the asset has no use_when
     "asset.talking_points[]": (("entity", VERBATIM), ("asset-stages", VERBATIM)),
+    "asset.internal_notes[]": (("entity", VERBATIM), ("asset-stages", VERBATIM)),
+    "asset.keywords[]": _entity(VERBATIM),
     "asset.review_by": _entity(DATE),
     "asset.expires": _entity(DATE),
     # metrics/

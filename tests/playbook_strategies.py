@@ -303,11 +303,20 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
             term["group"] = draw(st.sampled_from(group_ids))
         files[f"terms/{tid}.yaml"] = dict(sorted(term.items(), key=lambda kv: draw(st.integers(0, 3))))
 
+    def keywords() -> list[Styled]:  # short: at most 60 characters each
+        return [text(references=False) for _ in range(draw(st.integers(1, 3)))]
+
     for i, pid in enumerate(persona_ids):
+        objections: list[dict[str, Any]] = [{"objection": text(), "response": text(True)}
+                                            for _ in range(draw(st.integers(1, 2)))]
+        for j, objection in enumerate(objections):
+            if (i, j) == (0, 0) or draw(st.booleans()):
+                objection["internal_notes"] = text.items()
+            if (i, j) == (0, 0) or draw(st.booleans()):
+                objection["keywords"] = keywords()
         files[f"personas/{pid}.yaml"] = {
             "id": pid, "name": text(), "role": text(), "buying_role": draw(st.sampled_from(BUYING_ROLES)),
-            "summary": text(True), "goals": text.items(), "pains": text.items(),
-            "objections": [{"objection": text(), "response": text(True)} for _ in range(draw(st.integers(1, 2)))],
+            "summary": text(True), "goals": text.items(), "pains": text.items(), "objections": objections,
             "stages": _subset(draw, stage_ids, 1), "owner": draw(st.sampled_from(TEAMS)), "review_by": _date(draw)}
         if i == 0 or draw(st.booleans()):
             files[f"personas/{pid}.yaml"]["validated"] = {"on": _date(draw), "against": text()}
@@ -326,6 +335,10 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
             asset["priority"] = draw(st.integers(1, 99))
         if i == 0 or draw(st.booleans()):
             asset["expires"] = _date(draw)
+        if i == 0 or draw(st.booleans()):
+            asset["internal_notes"] = text.items()
+        if i == 0 or draw(st.booleans()):
+            asset["keywords"] = keywords()
         files[f"assets/{aid}.yaml"] = asset
 
     for i, mid in enumerate(metric_ids):

@@ -177,6 +177,9 @@ class Term:
 class Objection:
     objection: str
     response: str
+    # For the rep only, never said to the buyer; and the words people use for the objection.
+    internal_notes: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,9 @@ class Asset:
     use_when: str | None = None
     priority: int | None = None
     expires: str | None = None
+    # For the rep only, never said or sent to the buyer; and the words people use for what it answers.
+    internal_notes: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
     origin: Document | None = field(default=None, compare=False, repr=False)
 
 

@@ -220,7 +220,8 @@ def _persona(doc: Document) -> Persona:
     return Persona(id=d["id"], source=doc.display, name=d["name"], role=d["role"], buying_role=d["buying_role"],
                    summary=d["summary"], goals=_tuple(d["goals"]), pains=_tuple(d["pains"]),
                    objections=_each(d["objections"], lambda o: Objection(
-                       objection=o["objection"], response=o["response"])),
+                       objection=o["objection"], response=o["response"],
+                       internal_notes=_tuple(o.get("internal_notes")), keywords=_tuple(o.get("keywords")))),
                    stages=_tuple(d["stages"]), owner=d["owner"], review_by=d["review_by"],
                    validated_on=(d.get("validated") or {}).get("on"),
                    validated_against=(d.get("validated") or {}).get("against"), origin=_where(doc))
@@ -232,7 +233,8 @@ def _asset(doc: Document) -> Asset:
                  personas=_tuple(d.get("personas")), owner=d["owner"], link=d["link"],
                  description=d["description"], talking_points=_tuple(d["talking_points"]),
                  review_by=d["review_by"], use_when=d.get("use_when"), priority=d.get("priority"),
-                 expires=d.get("expires"), origin=_where(doc))
+                 expires=d.get("expires"), internal_notes=_tuple(d.get("internal_notes")),
+                 keywords=_tuple(d.get("keywords")), origin=_where(doc))
 
 
 def _metric(doc: Document) -> Metric:

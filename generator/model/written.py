@@ -143,7 +143,9 @@ def _persona(p: Persona) -> dict[str, Any]:
     return _fields(
         ("id", p.id), ("name", p.name), ("role", p.role), ("buying_role", p.buying_role), ("summary", p.summary),
         ("goals", p.goals), ("pains", p.pains),
-        ("objections", tuple({"objection": o.objection, "response": o.response} for o in p.objections)),
+        ("objections", tuple(_fields(("objection", o.objection), ("response", o.response),
+                                     ("internal_notes", _optional(o.internal_notes)),
+                                     ("keywords", _optional(o.keywords))) for o in p.objections)),
         ("stages", p.stages), ("owner", p.owner), ("review_by", p.review_by), ("validated", _optional(validated)))
 
 
@@ -151,7 +153,8 @@ def _asset(a: Asset) -> dict[str, Any]:
     return _fields(("id", a.id), ("title", a.title), ("use_when", _optional(a.use_when)), ("type", a.type),
                    ("stages", a.stages), ("priority", _optional(a.priority)), ("personas", _optional(a.personas)),
                    ("owner", a.owner), ("link", a.link), ("description", a.description),
-                   ("talking_points", a.talking_points), ("review_by", a.review_by),
+                   ("talking_points", a.talking_points), ("internal_notes", _optional(a.internal_notes)),
+                   ("keywords", _optional(a.keywords)), ("review_by", a.review_by),
                    ("expires", _optional(a.expires)))
 
 

@@ -35,12 +35,13 @@ from . import (
     signoff,
     value_declarations,
     value_references,
+    wording,
 )
 
 # The families, in the order the rules are listed: reading a file, then what it holds, then the
 # playbook as a whole, then its agreements and what a change must carry.
 FAMILIES = (file_rules, yaml_rules, schema_rules, entries, references, funnel, reasons, value_references,
-            value_declarations, placeholders, agreement, freshness, coverage, codeowners, levels, signoff)
+            value_declarations, placeholders, wording, agreement, freshness, coverage, codeowners, levels, signoff)
 RULES: tuple[Rule, ...] = tuple(rule for family in FAMILIES for rule in family.RULES)
 BY_ID = {rule.id: rule for rule in RULES}
 

@@ -45,7 +45,9 @@ def finder_data(playbook: Playbook, directory_urls: bool = True) -> dict[str, An
             {"id": a.id, "title": text(a.title), "type": a.type, "type_name": type_name(a.type),
              "stages": list(a.stages), "personas": list(a.personas), "owner": a.owner,
              "use_when": text(a.use_when) if a.use_when is not None else None,
-             "talking_points": [text(t) for t in a.talking_points], "link": a.link,
+             "talking_points": [text(t) for t in a.talking_points],
+             "internal_notes": [text(n) for n in a.internal_notes], "keywords": [text(k) for k in a.keywords],
+             "link": a.link,
              "details": f"{page_url(pages[a.id], directory_urls)}#{a.id}", "review_by": a.review_by,
              "expires": a.expires, "status": status(a), "badges": [list(b) for b in badges(playbook, a)]}
             for a in sorted(playbook.assets, key=send_order)

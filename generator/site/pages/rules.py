@@ -25,8 +25,9 @@ FAMILY_TITLES = {
     "file_rules": "Files", "yaml_rules": "YAML", "schema_rules": "Fields", "entries": "Entries",
     "references": "References between entries", "funnel": "The lifecycle", "reasons": "Reasons",
     "value_references": "Agreed values in texts", "value_declarations": "Agreed values",
-    "placeholders": "Placeholders", "agreement": "Agreement", "freshness": "Dates that go stale",
-    "coverage": "Coverage", "codeowners": "Reviewers", "levels": "Rule levels", "signoff": "Sign-off on a change",
+    "placeholders": "Placeholders", "wording": "Words for the buyer", "agreement": "Agreement",
+    "freshness": "Dates that go stale", "coverage": "Coverage", "codeowners": "Reviewers", "levels": "Rule levels",
+    "signoff": "Sign-off on a change",
 }
 _CODE = re.compile(r"`([^`]+)`")
 _LIST_ITEM = re.compile(r"^[-*] ")
