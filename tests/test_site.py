@@ -7,6 +7,7 @@ import posixpath
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,9 +19,11 @@ from htmltext import Page, read_site
 from generator.model.build import build_playbook
 from generator.rules.validate import check
 from generator.rules.values import expand
+from generator.site.navigation import SECTIONS
 from generator.site.render import render_pages
 from generator.site.safe_text import plain_title
 from generator.site.static import SCRIPTS, export_files, static_files
+from generator.site.urls import GENERATED
 
 PAGES_OF = {"stages": "stages/{id}/index.html", "lifecycle": "lifecycle/index.html",
             "handoffs": "lifecycle/index.html", "terms": "glossary/index.html",
@@ -91,15 +94,110 @@ def test_mini_site_has_every_page_and_entity(build_site: Callable[..., Path]) ->
     assert check_links(site, pages) == []
 
 
-def test_navigation_orders_stages_and_keeps_hand_written_pages(build_site: Callable[..., Path]) -> None:
-    site = build_site(docs={"index.md": "# Welcome\n\n<!-- playbook:overview -->\n",
-                            "how-to-propose.md": "# How to propose a change\n\nOpen a pull request.\n"})
-    home = (site / "index.html").read_text(encoding="utf-8")
-    nav = [home.index(label) for label in ("1. Learning", "2. Adoption", "Glossary", "How to propose a change")]
-    assert nav == sorted(nav)
+class Navigation(HTMLParser):
+    """The site's navigation as Material prints it in the sidebar: a page at the top as
+    (title, href), a section as (title, [(title, href), ...]); the table of contents left out."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[tuple[str, Any]] = []
+        self._navs: list[str] = []  # the <nav> elements open here, innermost last
+        self._text: list[str] | None = None
+        self._href = ""
+        self._section = False  # in a section's <li> at the top, before its first page
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "nav":
+            self._navs.append("primary" if "md-nav--primary" in classes else
+                              "toc" if "md-nav--secondary" in classes else "section")
+        if not self._navs or self._navs[0] != "primary" or "toc" in self._navs:
+            return
+        top = len(self._navs) == 1
+        if tag == "li" and top:
+            self._section = "md-nav__item--nested" in classes
+        elif "md-nav__link" in classes and (tag == "a" or (tag == "label" and top and self._section)):
+            self._text, self._href = [], dict(attrs).get("href") or ""
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("a", "label") and self._text is not None:
+            title, self._text = " ".join("".join(self._text).split()), None
+            if tag == "label":
+                self.items.append((title, []))
+            elif len(self._navs) == 1:
+                self.items.append((title, self._href))
+            else:
+                self.items[-1][1].append((title, self._href))
+        elif tag == "nav" and self._navs:
+            self._navs.pop()
+
+
+def nav_titles(site: Path, page: str = "index.html") -> list[tuple[str, Any]]:
+    """The navigation of a built page, by title alone: a page's title, or (section, [titles])."""
+    items = Navigation((site / page).read_text(encoding="utf-8")).items
+    return [(title, [t for t, _ in pages]) if isinstance(pages, list) else title for title, pages in items]
+
+
+GENERATED_NEW_HERE = ["Start here", "Lifecycle and handoffs", "Glossary", "Shared goals", "Who is who"]
+GENERATED_FOR_AUTHORS = ["Coverage", "Needs review", "Recent changes", "Agreed values", "Rules of the checks"]
+
+
+def test_default_site_navigation_is_by_audience(default_site: Path) -> None:
+    stages = sorted(build_playbook(REPO / "playbook").stages, key=lambda s: s.order)
+    on_a_call = [(f"{s.order}. {s.name}", f"stages/{s.id}/") for s in stages] + [
+        ("Find an asset", "finder/"), ("Assets", "assets/"), ("Personas", "personas/")]
+    assert Navigation((default_site / "index.html").read_text(encoding="utf-8")).items == [
+        ("Home", "."),
+        ("On a call", on_a_call),
+        ("New here", list(zip(GENERATED_NEW_HERE, ["start-here/", "lifecycle/", "glossary/", "metrics/", "about/"],
+                              strict=True))),
+        ("For authors", [("How to propose a change", "propose-a-change/"), *zip(
+            GENERATED_FOR_AUTHORS, ["coverage/", "review/", "changes/", "values/", "rules/"], strict=True),
+            ("Benchmark", "benchmark/")]),
+    ]
+    # The same on every page, a stage page and a later Assets page included.
+    for page in ("stages/scoping/index.html", "start-here/index.html", "rules/index.html"):
+        assert nav_titles(default_site, page) == nav_titles(default_site), page
+
+
+def test_every_generated_page_has_one_section() -> None:
+    listed = [page for pages in SECTIONS.values() for page in pages]
+    assert len(listed) == len(set(listed)) and set(GENERATED) <= set(listed)
+
+
+def test_navigation_in_a_site_of_its_own_keeps_hand_written_pages(build_site: Callable[..., Path]) -> None:
+    """A site using the plugin with pages of its own and no nav: they end "For authors", except a
+    page the site keeps out of the navigation; a page the plugin names takes its place."""
+    config = SITE_CONFIG + "not_in_nav: |\n  /notes.md\n"
+    site = build_site(config=config, docs={
+        "index.md": "# Welcome\n\n<!-- playbook:overview -->\n",
+        "how-to-propose.md": "# How we propose a change\n\nOpen a pull request.\n",
+        "team/handbook.md": "# Handbook\n\nHow we work.\n",
+        "propose-a-change.md": "# How to propose a change\n\nAsk both teams.\n",
+        "notes.md": "# Notes\n\nKept out of the navigation.\n"})
+    assert nav_titles(site) == [
+        "Home",
+        ("On a call", ["1. Learning", "2. Adoption", "Find an asset", "Assets", "Personas"]),
+        ("New here", GENERATED_NEW_HERE),
+        ("For authors", ["How to propose a change", *GENERATED_FOR_AUTHORS, "How we propose a change", "Handbook"]),
+    ]
+    assert (site / "notes" / "index.html").is_file()
     text = read_site(site)["index.html"].text
     assert "The mini playbook for tests." in text and "The stages at a glance" in text
-    assert "<!-- playbook:overview -->" not in home
+    assert "<!-- playbook:overview -->" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_site_with_a_nav_of_its_own_keeps_it(build_site: Callable[..., Path]) -> None:
+    config = SITE_CONFIG.replace("  omitted_files: warn\n", "") + \
+        "nav:\n  - Welcome: index.md\n  - Words: glossary.md\n  - Buying: [stages/learning.md]\n"
+    site = build_site(config=config, docs={"index.md": "# Welcome\n"})
+    assert nav_titles(site) == ["Welcome", "Words", ("Buying", ["1. Learning"])]
 
 
 def test_default_site_shows_every_entity_and_every_value(default_site: Path) -> None:

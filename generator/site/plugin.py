@@ -52,8 +52,9 @@ class PlaybookConfig(base.Config):
     """The folder holding playbook.yaml and the entity folders, relative to mkdocs.yml."""
 
     nav = c.Type(bool, default=True)
-    """Build the navigation (stages in order, then the reference pages, then hand-written
-    pages) when mkdocs.yml sets no `nav` of its own."""
+    """Build the navigation (Home; "On a call": the stages in order, the finder, assets and
+    personas; "New here"; "For authors", which ends with the other hand-written pages) when
+    mkdocs.yml sets no `nav` of its own."""
 
     today = c.Optional(c.Type((str, date)))
     """The day review and end dates are judged on, e.g. 2026-11-23 (default: $PLAYBOOK_TODAY,
@@ -192,7 +193,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for uri, content in static.items():
             files.append(File.generated(config, uri, content=content))
         if self.config.nav and not config.nav:
-            config.nav = navigation(self.playbook, files, set(pages))
+            # A page the site keeps out of the navigation (not_in_nav, draft_docs, exclude_docs) stays out.
+            config.nav = navigation(self.playbook, [f for f in files if f.inclusion.is_in_nav()], set(pages))
         return files
 
     def on_pre_page(self, page: Any, /, *, config: MkDocsConfig, files: Files) -> Any:

@@ -14,7 +14,7 @@ import posixpath
 # Where each kind of entity lives; the anchor on that page is the entity's id.
 PAGES = {"lifecycle": "lifecycle.md", "handoff": "lifecycle.md", "term": "glossary.md",
          "persona": "personas.md", "asset": "assets.md", "metric": "metrics.md"}
-# The pages every playbook has, in the order of the navigation.
+# The pages every playbook has (navigation.py puts each in its section of the navigation).
 GENERATED = ("start-here.md", "finder.md", "assets.md", "personas.md", "lifecycle.md", "glossary.md", "metrics.md",
              "values.md", "coverage.md", "review.md", "changes.md", "rules.md", "about.md")
 PAGE_TITLES = {"start-here.md": "Start here", "finder.md": "Find an asset", "lifecycle.md": "Lifecycle and handoffs",
