@@ -61,7 +61,7 @@ OPENERS = (
     "{company} {verb} {topic} in {n} weeks", "Most {role}s we meet lose {n} hours a week to {topic}",
     "In {industry}, {topic} is where invoices wait longest", "Open with the {industry} numbers",
     "If the buyer mentions {erp}, say that we sync both ways", "Ask who signs off {topic} today",
-    "Do not promise {topic} before onboarding is planned", "Show the {feature} before the slides",
+    "We plan {topic} with you before onboarding starts", "Show the {feature} before the slides",
     "Start from the buyer's own invoices, not ours", "Remind the {role} that {topic} stays in their ERP",
     "A {role} cares about {topic} more than about features", "Quote {company}, not our own claims",
 )

@@ -88,8 +88,11 @@ ADDITIONS: dict[str, dict[str, Any]] = {
                                             "exit_criteria": ["A call is booked."]}]},
     "lifecycle/won.yaml": {"accepts": ["Signed in the first call."]},
     "metrics/win-rate.yaml": {"why": "Both teams move it.", "baseline": {"value": 18, "as_of": "Q2 2026"}},
-    "personas/buyer.yaml": {"validated": {"on": "2026-10-02", "against": "Twelve deals."}},
-    "assets/guide.yaml": {"use_when": "the buyer asks what it would save."},
+    "personas/buyer.yaml": {"validated": {"on": "2026-10-02", "against": "Twelve deals."},
+                            "objections": [{"objection": "Too expensive.", "response": "Show the ROI.",
+                                            "keywords": ["price"], "internal_notes": ["Never discount here."]}]},
+    "assets/guide.yaml": {"use_when": "the buyer asks what it would save.", "keywords": ["savings"],
+                          "internal_notes": ["Check the figures with finance first."]},
 }
 
 

@@ -40,8 +40,8 @@ def test_chips_narrow_the_cards_and_round_trip_through_the_url(watched: tuple[Pa
     expect(page.locator("[data-pb-filters]")).to_be_visible()
     assert visible_cards(page) == every
     page.locator('[data-pb-filter="persona"] .pb-chip[data-value="user"]').click()
-    # Uma's asset and the one for any persona; only Uma's objections.
-    assert visible_cards(page) == ["asset-checklist", "asset-user-video"]
+    # Uma's asset first, then the one for any persona; only Uma's objections.
+    assert visible_cards(page) == ["asset-user-video", "asset-checklist"]
     assert query(page) == {"persona": ["user"]}
     groups = page.locator(".pb-objection-group:visible")
     expect(groups).to_have_count(1)
@@ -49,7 +49,7 @@ def test_chips_narrow_the_cards_and_round_trip_through_the_url(watched: tuple[Pa
     page.locator('[data-pb-filter="type"] .pb-chip[data-value="explainer-video"]').click()
     assert visible_cards(page) == ["asset-user-video"]
     assert query(page) == {"persona": ["user"], "type": ["explainer-video"]}
-    expect(page.locator("[data-pb-status]")).to_have_text("Showing 1 of 5 assets")
+    expect(page.locator("[data-pb-status]")).to_have_text("Showing 1 of 5 assets for Uma, the User")
     # The URL reproduces the view.
     shared = str(page.evaluate("location.href"))
     page.goto(shelf_url)

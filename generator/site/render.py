@@ -19,7 +19,7 @@ from ..model.playbook import Playbook
 from ..rules.anchors import GLOSSARY_TOPIC_PREFIX, STEPS
 from ..rules.freshness import REVIEW_WINDOW_DAYS
 from .links import file_link, href_function, link_filter, page_link, ref_function
-from .pages.assets import ASSET_TYPES, badges_html, type_name
+from .pages.assets import ASSET_TYPES, badges_html, type_name, verdict
 from .pages.coverage import coverage
 from .pages.glossary import USED_IN_NAMES, glossary_groups, topics
 from .pages.lifecycle import lifecycle_svg
@@ -28,7 +28,7 @@ from .pages.onboarding import onboarding
 from .pages.paging import PARTS, entry_pages, glossary_pages, in_page_order, page_count, part_context, part_page
 from .pages.review import needs_review
 from .pages.rules import RULES_MARKER, rules_list, rules_markdown
-from .pages.stages import PERSONA_ASSETS, STAGE_CARDS, stage_class, stage_context
+from .pages.stages import PERSONA_ASSETS, STAGE_CARDS, objection_home, persona_stages, stage_class, stage_context
 from .pages.values import USES_SHOWN, value_uses
 from .pages.vocabulary import used_in
 from .safe_text import (
@@ -83,8 +83,10 @@ def _environment(playbook: Playbook, directory_urls: bool = True) -> Environment
                        target=target, measure=in_unit, asset_type=lambda t: ASSET_TYPES[t][1],
                        asset_kind=lambda t: ASSET_TYPES[t][0], kind_name=type_name)
     env.globals.update(pb=playbook, ref=ref_function(playbook, pages), page_link=page_link, file_link=file_link,
-                       href=href_function(playbook, pages, directory_urls), badges=badges_html,
+                       href=href_function(playbook, pages, directory_urls), badges=badges_html, verdict=verdict,
                        stage_class=stage_class, STAGE_CARDS=STAGE_CARDS, PERSONA_ASSETS=PERSONA_ASSETS,
+                       persona_stages=lambda pid: persona_stages(playbook, pid),
+                       objection_home=lambda pid: objection_home(playbook, pid),
                        lifecycle_diagram=lambda: Md(lifecycle_svg(playbook, plain)),
                        rules=lambda: Md(rules_markdown(playbook.settings.rule_levels)))
     return env

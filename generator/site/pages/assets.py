@@ -58,6 +58,21 @@ def badges(playbook: Playbook, entry: Asset | Persona) -> list[tuple[str, str]]:
     return found
 
 
+def verdict(playbook: Playbook, asset: Asset) -> tuple[str, str]:
+    """(kind, words): whether a rep may send an asset today, and whom to ask. The kind is one of
+    the badges' (withdrawn, overdue, expiring) or 'current'."""
+    fresh = playbook.freshness(asset)
+    owner = playbook.settings.teams[asset.owner].name
+    if fresh.withdrawn:
+        return "withdrawn", f"Do not send: withdrawn after {fresh.expires}. Ask {owner} what replaces it."
+    if fresh.overdue:
+        until = f" until {fresh.expires}" if fresh.expires else ""
+        return "overdue", f"May be sent{until}; review overdue since {fresh.review_by}: ask {owner} if in doubt."
+    if fresh.expiring:
+        return "expiring", f"May be sent until {fresh.expires}, not after."
+    return "current", f"May be sent; reviewed by {owner}, next review by {fresh.review_by}."
+
+
 def badges_html(playbook: Playbook, entry: Asset | Persona) -> Md:
     """The badges of an asset or persona as HTML."""
     return Md(" ".join(f'<span class="pb-badge pb-badge--{kind}">{html.escape(words)}</span>'

@@ -12,7 +12,7 @@ from ...model.entities import Asset
 from ...model.playbook import Playbook, send_order
 from ...rules.values import expand
 from ..urls import page_url
-from .assets import ASSET_TYPES, badges, type_name
+from .assets import ASSET_TYPES, badges, type_name, verdict
 from .paging import entry_pages
 
 
@@ -49,7 +49,8 @@ def finder_data(playbook: Playbook, directory_urls: bool = True) -> dict[str, An
              "internal_notes": [text(n) for n in a.internal_notes], "keywords": [text(k) for k in a.keywords],
              "link": a.link,
              "details": f"{page_url(pages[a.id], directory_urls)}#{a.id}", "review_by": a.review_by,
-             "expires": a.expires, "status": status(a), "badges": [list(b) for b in badges(playbook, a)]}
+             "expires": a.expires, "status": status(a), "badges": [list(b) for b in badges(playbook, a)],
+             "verdict": list(verdict(playbook, a))}
             for a in sorted(playbook.assets, key=send_order)
         ],
     }

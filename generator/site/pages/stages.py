@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...model.playbook import Playbook
-from ..safe_text import Md
+from ..safe_text import Md, ids
 
 # A stage page shows this many cards, in the order to use them; the finder shows every asset.
 STAGE_CARDS = 60
@@ -29,3 +29,19 @@ def stage_class(playbook: Playbook, stage_id: str) -> Md:
     """'pb-stage-3': the colour of a stage, by its place, in six colours that repeat."""
     place = [s.id for s in playbook.stages].index(stage_id)
     return Md(f"pb-stage-{place % 6 + 1}")
+
+
+def persona_stages(playbook: Playbook, persona_id: str) -> Md:
+    """The ids of the stages where a persona has assets written for them that may still be sent,
+    in the buyer's order, space-separated: where a stage page sends a rep whose persona has
+    little or nothing in the stage they are on."""
+    serves = {s for a in playbook.assets_for_persona(persona_id) if playbook.usable(a) for s in a.stages}
+    return ids(s.id for s in playbook.stages if s.id in serves)
+
+
+def objection_home(playbook: Playbook, persona_id: str) -> str | None:
+    """The stage page where search finds a persona's objections: the first of the persona's
+    stages in the buyer's order. The other stage pages show them too, left out of search, so
+    that a search finds each objection once."""
+    persona = playbook.persona(persona_id)
+    return next((s.id for s in playbook.stages if s.id in persona.stages), None)

@@ -9,6 +9,7 @@
 
   const PAGE_SIZE = 24;
   const BADGES = new Set(['withdrawn', 'expiring', 'overdue']);
+  const VERDICTS = new Set(['withdrawn', 'expiring', 'overdue', 'current']);
   const FACETS = [['stage', 'Stage'], ['persona', 'Persona'], ['type', 'Type'], ['owner', 'Owner']];
   const done = new WeakSet(); // elements already set up (DOMContentLoaded and document$ may both run)
 
@@ -105,18 +106,94 @@
     button.textContent = ok ? 'Copied' : 'Copy failed';
     button.classList.toggle('pb-copy--done', ok);
     button.classList.toggle('pb-copy--failed', !ok);
-    announce(ok ? 'Talking point copied' : 'Copy failed');
+    const what = button.closest('.pb-objection') ? 'Answer copied' : 'Talking point copied';
+    announce(ok ? what : 'Copy failed');
     copyTimers.set(button, setTimeout(() => {
       button.textContent = 'Copy';
       button.classList.remove('pb-copy--done', 'pb-copy--failed');
     }, 1500));
   }
 
-  // One listener for every copy button, the finder's included.
+  // ---- Share buttons: the phone's own share sheet, or the link copied -----------------------
+
+  // A card's button shares the asset's address (data-url, relative to the page); the button of a
+  // narrowed view shares the page's address as it is now, filters and all.
+  async function share(button) {
+    const relative = button.getAttribute('data-url');
+    let url = location.href;
+    if (relative !== null) {
+      const href = safeHref(relative, '');
+      if (!href) return;
+      url = new URL(href, location.href).href;
+    }
+    const card = button.closest('.pb-card');
+    const heading = card && card.querySelector('.pb-card__title');
+    const title = (heading ? heading.textContent : document.title).trim();
+    if (typeof navigator.share === 'function') {
+      try {
+        await navigator.share({ title, url });
+        return;
+      } catch (error) {
+        if (error && error.name === 'AbortError') return; // the rep closed the share sheet
+      }
+    }
+    const ok = await copyText(url, button);
+    const label = button.getAttribute('data-label') || button.textContent;
+    button.setAttribute('data-label', label);
+    clearTimeout(copyTimers.get(button));
+    button.textContent = ok ? 'Link copied' : 'Copy failed';
+    announce(ok ? 'Link copied' : 'Copy failed');
+    copyTimers.set(button, setTimeout(() => { button.textContent = label; }, 1500));
+  }
+
+  // One listener for every copy and share button, the finder's included.
   document.addEventListener('click', (event) => {
-    const button = event.target instanceof Element && event.target.closest('button[data-pb-copy]');
-    if (button) copyPoint(button);
+    if (!(event.target instanceof Element)) return;
+    const copy = event.target.closest('button[data-pb-copy]');
+    if (copy) copyPoint(copy);
+    const sharer = event.target.closest('button[data-pb-share]');
+    if (sharer) share(sharer);
   });
+
+  // ---- The persona in the room, remembered from page to page -------------------------------
+
+  // Kept in the browser as {id, name, stages}: the stages where the persona has assets, so that
+  // a stage page with nothing for them can say where to go.
+  const PERSONA_KEY = 'pb-persona';
+  function storedPersona() {
+    try {
+      const value = JSON.parse(localStorage.getItem(PERSONA_KEY) || 'null');
+      return value && typeof value.id === 'string' ? { id: value.id, name: str(value.name), stages: strings(value.stages) } : null;
+    } catch (_) {
+      return null; // storage refused (private mode) or damaged: nothing remembered
+    }
+  }
+  function storePersona(persona) {
+    try {
+      if (persona) localStorage.setItem(PERSONA_KEY, JSON.stringify(persona));
+      else localStorage.removeItem(PERSONA_KEY);
+    } catch (_) { /* storage refused: the address still carries it */ }
+  }
+
+  // Links to the stage pages (the menu's, the home page's, the way on) carry the persona.
+  function carryPersona(stagePaths, persona) {
+    for (const link of document.querySelectorAll('a[href]:not([href^="#"])')) {
+      let url;
+      try { url = new URL(link.href, location.href); } catch (_) { continue; }
+      if (url.origin !== location.origin || !stagePaths.has(url.pathname)) continue;
+      if (persona) url.searchParams.set('persona', persona);
+      else url.searchParams.delete('persona');
+      link.href = url.href;
+    }
+  }
+
+  // Bring the first card into sight, if its top is not on the upper part of the screen: the
+  // filters (or the count) go to the top, under the header, and the card follows them.
+  function revealFirst(anchor, first) {
+    if (!first) return;
+    const top = first.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.6) anchor.scrollIntoView({ block: 'start' });
+  }
 
   // ---- Stage page: filter the cards by persona and type ------------------------------------
 
@@ -137,18 +214,53 @@
   function initFilters(bar) {
     if (done.has(bar)) return;
     done.add(bar);
+    const container = document.querySelector('[data-pb-cards]');
     const cards = Array.from(document.querySelectorAll('[data-pb-cards] .pb-card'));
     const objections = Array.from(document.querySelectorAll('[data-pb-objections] .pb-objection-group'));
+    const objectionBox = document.querySelector('[data-pb-objections]');
     const status = bar.querySelector('[data-pb-status]');
     const empty = document.querySelector('[data-pb-empty]');
+    const elsewhere = bar.querySelector('[data-pb-elsewhere]');
+    const here = bar.getAttribute('data-stage') || '';
+    // Every stage, from the page's own list: [id, name, address].
+    const stages = Array.from(bar.querySelectorAll('[data-pb-stage-list] a[data-stage]'))
+      .map((a) => [a.getAttribute('data-stage'), a.textContent.trim(), a.getAttribute('href') || '']);
+    const stagePaths = new Set(stages.map(([, , href]) => new URL(href, location.href).pathname));
     const params = new URLSearchParams(location.search);
+    const remembered = storedPersona();
+    let none = null; // the objections' "nothing from this persona here", made when first needed
     const groups = Array.from(bar.querySelectorAll('[data-pb-filter]')).map((node) => {
       const name = node.getAttribute('data-pb-filter');
       const chips = Array.from(node.querySelectorAll('button.pb-chip[data-value]'));
-      const wanted = params.get(name);
+      let wanted = params.get(name);
+      if (name === 'persona' && !params.has(name) && remembered) wanted = remembered.id;
       const value = chips.some((c) => c.getAttribute('data-value') === wanted) ? wanted : null;
       return { name, chips, value };
     });
+    const personaGroup = groups.find((g) => g.name === 'persona');
+    // A persona asked for (address or memory) that has no chip on this page.
+    let absent = null;
+    const asked = params.get('persona') || (remembered && remembered.id);
+    if (asked && personaGroup && !personaGroup.value) {
+      absent = remembered && remembered.id === asked ? remembered : { id: asked, name: '', stages: [] };
+    }
+
+    // "For <persona>, also: 3. Selection": links to the other stages with assets for them.
+    function sayElsewhere(persona, shown) {
+      if (!elsewhere) return;
+      const others = stages.filter(([id]) => id !== here && persona.stages.includes(id));
+      elsewhere.replaceChildren();
+      const who = persona.name || 'this persona';
+      const lead = shown === 0 ? `Nothing in this stage is written for ${who}.` : `Also for ${who}:`;
+      elsewhere.append(lead);
+      if (others.length === 0 && shown === 0 && persona.name) elsewhere.append(' No other stage has an asset for them either.');
+      others.forEach(([id, name, href], i) => {
+        const url = new URL(href, location.href);
+        url.searchParams.set('persona', persona.id);
+        elsewhere.append(i === 0 ? ' ' : ', ', el('a', 'pb-elsewhere__link', name, { href: url.href }));
+      });
+      elsewhere.hidden = shown > 0 && others.length === 0;
+    }
 
     function apply() {
       const selected = Object.fromEntries(groups.map((g) => [g.name, g.value]));
@@ -158,7 +270,21 @@
         card.hidden = !match;
         if (match) shown += 1;
       }
-      for (const group of objections) group.hidden = !personaMatch(group, selected.persona);
+      // The cards written for the persona first, then those for anyone, each in the playbook's order.
+      if (container) {
+        const own = (card) => Boolean(selected.persona) && (card.getAttribute('data-persona') || '').split(/\s+/).includes(selected.persona);
+        container.append(...cards.filter(own), ...cards.filter((card) => !own(card)));
+      }
+      const persona = selected.persona || (absent && absent.id);
+      let groupsShown = 0;
+      for (const group of objections) {
+        group.hidden = !personaMatch(group, persona);
+        if (!group.hidden) groupsShown += 1;
+      }
+      if (objectionBox && persona && groupsShown === 0 && !none) {
+        none = objectionBox.appendChild(el('p', 'pb-empty', 'No objection from this persona is written down for this stage.'));
+      }
+      if (none) none.hidden = !persona || groupsShown > 0;
       // Each chip: how many cards it would show, given the other groups' choices.
       for (const group of groups) {
         for (const chip of group.chips) {
@@ -170,8 +296,20 @@
           setCount(chip, n);
         }
       }
-      if (status) status.textContent = `Showing ${shown === cards.length ? 'all' : `${shown} of`} ${plural(cards.length, 'asset')}`;
+      const chip = personaGroup && personaGroup.chips.find((c) => c.getAttribute('data-value') === selected.persona);
+      const who = chip ? chip.firstChild.textContent.trim() : '';
+      if (status) {
+        status.textContent = `Showing ${shown === cards.length ? 'all' : `${shown} of`} ${plural(cards.length, 'asset')}${who ? ` for ${who}` : ''}`;
+      }
       if (empty) empty.hidden = shown > 0;
+      if (chip) {
+        const known = { id: selected.persona, name: who, stages: (chip.getAttribute('data-elsewhere') || '').split(/\s+/).filter(Boolean) };
+        sayElsewhere(known, shown);
+        return known;
+      }
+      if (absent) sayElsewhere(absent, 0);
+      else if (elsewhere) elsewhere.hidden = true;
+      return null;
     }
 
     bar.addEventListener('click', (event) => {
@@ -180,12 +318,24 @@
       if (!group) return;
       const value = chip.getAttribute('data-value');
       group.value = group.value === value ? null : value; // pressing the pressed chip clears the group
-      apply();
+      if (group.name === 'persona') absent = null;
+      const known = apply();
+      if (group.name === 'persona') {
+        storePersona(known);
+        carryPersona(stagePaths, known && known.id);
+      }
       writeParams({ [group.name]: group.value });
+      revealFirst(bar, cards.find((card) => !card.hidden));
     });
 
     bar.hidden = false;
-    apply();
+    const known = apply();
+    const carried = known ? known.id : absent && absent.id;
+    if (known) storePersona(known);
+    carryPersona(stagePaths, carried);
+    if (carried) writeParams({ persona: carried });
+    // Arrived for one persona (a shared or carried link): their cards are what the rep came for.
+    if (known && params.has('persona') && !location.hash) revealFirst(bar, cards.find((card) => !card.hidden));
   }
 
   // ---- Asset finder ----------------------------------------------------------------------
@@ -208,9 +358,12 @@
         // [kind, words] pairs as the stage pages show them; an unknown kind is dropped.
         badges: (Array.isArray(a.badges) ? a.badges : []).filter((b) => Array.isArray(b) && BADGES.has(b[0]))
           .map((b) => [b[0], str(b[1])]),
+        notes: strings(a.internal_notes), keywords: strings(a.keywords),
+        // [kind, words]: may the asset be sent today, and whom to ask.
+        verdict: Array.isArray(a.verdict) && VERDICTS.has(a.verdict[0]) ? [a.verdict[0], str(a.verdict[1])] : ['current', ''],
       };
       // All the text the search box looks in, lower case and without accents.
-      asset.text = fold([asset.title, asset.useWhen, asset.typeName, ...asset.points,
+      asset.text = fold([asset.title, asset.useWhen, asset.typeName, ...asset.points, ...asset.keywords,
         ...asset.personas.map((id) => personaNames.get(id) || '')].join('\n'));
       return asset;
     });
@@ -263,6 +416,8 @@
     const params = new URLSearchParams(location.search);
     const state = { q: (params.get('text') || '').slice(0, 200), page: Math.max(1, parseInt(params.get('page'), 10) || 1) };
     for (const [name] of FACETS) state[name] = facetById[name].has(params.get(name)) ? params.get(name) : null;
+    const remembered = storedPersona();
+    if (!params.has('persona') && remembered && facetById.persona.has(remembered.id)) state.persona = remembered.id;
 
     // Facet chips, built once and then only updated (so focus stays where it is).
     const chips = {};
@@ -272,6 +427,7 @@
         if (!data.facets[name].length) continue;
         const group = el('div', 'pb-filter-group', null, { 'data-pb-filter': name, role: 'group', 'aria-label': label });
         group.appendChild(el('span', 'pb-filter-label', label));
+        const row = group.appendChild(el('div', 'pb-chip-row'));
         chips[name] = data.facets[name].map((facet) => {
           const chip = el('button', 'pb-chip', facet.name, { type: 'button', 'data-value': facet.id, 'aria-pressed': 'false' });
           chip.addEventListener('click', () => {
@@ -280,8 +436,14 @@
             state[name] = state[name] === facet.id ? null : facet.id;
             state.page = 1;
             render();
+            if (name === 'persona') {
+              const stages = data.assets.filter((a) => a.personas.includes(facet.id) && a.status !== 'withdrawn')
+                .flatMap((a) => a.stages);
+              storePersona(state.persona ? { id: facet.id, name: facet.name, stages: [...new Set(stages)] } : null);
+            }
+            revealFirst(count || root, results && results.firstElementChild);
           });
-          group.appendChild(chip);
+          row.appendChild(chip);
           return chip;
         });
         facetBox.appendChild(group);
@@ -404,14 +566,26 @@
             { type: 'button', 'data-pb-copy': '', 'aria-label': 'Copy this talking point', title: 'Copy' });
           list.appendChild(el('li', 'pb-point')).append(el('span', 'pb-point__text', point), ' ', copy);
         }
+        article.appendChild(el('p', 'pb-points__label', 'Say this'));
         article.appendChild(list);
       }
+      if (asset.notes.length) {
+        const note = el('div', 'pb-note', null, { role: 'note' });
+        note.appendChild(el('p', 'pb-note__label', 'For you, not the buyer'));
+        const list = note.appendChild(el('ul'));
+        for (const text of asset.notes) list.appendChild(el('li', null, text));
+        article.appendChild(note);
+      }
+      if (asset.verdict[1]) article.appendChild(el('p', `pb-verdict pb-verdict--${asset.verdict[0]}`, asset.verdict[1]));
 
       const foot = el('footer', 'pb-card__foot');
       const open = withdrawn ? null : safeHref(asset.link, base);
       if (open) foot.appendChild(el('a', 'md-button md-button--primary pb-open', 'Open', { href: open }));
       const details = safeHref(asset.details, base);
-      if (details) foot.appendChild(el('a', 'pb-card__details', 'Details', { href: details }));
+      if (details) {
+        foot.appendChild(el('button', 'pb-share', 'Share', { type: 'button', 'data-pb-share': '', 'data-url': details }));
+        foot.appendChild(el('a', 'pb-card__details', 'Details', { href: details }));
+      }
       const personas = el('span', 'pb-card__personas');
       if (asset.personas.length) asset.personas.forEach((id) => personas.appendChild(chipLink('persona', id)));
       else personas.appendChild(el('span', 'pb-chip pb-chip--any', 'Any persona'));
