@@ -25,6 +25,7 @@ SHOTS = [  # file name, path, width, height, full page
     ("stage-page-phone.png", "stages/selection/?persona=it-security-lead", 390, 844, False),
     ("finder.png", "finder/?stage=scoping&type=case-study", 1280, 900, False),
     ("finder-phone.png", "finder/?stage=scoping", 390, 844, False),
+    ("objections-phone.png", "stages/selection/?persona=cfo#objections", 390, 844, False),
     ("home.png", "", 1280, 900, False),
 ]
 
