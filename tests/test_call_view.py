@@ -177,6 +177,11 @@ def test_every_card_says_whether_it_may_be_sent_and_whom_to_ask(page: Page, defa
     withdrawn = page.locator("#analyst-market-guide + .pb-card")
     expect(withdrawn.locator(".pb-verdict")).to_contain_text("Do not send: withdrawn after 2026-09-30")
     expect(withdrawn.locator(".pb-open")).to_have_count(0)
+    # The stage page names what is withdrawn from it, not only how many.
+    page.goto(default_url + "stages/scoping/")
+    page.locator(".pb-hero__meta a[href='#withdrawn']").click()
+    expect(page.locator("#withdrawn")).to_contain_text("do not send Northmere Research market guide")
+    expect(page.locator("#withdrawn")).to_be_in_viewport()
     page.goto(default_url + "finder/?text=erp%20module")
     expect(page.locator("[data-pb-results] .pb-card .pb-verdict").first).to_have_text(overdue)
     # The Assets page's card has copy buttons, and its talking points stop where they end.

@@ -10,7 +10,7 @@ _LIFECYCLE_SECTIONS = frozenset({"lead-states", "opportunity-states", "customer-
                                  "handoffs"})
 SECTION_ANCHORS = {
     "stage": frozenset({"buyer-goal", "buyer-questions", "assets", "objections", "exit-criteria", "activities",
-                        "sales-activities", "marketing-activities", "lifecycle-states", "personas"}),
+                        "sales-activities", "marketing-activities", "lifecycle-states", "personas", "withdrawn"}),
     "lifecycle": _LIFECYCLE_SECTIONS,
     "handoff": _LIFECYCLE_SECTIONS,
     "term": frozenset({"by-topic", "other-terms"}),
