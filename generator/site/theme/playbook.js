@@ -163,7 +163,9 @@
   function storedPersona() {
     try {
       const value = JSON.parse(localStorage.getItem(PERSONA_KEY) || 'null');
-      return value && typeof value.id === 'string' ? { id: value.id, name: str(value.name), stages: strings(value.stages) } : null;
+      if (!value || typeof value.id !== 'string') return null;
+      // Bounded, whatever another script or a damaged profile left there.
+      return { id: value.id.slice(0, 200), name: str(value.name).slice(0, 200), stages: strings(value.stages).slice(0, 1000) };
     } catch (_) {
       return null; // storage refused (private mode) or damaged: nothing remembered
     }
