@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from conftest import REPO
 from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
 
 from generator.source.loader import KINDS
 
@@ -52,3 +53,34 @@ def test_every_playbook_file_names_its_schema() -> None:
         schema = (path.parent / first.split("$schema=", 1)[-1]).resolve()
         assert first.startswith("# yaml-language-server: $schema="), path
         assert schema == REPO / "schemas" / f"{kind}.schema.json", path
+
+
+ALL_SCHEMAS = sorted((REPO / "schemas").rglob("*.schema.json"))
+
+
+def refs(schema: Any) -> Iterator[str]:
+    if isinstance(schema, dict):
+        if isinstance(schema.get("$ref"), str):
+            yield schema["$ref"]
+        for value in schema.values():
+            yield from refs(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from refs(value)
+
+
+@pytest.mark.parametrize("path", ALL_SCHEMAS, ids=lambda p: p.relative_to(REPO / "schemas").as_posix())
+def test_every_reference_resolves_from_where_the_schema_is(path: Path) -> None:
+    # No `$id`: a schema is known by where it is (the repository, a copy written by `playbook init`
+    # or `playbook schemas`, the site's schemas/), and names another by a path relative to itself,
+    # which editors and jsonschema alike follow from file to file.
+    registry: Registry[Any] = Registry().with_resources(
+        (other.as_uri(), Resource.from_contents(json.loads(other.read_text(encoding="utf-8"))))
+        for other in ALL_SCHEMAS)
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert "$id" not in schema, f"{path.name}: an $id would make the references resolve elsewhere"
+    resolver = registry.resolver(base_uri=path.as_uri())
+    found = list(refs(schema))
+    for ref in found:
+        assert ref.startswith(("#/", "../")) or "/" not in ref.split("#")[0], ref
+        assert resolver.lookup(ref).contents, f"{path.name}: {ref}"
