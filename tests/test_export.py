@@ -167,7 +167,8 @@ def test_export_json_and_files_for_the_site() -> None:
     data["stages"][0]["name"] = "changed"
     assert export_json(loaded)["stages"][0]["name"] != "changed", "export_json must return a copy"
     files = export_files(REPO / "playbook")
-    assert set(files) == {SITE_JSON} | {f"{SITE_CSV}/{key}.csv" for key in [*KEYS, "crm"]}
+    assert set(files) == {SITE_JSON} | {f"{SITE_CSV}/{key}.csv" for key in [*KEYS, "crm"]} | {
+        f"schemas/{path.relative_to(SCHEMAS).as_posix()}" for path in SCHEMAS.rglob("*.schema.json")}
     assert json.loads(files[SITE_JSON]) == export_json(REPO / "playbook")
 
 

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import MKDOCS, SITE_CONFIG, make_project, run_mkdocs
+from conftest import MKDOCS, REPO, SITE_CONFIG, make_project, run_mkdocs
 from test_serve import fetch, free_port, serve, wait_for
 
 from generator.changes.comment import md
@@ -142,8 +142,9 @@ def test_render_follows_links_inside_docs_once_and_copies_files_not_links(tmp_pa
     assert not (out / "sub" / "loop").exists()
     playbook = build_playbook(project / "playbook")
     pages, static = render_pages(playbook), static_files(playbook)
-    # static: scripts, styles and data; 10: the export as JSON and nine CSV files; 4: the pages of docs/
-    assert result.stdout == f"{len(pages) + len(static) + 10 + 4} files written to out\n"
+    # static: scripts, styles and data; 10: the export as JSON and nine CSV files; the schemas; 4: the pages of docs/
+    schemas = len(list((REPO / "schemas").rglob("*.schema.json")))
+    assert result.stdout == f"{len(pages) + len(static) + 10 + schemas + 4} files written to out\n"
 
 
 # 2. A failed build keeps the last good site ------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..model.export import csv_files, export_data, json_text
 from ..model.playbook import Playbook
 from ..source.loader import LoadedPlaybook
+from ..source.schemas import schema_files
 from .pages.finder import finder_data
 from .pages.paging import entry_pages
 from .pages.vocabulary import glossary_data
@@ -21,6 +22,8 @@ SCRIPTS = ("playbook.js", "glossary.js", "onboarding.js")
 # Where the site publishes the export (paths relative to the site's root).
 SITE_JSON = "downloads/playbook.json"
 SITE_CSV = "downloads/playbook-csv"
+# Where the site publishes the schemas, as `playbook schemas` writes them.
+SITE_SCHEMAS = "schemas"
 
 
 def static_files(playbook: Playbook, directory_urls: bool = True, terms: bool = True) -> dict[str, str]:
@@ -40,11 +43,13 @@ def export_files(source: Path | str | LoadedPlaybook) -> dict[str, str]:
     """The export as the site publishes it: path relative to the site's root -> content.
 
     `downloads/playbook.json` (compact) and `downloads/playbook-csv/<key>.csv`, one per kind and
-    crm.csv. Takes what model.export.export_json takes.
+    crm.csv; and the schemas at a stable address, `schemas/<kind>.schema.json` (and
+    `schemas/output/…`), for editors and programs. Takes what model.export.export_json takes.
     """
     data = export_data(source)
     files = {SITE_JSON: json_text(data, compact=True)}
     files.update({f"{SITE_CSV}/{name}": text for name, text in csv_files(data).items()})
+    files.update({f"{SITE_SCHEMAS}/{name}": text for name, text in schema_files().items()})
     return files
 
 

@@ -70,6 +70,15 @@ def schemas_dir() -> Path:
     return Path(str(resources.files("generator.source") / "schemas"))
 
 
+def schema_files() -> dict[str, str]:
+    """Every schema as the package ships it: path relative to a schemas/ folder -> text, the
+    kinds' schemas (`asset.schema.json`) and those of the commands' output (`output/…`). They
+    name each other by relative paths, so a copy keeps working wherever it is put whole."""
+    root = schemas_dir()
+    return {path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+            for path in sorted(root.rglob("*.schema.json"))}
+
+
 @cache
 def _schema(kind: str) -> Any:
     return json.loads((schemas_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"))
@@ -346,4 +355,4 @@ def _first_repeat(items: list[Any]) -> Any:
     return _NONE
 
 
-__all__ = ["check_document", "did_you_mean", "schemas_dir", "validator", "format_path"]
+__all__ = ["check_document", "did_you_mean", "schema_files", "schemas_dir", "validator", "format_path"]
