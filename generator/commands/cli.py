@@ -38,7 +38,7 @@ from ..source.repository import (
 )
 from ..source.schemas import did_you_mean
 from . import diff as diffcmd
-from . import export, scaffold
+from . import export, init, scaffold
 from .report import FORMATS, github_annotation, json_report
 
 
@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rules.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     rules.set_defaults(run=_rules)
     # Commands in modules of their own: each adds its parser, with `run` set to its function.
-    for module in (diffcmd, codeowners, export, scaffold):
+    for module in (diffcmd, codeowners, export, scaffold, init):
         module.add_parser(commands)
     args = parser.parse_args(argv)
     if getattr(args, "run", None) is not None:
