@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build validate render chromium lint test screenshots clean
+.PHONY: install serve build validate render chromium language-server lint test screenshots clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,17 +28,27 @@ render: install
 	$(BIN)/playbook render markdown-site
 
 # The browser tests drive Debian's Chromium; the pull-request workflow's comment script is run in
-# Node; the history and diff tests make git repositories.
+# Node; the history and diff tests make git repositories; npm installs the YAML language server.
 chromium:
-	@command -v chromium >/dev/null 2>&1 && command -v node >/dev/null 2>&1 && command -v git >/dev/null 2>&1 || \
-	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium nodejs git; }
+	@command -v chromium >/dev/null 2>&1 && command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && \
+	  command -v git >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium nodejs npm git; }
+
+# The editor test (tests/test_language_server.py) drives the YAML language server that VS Code's
+# YAML extension and other editors run, installed from npm into the virtual environment.
+YAML_LANGUAGE_SERVER := yaml-language-server@1.25.0
+$(VENV)/node/.installed-$(YAML_LANGUAGE_SERVER): | chromium
+	npm install --prefix $(VENV)/node --no-save --no-audit --no-fund $(YAML_LANGUAGE_SERVER)
+	touch $@
+
+language-server: $(VENV)/node/.installed-$(YAML_LANGUAGE_SERVER)
 
 # Never `--strict` with `-q`: MkDocs 1.6 then exits 0 on a site with warnings.
 lint: install
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
 
-test: install chromium lint
+test: install chromium language-server lint
 	$(BIN)/playbook validate playbook
 	$(BIN)/mkdocs build --strict --site-dir $(VENV)/site-check
 	$(BIN)/python -m pytest -n auto --dist worksteal
