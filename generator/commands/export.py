@@ -1,19 +1,20 @@
 """The commands `playbook export` and `playbook crm-check`: reading their arguments, checking the
 playbook first, writing the export, printing what was found.
 
-`playbook export [--format json|csv] [--playbook DIR] OUT`
+`playbook export [--format json|csv|salesforce|hubspot] [--playbook DIR] OUT`
 
 - json (the default): one file, OUT, or `-` for standard output.
 - csv: the folder OUT gets one file per kind and crm.csv.
+- salesforce, hubspot: the folder OUT gets the picklists in the CRM's own shape, to deploy.
 
-What they hold is described in model/export.py, which makes them. Either way the playbook is
-checked first, as `playbook validate` checks it, and nothing is written when it has problems.
+What they hold is described in model/export.py, which makes json and csv, and in crm_export.py.
+Either way the playbook is checked first, as `playbook validate` checks it, and nothing is written when it has problems.
 Files are written beside their target and renamed into place once complete, so a failed export
 leaves the old one as it was; a link is never written through.
 
-`playbook crm-check PICKLIST.csv [--playbook DIR]` compares the lifecycle states' CRM values with
-a picklist exported from the CRM; the picklist's format and what is reported are described in
-crm.py, which makes the comparison.
+`playbook crm-check PICKLIST [--playbook DIR]` compares the lifecycle states' CRM values with
+the CRM's: a picklist CSV, or the CRM's own files (crm_formats.py tells them apart and reads
+them); what is reported is described in crm.py, which makes the comparison.
 """
 
 from __future__ import annotations
@@ -24,13 +25,16 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from ..model.export import checked, csv_files, export_data, in_order, json_text
 from ..rules.freshness import TodayError
 from ..source.filepaths import display_path, within
 from ..source.loader import LoadedPlaybook
 from ..source.problems import PlaybookError, printable
-from .crm import PicklistError, compare, read_picklist, state_field
+from .crm import PicklistError, compare, state_field
+from .crm_export import API_VERSION, CrmExportError, hubspot_files, salesforce_files
+from .crm_formats import read_crm
 
 _LABELS = {"stages": "stages", "lifecycle": "lifecycle states", "handoffs": "handoffs", "terms": "terms",
            "personas": "personas", "assets": "assets", "metrics": "metrics"}
@@ -47,17 +51,20 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add `export` and `crm-check` to the `playbook` command."""
     export = commands.add_parser("export", help="write the playbook as JSON or CSV, for the CRM and other tools")
     export.add_argument("out", metavar="OUT",
-                        help="the JSON file to write (- for standard output), or with --format csv the folder "
-                             "for the CSV files")
-    export.add_argument("--format", choices=("json", "csv"), default="json",
-                        help="json: one file, every entry as written (default); csv: one file per kind")
+                        help="the JSON file to write (- for standard output), or with --format csv, salesforce or "
+                             "hubspot the folder for the files")
+    export.add_argument("--format", choices=("json", "csv", "salesforce", "hubspot"), default="json",
+                        help="json: one file, every entry as written (default); csv: one file per kind; "
+                             "salesforce: StandardValueSet metadata and package.xml; hubspot: property and "
+                             "deal pipeline JSON")
     export.add_argument("--playbook", default="playbook", help="the playbook folder (default: playbook)")
     export.set_defaults(run=run_export)
-    crm = commands.add_parser("crm-check", help="compare the lifecycle states' CRM values with a picklist "
-                                                "exported from the CRM")
-    crm.add_argument("picklist", metavar="PICKLIST.csv",
-                     help="the CRM's picklist values: a CSV with the columns object,field,value (label and "
-                          "active allowed)")
+    crm = commands.add_parser("crm-check", help="compare the lifecycle states' CRM values with the CRM's "
+                                                "picklists")
+    crm.add_argument("picklist", metavar="PICKLIST",
+                     help="the CRM's picklist values: a CSV with the columns object,field,value; a Salesforce "
+                          "picklist report CSV; Salesforce StandardValueSet XML files or their folder; HubSpot "
+                          "property or deal pipeline JSON")
     crm.add_argument("--playbook", default="playbook", help="the playbook folder (default: playbook)")
     crm.set_defaults(run=run_crm_check)
 
@@ -72,9 +79,13 @@ def run_export(args: argparse.Namespace) -> int:
     root, out = Path(args.playbook), str(args.out)
     if out == "-" and args.format == "csv":
         return _fail("-: CSV is written as one file per kind: name a folder to write them into")
+    if out == "-" and args.format != "json":
+        return _fail(f"-: {args.format} is written as several files: name a folder to write them into")
     loaded = _checked_or_report(root)
     if loaded is None:
         return 1
+    if args.format in ("salesforce", "hubspot"):
+        return _export_crm(loaded, root, Path(out), args.format)
     data = export_data(loaded)
     try:
         if out == "-":
@@ -92,6 +103,28 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_crm(loaded: LoadedPlaybook, root: Path, out: Path, vendor: str) -> int:
+    """`playbook export --format salesforce|hubspot`: the picklists in the CRM's shape (crm_export.py)."""
+    states = in_order(loaded.documents["lifecycle"], "lifecycle")
+    categories = _categories(loaded)
+    try:
+        made = (salesforce_files if vendor == "salesforce" else hubspot_files)(states, categories)
+        _write(out, {out / name: text for name, text in made.items()}, root, folder=True)
+    except (CrmExportError, ExportError) as err:
+        return _fail(str(err))
+    except OSError as err:
+        return _fail(f"{display_path(out)}: {err.strerror or err}")
+    version = f" (API version {API_VERSION})" if vendor == "salesforce" else ""
+    print(printable(f"{display_path(root)} exported to {display_path(out)} as {vendor}{version}: "
+                    f"{', '.join(sorted(made))}."))
+    return 0
+
+
+def _categories(loaded: LoadedPlaybook) -> list[dict[str, Any]]:
+    assert loaded.settings is not None, "checked: a missing playbook.yaml is an error"
+    return list(loaded.settings.data.get("forecast_categories") or [])
+
+
 def run_crm_check(args: argparse.Namespace) -> int:
     """`playbook crm-check`: 0 when the picklist matches, 1 with one line per difference otherwise."""
     root, picklist = Path(args.playbook), Path(args.picklist)
@@ -99,19 +132,28 @@ def run_crm_check(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     try:
-        rows, findings = read_picklist(picklist)
+        read = read_crm(picklist)
     except PicklistError as err:
         return _fail(str(err))
-    states = in_order(loaded.documents["lifecycle"], "lifecycle")
-    findings = sorted(findings + compare(states, rows, display_path(picklist)))
+    every = in_order(loaded.documents["lifecycle"], "lifecycle")
+    # The CRM's own files hold only their own fields: only the states of those are compared.
+    states = [doc for doc in every if read.fields is None or state_field(doc) in read.fields]
+    findings = sorted(read.findings + compare(every, read.rows, display_path(picklist), _categories(loaded),
+                                              read.fields))
+    for error in read.errors:
+        print(printable(error))
     for finding in findings:
         print(finding)
-    if findings:
-        return _fail(f"{_count(len(findings), 'difference')} between {display_path(root)} and "
+    if findings or read.errors:
+        return _fail(f"{_count(len(findings) + len(read.errors), 'difference')} between {display_path(root)} and "
                      f"{display_path(picklist)}; fix them and run again.")
+    if not states:
+        return _fail(f"{display_path(picklist)}: holds no field a lifecycle state of {display_path(root)} names "
+                     "(lead status, opportunity stage, lifecycle stage): give the files of those fields")
     fields = {state_field(doc) for doc in states}
     print(printable(f"{display_path(picklist)} matches {display_path(root)}: {_count(len(states), 'lifecycle state')}"
-                    f", {_count(len(fields), 'CRM field')}, no value missing, extra or inactive."))
+                    f", {_count(len(fields), 'CRM field')}, no value missing, extra or inactive"
+                    + (", no label, probability or forecast category different." if read.fields is not None else ".")))
     return 0
 
 
@@ -148,6 +190,11 @@ def _write(out: Path, files: dict[Path, str], root: Path, folder: bool) -> None:
                           "its checks; write the export elsewhere")
     if folder:
         _make_folder(out)
+        for parent in sorted({target.parent for target in files} - {out}):
+            if parent.is_symlink() or (parent.exists() and not parent.is_dir()):
+                raise ExportError(f"{display_path(parent)}: is a link or a file; remove it or write the export "
+                                  "elsewhere")
+            parent.mkdir(exist_ok=True)
     elif out.is_dir():
         raise ExportError(f"{shown}: is a folder; name a file such as playbook.json (a folder takes --format csv)")
     elif not out.parent.is_dir():
