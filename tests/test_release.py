@@ -30,7 +30,6 @@ REPO = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 VERSION: str = PROJECT["version"]
 REPOSITORY: str = PROJECT["urls"]["Repository"]
-SITE_NAME = "Acme Sales Playbook"
 
 # A warning of the build: setuptools' own ("warning: ...", "WARNING Package ... is absent"), or a
 # Python warning it raises ("SetuptoolsDeprecationWarning: ..."). A file named warnings.py is not one.
@@ -51,7 +50,7 @@ def _env() -> dict[str, str]:
 
 def _run(args: list[str | Path], cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     result = subprocess.run([str(a) for a in args], cwd=cwd, env=_env(), capture_output=True, text=True,
-                            timeout=timeout)
+                            stdin=subprocess.DEVNULL, timeout=timeout)
     assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
     return result
 
@@ -227,9 +226,25 @@ def test_the_installed_package_is_the_wheels(installed: Installed) -> None:
 
 def test_playbook_help(installed: Installed) -> None:
     result = _run([installed.bin / "playbook", "--help"], cwd=installed.work)
-    assert "validate" in result.stdout and "render" in result.stdout
+    assert "validate" in result.stdout and "render" in result.stdout and "init" in result.stdout
 
 
+def test_a_repository_from_playbook_init_validates_and_builds_strict(installed: Installed) -> None:
+    # What a new company does first, with nothing but the installed package: its starter files
+    # come from the wheel.
+    _run([installed.bin / "playbook", "init", "acme"], cwd=installed.work)
+    project = installed.work / "acme"
+    for name in ("mkdocs.yml", "docs/index.md", "playbook/playbook.yaml", "schemas/asset.schema.json",
+                 ".github/workflows/pull-request.yml"):
+        assert (project / name).is_file(), name
+    assert 'site_name: "Acme Sales Playbook"' in (project / "mkdocs.yml").read_text(encoding="utf-8")
+    _run([installed.bin / "playbook", "validate", "playbook"], cwd=project)
+    _run([installed.bin / "mkdocs", "build", "--strict"], cwd=project)
+    index = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Acme Sales Playbook</title>" in index
+
+
+SITE_NAME = "Tallybright Sales Playbook"
 MKDOCS_YML = f"""site_name: {SITE_NAME}
 theme:
   name: material
@@ -241,8 +256,9 @@ plugins:
 """
 
 
-def test_a_new_project_validates_and_builds_strict(installed: Installed) -> None:
-    project = installed.work / "acme"
+def test_the_default_playbook_validates_and_builds_strict(installed: Installed) -> None:
+    # Every kind of page, made by the installed package from this repository's full playbook.
+    project = installed.work / "tallybright"
     shutil.copytree(REPO / "playbook", project / "playbook")
     (project / "docs").mkdir()
     (project / "docs" / "index.md").write_text(f"# {SITE_NAME}\n", encoding="utf-8")
