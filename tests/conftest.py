@@ -30,7 +30,8 @@ theme:
 plugins:
   - search:
       separator: '[\s\-,:!=\[\]()"`/]+|\.(?!\d)|&[lg]t;'
-  - playbook
+  - playbook:
+      site_name: true
 markdown_extensions:
   - attr_list
   - tables

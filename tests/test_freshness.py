@@ -3,6 +3,8 @@ shows (badges, the "Needs review" page, withdrawn assets kept off the stage page
 
 from __future__ import annotations
 
+import re
+
 import json
 import os
 import subprocess
@@ -85,8 +87,11 @@ def test_stage_page_orders_and_withdraws(shelf_site: Path) -> None:
     cards = [part.split('"', 1)[0] for part in learning.split('<section class="pb-card" id="asset-')[1:]]
     assert cards == ["battle-card", "checklist", "guide", "user-video", "price-deck"]  # by priority; no reprint
     text = pages["stages/learning/index.html"].text
-    assert "Analyst anvil report" not in text and "1 withdrawn" in text
-    assert "1 asset is withdrawn from this stage" in text
+    assert "1 withdrawn" in text
+    # Not a card; named only where the page says what is withdrawn and must not be sent.
+    withdrawn = re.search(r'<p id="withdrawn">(.*?)</p>', learning, re.S)
+    assert withdrawn and "do not send" in withdrawn.group(1) and "Analyst anvil report" in withdrawn.group(1)
+    assert text.count("Analyst anvil report") == 1
     assert "Review overdue since 2026-10-01" in text and "Can be sent until 2026-12-10" in text
     assert "Use it when the buyer names the other anvil maker." in text
     # The objections of both personas involved, with their answers, and the persona's own badge.
@@ -125,7 +130,7 @@ def test_needs_review_page(shelf_site: Path) -> None:
 
 
 def test_plugin_option_fails_the_build(shelf: Path, tmp_path: Path) -> None:
-    config = SITE_CONFIG.replace("  - playbook\n", "  - playbook:\n      fail_on_stale: true\n")
+    config = SITE_CONFIG.replace("  - playbook:\n", "  - playbook:\n      fail_on_stale: true\n")
     project = make_project(tmp_path / "p", shelf, config)
     result = run_mkdocs(project, "build", "--strict")
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -139,4 +144,5 @@ def test_render_judges_on_the_same_day(shelf: Path, tmp_path: Path, build_site: 
     result = run("render", "--playbook", str(shelf), str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     stage = (tmp_path / "out" / "stages" / "learning.md").read_text(encoding="utf-8")
-    assert "reprint" not in stage and "asset-battle-card" in stage
+    assert "asset-reprint" not in stage and "asset-battle-card" in stage
+    assert "do not send [Analyst anvil report](../assets.md#reprint) (after 2026&#45;09&#45;30)" in stage

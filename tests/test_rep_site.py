@@ -101,7 +101,7 @@ def test_overdue_badge_shows_and_expired_asset_is_absent(watched: tuple[Page, li
     expect(page.locator("#asset-battle-card .pb-badge--overdue")).to_have_text("Review overdue since 2026-10-01")
     expect(page.locator("#asset-price-deck .pb-badge--expiring")).to_have_text("Can be sent until 2026-12-10")
     expect(page.locator("#asset-reprint")).to_have_count(0)
-    expect(page.get_by_text("Analyst anvil report")).to_have_count(0)
+    expect(page.locator("#withdrawn")).to_contain_text("do not send Analyst anvil report (after 2026-09-30)")
     page.goto(shelf_url + "assets/#reprint")
     expect(page.locator(".pb-badge--withdrawn")).to_have_text("Withdrawn after 2026-09-30: do not send")
     assert not problems, problems

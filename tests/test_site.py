@@ -399,13 +399,15 @@ def test_render_writes_markdown_that_plain_mkdocs_builds(tmp_path: Path) -> None
     assert home.startswith("# Home\n") and "## The stages at a glance" in home
     static = static_files(build_playbook(project / "playbook"))
     assert set(static) == {f"assets/playbook/{name}" for name in
-                           ("playbook.css", "finder.json", "glossary.json", *SCRIPTS)}
+                           ("playbook.css", "finder.json", "finder-data.js", "glossary.json", "glossary-data.js",
+                            *SCRIPTS)}
     for uri, content in static.items():
         assert (out / uri).read_text(encoding="utf-8") == content
     downloads = export_files(project / "playbook")
     assert (out / "downloads" / "playbook.json").read_text(encoding="utf-8") == downloads["downloads/playbook.json"]
     assert result.stdout == f"{len(expected) + len(static) + len(downloads) + 2} files written to out\n"
-    plain = SITE_CONFIG.replace("  - playbook\n", "").replace("docs_dir", "") + "docs_dir: out\n"
+    without = SITE_CONFIG.replace("  - playbook:\n      site_name: true\n", "")
+    plain = without.replace("docs_dir", "") + "docs_dir: out\n"
     (project / "plain.yml").write_text(plain, encoding="utf-8")
     built = run_mkdocs(project, "build", "--strict", "-f", "plain.yml", "-d", "plain-site")
     assert built.returncode == 0, built.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -42,7 +43,7 @@ from .navigation import navigation, page_titles
 from .render import expand_markers, render_home, render_pages
 from .safe_text import Texts, strip_value_links, unnest_value_links
 from .static import export_files, scripts, static_files
-from .urls import GENERATED, STATIC
+from .urls import GENERATED, STATIC, placed
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -67,6 +68,14 @@ class PlaybookConfig(base.Config):
     fail_on_stale = c.Type(bool, default=False)
     """Fail the build when a review date or an end date has passed or is near, instead of
     listing it (the "Needs review" page lists it either way)."""
+
+    prefix = c.Type(str, default="")
+    """A folder of the site for every generated page and file, e.g. `sales/playbook`, so that
+    the playbook sits inside a site with pages of its own (its home is then `<prefix>/`)."""
+
+    site_name = c.Type(bool, default=False)
+    """Give the site the playbook's name (playbook.yaml's site_name); by default the site keeps
+    the name mkdocs.yml gives it."""
 
 
 class _WarningCount(logging.Handler):
@@ -98,6 +107,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # (pagecache.py); this plugin is then kept from one rebuild to the next.
         self.serving = False
         self.signature: tuple[Any, ...] | None = None
+        self.prefix = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -121,14 +131,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.playbook = replace(self.playbook, changed=self.history.changed_on if self.history is not None else {})
         for notice in notices:
             log.info("%s", notice)
+        self.prefix = _prefix(self.config.prefix)
         # The cards, filters and asset finder: served with the site, from no other host.
         for name, extra in (("playbook.css", config.extra_css),
                             *((s, config.extra_javascript) for s in scripts(self.config.terms_everywhere))):
-            if f"{STATIC}/{name}" not in extra:
-                extra.append(f"{STATIC}/{name}")
-        # The site's title is the playbook's; the theme prints it as HTML, so it is escaped.
+            if self._placed(f"{STATIC}/{name}") not in extra:
+                extra.append(self._placed(f"{STATIC}/{name}"))
         self.titles = page_titles(self.playbook)
-        config.site_name = self.titles["index.md"]
+        if self.config.site_name:
+            # The playbook's name; the theme prints it as HTML, so it is escaped.
+            config.site_name = self.titles["index.md"]
         self._stage_site(config)
         return config
 
@@ -170,31 +182,46 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self.warnings = None
         return staging
 
+    def _placed(self, uri: str) -> str:
+        """Where a generated page or file goes: under the prefix, if the site gives one."""
+        return f"{self.prefix}/{uri}" if self.prefix else uri
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.playbook is not None
         _refuse_outside_links(files, config)
-        pages = render_pages(self.playbook, self.texts, config.use_directory_urls, self.config.terms_everywhere,
-                             self.history)
-        if files.get_file_from_path("index.md") is None:
-            pages["index.md"] = render_home(self.playbook, self.texts, config.use_directory_urls)
+        with placed(self.prefix):
+            pages = render_pages(self.playbook, self.texts, config.use_directory_urls, self.config.terms_everywhere,
+                                 self.history)
+            # The playbook's home; under a prefix it is the folder's, and the site keeps its own.
+            if self.prefix or files.get_file_from_path("index.md") is None:
+                pages["index.md"] = render_home(self.playbook, self.texts, config.use_directory_urls)
         assert self.loaded is not None
         static = static_files(self.playbook, config.use_directory_urls, self.config.terms_everywhere) | \
             export_files(self.loaded)
-        clashes = [uri for uri in [*pages, *static] if files.get_file_from_path(uri) is not None]
+        clashes = [self._placed(uri) for uri in [*pages, *static]
+                   if files.get_file_from_path(self._placed(uri)) is not None]
         if clashes:
             raise PluginError("These files are generated from the playbook; remove them from "
                               f"{config.docs_dir}: " + ", ".join(sorted(clashes)))
         in_nav = set(GENERATED) | {"index.md"} | {uri for uri in pages if uri.startswith("stages/")}
         for uri, markdown in pages.items():
             # The asset reference's later pages are reached from its first, not from the navigation.
-            files.append(File.generated(config, uri, content=markdown,
+            files.append(File.generated(config, self._placed(uri), content=markdown,
                                         inclusion=InclusionLevel.INCLUDED if uri in in_nav
                                         else InclusionLevel.NOT_IN_NAV))
         for uri, content in static.items():
-            files.append(File.generated(config, uri, content=content))
-        if self.config.nav and not config.nav:
+            files.append(File.generated(config, self._placed(uri), content=content))
+        # A plugin that makes the navigation from the files (awesome-nav, literate-nav) is left to it.
+        if self.config.nav and not config.nav and not _NAV_PLUGINS.intersection(config.plugins):
             # A page the site keeps out of the navigation (not_in_nav, draft_docs, exclude_docs) stays out.
-            config.nav = navigation(self.playbook, [f for f in files if f.inclusion.is_in_nav()], set(pages))
+            if self.prefix:
+                # The site's own pages as MkDocs lists them, then the playbook as one section.
+                generated = {self._placed(uri) for uri in pages}
+                own = _prefixed(navigation(self.playbook, [], set(pages)), self.prefix)
+                config.nav = [f.src_uri for f in files if f.inclusion.is_in_nav() and f.is_documentation_page()
+                              and f.src_uri not in generated] + [{self.titles["index.md"]: own}]
+            else:
+                config.nav = navigation(self.playbook, [f for f in files if f.inclusion.is_in_nav()], set(pages))
         return files
 
     def on_pre_page(self, page: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
@@ -214,9 +241,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if page.file.generated_by is not None:
             # The theme prints meta.title in <title> as it is; the heading's text would reach it
             # through `striptags`, which decodes `&lt;/title&gt;` into markup.
-            page.meta["title"] = self.titles.get(page.file.src_uri, page.meta.get("title"))
+            uri = page.file.src_uri.removeprefix(f"{self.prefix}/") if self.prefix else page.file.src_uri
+            page.meta["title"] = self.titles.get(uri, page.meta.get("title"))
             return markdown
-        return expand_markers(markdown, self.playbook, page.file.src_uri, self.texts, config.use_directory_urls)
+        with placed(self.prefix, from_host=True):
+            return expand_markers(markdown, self.playbook, page.file.src_uri, self.texts, config.use_directory_urls)
 
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         # The playbook's texts enter the page only now, HTML-escaped, after every Markdown
@@ -231,6 +260,28 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         server.watch(str(schemas_dir().resolve()))
         _keep_serving_after_failures(server)
         return server
+
+
+# Plugins that make the navigation themselves, from the files and their own settings.
+_NAV_PLUGINS = frozenset({"awesome-nav", "literate-nav", "awesome-pages"})
+
+
+def _prefix(value: str) -> str:
+    """The prefix option checked: folders of letters, digits, '-' and '_', separated by '/'."""
+    folders = value.strip("/").split("/") if value.strip("/") else []
+    if any(not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", f) for f in folders) or len(folders) > 8:
+        raise PluginError(f"playbook: prefix {value!r} is not a folder of the site: use names of letters, digits, "
+                          "'-' and '_' separated by '/', such as sales/playbook")
+    return "/".join(folders)
+
+
+def _prefixed(nav: Any, prefix: str) -> Any:
+    """A navigation whose pages are moved under prefix."""
+    if isinstance(nav, str):
+        return f"{prefix}/{nav}"
+    if isinstance(nav, list):
+        return [_prefixed(item, prefix) for item in nav]
+    return {title: _prefixed(item, prefix) for title, item in nav.items()}
 
 
 def _restore_toc(items: Any, texts: Texts) -> None:

@@ -30,7 +30,7 @@ from typing import Any
 
 from ..model.playbook import Playbook
 from ..rules.values import REFERENCE, expand
-from .urls import VALUE_PREFIX, VALUES_PAGE, relative_path, relative_url
+from .urls import VALUE_PREFIX, VALUES_PAGE, relative_file, relative_url
 
 ANCHOR = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 SAFE_LINK = re.compile(r"(?=[!-~]+\Z)https://[^\s<>\"'`()\\]+|(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!/)(?!.*\.\.)[A-Za-z0-9._/-]+")
@@ -233,7 +233,7 @@ def safe_link(url: str, page: str = "index.md") -> Md:
     """
     if not SAFE_LINK.fullmatch(url):
         raise ValueError(f"not a safe link: {url!r}")
-    return Md(f"<{url if url.startswith('https://') else relative_path(page, url)}>")
+    return Md(f"<{url if url.startswith('https://') else relative_file(page, url)}>")
 
 
 def finalize(value: Any) -> Any:

@@ -15,7 +15,7 @@ from ..source.schemas import schema_files
 from .pages.finder import finder_data
 from .pages.paging import entry_pages
 from .pages.vocabulary import glossary_data
-from .urls import FINDER_DATA, STATIC, page_url
+from .urls import FINDER_DATA, FINDER_SCRIPT, STATIC, page_url
 
 # The site's own scripts, in the order pages load them.
 SCRIPTS = ("playbook.js", "glossary.js", "onboarding.js")
@@ -31,11 +31,14 @@ def static_files(playbook: Playbook, directory_urls: bool = True, terms: bool = 
     folder = resources.files("generator.site") / "theme"
     files = {f"{STATIC}/{name}": (folder / name).read_text(encoding="utf-8")
              for name in ("playbook.css", *scripts(terms))}
-    files[FINDER_DATA] = _json(finder_data(playbook, directory_urls))
+    finder = _json(finder_data(playbook, directory_urls))
+    files[FINDER_DATA] = finder
+    files[FINDER_SCRIPT] = _script("playbookFinder", finder)
     if terms:
         pages = entry_pages(playbook)["term"]
-        files[f"{STATIC}/glossary.json"] = _json(glossary_data(
-            playbook, {id: page_url(page, directory_urls) for id, page in pages.items()}))
+        glossary = _json(glossary_data(playbook, {id: page_url(page, directory_urls) for id, page in pages.items()}))
+        files[f"{STATIC}/glossary.json"] = glossary
+        files[f"{STATIC}/glossary-data.js"] = _script("playbookGlossary", glossary)
     return files
 
 
@@ -61,3 +64,10 @@ def scripts(terms: bool = True) -> tuple[str, ...]:
 def _json(data: object) -> str:
     """Compact, and `<` written as \\u003c so the data can never close an HTML element if inlined."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def _script(name: str, data: str) -> str:
+    """The data as a script that sets window.<name>: a page opened from file:// (a site built
+    with Material's offline plugin) may load a script beside it, where fetching is refused. The
+    JSON is a JavaScript expression as it is; `<` is already written as \\u003c."""
+    return f"window.{name} = {data};\n"

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 # Where each kind of entity lives; the anchor on that page is the entity's id.
 PAGES = {"lifecycle": "lifecycle.md", "handoff": "lifecycle.md", "term": "glossary.md",
@@ -28,6 +31,8 @@ VALUE_PREFIX = "value-"
 # Where the site's own script, styles and asset data live, relative to the site's root.
 STATIC = "assets/playbook"
 FINDER_DATA = f"{STATIC}/finder.json"
+# The same data as a script, for pages opened from file://, where fetch() is refused.
+FINDER_SCRIPT = f"{STATIC}/finder-data.js"
 
 
 def page_url(page: str, directory_urls: bool = True) -> str:
@@ -40,10 +45,50 @@ def page_url(page: str, directory_urls: bool = True) -> str:
     return f"{stem}/" if directory_urls else f"{stem}.html"
 
 
-@functools.lru_cache(maxsize=65_536)
+# A host site may put the generated pages under a folder (the plugin's `prefix`). The pages are
+# rendered as if at the root, then moved there together, so links between them hold. Only links
+# that cross between the folder and the rest of the site are told: from a page written by hand
+# to a generated one (`from_host`), and from a generated page to a file of the docs folder.
+_PREFIX: ContextVar[tuple[str, bool]] = ContextVar("generated pages' folder", default=("", False))
+
+
+@contextmanager
+def placed(prefix: str, from_host: bool = False) -> Iterator[None]:
+    """Render links for generated pages kept under `prefix` ('' for the root); with from_host,
+    for a hand-written page, whose path is its own."""
+    reset = _PREFIX.set((prefix.strip("/"), from_host))
+    try:
+        yield
+    finally:
+        _PREFIX.reset(reset)
+
+
 def relative_url(page: str, target: str, directory_urls: bool = True) -> str:
     """The URL of target (a docs path, with an optional #fragment) as seen from page, for HTML
     that MkDocs does not rewrite (raw HTML blocks)."""
+    prefix, from_host = _PREFIX.get()
+    if prefix and from_host:
+        target = f"{prefix}/{target}" if not target.startswith("#") else target
+    return _relative_url(page, target, directory_urls)
+
+
+def relative_path(page: str, target: str) -> str:
+    """The docs path of target (with an optional #fragment) as seen from page, for a Markdown
+    link, which MkDocs turns into a URL."""
+    prefix, from_host = _PREFIX.get()
+    if prefix and from_host:
+        target = f"{prefix}/{target}" if not target.startswith("#") else target
+    return _relative_path(page, target)
+
+
+def relative_file(page: str, target: str) -> str:
+    """The docs path of a file of the docs folder (not a generated page) as seen from page."""
+    prefix, from_host = _PREFIX.get()
+    return _relative_path(f"{prefix}/{page}" if prefix and not from_host else page, target)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _relative_url(page: str, target: str, directory_urls: bool = True) -> str:
     path, _, fragment = target.partition("#")
     base = page_url(page, directory_urls)
     url = page_url(path, directory_urls) if path else base
@@ -57,9 +102,7 @@ def relative_url(page: str, target: str, directory_urls: bool = True) -> str:
 
 
 @functools.lru_cache(maxsize=65_536)
-def relative_path(page: str, target: str) -> str:
-    """The docs path of target (with an optional #fragment) as seen from page, for a Markdown
-    link, which MkDocs turns into a URL."""
+def _relative_path(page: str, target: str) -> str:
     path, _, fragment = target.partition("#")
     rel = "" if path == page else posixpath.relpath(path, posixpath.dirname(page) or ".")
     return rel + (f"#{fragment}" if fragment else "")

@@ -148,7 +148,7 @@
 
   const script = document.currentScript;
   if (!script || !script.src) return;
-  const DATA = new URL('glossary.json', script.src);
+  const DATA = new URL('glossary-data.js', script.src); // sets window.playbookGlossary; a script works from file:// too
   const ROOT = new URL('../../', script.src); // the script is in assets/playbook/
 
   // The site's own labels (types, chips, badges, card titles) are names, not running text.
@@ -325,22 +325,42 @@
     });
     document.addEventListener('keydown', (event) => { if (event.key === 'Escape') hide(); });
     window.addEventListener('resize', hide);
+    return box;
   }
 
+  // The data, loaded once per page load as a script (fetch() is refused under file://), and the
+  // vocabulary built from it once: instant navigation then decorates each new page at once.
+  let vocabularyPromise = null;
+  function vocabulary() {
+    if (!vocabularyPromise) {
+      vocabularyPromise = new Promise((resolve, reject) => {
+        if (window.playbookGlossary) { resolve(window.playbookGlossary); return; }
+        const tag = document.createElement('script');
+        tag.src = DATA.href;
+        tag.addEventListener('load', () => (window.playbookGlossary ? resolve(window.playbookGlossary) : reject(new Error('no data'))));
+        tag.addEventListener('error', () => reject(new Error('not loaded')));
+        document.head.appendChild(tag);
+      }).then((data) => index(data && Array.isArray(data.terms) ? data.terms : [], ROOT));
+    }
+    return vocabularyPromise;
+  }
+
+  let explained = null; // the pop-up's listeners are on the document: set up once
   function start() {
     const article = document.querySelector('article.md-content__inner');
     if (!article || article.hasAttribute('data-pb-terms-done')) return;
     article.setAttribute('data-pb-terms-done', '');
-    fetch(DATA, { credentials: 'same-origin' })
-      .then((response) => (response.ok ? response.json() : Promise.reject(new Error(String(response.status)))))
-      .then((data) => {
-        const vocabulary = index(data && Array.isArray(data.terms) ? data.terms : [], ROOT);
-        decorate(article, vocabulary);
-        if (!document.getElementById('pb-term-pop')) popover(vocabulary);
+    vocabulary()
+      .then((words) => {
+        decorate(article, words);
+        if (!explained) explained = popover(words);
+        else if (!document.getElementById('pb-term-pop')) document.body.appendChild(explained); // a new page's body
       })
       .catch(() => { /* no glossary: the page reads as it is */ });
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
+  // Material's instant navigation swaps the page without loading this script again.
+  if (window.document$ && typeof window.document$.subscribe === 'function') window.document$.subscribe(start);
 }());

@@ -384,20 +384,33 @@
     return asset[name] === value;
   }
 
-  // Fetch the finder's data (from this site only), then start it; a failure is said in the page.
+  // Load a data script of this site once (window[name] holds its data): a script, not fetch(),
+  // so that a site opened from file:// (Material's offline plugin) works too.
+  const loading = new Map();
+  function loadData(src, name) {
+    if (window[name]) return Promise.resolve(window[name]);
+    if (!loading.has(name)) {
+      loading.set(name, new Promise((resolve, reject) => {
+        let url;
+        try { url = new URL(src, location.href); } catch (_) { reject(new Error('bad address')); return; }
+        const local = url.protocol === 'file:' ? location.protocol === 'file:' : url.origin === location.origin;
+        if (!src || !local || !/\.js$/.test(url.pathname)) { reject(new Error('not this site')); return; }
+        const script = el('script', null, null, { src: url.href });
+        script.addEventListener('load', () => (window[name] ? resolve(window[name]) : reject(new Error('no data'))));
+        script.addEventListener('error', () => { loading.delete(name); reject(new Error('not loaded')); });
+        document.head.appendChild(script);
+      }));
+    }
+    return loading.get(name);
+  }
+
+  // Load the finder's data (from this site only), then start it; a failure is said in the page.
   function initFinder(root) {
     if (done.has(root)) return;
     done.add(root);
     const count = root.querySelector('[data-pb-count]') || {};
     count.textContent = 'Loading assets…';
-    const src = root.getAttribute('data-src') || '';
-    Promise.resolve()
-      .then(() => {
-        const url = new URL(src, location.href);
-        if (!src || url.origin !== location.origin) throw new Error('not this site');
-        return fetch(url.href, { credentials: 'same-origin' });
-      })
-      .then((response) => (response.ok ? response.json() : Promise.reject(new Error(String(response.status)))))
+    loadData(root.getAttribute('data-src') || '', 'playbookFinder')
       .then((data) => startFinder(root, normalise(data)))
       .catch(() => { count.textContent = 'The asset list could not be loaded.'; });
   }
