@@ -3,10 +3,9 @@ shows (badges, the "Needs review" page, withdrawn assets kept off the stage page
 
 from __future__ import annotations
 
-import re
-
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable

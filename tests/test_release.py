@@ -193,17 +193,37 @@ class _Links(HTMLParser):
         self.targets += [value or "" for name, value in attrs if name in {"href", "src"}]
 
 
-def test_readme_links_and_pictures_are_absolute() -> None:
-    # The index shows README.md away from the repository: a relative link or picture (and a bare
-    # #anchor) leads nowhere there. Rendered as the index renders it, with GitHub's Markdown.
+def _targets(markdown: str) -> list[str]:
+    """Every link and picture of Markdown, rendered as the index renders it (GitHub's Markdown)."""
     parser = _Links()
-    parser.feed(cmarkgfm.github_flavored_markdown_to_html((REPO / "README.md").read_text(encoding="utf-8")))
-    assert parser.targets
-    relative = [t for t in parser.targets if not t.startswith(("https://", "http://", "mailto:"))]
-    assert not relative, f"write these as {REPOSITORY}/blob/main/PATH (pictures: /raw/main/PATH): {relative}"
-    # Links into the repository use the one address in pyproject.toml's [project.urls].
-    github = [t for t in parser.targets if t.startswith("https://github.com/")]
-    assert all(t.startswith(REPOSITORY + "/") or t.startswith(REPOSITORY + "#") for t in github), github
+    parser.feed(cmarkgfm.github_flavored_markdown_to_html(markdown))
+    return parser.targets
+
+
+def test_the_readme_on_the_index_has_absolute_links_and_pictures(dists: Dists) -> None:
+    """The index shows the package's README away from the repository: a relative link or picture
+    (or a bare #anchor) would lead nowhere, so the package carries a copy with absolute ones."""
+    with zipfile.ZipFile(dists.wheel) as wheel:
+        metadata = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+        text = wheel.read(metadata).decode("utf-8")
+    assert "Description-Content-Type: text/markdown" in text
+    description = text.split("\n\n", 1)[1]
+    targets = _targets(description)
+    relative = [t for t in targets if not t.startswith(("https://", "http://", "mailto:"))]
+    assert targets and not relative, relative
+    assert f"{REPOSITORY}/raw/main/docs/images/stage-page.png" in targets
+    assert f"{REPOSITORY}/blob/main/CONTRIBUTING.md" in targets
+    assert f"{REPOSITORY}#rules" in targets
+    # Nothing else differs from the README.
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(description.splitlines()) == len(readme.splitlines())
+
+
+def test_the_readmes_own_links_lead_to_files_of_the_repository() -> None:
+    """In the repository the README's links stay relative, and each names a file that exists."""
+    missing = [t for t in _targets((REPO / "README.md").read_text(encoding="utf-8"))
+               if not t.startswith(("https://", "http://", "mailto:", "#")) and not (REPO / t.split("#")[0]).exists()]
+    assert not missing, missing
 
 
 def test_the_changelog_describes_this_version() -> None:
