@@ -35,10 +35,12 @@ TIME_UNITS = {"business-hours": ("business hour", "business hours", 1), "hours":
 Quantity = tuple[Any, ...]
 
 
-def duration(within: int, unit: str) -> str:
-    """'1 business hour', '2 business days'."""
-    one, many, _ = TIME_UNITS.get(unit, (unit.replace("-", " "), unit.replace("-", " "), 1))
-    return f"{within} {one if within == 1 else many}"
+def duration(within: int, unit: str, more: bool = False) -> str:
+    """'1 business hour', '2 business days'; with `more`, '1 more business hour'. The unit
+    follows the number: one of it is singular, any other number plural."""
+    words = unit.replace("-", " ")
+    one, many, _ = TIME_UNITS.get(unit, (words[:-1] if words.endswith("s") else words, words, 1))
+    return f"{within} {'more ' if more else ''}{one if within == 1 else many}"
 
 
 def cadence(touches: int, days: int) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ...model.entities import Handoff
 from ...model.playbook import Playbook
+from ...source.numbers import duration
 from .text_width import fit, width_of
 
 SAFE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -37,7 +38,6 @@ SLOT = 20.0  # one line of labels between two boxes
 GROUP_GAP = 8.0  # between the labels of two handoffs
 BAND_HEAD = 24.0
 MIN_GAP = 26.0
-UNITS = {"business-hours": "business hours", "business-days": "business days", "hours": "hours", "days": "days"}
 
 
 # Geometry ------------------------------------------------------------------------------------
@@ -94,11 +94,7 @@ def plural(count: int, one: str, many: str) -> str:
 
 def service_level(handoff: Handoff) -> str:
     """'within 1 business hour', 'within 2 business days'."""
-    within = handoff.service_level.within
-    unit = UNITS.get(handoff.service_level.unit, handoff.service_level.unit.replace("-", " "))
-    if within == 1 and unit.endswith("s"):
-        unit = unit[:-1]
-    return f"within {within} {unit}"
+    return f"within {duration(handoff.service_level.within, handoff.service_level.unit)}"
 
 
 class Layout:
