@@ -78,7 +78,7 @@ def _walk(node: dict[str, Any], root: dict[str, Any], path: str) -> Iterator[tup
     for word in ("if", "then", "else"):
         if word in node:
             _only_narrows(node, node[word], f"{path}: '{word}'")
-    for word in ("oneOf", "anyOf", "allOf", "not", "patternProperties", "prefixItems"):
+    for word in ("oneOf", "anyOf", "allOf", "not", "prefixItems"):
         if word in node:
             raise UnknownSchemaShape(f"{path}: '{word}' is not understood by the field walker")
     kind = node.get("type")
@@ -87,6 +87,9 @@ def _walk(node: dict[str, Any], root: dict[str, Any], path: str) -> Iterator[tup
             raise UnknownSchemaShape(f"{path}: an object with no listed properties")
         for name, child in node["properties"].items():
             yield from _walk(child, root, f"{path}.{name}")
+        # Fields under names of the playbook's own choosing (a third team): `*` stands for the name.
+        for child in node.get("patternProperties", {}).values():
+            yield from _walk(child, root, f"{path}.*")
     elif kind == "array":
         if "items" not in node:
             raise UnknownSchemaShape(f"{path}: an array with no items schema")
@@ -129,11 +132,18 @@ class Leaf:
     value: Any
 
 
+# Objects whose other names are the playbook's own (patternProperties): the names they list.
+LISTED_NAMES = {"playbook.teams": {"sales", "marketing"}, "lifecycle.agreed_by": {"sales", "marketing", "date"},
+                "handoff.agreed_by": {"sales", "marketing", "date"}}
+
+
 def leaves(kind: str, data: Any, place: tuple[str | int, ...] = (), field: str | None = None) -> Iterator[Leaf]:
     field = field or kind
     if isinstance(data, dict):
+        listed = LISTED_NAMES.get(field)
         for key, value in data.items():
-            yield from leaves(kind, value, place + (key,), f"{field}.{key}")
+            name = "*" if listed is not None and key not in listed else key
+            yield from leaves(kind, value, place + (key,), f"{field}.{name}")
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from leaves(kind, value, place + (index,), f"{field}[]")
@@ -202,6 +212,10 @@ _AGREED = {"agreed_by.sales": _entity(VERBATIM), "agreed_by.marketing": _entity(
 # Fields that set how the playbook is checked, not what the site shows: the level of each rule a
 # company may change (`rules: {review-overdue: error}`).
 CHECK_SETTINGS = frozenset(f"playbook.rules.{rule.id}" for rule in RULES if rule.adjustable)
+# The name a third signing team's person signs with (`signatories` naming more than sales and
+# marketing): checked by validation and sign-off, not yet shown on the lifecycle page, which names
+# the sales and marketing signers.
+OTHER_SIGNERS = frozenset({"lifecycle.agreed_by.*", "handoff.agreed_by.*"})
 
 FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     # playbook.yaml
@@ -213,7 +227,9 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "playbook.company.description": (("about", VERBATIM),),
     "playbook.product.name": (("about", VERBATIM),),
     "playbook.product.description": (("about", VERBATIM),),
-    **{f"playbook.teams.{team}.{name}": show for team in ("sales", "marketing") for name, show in _TEAM_FIELDS.items()},
+    **{f"playbook.teams.{team}.{name}": show for team in ("sales", "marketing", "*")
+       for name, show in _TEAM_FIELDS.items()},
+    "playbook.signatories[]": (("about", TEAM),),
     "playbook.maintainers[]": (("about", VERBATIM),),
     "playbook.introduction": (("home", VERBATIM),),
     "playbook.updated": (("home", DATE),),

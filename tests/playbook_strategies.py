@@ -57,6 +57,8 @@ ALPHABET = LETTERS + DIGITS + PUNCTUATION + "   "
 TOKEN = "\ua66e"
 
 TEAMS = ("sales", "marketing")
+# A team besides the two that sign, as a playbook may list any number: it owns assets and personas.
+OTHER_TEAM = "customer-success"
 ASSET_TYPE_IDS = ["blog-post", "analyst-report", "webinar", "e-book", "explainer-video", "solution-brief", "case-study",
                "one-pager", "deck", "demo-script", "roi-calculator", "discovery-guide", "battle-card",
                "security-pack", "reference-guide", "proposal-template", "pricing-sheet", "mutual-action-plan",
@@ -206,7 +208,7 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
                                                         fullmatch=True), min_size=1, max_size=3, unique=True)),
                "people": [{"name": text(references=False), "role": text(), "handle": f"@{team}-{n}"}
                           for n in range(draw(st.integers(1, 2)))]}
-        for team in TEAMS}
+        for team in (*TEAMS, OTHER_TEAM)}
     # Only a person listed for a team signs for it, on a day that has come.
     def agreed() -> dict[str, Any]:
         return {"sales": draw(st.sampled_from([p["name"] for p in teams["sales"]["people"]])),
@@ -214,6 +216,7 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
                 "date": draw(st.dates(datetime.date(2000, 1, 1), datetime.date(2026, 11, 23))).isoformat()}
     files["playbook.yaml"] = {"site_name": text(), "company": {"name": text(), "description": text(True)},
                               "product": {"name": text(), "description": text(True)}, "teams": teams,
+                              "signatories": list(TEAMS),
                               "introduction": text(True), "updated": _date(draw), "values": values,
                               "maintainers": ["@acme/playbook-maintainers"]}
 
@@ -317,14 +320,15 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
         files[f"personas/{pid}.yaml"] = {
             "id": pid, "name": text(), "role": text(), "buying_role": draw(st.sampled_from(BUYING_ROLES)),
             "summary": text(True), "goals": text.items(), "pains": text.items(), "objections": objections,
-            "stages": _subset(draw, stage_ids, 1), "owner": draw(st.sampled_from(TEAMS)), "review_by": _date(draw)}
+            "stages": _subset(draw, stage_ids, 1), "owner": draw(st.sampled_from((*TEAMS, OTHER_TEAM))),
+            "review_by": _date(draw)}
         if i == 0 or draw(st.booleans()):
             files[f"personas/{pid}.yaml"]["validated"] = {"on": _date(draw), "against": text()}
 
     for i, aid in enumerate(asset_ids):
         asset: dict[str, Any] = {
             "id": aid, "title": text(), "type": draw(st.sampled_from(ASSET_TYPE_IDS)),
-            "stages": _subset(draw, stage_ids, 1), "owner": draw(st.sampled_from(TEAMS)),
+            "stages": _subset(draw, stage_ids, 1), "owner": draw(st.sampled_from((*TEAMS, OTHER_TEAM))),
             "link": _link(draw, docs), "description": text(True), "talking_points": text.items(),
             "review_by": _date(draw)}
         if i == 0 or draw(st.booleans()):

@@ -154,8 +154,8 @@ def test_the_same_person_cannot_sign_for_both_teams(repo: Repo) -> None:
 def test_a_signer_added_in_the_change_itself_cannot_sign_it(repo: Repo) -> None:
     settings = repo.root / "playbook" / "playbook.yaml"
     settings.write_text(settings.read_text(encoding="utf-8").replace(
-        "      - name: Aisha Bello\n", "      - name: Sam Sneaky\n        handle: \"@sam-sneaky\"\n"
-        "      - name: Aisha Bello\n", 1), encoding="utf-8")
+        "      - name: Lena Fischer\n", "      - name: Sam Sneaky\n        handle: \"@sam-sneaky\"\n"
+        "      - name: Lena Fischer\n", 1), encoding="utf-8")
     repo.edit("lifecycle/mql.yaml", "them every quarter and", "them every year and")
     repo.sign("lifecycle/mql.yaml", "Sam Sneaky", "Priya Raman", TODAY)
     repo.commit("A new signer and a change")

@@ -116,7 +116,7 @@ PLANTED_REPORTS = {
         'arketing) changes the owning team, but no handoff says how: add a handoff from sql to disqualifi'
         'ed, with a service level and an escalation [handoff-missing]',
         # The cadence the agreed values take from that handoff has nowhere to come from.
-        "playbook/playbook.yaml:330:31: values[24].from.id: 'sql-to-nurture' is not a known handoff (did you "
+        "playbook/playbook.yaml:351:31: values[24].from.id: 'sql-to-nurture' is not a known handoff (did you "
         "mean 'sal-to-nurture'?) [unknown-reference]",
     ],
     "sal-to-sql sends 'too small' to nurture, the others to disqualified": [

@@ -1,7 +1,7 @@
 """Approvals, checked where they happen: every change both teams own needs an approving review of
-the pull request's latest commit from a person listed for sales and one listed for marketing in
-playbook.yaml (their `people`, with a handle), and the people an agreed definition's `agreed_by`
-names must be among those who approved.
+the pull request's latest commit from a person listed for each signing team in playbook.yaml
+(sales and marketing, or the teams its `signatories` names; their `people`, with a handle),
+and the people an agreed definition's `agreed_by` names must be among those who approved.
 
 Reviews are read from GitHub's REST API with the standard Actions environment (`reviews`); a
 review that was dismissed, asked for changes, or approved an older commit does not count.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..rules.agreement import TEAMS, Signer, agreement, person_key
+from ..rules.agreement import Signer, agreement, person_key
 from ..rules.signoff import APPROVAL_MISSING, SIGNER_DID_NOT_APPROVE, SIGNER_WITHOUT_HANDLE
 from ..source.problems import Problem
 from .diff import KIND_NAMES, Change
@@ -42,7 +42,7 @@ def judge(changes: list[Change], people: dict[str, dict[str, Signer]], approvals
     for change in changes:
         if not change.both_teams:
             continue
-        for team in TEAMS:
+        for team in people:  # the signing teams of the base revision
             found.extend(_team_problems(change, team, people[team], approvals, head_sha))
     return found
 

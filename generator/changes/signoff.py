@@ -1,14 +1,16 @@
 """Who may sign an agreed definition, and whether a change was signed as the playbook requires.
 
-An agreed definition's `agreed_by` names one person of sales and one of marketing, listed for
-that team in playbook.yaml (its leader, one of its `people`, or a member written "Name, Role"),
-two different people, on a day not in the future. `playbook validate` checks that much in one
-revision. A change (`playbook diff --check-signoff`) must also carry a new agreement: dated
-after the one it replaces and no earlier than the day the change branched from the protected
-branch (the merge base: commit dates inside a pull request are the contributor's to choose),
-with names listed in the base revision (a pull request cannot list its own signers). With
-`--approvals`, the people named must also have approved the pull request's latest commit, and
-every change both teams own needs an approval from each team (see `approvals`).
+An agreed definition's `agreed_by` names one person of each signing team (sales and marketing,
+or the teams `signatories` in playbook.yaml names), listed for that team in playbook.yaml (its
+leader, one of its `people`, or a member written "Name, Role"), different people, on a day not
+in the future. `playbook validate` checks that much in one revision. A change (`playbook diff
+--check-signoff`) must also carry a new agreement: dated after the one it replaces and no earlier
+than the day the change branched from the protected branch (the merge base: commit dates inside
+a pull request are the contributor's to choose), with names listed in the base revision for the
+base revision's signing teams (a pull request cannot list its own signers, nor choose who
+signs). With `--approvals`, the people named must also have approved the pull request's latest
+commit, and every change both teams own needs an approval from each signing team (see
+`approvals`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from ..rules.agreement import AGREEMENT_IN_FUTURE, TEAMS, Signer, agreement, as_date, name_problems
+from ..rules.agreement import AGREEMENT_IN_FUTURE, Signer, agreement, as_date, name_problems
 from ..rules.signoff import SIGNOFF_BEFORE_CHANGE, SIGNOFF_MISSING_DATE, SIGNOFF_MISSING_NAME, SIGNOFF_NOT_RENEWED
 from ..source.problems import Problem
 from .diff import KIND_NAMES, Change, Entry
@@ -62,10 +64,12 @@ def _change_problems(change: Change, rules: Rules) -> Iterator[Problem]:
     doc = entry.doc
     agreed = agreement(entry.data)
     label = f"{KIND_NAMES[change.kind][0]} '{entry.label}' was {_what(change)}"
-    missing = [team for team in TEAMS if not (isinstance(agreed.get(team), str) and agreed[team].strip())]
+    # The signing teams are the base revision's: a change cannot name its own.
+    missing = [team for team in rules.people if not (isinstance(agreed.get(team), str) and agreed[team].strip())]
     if missing:
+        every = "both teams" if len(rules.people) == 2 else "the signing teams (" + ", ".join(rules.people) + ")"
         yield doc.problem(SIGNOFF_MISSING_NAME, ("agreed_by",),
-                          f"{label} without a name from {' and '.join(missing)}: both teams "
+                          f"{label} without a name from {' and '.join(missing)}: {every} "
                           "agree, then write their names and the date", key=True)
         return
     yield from (dataclasses.replace(p, message=f"{label}, but {p.message}") for p in name_problems(doc, rules.people))

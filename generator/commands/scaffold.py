@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..rules.agreement import signatories
 from ..rules.placeholders import MARK
 from ..source.filepaths import display_path, within
-from ..source.loader import KINDS
+from ..source.loader import KINDS, SETTINGS_FILE, load_document
 from ..source.problems import printable
 from ..source.schemas import ID_PATTERN, ecma_pattern, resolved, schemas_dir
 
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     except _Refused as err:
         _say(f"playbook new: {err}; nothing was written")
         return 1
-    text, marks = scaffold(kind, str(args.id), _schema_line(root, folder_name, kind))
+    text, marks = scaffold(kind, str(args.id), _schema_line(root, folder_name, kind), _signing(kind, root))
     try:
         target.parent.mkdir(exist_ok=True)
         # "x": create the file, and fail if anything (even a broken link) has taken its name since.
@@ -81,6 +82,26 @@ def run(args: argparse.Namespace) -> int:
     print(printable(f"{display_path(target)} written: fill in the {marks} field{'s' if marks != 1 else ''} "
                     f"marked {MARK}, then run {check}"))
     return 0
+
+
+def _signing(kind: str, root: Path) -> dict[str, Any] | None:
+    """The kind's schema with a name to fill in for each signing team of the playbook (from its
+    playbook.yaml: sales and marketing unless `signatories` says otherwise) in `agreed_by`, where
+    the schema, which cannot know the teams, lists only the date as required; None for a kind
+    without `agreed_by`."""
+    schema = load_schema(kind)
+    agreed = schema.get("$defs", {}).get("agreed_by")
+    if agreed is None:
+        return None
+    settings = load_document(root / SETTINGS_FILE, "playbook", [])
+    teams = signatories(settings.data if settings is not None else None)
+    other = next(iter(agreed.get("patternProperties", {}).values()), {"type": "string"})
+    names = {team: agreed["properties"].get(team) or {**other, "description": (
+        f"Full name of the person of {team} who agreed to this, as listed for {team} in playbook.yaml.")}
+        for team in teams}
+    rest = {name: value for name, value in agreed["properties"].items() if name not in names}
+    schema["$defs"]["agreed_by"] = {**agreed, "properties": {**names, **rest}, "required": [*teams, "date"]}
+    return schema
 
 
 class _Refused(Exception):

@@ -39,6 +39,14 @@ class Agreement:
     sales: str | None
     marketing: str | None
     date: str | None
+    # The names written for other teams (when playbook.yaml's `signatories` names them), by team.
+    others: tuple[tuple[str, str | None], ...] = ()
+
+    @property
+    def names(self) -> tuple[tuple[str, str], ...]:
+        """(team, name) for each team a name is written for: sales, marketing, then the others."""
+        every = (("sales", self.sales), ("marketing", self.marketing), *self.others)
+        return tuple((team, name) for team, name in every if name is not None)
 
 
 @dataclass(frozen=True)

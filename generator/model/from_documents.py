@@ -120,9 +120,11 @@ def _agreement(data: Any) -> Agreement:
     is None."""
     parts = data if isinstance(data, dict) else {}
     sales, marketing, day = (parts.get(key) for key in ("sales", "marketing", "date"))
+    others = tuple((str(team), name if isinstance(name, str) else None) for team, name in parts.items()
+                   if team not in ("sales", "marketing", "date"))
     return Agreement(sales=sales if isinstance(sales, str) else None,
                      marketing=marketing if isinstance(marketing, str) else None,
-                     date=day if isinstance(day, str) else None)
+                     date=day if isinstance(day, str) else None, others=others)
 
 
 def _settings(doc: Document, texts: dict[str, str]) -> Settings:
@@ -146,7 +148,8 @@ def _settings(doc: Document, texts: dict[str, str]) -> Settings:
                     values=_each(d.get("values"), lambda v: _value(v, texts, where)),
                     forecast_categories=_each(d.get("forecast_categories"), lambda f: ForecastCategory(
                         id=f["id"], name=f["name"], definition=f["definition"])),
-                    maintainers=_tuple(d.get("maintainers")), rule_levels=dict(d.get("rules") or {}),
+                    maintainers=_tuple(d.get("maintainers")), signatories=_tuple(d.get("signatories")),
+                    rule_levels=dict(d.get("rules") or {}),
                     origin=where)
 
 

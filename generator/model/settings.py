@@ -1,4 +1,4 @@
-"""What playbook.yaml holds, as objects: the teams and the people who sign for them, the
+"""What playbook.yaml holds, as objects: the teams, which of them sign and who signs for them, the
 glossary's groups, the onboarding page's reading paths, the forecast categories, and the agreed
 values both teams named once and cite everywhere as [[id]]."""
 
@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..rules.agreement import DEFAULT_SIGNATORIES
 from ..source.document import Document
 from ..source.numbers import FIELD_NAMES, KIND_NAMES
 
@@ -105,9 +106,17 @@ class Settings:
     values: tuple[NamedValue, ...] = ()
     forecast_categories: tuple[ForecastCategory, ...] = ()
     maintainers: tuple[str, ...] = ()
+    # The teams whose agreement agreed definitions need, as written (empty: not written, so
+    # sales and marketing; see `signing_teams`).
+    signatories: tuple[str, ...] = ()
     # This company's level for some of the rules, by rule id, as written: "error", "warning", or
     # "off" (false too). Kept so that a change of levels is a change of the settings.
     rule_levels: dict[str, str | bool] = field(default_factory=dict)
     # Where it is written: playbook.yaml, with the line of each field but none of its data, so a
     # problem found in a change (a sign-off missing, say) points at its line.
     origin: Document | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def signing_teams(self) -> tuple[str, ...]:
+        """The teams that sign agreed definitions: `signatories`, or sales and marketing."""
+        return self.signatories or DEFAULT_SIGNATORIES

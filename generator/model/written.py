@@ -53,7 +53,7 @@ def _plain(value: Any) -> Any:
 
 def _agreement(agreed: Agreement) -> Any:
     return _optional(_fields(*((key, _optional(value)) for key, value in (
-        ("sales", agreed.sales), ("marketing", agreed.marketing), ("date", agreed.date)))))
+        ("sales", agreed.sales), ("marketing", agreed.marketing), *agreed.others, ("date", agreed.date)))))
 
 
 def _team(team: Team) -> dict[str, Any]:
@@ -72,7 +72,8 @@ def _settings(s: Settings) -> dict[str, Any]:
     return _fields(
         ("site_name", s.site_name), ("company", {"name": s.company_name, "description": s.company_description}),
         ("product", {"name": s.product_name, "description": s.product_description}),
-        ("teams", {id: _team(team) for id, team in s.teams.items()}), ("maintainers", _optional(s.maintainers)),
+        ("teams", {id: _team(team) for id, team in s.teams.items()}),
+        ("signatories", _optional(s.signatories)), ("maintainers", _optional(s.maintainers)),
         ("introduction", s.introduction), ("updated", _optional(s.updated)),
         ("glossary_groups", _optional(tuple(_fields(("id", g.id), ("name", g.name),
                                                     ("description", _optional(g.description)))

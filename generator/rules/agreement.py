@@ -21,7 +21,8 @@ AGREED_KINDS = frozenset({"lifecycle", "handoff"})
 # from each team. Agreed definitions, shared goals, stages, agreed values and the settings.
 BOTH_TEAMS_KINDS = AGREED_KINDS | {"metric", "stage", "value", "playbook"}
 
-TEAMS = ("sales", "marketing")
+# The teams whose agreement an agreed definition needs when playbook.yaml names no `signatories`.
+DEFAULT_SIGNATORIES = ("sales", "marketing")
 
 # What the rules of an agreement protect.
 AGREEMENT = "an agreed definition is what both teams signed; a signature that is not one would make it worthless"
@@ -94,7 +95,26 @@ AGREEMENT_IN_FUTURE = Rule(
         agreed_by: {sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}
     """)
 
-RULES = (SIGNER_NOT_LISTED, SAME_SIGNER, AGREEMENT_IN_FUTURE)
+SIGNATORY_MISSING = Rule(
+    "signatory-missing", ERROR,
+    "an agreed_by without a name for each signing team, or with one for a team that does not sign",
+    fixed=AGREEMENT,
+    doc="""
+    An agreed definition is agreed by the signing teams: sales and marketing, or the teams
+    `signatories` in playbook.yaml names. Its `agreed_by` names one person for each of them, and
+    none for a team that does not sign (a name there would look like an agreement that is not
+    asked for, or a team added to `signatories` without saying so).
+
+    Fails, with these fields in `playbook/lifecycle/lead.yaml`:
+
+        agreed_by: {sales: Sam Seller, date: 2026-01-15}
+
+    Passes, with these fields in `playbook/lifecycle/lead.yaml`:
+
+        agreed_by: {sales: Sam Seller, marketing: Mia Marketer, date: 2026-01-15}
+    """)
+
+RULES = (SIGNER_NOT_LISTED, SAME_SIGNER, AGREEMENT_IN_FUTURE, SIGNATORY_MISSING)
 
 
 @dataclass(frozen=True)
@@ -116,11 +136,25 @@ def person_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def signatories(settings: Any) -> tuple[str, ...]:
+    """The signing teams, in order, from playbook.yaml's data: its `signatories` when they are a
+    list of teams it lists, else sales and marketing (a mistaken list is reported by the schema
+    or by unknown-team, and never lets a change through with fewer teams)."""
+    data = settings if isinstance(settings, dict) else {}
+    named, teams = data.get("signatories"), data.get("teams")
+    if isinstance(named, list) and named and isinstance(teams, dict) and \
+            all(isinstance(team, str) and team in teams for team in named):
+        return tuple(dict.fromkeys(named))
+    return DEFAULT_SIGNATORIES
+
+
 def signers(settings: Any) -> dict[str, dict[str, Signer]]:
-    """Each team's signers by their name (case and spacing folded), from playbook.yaml's data."""
-    found: dict[str, dict[str, Signer]] = {team: {} for team in TEAMS}
+    """Each signing team's signers by their name (case and spacing folded), from playbook.yaml's
+    data, the teams in the order of `signatories`."""
+    signing = signatories(settings)
+    found: dict[str, dict[str, Signer]] = {team: {} for team in signing}
     teams = settings.get("teams") if isinstance(settings, dict) else None
-    for team in TEAMS:
+    for team in signing:
         data = teams.get(team) if isinstance(teams, dict) else None
         if not isinstance(data, dict):
             continue
@@ -171,26 +205,52 @@ def _listed(team: str, people: dict[str, dict[str, Signer]]) -> str:
 
 def name_problems(doc: Document, people: dict[str, dict[str, Signer]]) -> Iterator[Problem]:
     """The names in one agreed definition's agreed_by that are not listed for their team, or one
-    person signing for both."""
+    person signing for two teams. `people` holds the signing teams."""
     agreed = agreement(doc.data)
-    keys = {}
-    for team in TEAMS:
+    keys: dict[str, str] = {}
+    for team in people:
         name = agreed.get(team)
         if not isinstance(name, str) or not name.strip():
-            continue  # a missing name is the schema's to report
+            continue  # a missing name is signatory-missing's to report
         keys[team] = person_key(name)
         if keys[team] in people[team] or not people[team]:
             continue  # listed; or the team lists nobody, which playbook.yaml's own check reports
-        other = next(t for t in TEAMS if t != team)
-        if keys[team] in people[other]:
+        other = next((t for t in people if t != team and keys[team] in people[t]), None)
+        if other is not None:
             yield doc.problem(SIGNER_NOT_LISTED, ("agreed_by", team), f"'{name}' signs for {other}, not {team}: "
                               f"{team} agrees through one of its own people: {_listed(team, people)}")
         else:
             yield doc.problem(SIGNER_NOT_LISTED, ("agreed_by", team), f"'{name}' is not listed for {team} in "
                               f"playbook.yaml, so cannot sign for it: {_listed(team, people)}")
-    if len(keys) == 2 and keys["sales"] == keys["marketing"]:
+    twice = [team for team in keys if list(keys.values()).count(keys[team]) > 1]
+    if twice and len(people) == 2:
         yield doc.problem(SAME_SIGNER, ("agreed_by",), "the same person cannot sign for both teams: one person of "
-                          "sales and one of marketing agree, and both names are written here", key=True)
+                          f"{' and one of '.join(people)} agree, and both names are written here", key=True)
+    elif twice:
+        yield doc.problem(SAME_SIGNER, ("agreed_by",), "the same person cannot sign for two teams: one person of "
+                          f"each of {_and(list(people))} agrees, and {_and(twice)} name the same person", key=True)
+
+
+def team_problems(doc: Document, people: dict[str, dict[str, Signer]], listed: Iterable[str]) -> Iterator[Problem]:
+    """A signing team without a name in an agreed definition's agreed_by, and a name written for
+    a team playbook.yaml lists (`listed`) that does not sign; a name under a team not listed at
+    all is unknown-team's to report."""
+    agreed = agreement(doc.data)
+    missing = [team for team in people if not (isinstance(agreed.get(team), str) and agreed[team].strip())]
+    if missing:
+        yield doc.problem(SIGNATORY_MISSING, ("agreed_by",), f"no name for {_and(missing)}: the signing teams are "
+                          f"{_and(list(people))}, and agreed_by names one person of each who agreed, and the day",
+                          key=True)
+    teams = set(listed)
+    for team in agreed:
+        if team != "date" and team not in people and team in teams:
+            yield doc.problem(SIGNATORY_MISSING, ("agreed_by", team), f"{team} does not sign agreed definitions "
+                              f"(the signing teams are {_and(list(people))}): remove this name, or add {team} to "
+                              "signatories in playbook.yaml", key=True)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def date_problem(doc: Document, today: date) -> Problem | None:
@@ -205,9 +265,13 @@ def date_problem(doc: Document, today: date) -> Problem | None:
 
 def agreement_problems(documents: Iterable[Document], settings: Document | None, today: date) -> Iterator[Problem]:
     """What `playbook validate` checks of every agreed definition's agreed_by, in one revision."""
-    people = signers(settings.data if settings is not None else None)
+    data = settings.data if settings is not None else None
+    people = signers(data)
+    teams = data.get("teams") if isinstance(data, dict) else None
+    listed = list(teams) if isinstance(teams, dict) else []
     for doc in documents:
         if doc.kind in AGREED_KINDS and isinstance(doc.data, dict) and agreement(doc.data):
+            yield from team_problems(doc, people, listed)
             yield from name_problems(doc, people)
             found = date_problem(doc, today)
             if found is not None:

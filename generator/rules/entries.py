@@ -215,7 +215,8 @@ GOAL_NEEDS_BOTH_TEAMS = Rule(
     fixed="a shared goal is one both teams agreed to be measured by",
     doc="""
     Shared goals are what sales and marketing are measured by together: both teams are among
-    their owners.
+    their owners (every signing team, when `signatories` in playbook.yaml names others). Other
+    teams may own a goal with them.
 
     Fails, with these fields in `playbook/metrics/win-rate.yaml`:
 
@@ -387,9 +388,10 @@ def _metric(doc: Document, index: Index) -> Iterator[Problem]:
         yield doc.problem(CURRENCY_NOT_SHOWN, ("currency",), "a currency is only shown for a goal whose unit is "
                           f"currency, and this one's unit is {doc.data['unit']}: remove currency, or set unit: "
                           "currency")
-    missing = [team for team in ("sales", "marketing") if team not in doc.data["owners"]]
+    missing = [team for team in index.signatories if team not in doc.data["owners"]]
     if missing:
-        yield doc.problem(GOAL_NEEDS_BOTH_TEAMS, ("owners",), "a shared goal is owned by both teams: add "
+        every = "both teams" if len(index.signatories) == 2 else "every signing team"
+        yield doc.problem(GOAL_NEEDS_BOTH_TEAMS, ("owners",), f"a shared goal is owned by {every}: add "
                           + " and ".join(f"'{team}'" for team in missing) + " to owners")
 
 

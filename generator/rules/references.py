@@ -15,6 +15,7 @@ from ..source.loader import LoadedPlaybook
 from ..source.paths import Path_, shorten
 from ..source.problems import ERROR, Problem, Rule
 from ..source.schemas import did_you_mean
+from .agreement import signatories
 
 UNKNOWN_REFERENCE = Rule(
     "unknown-reference", ERROR, "a reference to an entry, group or category that does not exist",
@@ -79,6 +80,10 @@ class Index:
             g["id"] for g in settings.data.get("glossary_groups") or ()}
         self.forecasts: set[str] | None = None if settings is None else {
             f["id"] for f in settings.data.get("forecast_categories") or ()}
+        # The teams playbook.yaml lists, in its order (None: unknown), for rules/teams.py.
+        self.teams: dict[str, None] | None = None if settings is None else dict.fromkeys(settings.data["teams"])
+        # The teams whose agreement agreed definitions and shared goals need.
+        self.signatories = signatories(settings.data if settings is not None else None)
         self.hints = _HINTS
 
     def missing(self, doc: Document, path: Path_, kind: str, value: Any) -> Iterator[Problem]:

@@ -33,6 +33,7 @@ from . import (
     reasons,
     references,
     signoff,
+    teams,
     value_declarations,
     value_references,
     wording,
@@ -40,7 +41,7 @@ from . import (
 
 # The families, in the order the rules are listed: reading a file, then what it holds, then the
 # playbook as a whole, then its agreements and what a change must carry.
-FAMILIES = (file_rules, yaml_rules, schema_rules, entries, references, funnel, reasons, value_references,
+FAMILIES = (file_rules, yaml_rules, schema_rules, entries, references, teams, funnel, reasons, value_references,
             value_declarations, placeholders, wording, agreement, freshness, coverage, codeowners, levels, signoff)
 RULES: tuple[Rule, ...] = tuple(rule for family in FAMILIES for rule in family.RULES)
 BY_ID = {rule.id: rule for rule in RULES}

@@ -24,12 +24,13 @@ from .levels import levels
 from .placeholders import placeholder_problems
 from .references import Index, reference_problems
 from .registry import RULES
+from .teams import team_problems
 from .value_references import check_values
 from .wording import wording_problems
 
 # The rules of one entry, family by family: each runs over every entry it can read.
 _ENTRY_RULES: tuple[Callable[[Document, Index], Iterator[Problem]], ...] = (
-    reference_problems, entry_problems, move_problems, wording_problems)
+    reference_problems, team_problems, entry_problems, move_problems, wording_problems)
 
 
 def check(root: Path, docs: Path | None = None, today: date | None = None,

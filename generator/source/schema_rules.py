@@ -66,17 +66,18 @@ NOT_ALLOWED_VALUE = Rule(
     "not-allowed-value", ERROR, "a value that is not one of the field's choices",
     fixed=_PAGES,
     doc="""
-    Some fields take one of a fixed list of values: an owner is sales, marketing or both; an
-    asset's type is one of the types the finder filters by. The message lists the choices, and
-    the closest one.
+    Some fields take one of a fixed list of values: an asset's type is one of the types the
+    finder filters by; a lifecycle state's record is a lead, an opportunity or a customer. The
+    message lists the choices, and the closest one. (Teams are not a fixed list: playbook.yaml
+    lists them, and unknown-team checks each one named.)
 
-    Fails, with these fields in `playbook/terms/contact.yaml`:
+    Fails, with these fields in `playbook/assets/guide.yaml`:
 
-        owner: sale
+        type: ebook
 
-    Passes, with these fields in `playbook/terms/contact.yaml`:
+    Passes, with these fields in `playbook/assets/guide.yaml`:
 
-        owner: sales
+        type: e-book
     """)
 
 TOO_FEW_ITEMS = Rule(

@@ -112,15 +112,23 @@ class _Diagram(Layout):
                 f'font-weight="{weight}" text-anchor="{anchor}">{content}</text>')
 
     def _bands(self) -> list[str]:
+        """A band for each run of states one team owns, headed by the team's name. Sales and
+        marketing have colours of their own; any other team's band is `other`, and where two
+        such bands meet a rule marks where one team's states end and the next team's begin."""
         out = ['<g class="pb-dg-bands">']
         teams = self.pb.settings.teams
+        before = ""
         for owner, top, bottom in self.bands:
             kind = owner if owner in ("sales", "marketing") else "other"
             team = teams[owner].name if owner in teams else owner
             name = fit(team, TEXT_SIZE, self.box_width, 1, bold=True)
-            out.append(f'<g class="pb-dg-band pb-dg-band--{kind}">')
+            out.append(f'<g class="pb-dg-band pb-dg-band--{kind}" data-team="{check_id(owner)}">')
             out.append(f'<rect x="0" y="{_num(top)}" width="{_num(self.width)}" height="{_num(bottom - top)}" '
                        f'rx="0" fill="#f4f4f4"/>')
+            if kind == before:
+                out.append(f'<path class="pb-dg-band-rule" d="M0,{_num(top)}H{_num(self.width)}" fill="none" '
+                           'stroke="#6b6b6b" stroke-opacity="0.5" stroke-width="1" stroke-dasharray="4 3"/>')
+            before = kind
             if name:
                 out.append(self._t(self.box_left, top + 17, "pb-dg-team pb-dg-halo", self.text(name[0]), weight="700"))
             out.append("</g>")
