@@ -19,8 +19,8 @@ from generator.model.playbook import Playbook
 from generator.rules.anchors import ONBOARDING_SECTIONS as SECTION_ANCHORS
 from generator.rules.anchors import STEPS
 from generator.rules.validate import check
-from generator.rules.values import expand
-from generator.site.pages.onboarding import READ_PAGES, first_terms, questions, reading_paths
+from generator.site.pages.onboarding import READ_PAGES, first_terms, reading_paths
+from generator.site.pages.self_check import pool
 from generator.site.render import render_pages
 from generator.site.urls import GENERATED, PAGE_TITLES
 
@@ -41,11 +41,6 @@ def _settings() -> dict[str, object]:
     return data
 
 
-def _yaml(path: Path) -> dict[str, object]:
-    data: dict[str, object] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return data
-
-
 # In the browser -------------------------------------------------------------------------------
 
 
@@ -61,22 +56,24 @@ def test_from_the_home_page_to_a_checked_self_check(watched: tuple[Page, list[st
     expect(teams).to_contain_text("Marcus Okafor")
     expect(teams).to_contain_text("@tallybright/marketing-leads")
 
-    questions = page.locator("[data-pb-question]")
+    questions = page.locator("[data-pb-drawn] [data-pb-question]")
     total = questions.count()
-    assert 5 <= total <= 8
-    first, owner = questions.nth(0), questions.filter(has_text="Which team owns").first
+    assert total == 8
+    first, second = questions.nth(0), questions.nth(1)
     first.locator("input:not([data-pb-correct])").first.check()
-    owner.locator("input[data-pb-correct]").check()
+    second.locator("input[data-pb-correct]").check()
     right_answer = first.locator("label:has(input[data-pb-correct]) .pb-option__text").inner_text()
     page.get_by_role("button", name="Check my answers").click()
     expect(first.locator("[data-pb-result]")).to_be_visible()
-    expect(first.locator("[data-pb-verdict]")).to_have_text(f"Not quite: the answer is “{right_answer}”")
+    expect(first.locator("[data-pb-verdict]")).to_have_text(f"Not quite: the answer is “{right_answer}”.")
     expect(first).to_have_class(re.compile("pb-question--wrong"))
-    expect(owner.locator("[data-pb-verdict]")).to_have_text("Right.")
-    expect(owner).to_have_class(re.compile("pb-question--right"))
+    expect(second.locator("[data-pb-verdict]")).to_have_text("Right.")
+    expect(second).to_have_class(re.compile("pb-question--right"))
     expect(page.locator("[data-pb-score]")).to_have_text(f"1 of {total} right")
-    # Each verdict links to where the answer is defined.
-    expect(owner.locator("[data-pb-result] a")).to_have_attribute("href", "../lifecycle/#sal")
+    # Each verdict links to where the answer is defined, and the first question's topic is to read again.
+    topic = first.locator("[data-pb-result] a").get_attribute("href")
+    assert topic and re.fullmatch(r"\.\./[a-z0-9/-]+/(#[a-z0-9-]+)?", topic), topic
+    expect(page.locator("[data-pb-missed] a").first).to_have_attribute("href", topic)
     # The glossary script leaves the questions alone: a linked abbreviation would give answers away.
     expect(page.locator(".pb-quiz a.pb-term")).to_have_count(0)
     # Changing an answer clears its verdict until the next check.
@@ -153,56 +150,17 @@ def test_without_javascript_the_page_reads_and_hides_what_needs_a_script(browser
     expect(page.locator("[data-pb-checklist]")).to_be_hidden()
     expect(page.locator("[data-pb-check]")).to_be_hidden()
     expect(page.locator(".pb-quiz__nojs")).to_be_visible()
-    expect(page.locator("[data-pb-question]").first).to_be_visible()
+    expect(page.locator("[data-pb-pool] [data-pb-item]").first).to_be_visible()
+    expect(page.locator("[data-pb-drawn] [data-pb-question]")).to_have_count(0)
     context.close()
 
 
 # From the data ---------------------------------------------------------------------------------
 
 
-def _fieldsets(markup: str) -> list[tuple[str, list[tuple[str, bool]]]]:
-    """(question, [(option, correct)]) of each question in the built page."""
-    found = []
-    for block in re.findall(r"<fieldset\b.*?</fieldset>", markup, re.S):
-        legend = re.search(r"<legend\b[^>]*>(.*?)</legend>", block, re.S)
-        assert legend is not None
-        text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", legend.group(1))).split())
-        options = [(" ".join(html.unescape(o).split()), " data-pb-correct" in attrs)
-                   for attrs, o in re.findall(r'<input type="radio"([^>]*)> <span class="pb-option__text">(.*?)</span>',
-                                              block, re.S)]
-        found.append((text, options))
-    return found
-
-
-def test_the_questions_come_from_the_data(default_site: Path, default_playbook: Playbook) -> None:
-    built = _fieldsets((default_site / "start-here" / "index.html").read_text(encoding="utf-8"))
-    assert 5 <= len(built) <= 8
-    for _, options in built:
-        assert sum(correct for _, correct in options) == 1 and len({o for o, _ in options}) == len(options)
-    mql = _yaml(REPO / "playbook" / "lifecycle" / "mql.yaml")
-    text, options = next(q for q in built if q[0].endswith("Which of these is not a Marketing qualified lead (MQL)?"))
-    values = default_playbook.values  # written out, or taken from a handoff's or shared goal's number
-    clean = [" ".join(expand(str(item), values).split()) for item in mql["does_not_qualify"]]  # type: ignore[union-attr]
-    qualifies = [" ".join(expand(str(item), values).split()) for item in mql["qualifies"]]  # type: ignore[union-attr]
-    assert [o for o, correct in options if correct][0] in clean
-    assert all(o in qualifies for o, correct in options if not correct) and len(options) == 4
-    # Which team owns SAL: the team named as its owner.
-    sal = _yaml(REPO / "playbook" / "lifecycle" / "sal.yaml")
-    teams = _settings()["teams"]
-    _, options = next(q for q in built if q[0].endswith("Which team owns SAL?"))
-    assert options == [(t["name"], team == sal["owner"]) for team, t in teams.items()]  # type: ignore[attr-defined]
-    # How fast: the handoff's service level, among others that differ.
-    _, options = next(q for q in built if "Marketing hands an MQL to sales development" in q[0])
-    assert [o for o, correct in options if correct] == ["1 business hour"] and len(options) == 4
-    # What an abbreviation stands for: the term's own name.
-    icp = _yaml(REPO / "playbook" / "terms" / "icp.yaml")
-    _, options = next(q for q in built if q[0].endswith("What does ICP stand for?"))
-    assert [o for o, correct in options if correct] == [icp["name"]]
-
-
 def test_the_self_check_is_the_same_on_every_build(default_playbook: Playbook) -> None:
     assert render_pages(default_playbook)["start-here.md"] == render_pages(default_playbook)["start-here.md"]
-    assert questions(default_playbook) == questions(default_playbook)
+    assert pool(default_playbook) == pool(default_playbook)
 
 
 def test_the_default_playbook_says_its_first_terms_and_roles(default_playbook: Playbook, default_site: Path) -> None:

@@ -1,25 +1,23 @@
 """What the onboarding page ("Start here") shows beyond the entries themselves: the terms to learn
-first, a reading path per role, and a self-check made from the data.
+first, a reading path per role, and a self-check made from the data (its pool of questions is
+made in self_check.py).
 
 Every text here is data for the template, which prints it through `{{ }}` (made inert there);
-this module only chooses and orders entries. The self-check is the same on every build: where
-options are mixed, the order comes from a generator seeded with the entry's id.
+this module only chooses and orders entries.
 """
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
-from ...model.entities import Handoff, LifecycleState, Term
+from ...model.entities import Term
 from ...model.playbook import Playbook
 from ...model.settings import Role
-from ...source.numbers import TIME_UNITS, duration
+from ...source.numbers import duration
+from .self_check import DRAW, Question, pool
 
 # At most this many terms under "the terms to know first" (the schema allows no more either).
 FIRST_TERMS = 10
-# At most this many questions in the self-check.
-QUESTIONS = 8
 # The pages a role can be told to read (`read: [glossary]`), as docs paths.
 READ_PAGES = {"about": "about.md", "glossary": "glossary.md", "lifecycle": "lifecycle.md",
               "personas": "personas.md", "assets": "assets.md", "finder": "finder.md", "metrics": "metrics.md",
@@ -43,36 +41,18 @@ class ReadingPath:
 
 
 @dataclass(frozen=True)
-class Option:
-    text: str
-    correct: bool
-
-
-@dataclass(frozen=True)
-class Question:
-    """One question of the self-check. `kind` says how the template words it:
-    "not-a" (which of these is not a <state>?), "owner" (which team owns <state>?), "speed" (how
-    fast must the receiver of <handoff> act?), "stands-for" (what does <abbreviation> stand for?).
-    `source` is where the answer is defined: (kind, id) of an entry."""
-
-    kind: str
-    subject: LifecycleState | Handoff | Term
-    options: tuple[Option, ...]
-    source: tuple[str, str]
-
-
-@dataclass(frozen=True)
 class Onboarding:
     first_terms: tuple[Term, ...]
     paths: tuple[ReadingPath, ...]
-    questions: tuple[Question, ...]
+    questions: tuple[Question, ...]  # the self-check's pool, of which the browser draws `draw`
+    draw: int
     service_levels: dict[str, str]  # handoff id -> "1 business hour"
 
 
 def onboarding(playbook: Playbook, pages: dict[str, str]) -> Onboarding:
     """Everything the onboarding page needs; `pages` are the generated pages and their titles."""
     return Onboarding(first_terms=first_terms(playbook), paths=reading_paths(playbook, pages),
-                      questions=questions(playbook),
+                      questions=pool(playbook), draw=DRAW,
                       service_levels={h.id: duration(h.service_level.within, h.service_level.unit)
                                       for h in playbook.handoffs})
 
@@ -137,119 +117,3 @@ def default_roles(playbook: Playbook) -> tuple[Role, ...]:
              "every stage and its assets, and the shared goals.",
              "glossary", "lifecycle", *handoffs, *stages, "assets", "metrics"),
     )
-
-
-# The self-check --------------------------------------------------------------------------------
-
-def _hours(within: int, unit: str) -> int:
-    return within * TIME_UNITS.get(unit, ("", "", 1))[2]
-
-
-def _as_read(text: str) -> str:
-    """How a text reads, spacing and case aside: two texts that read the same are one option."""
-    return " ".join(text.split()).casefold()
-
-
-def _distinct(texts: list[str], avoid: list[str]) -> list[str]:
-    """texts without repeats and without any that reads as one of avoid (one look-up each)."""
-    seen = {_as_read(text) for text in avoid}
-    kept: list[str] = []
-    for text in texts:
-        reading = _as_read(text)
-        if reading not in seen:
-            seen.add(reading)
-            kept.append(text)
-    return kept
-
-
-def _shuffled(options: list[Option], seed: str) -> tuple[Option, ...]:
-    random.Random(seed).shuffle(options)
-    return tuple(options)
-
-
-def questions(playbook: Playbook) -> tuple[Question, ...]:
-    """Five to eight questions where the data allows: what is not a lead of a kind, which team owns
-    a state, how fast a handoff's receiver acts, what an abbreviation stands for."""
-    found = [*_not_a(playbook), *_owner(playbook), *_speed(playbook), *_stands_for(playbook)]
-    return tuple(found[:QUESTIONS])
-
-
-def _not_a(playbook: Playbook) -> list[Question]:
-    """For up to two abbreviated states: three things that qualify and one that does not."""
-    found: list[Question] = []
-    for state in playbook.lifecycle:
-        if len(found) == 2:
-            break
-        if not state.abbreviation or not state.does_not_qualify:
-            continue
-        rng = random.Random(f"{state.id}:not-a")
-        wrong = rng.choice(state.does_not_qualify)
-        right = _distinct(list(state.qualifies), [wrong])[:3]
-        if right:
-            options = [Option(wrong, True), *(Option(text, False) for text in right)]
-            found.append(Question("not-a", state, _shuffled(options, f"{state.id}:not-a:order"),
-                                  ("lifecycle", state.id)))
-    return found
-
-
-def _owner(playbook: Playbook) -> list[Question]:
-    """Which team owns the state that the first handoff between the teams hands to."""
-    teams = list(playbook.settings.teams.values())
-    if len(_distinct([t.name for t in teams], [])) < len(teams):
-        return []
-    across = [h for h in playbook.handoffs if h.from_team != h.to_team]
-    state = playbook.state(across[0].to_state) if across else next(iter(playbook.lifecycle), None)
-    if state is None:
-        return []
-    options = tuple(Option(team.name, team.id == state.owner) for team in teams)
-    return [Question("owner", state, options, ("lifecycle", state.id))]
-
-
-def _speed(playbook: Playbook) -> list[Question]:
-    """For the first two handoffs: the service level among others, shortest first."""
-    found: list[Question] = []
-    levels = [(h.service_level.within, h.service_level.unit) for h in playbook.handoffs]
-    for handoff in playbook.handoffs[:2]:
-        within, unit = handoff.service_level.within, handoff.service_level.unit
-        bigger = {"business-hours": "business-days", "hours": "days"}.get(unit, unit)
-        smaller = {"business-days": "business-hours", "days": "hours"}.get(unit, unit)
-        near = [(within * 2, unit), (within * 4, unit), (max(1, within // 2), unit), (1, bigger), (1, smaller),
-                (within + 1, unit), (within + 2, unit)]
-        candidates = [level for level in [*levels, *near] if level != (within, unit)]
-        correct = duration(within, unit)
-        chosen: list[tuple[int, str]] = []
-        for level in candidates:
-            if len(chosen) == 3:
-                break
-            taken = {_as_read(text) for text in [correct, *(duration(*c) for c in chosen)]}
-            if _as_read(duration(*level)) not in taken:
-                chosen.append(level)
-        every = sorted([(within, unit), *chosen], key=lambda level: (_hours(*level), duration(*level)))
-        options = tuple(Option(duration(*level), level == (within, unit)) for level in every)
-        found.append(Question("speed", handoff, options, ("handoff", handoff.id)))
-    return found
-
-
-def _stands_for(playbook: Playbook) -> list[Question]:
-    """For up to two abbreviated terms (the first terms first, those that are no lifecycle state
-    before those that are): the term's name among the names of other terms."""
-    first = first_terms(playbook)
-    order = [playbook.term(id) for id in dict.fromkeys([*(t.id for t in first), *(t.id for t in playbook.terms)])]
-    candidates = sorted((t for t in order if t.abbreviation), key=lambda t: t.lifecycle_state is not None)
-    found: list[Question] = []
-    for term in candidates:
-        if len(found) == 2:
-            break
-        rng = random.Random(f"{term.id}:stands-for")
-        abbreviated = [t.name for t in playbook.terms if t.abbreviation and t.id != term.id]
-        others = [t.name for t in playbook.terms if not t.abbreviation]
-        pool = _distinct(abbreviated, [term.name])
-        rng.shuffle(pool)
-        rest = _distinct(others, [term.name, *pool])
-        rng.shuffle(rest)
-        wrong = (pool + rest)[:3]
-        if wrong:
-            options = [Option(term.name, True), *(Option(name, False) for name in wrong)]
-            found.append(Question("stands-for", term, _shuffled(options, f"{term.id}:stands-for:order"),
-                                  ("term", term.id)))
-    return found

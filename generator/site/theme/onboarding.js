@@ -1,8 +1,9 @@
 /* Sales playbook: the onboarding page's checklist and self-check.
    The checklist's ticks are kept in this browser (localStorage), under a key with the site's
-   path, so two playbooks on one host keep their own. The self-check's answers are in the page
-   (data-pb-correct): it is a check for the reader, not a test. Texts are set with textContent
-   only. */
+   path, so two playbooks on one host keep their own. The self-check's pool of questions is in
+   the page, with the answers (data-pb-correct): it is a check for the reader, not a test. Each
+   attempt draws a set from the pool and puts each question's options in a new random order, so
+   where the right answer sits tells nothing. Texts are set with textContent only. */
 (function () {
   'use strict';
 
@@ -67,54 +68,175 @@
 
   // ---- Self-check ------------------------------------------------------------------------------
 
+  // A random whole number below n, from the browser's cryptographic generator where there is one
+  // (without modulo bias), so that no position is favoured.
+  function below(n) {
+    if (window.crypto && typeof window.crypto.getRandomValues === 'function') {
+      const limit = Math.floor(0x100000000 / n) * n;
+      const word = new Uint32Array(1);
+      do window.crypto.getRandomValues(word); while (word[0] >= limit);
+      return word[0] % n;
+    }
+    return Math.floor(Math.random() * n);
+  }
+
+  // A new array with the items in a random order (Fisher-Yates).
+  function shuffle(items) {
+    const out = items.slice();
+    for (let i = out.length - 1; i > 0; i -= 1) {
+      const j = below(i + 1);
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  }
+
+  function text(element) {
+    return element ? element.textContent.replace(/\s+/g, ' ').trim() : '';
+  }
+
+  // The pool as the page writes it (one item per question, its options, the right one marked,
+  // why, and the entry to read), read as text: nothing of it is ever parsed as HTML.
+  function readPool(list) {
+    const pool = [];
+    for (const item of list.querySelectorAll('[data-pb-item]')) {
+      const topic = item.querySelector('a[data-pb-topic]');
+      const options = Array.from(item.querySelectorAll('[data-pb-option]'))
+        .map((o) => ({ text: text(o), correct: o.hasAttribute('data-pb-correct') }));
+      if (options.filter((o) => o.correct).length !== 1 || !topic) continue;
+      pool.push({
+        prompt: text(item.querySelector('[data-pb-prompt]')),
+        options,
+        why: text(item.querySelector('[data-pb-why]')),
+        topic: { text: text(topic), href: topic.getAttribute('href') || '' },
+      });
+    }
+    return pool;
+  }
+
+  function element(tag, className, content) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (content !== undefined) node.textContent = content;
+    return node;
+  }
+
   function initQuiz(quiz) {
     if (done.has(quiz)) return;
+    const list = quiz.querySelector('[data-pb-pool]');
+    const drawn = quiz.querySelector('[data-pb-drawn]');
+    if (!list || !drawn) return;
     done.add(quiz);
-    const questions = Array.from(quiz.querySelectorAll('[data-pb-question]'));
+    const pool = readPool(list);
+    const size = Math.min(pool.length, Number(quiz.getAttribute('data-pb-draw')) || 8);
     const check = quiz.querySelector('[data-pb-check]');
+    const again = quiz.querySelector('[data-pb-again]');
     const score = quiz.querySelector('[data-pb-score]');
+    const missed = quiz.querySelector('[data-pb-missed]');
+    let attempt = 0;
+    let current = []; // [{ question, fieldset, inputs, correct }]
 
-    function label(input) {
-      const text = input && input.closest('label') && input.closest('label').querySelector('.pb-option__text');
-      return text ? text.textContent.trim() : '';
+    function link(topic) {
+      const a = element('a', '', topic.text);
+      a.setAttribute('href', topic.href);
+      return a;
+    }
+
+    // A new attempt: SIZE questions drawn from the pool, each with its options in a new order.
+    function draw() {
+      attempt += 1;
+      drawn.replaceChildren();
+      current = shuffle(pool).slice(0, size).map((question, index) => {
+        const fieldset = element('fieldset', 'pb-question');
+        fieldset.setAttribute('data-pb-question', '');
+        const legend = element('legend', 'pb-question__text');
+        legend.append(element('span', 'pb-question__number', `${index + 1}.`), ` ${question.prompt}`);
+        fieldset.append(legend);
+        const inputs = [];
+        let correct = null;
+        shuffle(question.options).forEach((option, position) => {
+          const label = element('label', 'pb-option');
+          const input = element('input');
+          input.type = 'radio';
+          input.name = `pb-q${attempt}-${index + 1}`;
+          input.value = String(position + 1);
+          if (option.correct) {
+            input.setAttribute('data-pb-correct', '');
+            correct = input;
+          }
+          label.append(input, ' ', element('span', 'pb-option__text', option.text));
+          fieldset.append(label);
+          inputs.push(input);
+        });
+        const result = element('p', 'pb-question__result');
+        result.setAttribute('data-pb-result', '');
+        result.hidden = true;
+        const verdict = element('strong');
+        verdict.setAttribute('data-pb-verdict', '');
+        result.append(verdict, ' ', element('span', '', question.why), ' Read: ', link(question.topic));
+        fieldset.append(result);
+        drawn.append(fieldset);
+        return { question, fieldset, inputs, correct, result, verdict };
+      });
+      if (score) score.textContent = '';
+      if (missed) {
+        missed.replaceChildren();
+        missed.hidden = true;
+      }
     }
 
     function mark() {
       let right = 0;
-      for (const question of questions) {
-        const chosen = question.querySelector('input[type="radio"]:checked');
-        const correct = question.querySelector('input[type="radio"][data-pb-correct]');
-        const ok = Boolean(chosen && chosen === correct);
+      const topics = new Map(); // href -> topic, in the order the questions came
+      for (const item of current) {
+        const chosen = item.inputs.find((input) => input.checked) || null;
+        const ok = Boolean(chosen && chosen === item.correct);
         if (ok) right += 1;
-        question.classList.toggle('pb-question--right', ok);
-        question.classList.toggle('pb-question--wrong', !ok);
-        for (const option of question.querySelectorAll('.pb-option')) {
-          const input = option.querySelector('input');
-          option.classList.toggle('pb-option--answer', input === correct);
+        else if (!topics.has(item.question.topic.href)) topics.set(item.question.topic.href, item.question.topic);
+        item.fieldset.classList.toggle('pb-question--right', ok);
+        item.fieldset.classList.toggle('pb-question--wrong', !ok);
+        for (const input of item.inputs) {
+          const option = input.closest('.pb-option');
+          option.classList.toggle('pb-option--answer', input === item.correct);
           option.classList.toggle('pb-option--wrong', input === chosen && !ok);
         }
-        const result = question.querySelector('[data-pb-result]');
-        const verdict = question.querySelector('[data-pb-verdict]');
-        if (verdict) {
-          verdict.textContent = ok ? 'Right.'
-            : `${chosen ? 'Not quite' : 'Not answered'}: the answer is “${label(correct)}”`;
-        }
-        if (result) result.hidden = false;
+        const answer = item.correct ? text(item.correct.closest('label')) : '';
+        item.verdict.textContent = ok ? 'Right.' : `${chosen ? 'Not quite' : 'Not answered'}: the answer is “${answer}”.`;
+        item.result.hidden = false;
       }
-      if (score) score.textContent = `${right} of ${questions.length} right`;
+      if (score) score.textContent = `${right} of ${current.length} right`;
+      if (missed) {
+        missed.replaceChildren();
+        if (topics.size) {
+          missed.append(element('p', '', 'To read again:'));
+          const ul = element('ul');
+          for (const topic of topics.values()) {
+            const li = element('li');
+            li.append(link(topic));
+            ul.append(li);
+          }
+          missed.append(ul);
+        } else {
+          missed.append(element('p', '', 'Every answer right. Try a new set.'));
+        }
+        missed.hidden = false;
+      }
     }
 
     // Changing an answer after a check clears that question's verdict until the next check.
-    quiz.addEventListener('change', (event) => {
-      const question = event.target instanceof Element && event.target.closest('[data-pb-question]');
-      if (!question || !(question.classList.contains('pb-question--right') || question.classList.contains('pb-question--wrong'))) return;
-      question.classList.remove('pb-question--right', 'pb-question--wrong');
-      for (const option of question.querySelectorAll('.pb-option')) option.classList.remove('pb-option--answer', 'pb-option--wrong');
-      const result = question.querySelector('[data-pb-result]');
+    drawn.addEventListener('change', (event) => {
+      const fieldset = event.target instanceof Element && event.target.closest('[data-pb-question]');
+      if (!fieldset || !(fieldset.classList.contains('pb-question--right') || fieldset.classList.contains('pb-question--wrong'))) return;
+      fieldset.classList.remove('pb-question--right', 'pb-question--wrong');
+      for (const option of fieldset.querySelectorAll('.pb-option')) option.classList.remove('pb-option--answer', 'pb-option--wrong');
+      const result = fieldset.querySelector('[data-pb-result]');
       if (result) result.hidden = true;
       if (score) score.textContent = '';
     });
     if (check) check.addEventListener('click', mark);
+    if (again) again.addEventListener('click', draw);
+    // With the script, the drawn set replaces the list of every question and its answer.
+    list.hidden = true;
+    draw();
   }
 
   // ---- Start -------------------------------------------------------------------------------
