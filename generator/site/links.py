@@ -6,7 +6,12 @@ for raw HTML (`href`). Each target is checked before it is written.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -90,3 +95,36 @@ def page_link(context: Context, target: str, text: str) -> Md:
             ("stages/", *(first[:-3] + "-" for first, _ in PARTS.values()))):
         raise ValueError(f"not a generated page: {target!r}")
     return Md(f"[{plain(text)}]({relative_path(context['page'], target)})")
+
+
+# Where "Suggest a change" links lead: the git host's edit page of each entry's YAML file. Set for
+# a build by `editing` (the plugin does, from mkdocs.yml's repo_url and edit_uri); unset, no link.
+_EDIT: ContextVar[tuple[str, Path] | None] = ContextVar("edit links", default=None)
+
+
+@contextmanager
+def editing(base: str, repository: Path) -> Iterator[None]:
+    """Link each entry to base + its file's path in the repository (e.g.
+    https://github.com/acme/playbook/edit/main/ + playbook/terms/mql.yaml)."""
+    reset = _EDIT.set((base, repository.resolve()))
+    try:
+        yield
+    finally:
+        _EDIT.reset(reset)
+
+
+def edit_link(entry: Any) -> Md:
+    """A paragraph with the link to edit an entry's file, or nothing without an edit address or
+    a file inside the repository."""
+    where = _EDIT.get()
+    origin = getattr(entry, "origin", None)
+    if where is None or origin is None:
+        return Md("")
+    base, repository = where
+    try:
+        path = Path(origin.path).resolve().relative_to(repository).as_posix()
+    except ValueError:
+        return Md("")
+    url = html.escape(base + quote(path), quote=True)
+    return Md(f'<p class="pb-edit" data-search-exclude><a href="{url}" rel="nofollow">Suggest a change</a> '
+              f"to this entry (its file is {html.escape(path)})</p>")

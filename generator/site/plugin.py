@@ -5,6 +5,7 @@ Each hook calls plain functions; loading, checking and rendering know nothing of
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -39,6 +40,7 @@ from ..source.repository import (
 )
 from ..source.schemas import schemas_dir
 from . import pagecache
+from .links import editing
 from .navigation import navigation, page_titles
 from .render import expand_markers, render_home, render_pages
 from .safe_text import Texts, strip_value_links, unnest_value_links
@@ -189,7 +191,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.playbook is not None
         _refuse_outside_links(files, config)
-        with placed(self.prefix):
+        with placed(self.prefix), _edit_links(config):
             pages = render_pages(self.playbook, self.texts, config.use_directory_urls, self.config.terms_everywhere,
                                  self.history)
             # The playbook's home; under a prefix it is the folder's, and the site keeps its own.
@@ -241,6 +243,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if page.file.generated_by is not None:
             # The theme prints meta.title in <title> as it is; the heading's text would reach it
             # through `striptags`, which decodes `&lt;/title&gt;` into markup.
+            page.edit_url = None  # no file of the docs folder: each entry links to its own YAML file
             uri = page.file.src_uri.removeprefix(f"{self.prefix}/") if self.prefix else page.file.src_uri
             page.meta["title"] = self.titles.get(uri, page.meta.get("title"))
             return markdown
@@ -260,6 +263,22 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         server.watch(str(schemas_dir().resolve()))
         _keep_serving_after_failures(server)
         return server
+
+
+def _edit_links(config: MkDocsConfig) -> Any:
+    """Entries link to the edit page of their YAML file when mkdocs.yml sets repo_url and an
+    edit_uri that ends with the docs folder (edit/main/docs/): the same address, with the
+    repository's path of the file instead. Otherwise no entry has the link."""
+    repository = Path(os.path.abspath(config.config_file_path or "mkdocs.yml")).parent
+    docs = Path(os.path.abspath(config.docs_dir))
+    edit_uri = (config.edit_uri or "").strip("/")
+    if not config.repo_url or not edit_uri or re.match(r"^[a-z][a-z0-9+.-]*:", edit_uri, re.I) \
+            or not config.repo_url.startswith("https://") or not docs.is_relative_to(repository):
+        return contextlib.nullcontext()
+    folder = docs.relative_to(repository).as_posix()
+    if not edit_uri.endswith(folder):
+        return contextlib.nullcontext()
+    return editing(f"{config.repo_url.rstrip('/')}/{edit_uri[:-len(folder)]}", repository)
 
 
 # Plugins that make the navigation themselves, from the files and their own settings.

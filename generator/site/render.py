@@ -19,7 +19,7 @@ from ..model.playbook import Playbook
 from ..rules.anchors import GLOSSARY_TOPIC_PREFIX, STEPS
 from ..rules.freshness import REVIEW_WINDOW_DAYS
 from ..source.numbers import cadence, duration
-from .links import file_link, href_function, link_filter, page_link, ref_function
+from .links import edit_link, file_link, href_function, link_filter, page_link, ref_function
 from .pages.assets import ASSET_TYPES, badges_html, type_name, verdict
 from .pages.coverage import coverage
 from .pages.glossary import USED_IN_NAMES, glossary_groups, topics
@@ -85,6 +85,7 @@ def _environment(playbook: Playbook, directory_urls: bool = True) -> Environment
                        asset_kind=lambda t: ASSET_TYPES[t][0], kind_name=type_name,
                        duration=duration, cadence=cadence, days=lambda n: f"{n} {'day' if n == 1 else 'days'}")
     env.globals.update(pb=playbook, ref=ref_function(playbook, pages), page_link=page_link, file_link=file_link,
+                       edit=edit_link,
                        href=href_function(playbook, pages, directory_urls), badges=badges_html, verdict=verdict,
                        stage_class=stage_class, STAGE_CARDS=STAGE_CARDS, PERSONA_ASSETS=PERSONA_ASSETS,
                        persona_stages=lambda pid: persona_stages(playbook, pid),
