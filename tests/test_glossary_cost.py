@@ -203,14 +203,14 @@ def test_same_links_as_before_on_random_texts(tmp_path: Path) -> None:
     result = node_run(tmp_path, r"""
 const terms = [
   { id: 'sal', name: 'Sales accepted lead', abbreviation: 'SAL' },
-  { id: 'lead', name: 'Lead', aliases: ['prospect', 'sales lead'] },
+  { id: 'lead', name: 'Lead', aliases: ['prospect', 'sales lead'], link: 'always' },
   { id: 'sql', name: 'Sales qualified lead', abbreviation: 'SQL' },
-  { id: 'closed', name: 'Closed', abbreviation: 'CL' },
+  { id: 'closed', name: 'Closed', abbreviation: 'CL', link: 'always' },
   { id: 'closed-lost', name: 'Closed lost' },
   { id: 'it', name: 'Information technology', abbreviation: 'IT' },
   { id: 'eight', name: 'a b c d e f g h' },
   { id: 'nine', name: 'a b c d e f g h i' },
-  { id: 'ab', name: 'a b', aliases: ['Lead'] },
+  { id: 'ab', name: 'a b', aliases: ['Lead'], link: 'always' },
   { id: 'bad', name: 'Win rate', url: 'javascript:alert(1)' },
 ];
 const withUrls = terms.map((t) => Object.assign({ url: 'glossary/#' + t.id }, t));
@@ -253,7 +253,7 @@ def test_many_short_terms_each_named_once_cost_follows_the_text(tmp_path: Path) 
     result = node_run(tmp_path, r"""
 const counts = [2000, 4000, 8000];
 const texts = counts.map((count) => Array.from({ length: count }, (_, n) => shortName(n)).join(' and '));
-const v = vocabulary(Array.from({ length: 8000 }, (_, n) => ({ id: 'q' + n, name: shortName(n) })));
+const v = vocabulary(Array.from({ length: 8000 }, (_, n) => ({ id: 'q' + n, name: shortName(n), link: 'always' })));
 const out = {};
 timed(texts.map((text) => () => g.matches(text, v))).forEach(({ ms, out: found }, k) => {
   out[counts[k]] = { ms, chars: texts[k].length, found: found.map(([s, e, id]) => [texts[k].slice(s, e), id]) };
@@ -310,7 +310,7 @@ def test_one_huge_text_with_and_without_names_cost_follows_the_text(tmp_path: Pa
     """2,000 short terms; one text of 450 KB, then 900 KB, naming each term once, and the same
     sizes naming none."""
     result = node_run(tmp_path, r"""
-const v = vocabulary(Array.from({ length: 2000 }, (_, n) => ({ id: 'q' + n, name: shortName(n) })));
+const v = vocabulary(Array.from({ length: 2000 }, (_, n) => ({ id: 'q' + n, name: shortName(n), link: 'always' })));
 const out = {};
 const kinds = ['named 450000', 'named 900000', 'none 450000', 'none 900000'];
 const texts = kinds.map((kind) => {
@@ -367,7 +367,8 @@ def test_huge_page_naming_thousands_of_terms_never_blocks_for_long(
     playbook = tmp_path / "playbook"
     shutil.copytree(FIXTURES / "mini", playbook)
     for n in range(TERMS):
-        term = {"id": f"q{n}", "name": short_name(n), "definition": f"The short term number {n}.", "owner": "sales"}
+        term = {"id": f"q{n}", "name": short_name(n), "definition": f"The short term number {n}.", "owner": "sales",
+                "link": "always"}
         (playbook / "terms" / f"q{n}.yaml").write_text(yaml.safe_dump(term), encoding="utf-8")
     text = naming_each_once(TERMS, PAGE_CHARS).strip()
     assert len(text) > 890_000

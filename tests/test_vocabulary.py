@@ -26,12 +26,14 @@ pytest_plugins = ["browser_fixtures"]  # serve, browser, page, default_url
 PLAYBOOK = str(Path(sys.executable).parent / "playbook")
 
 
-def term(id: str, name: str, abbreviation: str | None = None, aliases: tuple[str, ...] = ()) -> Term:
+def term(id: str, name: str, abbreviation: str | None = None, aliases: tuple[str, ...] = (),
+         link: str | None = None) -> Term:
     return Term(id=id, source="", name=name, abbreviation=abbreviation, aliases=aliases, definition="d",
-                example=None, not_to_be_confused_with=(), related=(), lifecycle_state=None, owner="both")
+                example=None, not_to_be_confused_with=(), related=(), lifecycle_state=None, owner="both", link=link)
 
 
-VOCABULARY = Vocabulary([term("sal", "Sales accepted lead", "SAL"), term("lead", "Lead", aliases=("prospect",)),
+VOCABULARY = Vocabulary([term("sal", "Sales accepted lead", "SAL"),
+                         term("lead", "Lead", aliases=("prospect",), link="always"),
                          term("sql", "Sales qualified lead", "SQL"), term("closed-lost", "Closed lost")])
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from ..model.written import written
 from ..rules.agreement import AGREED_KINDS, BOTH_TEAMS_KINDS
 from ..rules.values import uses
 from ..source.document import Document
+from ..source.term_words import Vocabulary
 from .fielddiff import (
     FieldChange,
     Shown,
@@ -278,23 +278,19 @@ def _texts(data: Any) -> Iterator[str]:
             yield from _texts(value)
 
 
-def _names(entry: Entry) -> re.Pattern[str] | None:
-    """What the entry is called in running text: its name (any case) and its abbreviation and
-    aliases (as written), as whole words."""
-    words = []
+def _names(entry: Entry) -> Vocabulary | None:
+    """What the entry is called in running text, by the rule the site's glossary links by
+    (source/term_words.py): its abbreviation as written, its name and aliases in any case, a
+    term's name of one everyday word only when the term asks for it, nothing inside an address."""
     name = entry.data.get("name")
-    if isinstance(name, str) and name.strip() and entry.kind in ("lifecycle", "term", "handoff", "metric"):
-        words.append(f"(?i:{re.escape(' '.join(name.split()))})")
-    for key in ("abbreviation",):
-        value = entry.data.get(key)
-        if isinstance(value, str) and value.strip():
-            words.append(re.escape(value.strip()))
-    for alias in entry.data.get("aliases") or ():
-        if isinstance(alias, str) and alias.strip():
-            words.append(f"(?i:{re.escape(' '.join(alias.split()))})")
-    if not words:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)")
+    name = " ".join(name.split()) if isinstance(name, str) and entry.kind in ("lifecycle", "term", "handoff",
+                                                                             "metric") else ""
+    abbreviation = entry.data.get("abbreviation")
+    abbreviation = abbreviation.strip() if isinstance(abbreviation, str) else None
+    aliases = [" ".join(a.split()) for a in entry.data.get("aliases") or () if isinstance(a, str) and a.strip()]
+    link = entry.data.get("link") if entry.kind == "term" else "always"
+    vocabulary = Vocabulary([(entry.id, name, abbreviation or None, aliases, link if isinstance(link, str) else None)])
+    return vocabulary if vocabulary.names or vocabulary.abbreviations else None
 
 
 def impact(change: Change, head: dict[tuple[str, str], Entry]) -> dict[str, list[str]]:
@@ -311,7 +307,7 @@ def impact(change: Change, head: dict[tuple[str, str], Entry]) -> dict[str, list
     if pattern is not None:
         for (kind, other_id), other in head.items():
             if (kind, other_id) != (change.kind, change.entry.id) and kind != "playbook" \
-                    and any(pattern.search(text) for text in _texts(other.data)):
+                    and pattern.names_any(_texts(other.data)):
                 touched.setdefault(kind, {})[other_id] = other.label
     return {kind: sorted(found.values(), key=str.casefold) for kind in KIND_ORDER
             if (found := touched.get(kind))}

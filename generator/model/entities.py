@@ -179,6 +179,8 @@ class Term:
     owner: str
     group: str | None = None
     origin: Document | None = field(default=None, compare=False, repr=False)
+    # Where running text names the term: "jargon" (not by a name of one everyday word) or "always".
+    link: str | None = None
 
 
 @dataclass(frozen=True)

@@ -215,7 +215,7 @@ def _term(doc: Document) -> Term:
                 not_to_be_confused_with=_each(d.get("not_to_be_confused_with"), lambda c: Confusion(
                     term=c["term"], difference=c["difference"])),
                 related=_tuple(d.get("related")), lifecycle_state=d.get("lifecycle_state"), owner=d["owner"],
-                group=d.get("group"), origin=_where(doc))
+                group=d.get("group"), origin=_where(doc), link=d.get("link"))
 
 
 def _persona(doc: Document) -> Persona:

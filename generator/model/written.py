@@ -136,7 +136,7 @@ def _term(t: Term) -> dict[str, Any]:
                    ("aliases", _optional(t.aliases)), ("definition", t.definition), ("example", _optional(t.example)),
                    ("not_to_be_confused_with", _optional(confusions)), ("related", _optional(t.related)),
                    ("lifecycle_state", _optional(t.lifecycle_state)), ("owner", t.owner),
-                   ("group", _optional(t.group)))
+                   ("group", _optional(t.group)), ("link", _optional(t.link)))
 
 
 def _persona(p: Persona) -> dict[str, Any]:

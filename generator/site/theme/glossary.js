@@ -8,12 +8,17 @@
    name starting there is followed down the tree (at most eight words), and the text is then cut
    once into text and links. The cost follows the page's length, not the number of terms or of
    links, and the work is done in slices of a few milliseconds, so the page never stops answering
-   for long. Every text from the data is set with textContent or as a text node. */
+   for long. Every text from the data is set with textContent or as a text node.
+   Which words name a term is the rule of generator/source/term_words.py, which the build and the
+   change summary follow: a name or alias of one everyday word ("Company", "won") names its term
+   only when the term says link: always, and nothing inside an address (https://..., www....)
+   names a term. The pop-up shows the definition cut at a word, with a link to the whole entry. */
 (function () {
   'use strict';
 
   const WORD = /[\p{L}\p{N}]+/gu;
   const JOINER = /^[\s\-\u2010\u2011]+$/u;
+  const URL_TEXT = /(?:https?:\/\/|www\.)\S+/giu;
   const MAX_WORDS = 8;
   const SKIP = new Set(['A', 'CODE', 'PRE', 'KBD', 'SAMP', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BUTTON',
     'INPUT', 'TEXTAREA', 'SELECT', 'OPTION', 'LABEL', 'SCRIPT', 'STYLE', 'NOSCRIPT', 'svg', 'SVG', 'TEMPLATE']);
@@ -22,6 +27,24 @@
   const CHECK_EVERY = 256; // words read between two looks at the clock
 
   const fold = (s) => s.toLocaleLowerCase();
+
+  // One word as written, with no capital after its first letter and no digit: "Company", "won"
+  // (as everyday() in term_words.py).
+  function everyday(name) {
+    const words = name.match(WORD) || [];
+    if (words.length !== 1 || words[0] !== name.trim()) return false;
+    const rest = words[0].slice(1);
+    return /\p{Ll}/u.test(rest) && !/[\p{Lu}\p{Lt}]/u.test(rest) && !/\p{N}/u.test(words[0]);
+  }
+
+  // A definition of at most max characters, cut at a word and ended with "…" when it is longer.
+  function shortened(text, max) {
+    if (text.length <= max) return text;
+    let cut = text.slice(0, max - 1);
+    const space = cut.search(/\s\S*$/u);
+    if (space > max / 2) cut = cut.slice(0, space);
+    return cut.replace(/[\s,;:.\-\u2013\u2014]+$/u, '') + '…';
+  }
 
   // The terms, made ready once: names as a tree of folded words (the first name wins), and
   // abbreviations as written. root is the site's root, against which the terms' addresses resolve.
@@ -37,7 +60,7 @@
       byId.set(term.id, term);
       const all = [term.name].concat(Array.isArray(term.aliases) ? term.aliases : []);
       for (const name of all) {
-        if (typeof name !== 'string') continue;
+        if (typeof name !== 'string' || (term.link !== 'always' && everyday(name))) continue;
         const words = (name.match(WORD) || []).map(fold);
         if (!words.length || words.length > MAX_WORDS) continue;
         let level = names;
@@ -69,6 +92,16 @@
     let position = 0; // where the next word is looked for (WORD is shared: its place is kept here)
     let ended = false;
     const found = [];
+    const addresses = []; // [start, end] of each address in the text, in order
+    if (text.indexOf('/') >= 0 || text.indexOf('ww') >= 0) {
+      for (const m of text.matchAll(URL_TEXT)) addresses.push([m.index, m.index + m[0].length]);
+    }
+    let a = 0;
+    // Whether the text from start to end touches an address (start never goes back).
+    function inAddress(start, end) {
+      while (a < addresses.length && addresses[a][1] <= start) a++;
+      return a < addresses.length && addresses[a][0] < end;
+    }
 
     // The k-th word from the current one, or undefined at the end of the text.
     function word(k) {
@@ -116,7 +149,7 @@
           node = node.next.get(fold(next[2]));
           k++;
         }
-        if (last < 0) {
+        if (last < 0 || inAddress(first[0], word(last)[1])) {
           pass(1);
           continue;
         }
@@ -141,7 +174,7 @@
 
   if (typeof document === 'undefined') { // read outside a browser, for its tests
     if (typeof module === 'object' && module && typeof module.exports === 'object') {
-      module.exports = { index, matcher, matches };
+      module.exports = { index, matcher, matches, everyday, shortened };
     }
     return;
   }
@@ -260,7 +293,8 @@
     const title = document.createElement('strong');
     const text = document.createElement('p');
     const more = document.createElement('a');
-    more.textContent = 'In the glossary';
+    more.textContent = 'More';
+    more.className = 'pb-term-pop__more';
     box.append(title, text, more);
     document.body.appendChild(box);
     let current = null;
@@ -274,7 +308,7 @@
       current = link;
       title.textContent = term.abbreviation ? `${term.name} (${term.abbreviation})` : term.name;
       const definition = typeof term.definition === 'string' ? term.definition : '';
-      text.textContent = definition.length > MAX_DEFINITION ? definition.slice(0, MAX_DEFINITION - 1) + '…' : definition;
+      text.textContent = shortened(definition, MAX_DEFINITION);
       more.href = link.href;
       link.setAttribute('aria-describedby', box.id);
       box.hidden = false;
