@@ -72,7 +72,15 @@ ADDITIONS: dict[str, dict[str, Any]] = {
                                                       "handle": "@sara-seller"}]},
                                 "marketing": {"members": ["Content team"], "priorities": ["Fill the funnel."],
                                               "people": [{"name": "Max Marketer", "role": "Head of content",
-                                                          "handle": "@max-marketer"}]}},
+                                                          "handle": "@max-marketer"}]},
+                                # A third team, which signs too: its fields and its agreed_by names.
+                                "customer-success": {"name": "Customer Success", "leader": "Cara Keeper",
+                                                     "description": "Keeps customers.",
+                                                     "members": ["Customer success managers"],
+                                                     "priorities": ["Every customer live in a month."],
+                                                     "people": [{"name": "Cara Keeper", "role": "Lead",
+                                                                 "handle": "@cara-keeper"}]}},
+                      "signatories": ["sales", "marketing", "customer-success"],
                       "maintainers": ["@acme/playbook-maintainers"],
                       "forecast_categories": [{"id": "commit", "name": "Commit", "definition": "Signed this quarter."}],
                       "onboarding": {"roles": [{"id": "seller", "name": "Seller", "description": "Sells anvils.",
@@ -80,14 +88,17 @@ ADDITIONS: dict[str, dict[str, Any]] = {
                       "glossary_groups": [{"id": "basics", "name": "The basics", "description": "Read first."}],
                       "values": [{"id": "discount", "value": "10 percent",
                                   "description": "The most an account executive gives."}]},
-    "lifecycle/lead.yaml": {"abbreviation": "LD",
+    "lifecycle/lead.yaml": {"abbreviation": "LD", "agreed_by": {"customer-success": "Cara Keeper"},
                             "exit_reasons": [{"reason": "Signed in the first call.", "goes_to": "won"}],
                             "tracks": [{"id": "first", "name": "First track", "entry": "Every new lead.",
                                         "cadence": "One e-mail a month.", "exit": "When it signs."}],
                             "crm_stages": [{"value": "1-New", "buyer_stage": "learning",
                                             "exit_criteria": ["A call is booked."]}]},
-    "lifecycle/won.yaml": {"accepts": ["Signed in the first call."]},
-    "metrics/win-rate.yaml": {"why": "Both teams move it.", "baseline": {"value": 18, "as_of": "Q2 2026"}},
+    "lifecycle/won.yaml": {"accepts": ["Signed in the first call."],
+                           "agreed_by": {"customer-success": "Cara Keeper"}},
+    "handoffs/lead-to-won.yaml": {"agreed_by": {"customer-success": "Cara Keeper"}},
+    "metrics/win-rate.yaml": {"why": "Both teams move it.", "baseline": {"value": 18, "as_of": "Q2 2026"},
+                              "owners": ["sales", "marketing", "customer-success"]},
     "personas/buyer.yaml": {"validated": {"on": "2026-10-02", "against": "Twelve deals."},
                             "objections": [{"objection": "Too expensive.", "response": "Show the ROI.",
                                             "keywords": ["price"], "internal_notes": ["Never discount here."]}]},
@@ -311,7 +322,7 @@ def test_every_free_text_field_of_every_schema_is_attacked() -> None:
 LINKED = [(("lifecycle/lead.yaml", ("exit_reasons", 0, "reason")), ("lifecycle/won.yaml", ("accepts", 0))),
           *((("playbook.yaml", ("teams", team, "people", 0, "name")), (agreed, ("agreed_by", team)))
             for agreed in ("lifecycle/lead.yaml", "lifecycle/won.yaml", "handoffs/lead-to-won.yaml")
-            for team in ("sales", "marketing"))]
+            for team in ("sales", "marketing", "customer-success"))]
 
 
 def relink(datas: dict[str, Any]) -> dict[tuple[str, tuple[str | int, ...]], Any]:
