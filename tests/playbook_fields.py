@@ -216,6 +216,9 @@ CHECK_SETTINGS = frozenset(f"playbook.rules.{rule.id}" for rule in RULES if rule
 # marketing): checked by validation and sign-off, not yet shown on the lifecycle page, which names
 # the sales and marketing signers.
 OTHER_SIGNERS = frozenset({"lifecycle.agreed_by.*", "handoff.agreed_by.*"})
+# Settings that change what the site does rather than say something: a term's `link` decides
+# whether a one-word name is linked wherever it is used (tests/test_glossary_links.py).
+SITE_BEHAVIOUR = frozenset({"term.link"})
 
 FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     # playbook.yaml

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 pytest_plugins = ["browser_fixtures"]  # serve, browser, page, default_url
 
@@ -38,6 +38,11 @@ def in_sight(page: Page, cards: str) -> bool:
     (no swipe needed to reach it)."""
     top = first_visible_card_top(page, cards)
     return 48 <= top < 844 - 200
+
+
+def card_of(page: Page, asset_id: str) -> Locator:
+    """The card of an asset on an Assets page: the first card after the asset's heading."""
+    return page.locator(f"xpath=//*[@id='{asset_id}']/following-sibling::div[contains(@class, 'pb-card')][1]")
 
 
 def tap(page: Page, selector: str) -> None:
@@ -161,7 +166,7 @@ def test_what_is_for_the_rep_has_no_copy_button(page: Page, default_url: str) ->
     assert "Never run Corvane down" not in points and "Corvane" in points
     # The same note on the Assets page and in the finder.
     page.goto(default_url + "assets/")
-    expect(page.locator("#battle-card-corvane + .pb-card .pb-note")).to_contain_text("Never run Corvane down")
+    expect(card_of(page, "battle-card-corvane").locator(".pb-note")).to_contain_text("Never run Corvane down")
     page.goto(default_url + "finder/?text=corvane")
     expect(page.locator("[data-pb-results] .pb-card .pb-note").first).to_contain_text("Never run Corvane down")
 
@@ -172,9 +177,9 @@ def test_every_card_says_whether_it_may_be_sent_and_whom_to_ask(page: Page, defa
     page.goto(default_url + "stages/scoping/")
     expect(page.locator("#asset-battle-card-erp-ap-module .pb-verdict")).to_have_text(overdue)
     page.goto(default_url + "assets/")
-    expect(page.locator("#battle-card-erp-ap-module + .pb-card .pb-verdict")).to_have_text(overdue)
+    expect(card_of(page, "battle-card-erp-ap-module").locator(".pb-verdict")).to_have_text(overdue)
     # A withdrawn asset: do not send, and no Open button.
-    withdrawn = page.locator("#analyst-market-guide + .pb-card")
+    withdrawn = card_of(page, "analyst-market-guide")
     expect(withdrawn.locator(".pb-verdict")).to_contain_text("Do not send: withdrawn after 2026-09-30")
     expect(withdrawn.locator(".pb-open")).to_have_count(0)
     # The stage page names what is withdrawn from it, not only how many.
@@ -186,7 +191,7 @@ def test_every_card_says_whether_it_may_be_sent_and_whom_to_ask(page: Page, defa
     expect(page.locator("[data-pb-results] .pb-card .pb-verdict").first).to_have_text(overdue)
     # The Assets page's card has copy buttons, and its talking points stop where they end.
     page.goto(default_url + "assets/")
-    card = page.locator("#pricing-sheet + .pb-card")
+    card = card_of(page, "pricing-sheet")
     expect(card.locator("button[data-pb-copy]")).to_have_count(card.locator(".pb-point").count())
     assert not any(t.startswith(("Stages:", "Personas:", "Open:")) for t in card.locator(".pb-point").all_inner_texts())
 
@@ -268,7 +273,7 @@ def test_the_battle_card_against_a_competitor_in_two_taps(phone: BrowserContext,
     assert any(h.endswith("assets/#battle-card-corvane") for h in found[:3]), found
     page.locator("a.md-search-result__link[href*='assets/'][href$='#battle-card-corvane']").first.tap()
     page.wait_for_url("**/assets/**#battle-card-corvane")
-    card = page.locator("#battle-card-corvane + .pb-card")
+    card = card_of(page, "battle-card-corvane")
     expect(card.locator(".pb-points")).to_be_in_viewport()
     expect(card.locator("button[data-pb-copy]").first).to_be_visible()
     expect(card.locator(".pb-verdict")).to_contain_text("May be sent")

@@ -97,7 +97,8 @@ def test_a_field_another_check_reports_is_not_reported_again(tmp_path: Path) -> 
     lines = write_values(root, [long_lorem])
     result = run("validate", "playbook", cwd=tmp_path)
     assert result.stdout.splitlines() == [
-        f"{shown}:5:8: owner: 'TODO' is not one of: sales, marketing [not-allowed-value]",
+        f"{shown}:5:8: owner: 'TODO' is not a valid id: use lower-case letters, digits and single hyphens, "
+        "e.g. 'roi-calculator' [invalid-id]",
         f"playbook/playbook.yaml:{lines[0]}:12: values[0].value: is longer than 200 characters: shorten it [too-long]"]
 
 
