@@ -177,3 +177,17 @@ def test_the_scripts_run_after_instant_navigation(browser: Browser, tmp_path: Pa
     assert page.evaluate("window.__samePage") is True
     assert urlsplit(page.url).path.endswith("/glossary/")
     page.close()
+
+
+def test_literate_nav_keeps_the_menu(tmp_path: Path) -> None:
+    """literate-nav makes the menu from the host's SUMMARY.md: the plugin leaves it to it, and the
+    strict build passes with the playbook's pages under their folder (a host that lists pages by
+    hand says whether pages left out of its menu should warn)."""
+    config = HOST.replace("  - awesome-nav\n", "  - literate-nav:\n      nav_file: SUMMARY.md\n").replace(
+        "  - offline\n", "").replace("omitted_files: warn", "omitted_files: info")
+    summary = "* [Home](index.md)\n* [About Acme](about.md)\n* [Sales playbook](sales/playbook/index.md)\n"
+    site = build(tmp_path, config, {**HOST_PAGES, "SUMMARY.md": summary}, REPO / "tests" / "fixtures" / "mini")
+    html = (site / "about" / "index.html").read_text(encoding="utf-8")
+    nav = html[html.index('<nav class="md-nav md-nav--primary"'):]
+    assert "Sales playbook" in nav and "About Acme" in nav and "On a call" not in nav
+    assert (site / "sales" / "playbook" / "glossary" / "index.html").is_file()
