@@ -76,9 +76,15 @@ class _Maker:
 
     def __init__(self, playbook: Playbook) -> None:
         self.playbook = playbook
+        self._written: dict[str, str] = {}
 
     def text(self, text: str) -> str:
-        return " ".join(expand(text, self.playbook.values).split())
+        """The text with its agreed values written out; each text is written out once, as the
+        names of a kind are read again for every question that offers them as wrong options."""
+        written = self._written.get(text)
+        if written is None:
+            written = self._written[text] = " ".join(expand(text, self.playbook.values).split())
+        return written
 
     def question(self, kind: str, prompt: str, right: str, wrong: Iterable[str], why: str,
                  source: tuple[str, str], seed: str) -> Question | None:
