@@ -12,28 +12,15 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from playwright.sync_api import Browser, Page, expect
+from site_search import search
 
 pytest_plugins = ["browser_fixtures"]  # serve, browser, page, default_url
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 PAGES = ["", "stages/scoping/", "stages/selection/", "finder/", "glossary/", "lifecycle/", "assets/", "review/"]
-SEARCH_IDLE = "Type to start searching"  # mkdocs-material's placeholder while the query is empty
 HOSTILE = ('<img src=x onerror="window.__xss=1"> <script>window.__xss=1</script> '
            "[x](javascript:window.__xss=1) </title><script>window.__xss=1</script>")
-
-
-def search(page: Page, query: str) -> list[str]:
-    """Type query into the site's search box; the results' links, without the `?h=` highlight query."""
-    box, meta = page.locator("input.md-search__input"), page.locator(".md-search-result__meta")
-    box.fill("")
-    box.press("End")  # mkdocs-material reads the query on keyup
-    expect(meta).to_have_text(SEARCH_IDLE)  # also waits until the search index is ready
-    box.fill(query)
-    box.press("End")
-    expect(meta).not_to_have_text(SEARCH_IDLE)
-    links = page.locator("a.md-search-result__link").all()
-    return [urlsplit(a.get_attribute("href") or "")._replace(query="").geturl() for a in links]
 
 
 def load_term(term_id: str) -> dict[str, Any]:
