@@ -63,22 +63,23 @@ def placed(prefix: str, from_host: bool = False) -> Iterator[None]:
         _PREFIX.reset(reset)
 
 
+def _placed_target(target: str) -> str:
+    """A generated page's docs path as the page being rendered names it: under the prefix when
+    that page is one written by hand."""
+    prefix, from_host = _PREFIX.get()
+    return f"{prefix}/{target}" if prefix and from_host and not target.startswith("#") else target
+
+
 def relative_url(page: str, target: str, directory_urls: bool = True) -> str:
     """The URL of target (a docs path, with an optional #fragment) as seen from page, for HTML
     that MkDocs does not rewrite (raw HTML blocks)."""
-    prefix, from_host = _PREFIX.get()
-    if prefix and from_host:
-        target = f"{prefix}/{target}" if not target.startswith("#") else target
-    return _relative_url(page, target, directory_urls)
+    return _relative_url(page, _placed_target(target), directory_urls)
 
 
 def relative_path(page: str, target: str) -> str:
     """The docs path of target (with an optional #fragment) as seen from page, for a Markdown
     link, which MkDocs turns into a URL."""
-    prefix, from_host = _PREFIX.get()
-    if prefix and from_host:
-        target = f"{prefix}/{target}" if not target.startswith("#") else target
-    return _relative_path(page, target)
+    return _relative_path(page, _placed_target(target))
 
 
 def relative_file(page: str, target: str) -> str:
