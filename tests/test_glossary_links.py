@@ -92,6 +92,8 @@ def test_the_site_links_jargon_only(browser: Browser, default_url: str, path: st
     page = browser.new_page()
     try:
         page.goto(default_url + path, wait_until="networkidle")
+        # The links are made a slice at a time: read them once every text has been read.
+        expect(page.locator("article[data-pb-terms='linked']")).to_have_count(1, timeout=20_000)
         links = page.locator("article a.pb-term")
         expect(links.first).to_be_visible()
         found = {(link.get_attribute("data-pb-term"), link.inner_text().casefold()) for link in links.all()}

@@ -116,7 +116,8 @@ def test_hover_shows_the_definition_on_a_generated_page(page: Page, default_url:
     expect(pop).to_be_visible()
     expect(pop).to_contain_text("Marketing qualified lead (MQL)")
     assert urlsplit(pop.locator("a").get_attribute("href") or "").path.endswith("/glossary/")
-    # Only the first use of each term on a page.
+    # Only the first use of each term on a page, once every text has been read.
+    expect(page.locator("article[data-pb-terms='linked']")).to_have_count(1, timeout=20_000)
     ids = [t.get_attribute("data-pb-term") for t in page.locator("a.pb-term").all()]
     assert len(ids) == len(set(ids)) and len(ids) >= 5
     assert not errors, errors

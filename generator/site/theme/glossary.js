@@ -277,6 +277,7 @@
         if (!more()) break;
       }
       if (n < nodes.length) setTimeout(slice, 0);
+      else article.setAttribute('data-pb-terms', 'linked'); // every text read: for scripts that wait on it
     }
 
     slice();
