@@ -36,15 +36,16 @@ def test_validate_warns_and_passes(shelf: Path) -> None:
     result = run("validate", str(shelf))
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert [line.split(": warning: ")[0].rsplit("/", 2)[-2:] for line in lines[:-1]] == [
+    assert [line.split(": warning: ")[0].rsplit("/", 2)[-2:] for line in lines[:-2]] == [
         ["assets", "battle-card.yaml:14:12"], ["assets", "price-deck.yaml:15:10"],
         ["assets", "reprint.yaml:15:10"], ["personas", "user.yaml:16:12"]]
     assert "review_by: review overdue: 2026-10-01 passed 53 days ago; check the asset" in lines[0]
     assert "expires: expires in 17 days: it can be sent until 2026-12-10" in lines[1]
     assert "expires: withdrawn: it could be sent until 2026-09-30, 54 days ago" in lines[2]
     assert "check the persona against recent deals" in lines[3]
-    assert lines[-1].endswith("no problems (4 warnings): 2 stages, 2 lifecycle states, 1 handoffs, 2 terms, "
-                              "2 personas, 6 assets, 1 metrics.")
+    assert lines[-1].startswith("Next: ")
+    assert lines[-2].endswith("no problems (4 warnings): 2 stages, 2 lifecycle states, 1 handoff, 2 terms, "
+                              "2 personas, 6 assets, 1 metric.")
 
 
 def test_fail_on_stale_makes_them_errors(shelf: Path) -> None:

@@ -110,7 +110,7 @@ def test_every_yaml_file_names_its_schema_by_a_path_that_resolves(acme: Path) ->
 def test_the_new_playbook_validates_and_its_site_builds_strictly(acme: Path) -> None:
     validated = run(PLAYBOOK, "validate", cwd=acme)
     assert validated.returncode == 0, validated.stdout + validated.stderr
-    assert "5 files checked, no problems: 1 stages, 2 lifecycle states, 1 handoffs" in validated.stdout
+    assert "5 files checked, no problems: 1 stage, 2 lifecycle states, 1 handoff" in validated.stdout
     assert "warning" not in validated.stdout
     owners = run(PLAYBOOK, "codeowners", "--check", cwd=acme)
     assert owners.returncode == 0, owners.stdout + owners.stderr

@@ -55,15 +55,21 @@ def test_clean_playbook_prints_one_line_summary(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "mini", tmp_path / "playbook")
     result = run("validate", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
+    # One number, one noun: "1 handoff", "2 stages". Then what happens to the change next.
     assert result.stdout == ("playbook: 11 files checked, no problems: 2 stages, 2 lifecycle states, "
-                             "1 handoffs, 2 terms, 1 personas, 1 assets, 1 metrics.\n")
+                             "1 handoff, 2 terms, 1 persona, 1 asset, 1 metric.\n"
+                             "Next: commit the change and open a pull request. The same checks run on it, the site "
+                             "is built from it, and it takes effect once a reviewer of Sales and one of Marketing "
+                             "has approved it.\n")
 
 
 def test_default_playbook_is_clean_and_complete() -> None:
     result = subprocess.run([sys.executable, "-m", "generator", "validate", "playbook"], cwd=REPO,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout
-    summary = result.stdout.splitlines()[-1]
+    *_, summary, next_step = result.stdout.splitlines()
+    assert next_step.startswith("Next: commit the change and open a pull request.")
+    assert next_step.endswith("Step by step: docs/propose-a-change.md."), next_step
     counts = {kind: int(n) for n, kind in
               (part.split(" ", 1) for part in re.split(r"no problems[^:]*: ", summary)[1].rstrip(".").split(", "))}
     assert counts["stages"] >= 5 and counts["terms"] >= 30 and counts["personas"] >= 4
@@ -159,7 +165,7 @@ def plant(tmp_path: Path, relative: str, old: str | None, new: str | None) -> li
         path.write_text(text.replace(old, new or ""), encoding="utf-8")
     result = run("validate", "playbook", cwd=tmp_path)
     return [line for line in result.stdout.splitlines()
-            if not line.startswith("playbook: ") and (": warning: " not in line or "agreed value" in line)]
+            if not line.startswith(("playbook: ", "Next: ")) and (": warning: " not in line or "agreed value" in line)]
 
 
 @pytest.mark.parametrize("case", PLANTED)

@@ -256,8 +256,9 @@ def test_a_number_written_twice_is_a_warning_at_the_value(tmp_path: Path) -> Non
         "is written once; if the two are equal only by chance, add independent: true to this value "
         "[value-written-twice]",
     ]
-    assert lines[-1].endswith("no problems (3 warnings): 2 stages, 2 lifecycle states, 1 handoffs, 2 terms, "
-                              "1 personas, 1 assets, 1 metrics.")
+    assert lines[-1].startswith("Next: ")
+    assert lines[-2].endswith("no problems (3 warnings): 2 stages, 2 lifecycle states, 1 handoff, 2 terms, "
+                              "1 persona, 1 asset, 1 metric.")
     # Taken from there, the number is written once and nothing is said.
     fixed = taken_playbook(tmp_path / "fixed")
     assert [line for line in validate(fixed)[1] if "warning" in line] == []

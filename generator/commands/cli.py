@@ -104,7 +104,8 @@ def _validate(root: Path, docs: Path | None, today: date, stale_fails: bool, for
     loaded, problems = check(root, docs, today, stale_fails)
     errors = sum(not p.warning for p in problems)
     warnings = len(problems) - errors
-    counts = None if errors else build_model(loaded, today).counts()
+    model = None if errors else build_model(loaded, today)
+    counts = None if model is None else model.counts()
     if format == "json":
         print(json_report(display_path(root), loaded.file_count, problems, counts))
         return 1 if errors else 0
@@ -113,11 +114,24 @@ def _validate(root: Path, docs: Path | None, today: date, stale_fails: bool, for
     if errors:
         print(f"{_count(errors, 'problem')} in {display_path(root)}; fix them and run again.", file=sys.stderr)
         return 1
-    assert counts is not None
+    assert model is not None and counts is not None
     print(f"{display_path(root)}: {loaded.file_count} files checked, no problems"
           + (f" ({_count(warnings, 'warning')})" if warnings else "") + ": "
-          + ", ".join(f"{n} {kind}" for kind, n in counts.items()) + ".")
+          + ", ".join(_count(n, kind) for kind, n in counts.items()) + ".")
+    if format == "text":
+        print(_next_step(model, docs))
     return 0
+
+
+def _next_step(model: Playbook, docs: Path | None) -> str:
+    """What happens to a change once it passes: the line under the summary of a clean run."""
+    settings = model.settings
+    teams = [settings.teams[id].name if id in settings.teams else id for id in settings.signing_teams]
+    who = " and one of ".join(printable(name[:60]) for name in teams)
+    guide = docs / "propose-a-change.md" if docs is not None else None
+    more = (f" Step by step: {display_path(guide)}." if guide is not None and guide.is_file() else "")
+    return (f"Next: commit the change and open a pull request. The same checks run on it, the site is built "
+            f"from it, and it takes effect once a reviewer of {who} has approved it.{more}")
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -171,7 +185,9 @@ def _rule_data(rule: Rule) -> dict[str, object]:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    """'1 stage', '2 stages': noun in the singular ('lifecycle state') or the plural ('handoffs')."""
+    one = noun[:-1] if noun.endswith("s") else noun
+    return f"{n} {one if n == 1 else one + 's'}"
 
 
 def _render(root: Path, outdir: Path, docs: Path | None, today: date) -> int:

@@ -23,7 +23,7 @@ from .links import edit_link, file_link, href_function, link_filter, page_link, 
 from .pages.assets import ASSET_TYPES, badges_html, type_name, verdict
 from .pages.coverage import coverage
 from .pages.glossary import USED_IN_NAMES, glossary_groups, topics
-from .pages.lifecycle import lifecycle_svg
+from .pages.lifecycle import lifecycle_flow, lifecycle_svg
 from .pages.metrics import in_unit, target
 from .pages.onboarding import onboarding
 from .pages.paging import PARTS, entry_pages, glossary_pages, in_page_order, page_count, part_context, part_page
@@ -91,6 +91,7 @@ def _environment(playbook: Playbook, directory_urls: bool = True) -> Environment
                        persona_stages=lambda pid: persona_stages(playbook, pid),
                        objection_home=lambda pid: objection_home(playbook, pid),
                        lifecycle_diagram=lambda: Md(lifecycle_svg(playbook, plain)),
+                       lifecycle_flow=lambda: Md(lifecycle_flow(playbook, plain)),
                        rules=lambda: Md(rules_markdown(playbook.settings.rule_levels)))
     return env
 

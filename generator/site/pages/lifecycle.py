@@ -14,6 +14,7 @@ site is rendered, `html.escape` in tests); ids written into attributes are check
 from __future__ import annotations
 
 import html
+from collections import Counter
 from collections.abc import Callable
 
 from ...model.playbook import Playbook
@@ -27,6 +28,7 @@ from .lifecycle_layout import (
     Layout,
     check_id,
     plural,
+    service_level,
 )
 from .text_width import fit, width_of
 
@@ -140,7 +142,9 @@ class _Diagram(Layout):
         record = RECORDS.get(state.record, "record")
         final = not state.next_states
         x, w = self.box_left, self.box_width
-        out = [f'<g class="pb-dg-state pb-dg-state--{record}{" pb-dg-state--final" if final else ""}" '
+        # Each box links to the state's definition below the picture.
+        out = [f'<a class="pb-dg-link" href="#{check_id(state.id)}">'
+               f'<g class="pb-dg-state pb-dg-state--{record}{" pb-dg-state--final" if final else ""}" '
                f'data-state="{check_id(state.id)}">',
                f'<rect class="pb-dg-box" x="{_num(x)}" y="{_num(box.top)}" width="{_num(w)}" '
                f'height="{_num(box.height)}" rx="8" fill="{FILLS[record]}" stroke="#6b6b6b" stroke-width="1.5"/>']
@@ -160,7 +164,7 @@ class _Diagram(Layout):
                 sub = f"{self.text(short[0])} · {sub}"
         out.append(self._t(self.cx, box.top + 12 + NAME_LINE * len(box.name) + 14, "pb-dg-sub", sub,
                            anchor="middle"))
-        out.append("</g>")
+        out.append("</g></a>")
         return out
 
     def _edge(self, edge: Edge) -> list[str]:
@@ -255,3 +259,47 @@ class _Diagram(Layout):
             at += 32 + width_of(words, TEXT_SIZE) + 18
         out.append("</g>")
         return out
+
+
+def lifecycle_flow(playbook: Playbook, text: Callable[[str], str]) -> str:
+    """The same states and arrows as a list a phone can read (the CSS shows it in place of the
+    picture on a narrow screen): each state a box that links to its definition, in its team's
+    colour, with where a record may go from it written under it. Nothing is drawn, so no line can
+    cross a label, and the text is the page's own size."""
+    teams = playbook.settings.teams
+    names = {s.id: " ".join((s.abbreviation or s.name).split()) for s in playbook.lifecycle}
+    known = set(names)
+
+    def to(state_id: str) -> str:
+        return f'<a href="#{check_id(state_id)}">{text(names[state_id])}</a>'
+
+    out = ['<ol class="pb-flow" aria-label="The lifecycle states in order" data-pb-noterms>']
+    for state in playbook.lifecycle:
+        sid = check_id(state.id)
+        team = teams[state.owner].name if state.owner in teams else state.owner
+        name = state.name + (f" ({state.abbreviation})" if state.abbreviation else "")
+        final = not state.next_states
+        out.append(f'<li class="pb-flow__state pb-flow__state--{RECORDS.get(state.record, "record")}'
+                   f'{" pb-flow__state--final" if final else ""}">'
+                   f'<a class="pb-flow__box" href="#{sid}"><span class="pb-flow__name">{text(name)}</span>'
+                   f'<span class="pb-flow__owner">{text(team)}</span></a>')
+        lines: list[str] = []
+        handed: set[str] = set()
+        for handoff in playbook.handoffs_from(state.id):
+            if handoff.to_state not in known:
+                continue
+            handed.add(handoff.to_state)
+            lines.append(f'<li class="pb-flow__handoff">Handoff to {to(handoff.to_state)}, '
+                         f'<a href="#{check_id(handoff.id)}">{service_level(handoff)}</a></li>')
+            rejected = Counter(r.goes_to for r in handoff.rejection_reasons if r.goes_to in known)
+            for goes_to, count in rejected.items():
+                lines.append(f'<li class="pb-flow__reject">If rejected ({plural(count, "reason", "reasons")}): '
+                             f'to {to(goes_to)}</li>')
+        others = [n for n in dict.fromkeys(state.next_states) if n in known and n not in handed and n != state.id]
+        if others:
+            lines.append(f'<li>Next: {", ".join(to(n) for n in others)}</li>')
+        if final:
+            lines.append('<li>Final: records end here</li>')
+        out.append(f'<ul class="pb-flow__next">{"".join(lines)}</ul></li>')
+    out.append("</ol>")
+    return "".join(out)

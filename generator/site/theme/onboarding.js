@@ -1,6 +1,8 @@
-/* Sales playbook: the onboarding page's checklist and self-check.
-   The checklist's ticks are kept in this browser (localStorage), under a key with the site's
-   path, so two playbooks on one host keep their own. The self-check's pool of questions is in
+/* Sales playbook: the onboarding page's checklist, programmes and self-check.
+   The checklist's and the programmes' ticks, and the self-check's last scores, are kept in this
+   browser (localStorage), under keys with the site's path, so two playbooks on one host keep
+   their own. There is no server: each programme writes its progress as a short text that the
+   new hire copies and sends to their manager. The self-check's pool of questions is in
    the page, with the answers (data-pb-correct): it is a check for the reader, not a test. Each
    attempt draws a set from the pool and puts each question's options in a new random order, so
    where the right answer sits tells nothing. Texts are set with textContent only. */
@@ -32,18 +34,28 @@
     } catch (_) { /* not kept: see load() */ }
   }
 
+  // The site's root as this page links to it (the checklist's data-site): its path tells this
+  // playbook from another on the same host.
+  function sitePath() {
+    const box = document.querySelector('[data-pb-checklist]');
+    try {
+      return new URL((box && box.getAttribute('data-site')) || '', location.href).pathname;
+    } catch (_) {
+      return '/';
+    }
+  }
+
+  // Tells the programmes that a tick or a score changed.
+  const listeners = [];
+  function changed() { for (const listener of listeners) listener(); }
+
   function initChecklist(box) {
     if (done.has(box)) return;
     done.add(box);
     const boxes = Array.from(document.querySelectorAll('input[type="checkbox"][data-pb-step]'));
     const progress = box.querySelector('[data-pb-progress]');
     const reset = box.querySelector('[data-pb-reset]');
-    // The site's root as this page links to it: its path tells this playbook from another.
-    let site = '/';
-    try {
-      site = new URL(box.getAttribute('data-site') || '', location.href).pathname;
-    } catch (_) { /* keep '/' */ }
-    const key = `pb-onboarding:${site}`;
+    const key = `pb-onboarding:${sitePath()}`;
 
     function update() {
       const ticked = boxes.filter((b) => b.checked).map((b) => b.getAttribute('data-pb-step'));
@@ -55,14 +67,121 @@
     const saved = new Set(load(key));
     for (const b of boxes) {
       b.checked = saved.has(b.getAttribute('data-pb-step'));
-      b.addEventListener('change', () => save(key, update()));
+      b.addEventListener('change', () => { save(key, update()); changed(); });
     }
     if (reset) {
       reset.addEventListener('click', () => {
         for (const b of boxes) b.checked = false;
         save(key, update());
+        changed();
       });
     }
+    update();
+  }
+
+  // ---- Programmes by role ---------------------------------------------------------------------
+
+  const MAX_SCORES = 50; // the self-check's last attempts kept
+
+  function loadScores() {
+    try {
+      const value = JSON.parse(window.localStorage.getItem(`pb-self-check:${sitePath()}`) || '[]');
+      return Array.isArray(value) ? value.filter((s) => s && Number.isInteger(s.right) && Number.isInteger(s.total) &&
+        s.total > 0 && s.right >= 0 && s.right <= s.total && typeof s.date === 'string').slice(-MAX_SCORES) : [];
+    } catch (_) {
+      return [];
+    }
+  }
+
+  function saveScore(right, total) {
+    const scores = loadScores();
+    scores.push({ right, total, date: today() });
+    try {
+      window.localStorage.setItem(`pb-self-check:${sitePath()}`, JSON.stringify(scores.slice(-MAX_SCORES)));
+    } catch (_) { /* not kept */ }
+    changed();
+  }
+
+  // The reader's own date, as 2026-12-06.
+  function today() {
+    const d = new Date();
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  }
+
+  // What a step reads, as its line names it: the link's text, or the line's first words.
+  function stepName(input) {
+    const item = input.closest('li');
+    const link = item && item.querySelector('a');
+    const name = link ? link.textContent : (item ? item.textContent.split(', about')[0] : '');
+    return name.replace(/\s+/g, ' ').trim();
+  }
+
+  function initPlan(plan) {
+    if (done.has(plan)) return;
+    done.add(plan);
+    const role = plan.getAttribute('data-pb-plan') || '';
+    // The plan's steps: the checkboxes after it, up to the next programme or the self-check.
+    const section = plan.closest('article') || document;
+    const inputs = Array.from(section.querySelectorAll('input[type="checkbox"][data-pb-plan-step]'))
+      .filter((input) => (input.getAttribute('data-pb-plan-step') || '').startsWith(`${role}:`));
+    const progress = plan.querySelector('[data-pb-plan-progress]');
+    const report = plan.querySelector('[data-pb-plan-report]');
+    const out = plan.querySelector('[data-pb-plan-text]');
+    const roleName = text(plan.querySelector('[data-pb-role-name]'));
+    const siteName = text(plan.querySelector('[data-pb-site-name]'));
+    const key = `pb-programme:${sitePath()}`;
+
+    function ticked() { return inputs.filter((input) => input.checked); }
+
+    function summary() {
+      const lines = [`Onboarding progress: ${roleName}`, `${siteName}, ${today()}`];
+      const checklist = Array.from(document.querySelectorAll('input[type="checkbox"][data-pb-step]'));
+      if (checklist.length) lines.push(`Start here: ${checklist.filter((b) => b.checked).length} of ${checklist.length} steps done`);
+      lines.push(`Programme: ${ticked().length} of ${inputs.length} steps done`);
+      const days = new Map();
+      for (const input of inputs) {
+        const day = input.getAttribute('data-pb-plan-day') || '1';
+        if (!days.has(day)) days.set(day, []);
+        days.get(day).push(input);
+      }
+      for (const [day, steps] of days) {
+        const left = steps.filter((input) => !input.checked);
+        if (!left.length) lines.push(`  Day ${day}: done`);
+        else if (left.length === steps.length) lines.push(`  Day ${day}: not started`);
+        else lines.push(`  Day ${day}: ${steps.length - left.length} of ${steps.length} done; next: ${stepName(left[0])}`);
+      }
+      const scores = loadScores();
+      if (scores.length) {
+        const last = scores[scores.length - 1];
+        const best = scores.reduce((a, b) => (b.right / b.total > a.right / a.total ? b : a));
+        lines.push(`Self-check: last ${last.right} of ${last.total} (${last.date}); best ${best.right} of ${best.total}; ` +
+          `${scores.length} attempt${scores.length === 1 ? '' : 's'}`);
+      } else {
+        lines.push('Self-check: not taken yet');
+      }
+      return lines.join('\n');
+    }
+
+    function update() {
+      const n = ticked().length;
+      if (progress) progress.textContent = `${n} of ${inputs.length} steps done`;
+      if (out) out.textContent = summary();
+      if (report) report.hidden = false;
+    }
+
+    const saved = new Set(load(key));
+    for (const input of inputs) {
+      input.checked = saved.has(input.getAttribute('data-pb-plan-step'));
+      input.addEventListener('change', () => {
+        const all = new Set(load(key));
+        if (input.checked) all.add(input.getAttribute('data-pb-plan-step'));
+        else all.delete(input.getAttribute('data-pb-plan-step'));
+        save(key, Array.from(all).slice(-2000));
+        update();
+      });
+    }
+    listeners.push(update);
     update();
   }
 
@@ -204,6 +323,7 @@
         item.result.hidden = false;
       }
       if (score) score.textContent = `${right} of ${current.length} right`;
+      saveScore(right, current.length);
       if (missed) {
         missed.replaceChildren();
         if (topics.size) {
@@ -243,6 +363,7 @@
 
   function init() {
     document.querySelectorAll('[data-pb-checklist]').forEach(initChecklist);
+    document.querySelectorAll('[data-pb-plan]').forEach(initPlan);
     document.querySelectorAll('[data-pb-quiz]').forEach(initQuiz);
   }
 

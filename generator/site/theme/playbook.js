@@ -106,7 +106,7 @@
     button.textContent = ok ? 'Copied' : 'Copy failed';
     button.classList.toggle('pb-copy--done', ok);
     button.classList.toggle('pb-copy--failed', !ok);
-    const what = button.closest('.pb-objection') ? 'Answer copied' : 'Talking point copied';
+    const what = button.getAttribute('data-pb-what') || (button.closest('.pb-objection') ? 'Answer copied' : 'Talking point copied');
     announce(ok ? what : 'Copy failed');
     copyTimers.set(button, setTimeout(() => {
       button.textContent = 'Copy';
@@ -617,11 +617,75 @@
     render();
   }
 
+  // ---- Sections that fold on a phone ---------------------------------------------------------
+
+  // A page that marks itself data-pb-fold (the lifecycle) is long: on a narrow screen each of its
+  // sections under a third-level heading (a state, a handoff) is closed behind its heading, which
+  // becomes a button, so the page is a list of what it defines. A link to a place inside a section,
+  // and the browser's find in page, open it. One pass over the article's children.
+  const NARROW = '(max-width: 44.984375em)';
+
+  function foldSections(marker) {
+    const article = marker.closest('article');
+    if (!article || done.has(article) || !window.matchMedia(NARROW).matches) return;
+    done.add(article);
+    let fold = null;
+    for (const child of Array.from(article.children)) {
+      if (/^H[1-3]$/.test(child.tagName)) fold = null;
+      if (child.tagName === 'H3' && child.id) {
+        const button = el('button', 'pb-fold__toggle', '', { type: 'button', 'aria-expanded': 'false',
+          'aria-controls': `pb-fold-${child.id}` });
+        for (const node of Array.from(child.childNodes)) {
+          if (!(node instanceof Element && node.classList.contains('headerlink'))) button.appendChild(node);
+        }
+        child.prepend(button);
+        child.classList.add('pb-fold__heading');
+        fold = el('div', 'pb-fold', '', { id: `pb-fold-${child.id}` });
+        fold.setAttribute('hidden', 'until-found');
+        fold.addEventListener('beforematch', () => button.setAttribute('aria-expanded', 'true'));
+        child.after(fold);
+        continue;
+      }
+      if (fold) fold.appendChild(child);
+    }
+    article.addEventListener('click', (event) => {
+      const button = event.target instanceof Element && event.target.closest('.pb-fold__toggle');
+      if (!button) return;
+      const open = button.getAttribute('aria-expanded') !== 'true';
+      setFold(button, open);
+    });
+    revealTarget();
+  }
+
+  function setFold(button, open) {
+    const fold = document.getElementById(button.getAttribute('aria-controls') || '');
+    if (!fold) return;
+    button.setAttribute('aria-expanded', String(open));
+    if (open) fold.removeAttribute('hidden');
+    else fold.setAttribute('hidden', 'until-found');
+  }
+
+  // Opens the section that holds the address's target (or is the target's own), and brings it into view.
+  function revealTarget() {
+    let id = '';
+    try { id = decodeURIComponent(location.hash.slice(1)); } catch (_) { return; }
+    const target = id && document.getElementById(id);
+    if (!target) return;
+    const heading = target.classList.contains('pb-fold__heading') ? target : null;
+    const fold = heading ? document.getElementById(`pb-fold-${heading.id}`) : target.closest('.pb-fold');
+    if (!fold || !fold.hasAttribute('hidden')) return;
+    const button = document.querySelector(`.pb-fold__toggle[aria-controls="${CSS.escape(fold.id)}"]`);
+    if (button) setFold(button, true);
+    target.scrollIntoView();
+  }
+  window.addEventListener('hashchange', revealTarget);
+
   // ---- Start -------------------------------------------------------------------------------
 
   function init() {
     document.querySelectorAll('[data-pb-filters]').forEach(initFilters);
     document.querySelectorAll('[data-pb-finder]').forEach(initFinder);
+    document.querySelectorAll('[data-pb-fold]').forEach(foldSections);
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
