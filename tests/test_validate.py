@@ -244,3 +244,22 @@ def test_a_new_lifecycle_state_with_six_mistakes_reports_all_six(tmp_path: Path)
     for start in expected:
         assert any(line.startswith(start) for line in lines), (start, result.stdout)
     assert len(lines) == len(expected) and result.returncode == 1
+
+
+def test_validate_loads_neither_the_site_nor_the_other_commands() -> None:
+    """`playbook validate` runs on every commit (pre-commit) and every pull request: it starts
+    without importing the site's templates, the diff or the CRM export."""
+    code = ("import sys\nfrom generator.commands.cli import main\nmain(['validate', 'tests/fixtures/mini'])\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('jinja2', 'markdown', 'mkdocs')\n"
+            "      or m.startswith(('generator.site', 'generator.changes', 'generator.commands.diff',\n"
+            "                       'generator.commands.export', 'generator.commands.crm'))))\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "no problems" in result.stdout
+    assert result.stdout.splitlines()[-1] == "[]", result.stdout.splitlines()[-1]
+    # Every command is still there for the help, and each one's own module for its command.
+    listed = subprocess.run([sys.executable, "-m", "generator", "--help"], cwd=REPO, capture_output=True,
+                            text=True, timeout=60).stdout
+    for command in ("validate", "render", "rules", "diff", "codeowners", "export", "crm-check", "new", "init",
+                    "schemas"):
+        assert f"    {command} " in listed or f"    {command}\n" in listed, command

@@ -4,6 +4,7 @@ the rules it is checked by."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import shutil
@@ -12,17 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..changes.history import History, read_history
 from ..model.build import build
 from ..model.from_documents import build_model
 from ..model.playbook import Playbook
-from ..rules import codeowners
 from ..rules.freshness import TODAY_VARIABLE, TodayError, resolve_today
 from ..rules.registry import RULES, examples, find
 from ..rules.validate import check
-from ..site.render import expand_markers, render_home, render_pages
-from ..site.static import export_files, static_files
 from ..source.filepaths import display_path
 from ..source.problems import PlaybookError, Rule, printable
 from ..source.repository import (
@@ -37,9 +35,18 @@ from ..source.repository import (
     swap_in,
 )
 from ..source.schemas import did_you_mean
-from . import diff as diffcmd
-from . import export, init, scaffold
 from .report import FORMATS, github_annotation, json_report
+
+if TYPE_CHECKING:
+    from ..changes.history import History
+
+# The commands in modules of their own, by name, in the order `playbook --help` lists them. A
+# module is imported for its own command only (or for the help and a mistyped command, which list
+# them all), so that `playbook validate`, which pre-commit and the checks run on every change, does
+# not first load the site's, the diff's and the CRM's code.
+COMMAND_MODULES = {"diff": "..commands.diff", "codeowners": "..rules.codeowners", "export": "..commands.export",
+                   "crm-check": "..commands.export", "new": "..commands.scaffold", "init": "..commands.init",
+                   "schemas": "..commands.init"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,8 +76,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     rules.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     rules.set_defaults(run=_rules)
     # Commands in modules of their own: each adds its parser, with `run` set to its function.
-    for module in (diffcmd, codeowners, export, scaffold, init):
-        module.add_parser(commands)
+    words = list(sys.argv[1:] if argv is None else argv)
+    named = next((word for word in words if not word.startswith("-")), None)
+    if named in ("validate", "render", "rules"):
+        wanted: list[str] = []
+    elif named in COMMAND_MODULES:
+        wanted = [COMMAND_MODULES[named]]
+    else:
+        wanted = list(dict.fromkeys(COMMAND_MODULES.values()))
+    for name in wanted:
+        importlib.import_module(name, __package__).add_parser(commands)
     args = parser.parse_args(argv)
     if getattr(args, "run", None) is not None:
         return int(args.run(args))
@@ -191,6 +206,9 @@ def _count(n: int, noun: str) -> str:
 
 
 def _render(root: Path, outdir: Path, docs: Path | None, today: date) -> int:
+    from ..changes.history import read_history
+    from ..site.static import export_files
+
     try:
         playbook, _, loaded = build(root, docs, today)
     except PlaybookError as err:
@@ -241,6 +259,9 @@ def _unwritten(err: OSError, outdir: Path, shown: Callable[[Path], str]) -> str:
 def _write_pages(folder: Path, playbook: Playbook, sources: list[tuple[str, Path]], downloads: dict[str, str],
                  history: History | None) -> int:
     """Write the hand-written pages (with the overview filled in) and the generated ones into folder."""
+    from ..site.render import expand_markers, render_home, render_pages
+    from ..site.static import static_files
+
     pages = render_pages(playbook, history=history)
     if "index.md" not in {uri for uri, _ in sources}:
         pages["index.md"] = render_home(playbook)
