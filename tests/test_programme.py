@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from axe_playwright_python.sync_playwright import Axe
 from conftest import REPO
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -233,3 +234,16 @@ def test_on_a_desktop_the_picture_shows_and_its_boxes_are_links(page: Page, defa
     expect(page.locator("#mql ~ p").first).to_be_visible()
     links.nth(1).click()
     page.wait_for_url("**/lifecycle/#mql")
+
+
+def test_axe_finds_nothing_serious_in_the_new_hires_pages_on_a_phone(phone: BrowserContext, default_url: str) -> None:
+    """The programme's ticks and report, and the lifecycle's boxes and folded sections, at 390 px."""
+    page = phone.new_page()
+    axe = Axe()
+    found: list[str] = []
+    for path in ("start-here/", "lifecycle/"):
+        page.goto(default_url + path, wait_until="load")
+        result = axe.run(page, context="article.md-content__inner")
+        found += [f"{path} {v['id']}: {[n['target'] for n in v['nodes']][:4]}" for v in result.response["violations"]
+                  if v["impact"] in ("serious", "critical")]
+    assert found == []
