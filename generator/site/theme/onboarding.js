@@ -109,12 +109,11 @@
     return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   }
 
-  // What a step reads, as its line names it: the link's text, or the line's first words.
+  // What a step reads, as its line names it ("Handoff: Marketing hands an MQL to …"): the line up
+  // to its reading time.
   function stepName(input) {
     const item = input.closest('li');
-    const link = item && item.querySelector('a');
-    const name = link ? link.textContent : (item ? item.textContent.split(', about')[0] : '');
-    return name.replace(/\s+/g, ' ').trim();
+    return item ? item.textContent.split(', about ')[0].replace(/\s+/g, ' ').trim() : '';
   }
 
   function initPlan(plan) {
