@@ -153,7 +153,8 @@ def test_progress_is_kept_and_copied_as_a_summary_for_a_manager(phone: BrowserCo
     assert "Start here: 1 of 8 steps done" in lines
     assert "Programme: 3 of 9 steps done" in lines
     assert "  Day 1: 2 of 3 done; next: Handoff: Marketing hands an MQL to sales development" in lines, lines
-    assert "  Day 2: 1 of 6 done; next: Handoff: Sales development hands a qualified lead to an account executive" in lines
+    assert ("  Day 2: 1 of 6 done; next: Handoff: Sales development hands a qualified lead to an account executive"
+            in lines)
     assert re.fullmatch(r"Self-check: last 0 of 8 \(\d{4}-\d{2}-\d{2}\); best 0 of 8; 1 attempt", lines[-1]), lines
     plan_box.get_by_role("button", name="Copy my progress").click()
     assert page.evaluate("navigator.clipboard.readText()") == text

@@ -44,7 +44,7 @@ from .links import editing
 from .navigation import navigation, page_titles
 from .render import expand_markers, render_home, render_pages
 from .safe_text import Texts, strip_value_links, unnest_value_links
-from .static import export_files, scripts, static_files
+from .static import export_files, scripts, search_later, static_files
 from .urls import GENERATED, STATIC, placed
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -256,6 +256,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         _restore_toc(page.toc, self.texts)
         # A link to an agreed value inside another link (a card, a chip) is its text alone.
         return unnest_value_links(self.texts.restore(html))
+
+    def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
+        # The search index is fetched on the first search, not with every page (search-later.js),
+        # by a script that runs before the theme's own.
+        return search_later(output)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         # Rebuild when a playbook file or a schema changes, as for a page in docs/.

@@ -5,6 +5,8 @@ plugin and for `playbook render`."""
 from __future__ import annotations
 
 import json
+import re
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -40,6 +42,24 @@ def static_files(playbook: Playbook, directory_urls: bool = True, terms: bool = 
         files[f"{STATIC}/glossary.json"] = glossary
         files[f"{STATIC}/glossary-data.js"] = _script("playbookGlossary", glossary)
     return files
+
+
+# The theme's own script, which starts fetching the search index as soon as it runs.
+THEME_BUNDLE = re.compile(r'<script src="[^"<>]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"')
+
+
+@cache
+def _search_later() -> str:
+    text = (resources.files("generator.site") / "theme" / "search-later.js").read_text(encoding="utf-8")
+    return f"<script>{text}</script>\n"
+
+
+def search_later(html: str) -> str:
+    """The page with search-later.js inlined just before the theme's script, when it has one."""
+    match = THEME_BUNDLE.search(html)
+    if match is None:
+        return html
+    return html[:match.start()] + _search_later() + html[match.start():]
 
 
 def export_files(source: Path | str | LoadedPlaybook) -> dict[str, str]:

@@ -194,9 +194,9 @@ class _Words:
 
     def __init__(self, playbook: Playbook) -> None:
         self.playbook = playbook
-        self.entries: dict[str, tuple[Any, ...]] = {"stage": playbook.stages, "lifecycle": playbook.lifecycle, "handoff": playbook.handoffs,
-                        "term": playbook.terms, "persona": playbook.personas, "asset": playbook.assets,
-                        "metric": playbook.metrics}
+        self.entries: dict[str, tuple[Any, ...]] = {
+            "stage": playbook.stages, "lifecycle": playbook.lifecycle, "handoff": playbook.handoffs,
+            "term": playbook.terms, "persona": playbook.personas, "asset": playbook.assets, "metric": playbook.metrics}
         self.by_id = {kind: {e.id: e for e in entries} for kind, entries in self.entries.items()}
         self.pages: dict[str, int] = {}
 
