@@ -9,6 +9,7 @@ import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from ..model.export import csv_files, export_data, json_text
 from ..model.playbook import Playbook
@@ -33,9 +34,7 @@ def static_files(playbook: Playbook, directory_urls: bool = True, terms: bool = 
     folder = resources.files("generator.site") / "theme"
     files = {f"{STATIC}/{name}": (folder / name).read_text(encoding="utf-8")
              for name in ("playbook.css", *scripts(terms))}
-    finder = _json(finder_data(playbook, directory_urls))
-    files[FINDER_DATA] = finder
-    files[FINDER_SCRIPT] = _script("playbookFinder", finder)
+    files.update(finder_files(finder_data(playbook, directory_urls)))
     if terms:
         pages = entry_pages(playbook)["term"]
         glossary = _json(glossary_data(playbook, {id: page_url(page, directory_urls) for id, page in pages.items()}))
@@ -60,6 +59,28 @@ def search_later(html: str) -> str:
     if match is None:
         return html
     return html[:match.start()] + _search_later() + html[match.start():]
+
+
+# The finder's first file holds the first cards, so they show at once; the rest follows in parts.
+FINDER_FIRST = 48  # two pages of results
+FINDER_PART = 1000
+
+
+def finder_files(data: dict[str, Any]) -> dict[str, str]:
+    """The finder's data: finder.json whole (for programs), and for the page finder-data.js with
+    the facets, the first assets in the order shown (withdrawn ones last, as the page shows them),
+    how many there are and the names of the parts that hold the rest, finder-data-2.js on."""
+    assets = data["assets"]
+    withdrawn = [a for a in assets if a.get("status") == "withdrawn"]
+    ordered = [a for a in assets if a.get("status") != "withdrawn"] + withdrawn
+    rest = ordered[FINDER_FIRST:]
+    parts = [rest[i:i + FINDER_PART] for i in range(0, len(rest), FINDER_PART)]
+    names = [f"finder-data-{n}.js" for n in range(2, len(parts) + 2)]
+    first = {**data, "assets": ordered[:FINDER_FIRST], "total": len(ordered), "parts": names}
+    files = {FINDER_DATA: _json(data), FINDER_SCRIPT: _script("playbookFinder", _json(first))}
+    for n, (name, part) in enumerate(zip(names, parts, strict=True), start=2):
+        files[f"{STATIC}/{name}"] = _script(f"playbookFinder{n}", _json(part))
+    return files
 
 
 def export_files(source: Path | str | LoadedPlaybook) -> dict[str, str]:

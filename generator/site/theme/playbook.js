@@ -405,17 +405,36 @@
   }
 
   // Load the finder's data (from this site only), then start it; a failure is said in the page.
+  // The first file holds the first cards, shown at once; the parts that hold the rest (named in
+  // it, beside it) follow one after another, and the view is drawn again as each arrives, filters
+  // and all.
   function initFinder(root) {
     if (done.has(root)) return;
     done.add(root);
     const count = root.querySelector('[data-pb-count]') || {};
     count.textContent = 'Loading assets…';
-    loadData(root.getAttribute('data-src') || '', 'playbookFinder')
-      .then((data) => startFinder(root, normalise(data)))
+    const src = root.getAttribute('data-src') || '';
+    loadData(src, 'playbookFinder')
+      .then((first) => {
+        const raw = first && Array.isArray(first.assets) ? first.assets.slice() : [];
+        const parts = (first && Array.isArray(first.parts) ? first.parts : [])
+          .filter((name) => typeof name === 'string' && /^finder-data-\d+\.js$/.test(name));
+        const finder = startFinder(root, normalise(first), parts.length > 0);
+        let chain = Promise.resolve();
+        parts.forEach((name, i) => {
+          chain = chain
+            .then(() => loadData(new URL(name, new URL(src, location.href)).href, `playbookFinder${i + 2}`))
+            .then((more) => {
+              if (Array.isArray(more)) for (const asset of more) raw.push(asset);
+              finder.more(normalise({ facets: first.facets, assets: raw }).assets, i < parts.length - 1);
+            });
+        });
+        chain.catch(() => finder.more(null, false));
+      })
       .catch(() => { count.textContent = 'The asset list could not be loaded.'; });
   }
 
-  function startFinder(root, data) {
+  function startFinder(root, data, partial) {
     const base = root.getAttribute('data-base') || '';
     const form = root.querySelector('.pb-finder__form');
     const input = root.querySelector('input[type="search"]');
@@ -423,6 +442,7 @@
     const count = root.querySelector('[data-pb-count]');
     const results = root.querySelector('[data-pb-results]');
     const pagerBox = root.querySelector('[data-pb-pager]');
+    let failed = false; // a part of the data could not be loaded
     const stageIndex = new Map(data.facets.stage.map((s, i) => [s.id, i]));
     const facetById = {};
     for (const [name] of FACETS) facetById[name] = new Map(data.facets[name].map((f) => [f.id, f]));
@@ -527,10 +547,12 @@
       }
 
       const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
-      state.page = Math.min(Math.max(1, state.page), pages);
+      // A page asked for in the address may be in a part still loading.
+      if (!partial) state.page = Math.min(Math.max(1, state.page), pages);
       if (count) {
-        count.textContent = shown.length === 0 ? 'No asset matches these filters.'
-          : shown.length === 1 ? '1 asset matches' : `${shown.length} assets match`;
+        count.textContent = (shown.length === 0 ? 'No asset matches these filters.'
+          : shown.length === 1 ? '1 asset matches' : `${shown.length} assets match`)
+          + (partial ? ' so far; loading the rest…' : failed ? ' of those loaded; the rest could not be loaded.' : '');
       }
       if (results) {
         const start = (state.page - 1) * PAGE_SIZE;
@@ -540,7 +562,7 @@
         pagerBox.hidden = pages === 1;
         where.textContent = `Page ${state.page} of ${pages}`;
         prev.disabled = state.page === 1;
-        next.disabled = state.page === pages;
+        next.disabled = state.page >= pages;
       }
       const values = { text: state.q.trim() || null, page: state.page > 1 ? state.page : null };
       for (const [name] of FACETS) values[name] = state[name];
@@ -615,6 +637,15 @@
     }
 
     render();
+    return {
+      // More assets arrived (all loaded so far, in order; null: a part could not be loaded).
+      more(assets, still) {
+        if (assets === null) failed = true;
+        else data.assets = assets;
+        partial = Boolean(still) && assets !== null;
+        render();
+      },
+    };
   }
 
   // ---- Sections that fold on a phone ---------------------------------------------------------
