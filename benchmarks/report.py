@@ -45,7 +45,12 @@ FIGURES = (
     Figure("zensical_mb", "peak memory of the Zensical build (MB)", "mb"),
     Figure("zensical_ratio", "Zensical ÷ plain MkDocs (ratio)", "ratio"),
     Figure("serve", "`mkdocs serve`: saved asset to rebuilt page (s)", "seconds"),
+    Figure("phone_view_kb", "phone: a stage page's view, bytes moved before any search (KB)", "kb"),
+    Figure("phone_search_s", "phone: typed search to first result (s)", "seconds"),
+    Figure("phone_finder_s", "phone: finder opened to first card (s)", "seconds"),
 )
+# Measured with --phone (phone.py): Chromium at 390 x 844, slow 4G, CPU 4x slower, cold cache.
+PHONE_FIGURES = ("phone_view_kb", "phone_search_s", "phone_finder_s")
 
 
 @dataclass
@@ -153,6 +158,12 @@ def targets(sizes: list[Size], serve_size: int) -> str:
     lines.append(_target("no page over 500 KB", page, PAGE_LIMIT / 1000,
                          f"largest {page or 0:,.0f} KB (`{largest.largest_page if largest else ''}` at "
                          f"{largest.entities if largest else 0:,} entities)"))
+    if ten is not None:
+        for key, name, limit, unit in (("phone_search_s", "phone: first search result ≤ 4 s at 10,000", 4.0, "s"),
+                                       ("phone_finder_s", "phone: first finder card ≤ 3 s at 10,000", 3.0, "s"),
+                                       ("phone_view_kb", "phone: a page view moves ≤ 400 KB at 10,000", 400.0, "KB")):
+            value = ten.value(key)
+            lines.append(_target(name, value, limit, f"{value or 0:,.1f} {unit}"))
     return "\n".join(lines)
 
 

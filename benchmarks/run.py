@@ -31,8 +31,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks import measure, report, synth  # noqa: E402
-from benchmarks.report import Size  # noqa: E402
+from benchmarks import measure, phone, report, synth  # noqa: E402
+from benchmarks.report import PHONE_FIGURES, Size  # noqa: E402
 
 PHASES = [sys.executable, str(REPO / "benchmarks" / "phases.py"), "."]
 RENDERED, PLAIN_CONFIG, PLAIN_SITE = "rendered", "plain.yml", "site-plain"
@@ -87,7 +87,18 @@ def _step(project: Path, step: str, env: dict[str, str]) -> dict[str, Any]:
     return found
 
 
-def measure_run(project: Path, size: Size, first: bool, env: dict[str, str]) -> None:
+def measure_phone(project: Path, size: Size) -> None:
+    """The phone's figures for the site just built (phone.py), or a note of why there are none."""
+    try:
+        figures = phone.phone_figures(project / "site", "stages/scoping/", "scoping")
+    except Exception as err:  # no browser here, or it failed: said in the table, the rest stands
+        size.notes.update({key: f"failed: {str(err).splitlines()[0][:80]}" for key in PHONE_FIGURES})
+        return
+    for key, value in figures.items():
+        size.add(f"phone_{key}", value)
+
+
+def measure_run(project: Path, size: Size, first: bool, env: dict[str, str], phone_too: bool = False) -> None:
     """One run of every measurement at one size, added to size."""
     size.add("load", _step(project, "load", env)["seconds"])
     size.add("validate", _step(project, "validate", env)["seconds"])
@@ -106,6 +117,8 @@ def measure_run(project: Path, size: Size, first: bool, env: dict[str, str]) -> 
                            ("page_kb", site.largest_page_bytes / 1000), ("index_mb", site.search_index_bytes / 1e6)):
             size.add(key, value)
         size.largest_page = site.largest_page
+        if phone_too and first:
+            measure_phone(project, size)
     else:
         size.notes["build"] = f"failed: {measure.summary(build.output)}"
     size.add("render_cmd", _required(measure.run([*measure.PLAYBOOK, "render", RENDERED], project, env),
@@ -132,13 +145,13 @@ def measure_run(project: Path, size: Size, first: bool, env: dict[str, str]) -> 
         size.notes["zensical"] = f"failed: {measure.summary(zensical.output)}"
 
 
-def measure_size(entities: int, runs: int, seed: int, serve: bool, edits: int) -> Size:
+def measure_size(entities: int, runs: int, seed: int, serve: bool, edits: int, phone_too: bool = False) -> Size:
     size = Size(entities)
     env = child_env()
     with tempfile.TemporaryDirectory(prefix=f"playbook-benchmark-{entities}-") as tmp:
         project = synth.write_playbook(Path(tmp) / "project", entities, seed)
         for run in range(runs):
-            measure_run(project, size, run == 0, env)
+            measure_run(project, size, run == 0, env, phone_too)
             _progress(f"{entities:,} entities, run {run + 1}/{runs}: " + ", ".join(
                 f"{key} {values[-1]:.2f}" for key, values in size.runs.items()
                 if key in ("validate", "build", "plain", "zensical")))
@@ -174,12 +187,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--serve-size", type=int, default=1000, help="size at which to time mkdocs serve (1000)")
     parser.add_argument("--edits", type=int, default=5, help="asset edits timed under mkdocs serve (5)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic playbooks (1)")
+    parser.add_argument("--phone", action="store_true",
+                        help="also measure each site on a slow phone in Chromium (benchmarks/phone.py), once per size")
     parser.add_argument("--out", type=Path, help="also write the results as a docs page to this file")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.edits < 1:
         parser.error("--runs and --edits must be at least 1")
     load_before = os.getloadavg()[0]
-    sizes = [measure_size(n, args.runs, args.seed, n == args.serve_size, args.edits) for n in args.sizes]
+    sizes = [measure_size(n, args.runs, args.seed, n == args.serve_size, args.edits, args.phone) for n in args.sizes]
     if args.serve_size not in args.sizes:
         sizes.append(measure_size(args.serve_size, 0, args.seed, True, args.edits))
         sizes.sort(key=lambda s: s.entities)
@@ -190,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Measured on {date.today().isoformat()}, on {report.machine()}; {runs}; {loads}.\n\n{body}")
     if args.out:
         command = (f".venv/bin/python benchmarks/run.py --sizes {','.join(map(str, args.sizes))} --runs {args.runs} "
-                   f"--serve-size {args.serve_size} --out {args.out}")
+                   f"--serve-size {args.serve_size}{' --phone' if args.phone else ''} --out {args.out}")
         args.out.write_text(report.page(body, args.runs, command, loads), encoding="utf-8")
     return 0
 
