@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -82,4 +82,17 @@ def watched(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
     page.on("request", lambda r: problems.append(f"request off host: {r.url}")
             if not r.url.startswith("data:") and urlsplit(r.url).hostname != "127.0.0.1" else None)
     yield page, problems
+    context.close()
+
+
+# A phone as the rep holds it: 390 x 844, touch.
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[BrowserContext]:
+    """A phone whose clipboard the page may use."""
+    context = browser.new_context(**PHONE)  # type: ignore[arg-type]
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    yield context
     context.close()

@@ -5,7 +5,6 @@ still be sent, sharing, search that knows the buyer's words, and axe-core's audi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -15,16 +14,8 @@ from site_search import search as search_box
 
 pytest_plugins = ["browser_fixtures"]  # serve, browser, page, default_url
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[BrowserContext]:
-    """A phone whose clipboard the page may use."""
-    context = browser.new_context(**PHONE)  # type: ignore[arg-type]
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    yield context
-    context.close()
 
 
 def first_visible_card_top(page: Page, cards: str) -> float:
@@ -197,8 +188,9 @@ def test_every_card_says_whether_it_may_be_sent_and_whom_to_ask(page: Page, defa
     assert not any(t.startswith(("Stages:", "Personas:", "Open:")) for t in card.locator(".pb-point").all_inner_texts())
 
 
-def test_share_uses_the_phones_share_sheet_or_copies_the_link(browser: Browser, default_url: str) -> None:
-    context = browser.new_context(**PHONE)  # type: ignore[arg-type]
+def test_share_uses_the_phones_share_sheet_or_copies_the_link(browser: Browser, phone: BrowserContext,
+                                                              default_url: str) -> None:
+    context = phone
     context.add_init_script("""
         window.shared = [];
         navigator.share = (data) => { window.shared.push(data); return Promise.resolve(); };
@@ -214,7 +206,6 @@ def test_share_uses_the_phones_share_sheet_or_copies_the_link(browser: Browser, 
     page.locator("[data-pb-filters] button[data-pb-share]").tap()
     page.wait_for_function("window.shared.length === 2")
     assert page.evaluate("window.shared[1].url") == default_url + "stages/selection/?persona=cfo"
-    context.close()
 
     # A desktop browser without the share sheet: the link is copied.
     context = browser.new_context()

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 from conftest import REPO
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
+from generator.changes.diff import KIND_NAMES
 from generator.model.build import build_playbook
 from generator.model.playbook import Playbook
 from generator.site.pages.onboarding import DAY_MINUTES, WORDS_PER_MINUTE, Step, plan, reading_paths
@@ -23,7 +23,6 @@ from generator.site.urls import GENERATED, PAGE_TITLES
 
 pytest_plugins = ["browser_fixtures"]  # serve, browser, default_url
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 FOLDERS = {"stage": "stages", "lifecycle": "lifecycle", "handoff": "handoffs", "persona": "personas",
            "asset": "assets", "metric": "metrics", "term": "terms"}
 
@@ -33,12 +32,6 @@ def default_playbook() -> Playbook:
     return build_playbook(REPO / "playbook", REPO / "docs")
 
 
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(**PHONE)  # type: ignore[arg-type]
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    yield context
-    context.close()
 
 
 def _yaml_words(path: Path) -> int:
@@ -101,7 +94,10 @@ def test_the_page_prints_each_day_and_step(default_playbook: Playbook) -> None:
     markdown = render_pages(default_playbook)["start-here.md"]
     assert "#### Day 1: about " in markdown and "{ #sales-development-day-1 }" in markdown
     assert re.search(r"1\. \[Glossary\]\(glossary\.md\), about \d+ min\. \*Done when\* you can explain", markdown)
-    assert 'data-pb-plan-step="sales-development:handoff-mql-to-sal" data-pb-plan-day="1"' in markdown
+    path = reading_paths(default_playbook, {p: PAGE_TITLES[p] for p in GENERATED})[0]
+    for day in path.days:
+        for step in day.steps:
+            assert f'data-pb-plan-step="sales-development:{step.tick}" data-pb-plan-day="{day.number}"' in markdown
     assert re.search(r"\*\*9 steps, about \d+ minutes of reading over \d days\.\*\*", markdown)
 
 
@@ -125,36 +121,52 @@ def test_the_long_pages_open_with_what_to_read_first(default_playbook: Playbook)
 # In the browser --------------------------------------------------------------------------------
 
 
-def test_progress_is_kept_and_copied_as_a_summary_for_a_manager(phone: BrowserContext, default_url: str) -> None:
+def test_progress_is_kept_and_copied_as_a_summary_for_a_manager(phone: BrowserContext, default_url: str,
+                                                                 default_playbook: Playbook) -> None:
+    path = reading_paths(default_playbook, {p: PAGE_TITLES[p] for p in GENERATED})[0]
+    assert path.role.id == "sales-development" and len(path.days) >= 2 and len(path.days[-1].steps) >= 2
+    first, last = path.days[0], path.days[-1]
+    # The first step of the first day and of the last day, and the second of the last.
+    ticked = [first.steps[0], last.steps[0], last.steps[1]]
     page = phone.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.goto(default_url + "start-here/")
     plan_box = page.locator('[data-pb-plan="sales-development"]')
-    expect(plan_box.locator("[data-pb-plan-progress]")).to_have_text("0 of 9 steps done")
+    progress = plan_box.locator("[data-pb-plan-progress]")
+    expect(progress).to_have_text(f"0 of {path.steps} steps done")
     page.locator('[data-pb-step="company"]').check()
-    for key in ("glossary", "lifecycle-mql", "stage-learning"):
-        tick = page.locator(f'[data-pb-plan-step="sales-development:{key}"]')
+    for step in ticked:
+        tick = page.locator(f'[data-pb-plan-step="sales-development:{step.tick}"]')
         tick.scroll_into_view_if_needed()
         box = tick.locator("xpath=..").bounding_box()
         assert box and box["height"] >= 24 and box["width"] >= 24, box  # a target a thumb can hit
         tick.check()
-    expect(plan_box.locator("[data-pb-plan-progress]")).to_have_text("3 of 9 steps done")
+    expect(progress).to_have_text(f"3 of {path.steps} steps done")
     # Another role's count is its own.
-    expect(page.locator('[data-pb-plan="marketing"] [data-pb-plan-progress]')).to_have_text("0 of 8 steps done")
+    expect(page.locator('[data-pb-plan="marketing"] [data-pb-plan-progress]')).to_have_text(re.compile(r"^0 of \d+"))
     page.get_by_role("button", name="Check my answers").click()  # nothing chosen: 0 right
     page.reload()
-    expect(plan_box.locator("[data-pb-plan-progress]")).to_have_text("3 of 9 steps done")
+    expect(progress).to_have_text(f"3 of {path.steps} steps done")
     report = plan_box.locator("[data-pb-plan-text]")
     text = report.inner_text()
     lines = text.splitlines()
+
+    def named(step: Step) -> str:
+        kind = step.key.partition(":")[0]
+        title = step.reading.title if step.reading.kind == "page" else default_playbook.names[kind][step.reading.id]
+        return title if step.reading.kind == "page" else f"{KIND_NAMES[kind][0]}: {title}"
+
     assert lines[0] == "Onboarding progress: Sales development"
     assert re.fullmatch(r"Tallybright Sales Playbook, \d{4}-\d{2}-\d{2}", lines[1]), lines[1]
     assert "Start here: 1 of 8 steps done" in lines
-    assert "Programme: 3 of 9 steps done" in lines
-    assert "  Day 1: 2 of 3 done; next: Handoff: Marketing hands an MQL to sales development" in lines, lines
-    assert ("  Day 2: 1 of 6 done; next: Handoff: Sales development hands a qualified lead to an account executive"
-            in lines)
+    assert f"Programme: 3 of {path.steps} steps done" in lines
+    n = len(first.steps)
+    assert (f"  Day 1: 1 of {n} done; next: {named(first.steps[1])}" if n > 1 else "  Day 1: done") in lines, lines
+    m = len(last.steps)
+    assert (f"  Day {last.number}: 2 of {m} done; next: {named(last.steps[2])}" if m > 2
+            else f"  Day {last.number}: done") in lines, lines
+    assert all(f"  Day {d.number}: not started" in lines for d in path.days[1:-1])
     assert re.fullmatch(r"Self-check: last 0 of 8 \(\d{4}-\d{2}-\d{2}\); best 0 of 8; 1 attempt", lines[-1]), lines
     plan_box.get_by_role("button", name="Copy my progress").click()
     assert page.evaluate("navigator.clipboard.readText()") == text
