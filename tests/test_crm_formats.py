@@ -21,8 +21,8 @@ LEADS = [("Inquiry", False), ("MQL", False), ("Accepted", False), ("SQL", True),
          ("Disqualified", False)]
 # fullName, probability, forecastCategory, closed, won: the default playbook's stages.
 STAGES = [("1-Discovery", 10, "Pipeline", False, False), ("2-Scoping", 20, "Pipeline", False, False),
-          ("3-Evaluation", 40, "Pipeline", False, False), ("4-Proposal", 60, "BestCase", False, False),
-          ("5-Negotiation", 80, "Forecast", False, False), ("Closed Won", 100, "Closed", True, True),
+          ("3-Evaluation", 40, "Pipeline", False, False), ("4-Proposal", 60, "Pipeline", False, False),
+          ("5-Negotiation", 80, "BestCase", False, False), ("Closed Won", 100, "Closed", True, True),
           ("Closed Lost", 0, "Omitted", True, False)]
 
 
@@ -106,7 +106,7 @@ def test_each_format_is_told_by_its_content_not_its_name(tmp_path: Path) -> None
     assert {(r.object, r.field) for r in read["a.txt"].rows} == {("Lead", "Lead Status")}
     assert read["a.txt"].rows[3].facts.converted is True
     assert {(r.object, r.field) for r in read["b.txt"].rows} == {("Opportunity", "Stage")}
-    assert read["b.txt"].rows[3].facts.forecast == "BestCase" and read["b.txt"].rows[5].facts.won is True
+    assert read["b.txt"].rows[4].facts.forecast == "BestCase" and read["b.txt"].rows[5].facts.won is True
     assert [(r.object, r.field, r.value) for n in "cef" for r in read[f"{n}.txt"].rows] == [
         ("Contact", "hs_lead_status", "MQL"), ("Contact", "hs_lead_status", "SQL"),
         ("Contact", "hs_lead_status", "Nurture")]
@@ -182,8 +182,8 @@ def test_salesforce_differences_are_each_reported_at_their_line(tmp_path: Path, 
         "crm_stages[1].probability: set it to 20 in the CRM, or correct the playbook",
         f"{stage_shown}:{line_of(stage_file, '<forecastCategory>Forecast', after='4-Proposal')}: '4-Proposal' "
         "(Opportunity / Stage) is in the forecast category Commit (Forecast) in the CRM, but "
-        f"{REPO / 'playbook/lifecycle/opportunity.yaml'} puts it in 'best-case', which is Best Case (BestCase): set "
-        "it to Best Case in the CRM, or change crm_stages[3].forecast_category"])
+        f"{REPO / 'playbook/lifecycle/opportunity.yaml'} puts it in 'pipeline', which is Pipeline (Pipeline): set "
+        "it to Pipeline in the CRM, or change crm_stages[3].forecast_category"])
 
 
 def test_hubspot_differences_name_the_json_pointer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

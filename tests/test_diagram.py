@@ -84,14 +84,14 @@ def test_one_dashed_rejection_path_per_handoff_and_destination(default: Playbook
     paths = [(p.attrib["data-rejection"], p.attrib["data-goes-to"]) for p in root.iter(f"{SVG}path")
              if "data-rejection" in p.attrib]
     expected = list(dict.fromkeys((h.id, r.goes_to) for h in default.handoffs for r in h.rejection_reasons))
-    assert sorted(paths) == sorted(expected) and len(paths) == 8
+    assert sorted(paths) == sorted(expected) and len(paths) == 9
     for path in root.iter(f"{SVG}path"):
         if "data-rejection" in path.attrib:
             assert "stroke-dasharray" in path.attrib and "pb-dg-edge--reject" in path.attrib["class"]
     labels = [" ".join(t.itertext()) for t in root.iter(f"{SVG}text") if "pb-dg-label--reject" in t.attrib["class"]]
     assert sorted(labels) == sorted(["rejected: 6 reasons", "rejected: 1 reason", "rejected: 3 reasons",
-                                     "rejected: 2 reasons", "rejected: 5 reasons", "rejected: 4 reasons",
-                                     "rejected: 2 reasons", "rejected: 2 reasons"])
+                                     "rejected: 2 reasons", "rejected: 6 reasons", "rejected: 3 reasons",
+                                     "rejected: 5 reasons", "rejected: 2 reasons", "rejected: 4 reasons"])
 
 
 def test_final_states_are_marked(default: Playbook) -> None:
@@ -102,7 +102,7 @@ def test_final_states_are_marked(default: Playbook) -> None:
         assert ("pb-dg-state--final" in group.attrib["class"]) == final, state.id
         assert len(list(group.iter(f"{SVG}rect"))) == (2 if final else 1), state.id  # a double border
         assert ("final" in text_of(group).split()) == final
-    assert {s.id for s in default.lifecycle if not s.next_states} == {"churned", "disqualified"}
+    assert {s.id for s in default.lifecycle if not s.next_states} == {"disqualified"}
 
 
 def test_states_are_banded_by_owner_in_order(default: Playbook) -> None:

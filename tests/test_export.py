@@ -150,7 +150,7 @@ def test_every_yaml_value_is_in_the_json_at_its_place(tmp_path: Path, playbook: 
 
 def test_dates_stay_as_written(tmp_path: Path) -> None:
     data = exported(tmp_path)
-    assert data["playbook"]["updated"] == "2026-10-01"
+    assert data["playbook"]["updated"] == "2026-12-06"
     assert all(isinstance(state["agreed_by"]["date"], str) for state in data["lifecycle"])
 
 

@@ -122,20 +122,20 @@ PLANTED_REPORTS = {
         'arketing) changes the owning team, but no handoff says how: add a handoff from sql to disqualifi'
         'ed, with a service level and an escalation [handoff-missing]',
         # The cadence the agreed values take from that handoff has nowhere to come from.
-        "playbook/playbook.yaml:351:31: values[24].from.id: 'sql-to-nurture' is not a known handoff (did you "
+        "playbook/playbook.yaml:364:31: values[24].from.id: 'sql-to-nurture' is not a known handoff (did you "
         "mean 'sal-to-nurture'?) [unknown-reference]",
     ],
     "sal-to-sql sends 'too small' to nurture, the others to disqualified": [
-        "playbook/handoffs/sal-to-sql.yaml:30:13: rejection_reasons[2].reason: 'nurture' does not accept "
+        "playbook/handoffs/sal-to-sql.yaml:40:13: rejection_reasons[2].reason: 'nurture' does not accept "
         "the reason 'Company too small: it does not have [[company-size-rule]]' ('Company too small: it d"
         "oes not have [[company-size-rule]]' is accepted by: disqualified): use one of the reasons listed"
         ' under accepts in lifecycle/nurture.yaml, word for word, or agree to add this one there [reason-not-accepted]',
-        "playbook/handoffs/sal-to-sql.yaml:31:14: rejection_reasons[2].goes_to: the reason 'Company too s"
+        "playbook/handoffs/sal-to-sql.yaml:41:14: rejection_reasons[2].goes_to: the reason 'Company too s"
         "mall: it does not have [[company-size-rule]]' sends a record to 'nurture' here but to 'disqualif"
         "ied' in 'closed-lost-to-nurture': agree on one place for it [reason-sent-two-ways]",
     ],
     'a recycle reason nurture does not list': [
-        "playbook/handoffs/sal-to-sql.yaml:26:13: rejection_reasons[0].reason: 'nurture' does not accept "
+        "playbook/handoffs/sal-to-sql.yaml:36:13: rejection_reasons[0].reason: 'nurture' does not accept "
         "the reason 'No-show for discovery meeting': use one of the reasons listed under accepts in lifec"
         'ycle/nurture.yaml, word for word, or agree to add this one there [reason-not-accepted]',
     ],

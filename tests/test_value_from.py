@@ -409,10 +409,15 @@ def test_the_default_playbook_writes_no_number_twice() -> None:
         "opportunity-recycle-cadence": ("handoff", "sql-to-nurture", "follow_up", "6 touches over 84 days"),
         "lost-deal-cadence": ("handoff", "closed-lost-to-nurture", "follow_up", "6 touches over 180 days"),
         "kickoff-chase": ("handoff", "closed-won-to-onboarding", "follow_up", "3 touches over 5 days"),
+        "win-back-cadence": ("handoff", "churned-to-nurture", "follow_up", "4 touches over 365 days"),
+        # The goals that the texts name by their own targets.
+        "speed-to-lead-target": ("metric", "speed-to-lead", "target", "1 hour"),
+        "acceptance-target": ("metric", "mql-acceptance-rate", "target", "85%"),
+        "marketing-pipeline-target": ("metric", "marketing-sourced-pipeline", "target", "USD 1,200,000"),
     }
     # Every value written out that equals a field only by chance says so, and nothing warns.
     independent = {v["id"] for v in settings["values"] if v.get("independent")}
     assert independent == {"mql-accept-within", "missing-notes-within", "event-follow-up-within",
-                           "loss-reason-within"}
+                           "close-reason-within"}
     code, lines, _ = validate(REPO / "playbook")
     assert code == 0 and not [line for line in lines if "values[" in line or "named value" in line], lines
