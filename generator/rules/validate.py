@@ -16,6 +16,7 @@ from ..source.schemas import check_document, readable_part
 from . import freshness
 from .agreement import agreement_problems
 from .codeowners import check_codeowners
+from .contradictions import contradiction_problems
 from .coverage import coverage_problems
 from .entries import entry_problems, playbook_problems
 from .freshness import freshness_problems, resolve_today
@@ -103,6 +104,9 @@ def check_playbook(loaded: LoadedPlaybook, valid: list[Document], docs: Path | N
     problems.extend(funnel_lint(states, handoffs, whole=(
         len(states) == len(loaded.documents["lifecycle"]) and not loaded.unreadable.get("lifecycle"),
         len(handoffs) == len(loaded.documents["handoff"]) and not loaded.unreadable.get("handoff"))))
+    # Texts of different entries that cannot both be true (warnings), among the entries that
+    # passed their schema.
+    problems.extend(contradiction_problems(valid))
     return problems
 
 

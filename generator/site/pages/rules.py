@@ -24,6 +24,7 @@ RULES_MARKER = "<!-- playbook:rules -->"
 FAMILY_TITLES = {
     "file_rules": "Files", "yaml_rules": "YAML", "schema_rules": "Fields", "entries": "Entries",
     "references": "References between entries", "funnel": "The lifecycle", "reasons": "Reasons",
+    "contradictions": "Contradictions between entries",
     "value_references": "Agreed values in texts", "value_declarations": "Agreed values",
     "placeholders": "Placeholders", "wording": "Words for the buyer", "agreement": "Agreement",
     "freshness": "Dates that go stale", "coverage": "Coverage", "codeowners": "Reviewers", "levels": "Rule levels",
