@@ -16,12 +16,11 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-import ahocorasick_rs
-
 from ..source.document import Document
 from ..source.paths import shorten
 from ..source.problems import WARNING, Problem, Rule
 from .agreement import AGREED_KINDS, agreement, as_date
+from .phrases import Reasons, definition_parts, folded_words, reason_key
 from .values import REFERENCE, taken_from
 
 STATE_CALLED_FINAL = Rule(
@@ -214,44 +213,6 @@ def _called_final(documents: list[Document], states: dict[str, Document]) -> Ite
 
 # ---------------------------------------------------------------- forecast one stage early
 
-_STOP_WORDS = (
-    "a an the is are was were be been being has have had do does did and or of to in on at by for with this that "
-    "these those it its their them they our we us you your as from any all so but into onto than then there here "
-    "which who whom whose what when where will would can could may might shall should must each every some one")
-_STOP = frozenset(_STOP_WORDS.split())
-# A part of a definition that negates or delays is not a condition the criterion states.
-_NEGATING_WORDS = "not never without before until unless yet"
-_NEGATING = frozenset(_NEGATING_WORDS.split())
-_PARTS = re.compile(r"[.;:,!?]+\s+|[.;:,!?]+$")
-_WORD = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)?")
-# A part of a definition is compared when it has this many words that carry meaning, and no more
-# than the most a part is read for; a definition is read for its first parts only, so each
-# criterion costs the same however long a category's definition is.
-_MIN_WORDS, _MAX_WORDS, _MAX_PARTS = 3, 30, 40
-
-
-def _words(text: str) -> list[str]:
-    """The words of a text that carry meaning, folded: no case, no possessive, no plural s."""
-    found = []
-    for word in _WORD.findall(text.casefold()):
-        word = re.sub(r"['\u2019]s$", "", word)
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        found.append(word)
-    return found
-
-
-def _conditions(definition: str) -> list[tuple[str, frozenset[str]]]:
-    """The parts of a category's definition that state a condition: (the part, its words)."""
-    parts = []
-    for part in _PARTS.split(definition)[:_MAX_PARTS]:
-        words = _words(part)
-        meaning = frozenset(w for w in words if w not in _STOP)
-        if _MIN_WORDS <= len(meaning) <= _MAX_WORDS and not _NEGATING & set(words):
-            parts.append((" ".join(part.split()), meaning))
-    return parts
-
-
 def _forecast_too_early(settings: Document, states: dict[str, Document]) -> Iterator[Problem]:
     categories = {c["id"]: c for c in settings.data.get("forecast_categories") or ()}
     conditions: dict[str, list[tuple[str, frozenset[str]]]] = {}
@@ -261,7 +222,7 @@ def _forecast_too_early(settings: Document, states: dict[str, Document]) -> Iter
             if category is None:
                 continue
             if category["id"] not in conditions:
-                conditions[category["id"]] = _conditions(category["definition"])
+                conditions[category["id"]] = definition_parts(category["definition"])
             match = _matching(conditions[category["id"]], stage["exit_criteria"])
             if match is not None:
                 part, criterion = match
@@ -275,55 +236,25 @@ def _forecast_too_early(settings: Document, states: dict[str, Document]) -> Iter
 def _matching(conditions: list[tuple[str, frozenset[str]]], criteria: list[str]) -> tuple[str, str] | None:
     """The first part of a definition that one criterion holds every word of, with that criterion."""
     for criterion in criteria:
-        words = set(_words(criterion))
+        held = set(folded_words(criterion))
         for part, meaning in conditions:
-            if meaning <= words:
+            if meaning <= held:
                 return part, criterion
     return None
 
 
 # ---------------------------------------------------------------- two cadences for the same records
 
-def _fold(text: str) -> str:
-    """A text as reasons are compared: no case, single spaces."""
-    return " ".join(text.casefold().split())
-
-
-def _reason_key(reason: str) -> str:
-    """A reason as it is found in a text: folded, without its closing full stop."""
-    return _fold(reason).rstrip(".!?;:, ")
-
-
-class _Reasons:
-    """Finds, in one pass over a text, every reason of a list that it names as whole words."""
-
-    def __init__(self, reasons: Iterable[str]) -> None:
-        self.keys = list(dict.fromkeys(key for key in map(_reason_key, reasons) if key))
-        self.automaton = ahocorasick_rs.AhoCorasick(self.keys) if self.keys else None
-
-    def find(self, text: str) -> list[str]:
-        """The reasons the text names, each once, in the order they first appear."""
-        if self.automaton is None:
-            return []
-        folded = _fold(text)
-        found: dict[str, None] = {}
-        for index, start, end in self.automaton.find_matches_as_indexes(folded, overlapping=True):
-            if (start and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
-                continue
-            found.setdefault(self.keys[index])
-        return list(found)
-
-
 def _cadences(documents: list[Document], states: dict[str, Document],
               settings: Document | None) -> Iterator[Problem]:
     tracked = {sid: s for sid, s in states.items() if s.data.get("tracks") and s.data.get("accepts")}
     if not tracked:
         return
-    finder = _Reasons(reason for state in tracked.values() for reason in state.data["accepts"])
+    finder = Reasons(reason for state in tracked.values() for reason in state.data["accepts"])
     # For each state, each accepted reason that a track's entry names: the first such track.
     entered: dict[str, dict[str, int]] = {}
     for sid, state in sorted(tracked.items(), key=lambda item: item[1].display):
-        accepted = {_reason_key(reason): reason for reason in state.data["accepts"]}
+        accepted = {reason_key(reason): reason for reason in state.data["accepts"]}
         first: dict[str, int] = {}
         for i, track in enumerate(state.data["tracks"]):
             for key in finder.find(track["entry"]):
@@ -341,7 +272,7 @@ def _cadences(documents: list[Document], states: dict[str, Document],
         if doc.kind != "handoff" or doc.data["to_state"] not in tracked:
             continue
         state = tracked[doc.data["to_state"]]
-        accepted = {_reason_key(reason): reason for reason in state.data["accepts"]}
+        accepted = {reason_key(reason): reason for reason in state.data["accepts"]}
         own = follow_ups.get(doc.data["id"], [])
         for key in finder.find(doc.data["follow_up"]["rule"]):
             place = entered[state.data["id"]].get(key)
