@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, expect
 from generator.model.build import build_playbook
 from generator.model.entities import Rejection
 from generator.model.playbook import Playbook
-from generator.site.pages.lifecycle import lifecycle_svg
+from generator.site.pages.lifecycle import lifecycle_flow, lifecycle_svg
 from generator.site.pages.lifecycle_layout import service_level
 from generator.site.render import render_pages
 from generator.site.safe_text import Texts
@@ -232,11 +232,21 @@ def test_a_hostile_name_stays_text(hostile: Path) -> None:
     assert playbook.lifecycle[0].name == HOSTILE
     root = parse(lifecycle_svg(playbook, html.escape))
     tags = {element.tag.removeprefix(SVG) for element in root.iter()}
-    assert tags <= {"svg", "title", "desc", "defs", "marker", "path", "g", "rect", "text", "circle"}
+    assert tags <= {"svg", "title", "desc", "defs", "marker", "path", "g", "rect", "text", "circle", "a"}
+    # Each box links to its state's place on the page, and to nothing else.
+    links = [e for e in root.iter() if e.tag.removeprefix(SVG) == "a"]
+    assert [e.get("href") for e in links] == [f"#{s.id}" for s in playbook.lifecycle]
     shown = text_of(states_of(root)["lead"])
     assert "<script>alert(1)</script>" in shown and "<b>L</b>" in shown
     assert "<i>Marketing</i> &amp;" in text_of(root)  # the team's name, in its band
     assert not [a for e in root.iter() for a in e.attrib if a.startswith("on")]
+    # The same states as a list, for a phone: text stays text, links stay on the page.
+    flow = ET.fromstring(lifecycle_flow(playbook, html.escape))
+    assert {e.tag for e in flow.iter()} <= {"ol", "li", "a", "span", "ul"}
+    assert {e.get("href", "")[:1] for e in flow.iter("a")} == {"#"}
+    words = "".join(flow.itertext())
+    assert "<script>alert(1)</script>" in words and "<b>L</b>" in words and "<i>Marketing</i> &amp;" in words
+    assert not [a for e in flow.iter() for a in e.attrib if a.startswith("on")]
 
 
 @pytest.mark.parametrize("texts", [None, Texts()], ids=["playbook render", "site"])
@@ -270,6 +280,18 @@ def test_the_diagram_draws_on_the_lifecycle_page(browser: Browser, default_url: 
             if not r.url.startswith("data:") and urlsplit(r.url).hostname != "127.0.0.1" else None)
     page.goto(default_url + "lifecycle/", wait_until="networkidle")
     svg = page.locator("figure.pb-diagram > svg")
+    if width == 390:
+        # A phone shows the same states and handoffs as a list of boxes (tests/test_programme.py
+        # measures it), not the picture, whose labels would be too small.
+        expect(svg).to_be_hidden()
+        flow = " ".join((page.locator("figure.pb-diagram > ol.pb-flow").inner_text()).split())
+        for state in default.lifecycle:
+            assert state.name in flow, state.name
+        for handoff in default.handoffs:
+            assert service_level(handoff) in flow
+        context.close()
+        assert not problems, problems
+        return
     expect(svg).to_be_visible()
     shown = " ".join((svg.text_content() or "").split())
     for state in default.lifecycle:

@@ -273,7 +273,7 @@ def lifecycle_flow(playbook: Playbook, text: Callable[[str], str]) -> str:
     def to(state_id: str) -> str:
         return f'<a href="#{check_id(state_id)}">{text(names[state_id])}</a>'
 
-    out = ['<ol class="pb-flow" aria-label="The lifecycle states in order" data-pb-noterms>']
+    out = ['<ol class="pb-flow" aria-label="The lifecycle states in order" data-pb-noterms="">']
     for state in playbook.lifecycle:
         sid = check_id(state.id)
         team = teams[state.owner].name if state.owner in teams else state.owner
