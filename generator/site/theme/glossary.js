@@ -394,8 +394,22 @@
       .catch(() => { /* no glossary: the page reads as it is */ });
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-  else start();
+  // The terms are linked once the page itself has loaded, so that their data (large on a large
+  // playbook) never holds up what the page came for, such as the finder's first cards.
+  function later() {
+    const go = () => (typeof window.requestIdleCallback === 'function'
+      ? window.requestIdleCallback(start, { timeout: 1000 }) : setTimeout(start, 0));
+    if (document.readyState === 'complete') go();
+    else window.addEventListener('load', go, { once: true });
+  }
+  later();
   // Material's instant navigation swaps the page without loading this script again.
-  if (window.document$ && typeof window.document$.subscribe === 'function') window.document$.subscribe(start);
+  // Its first emission is this page, which later() links; each one after is a new page.
+  if (window.document$ && typeof window.document$.subscribe === 'function') {
+    let first = true;
+    window.document$.subscribe(() => {
+      if (first) first = false;
+      else start();
+    });
+  }
 }());
