@@ -90,7 +90,10 @@ def cell(size: Size, figure: Figure) -> str:
 def table(sizes: list[Size]) -> str:
     lines = ["| figure | " + " | ".join(f"{s.entities:,}" for s in sizes) + " |",
              "|---|" + "---:|" * len(sizes)]
-    lines += [f"| {f.label} | " + " | ".join(cell(s, f) for s in sizes) + " |" for f in FIGURES]
+    # The phone's rows only when it was measured (--phone).
+    shown = [f for f in FIGURES if f.key not in PHONE_FIGURES
+             or any(s.value(f.key) is not None or f.key in s.notes for s in sizes)]
+    lines += [f"| {f.label} | " + " | ".join(cell(s, f) for s in sizes) + " |" for f in shown]
     pages = "; ".join(f"{s.entities:,}: `{s.largest_page}`, {s.value('page_kb') or 0:,.0f} KB"
                       for s in sizes if s.largest_page)
     return "\n".join(lines) + ("\n\nLargest page at each size: " + pages + "." if pages else "")

@@ -23,8 +23,7 @@ ROWS = ("entities", "assets", "terms", "personas", "YAML read", "load, in proces
         "`mkdocs build --strict` with the plugin", "peak memory of that build", "site size", "largest page",
         "search index", "plain `mkdocs build --strict` of the rendered pages", "peak memory of the plain build",
         "plugin build ÷ plain build", "Zensical build of the rendered pages", "Zensical ÷ plain MkDocs",
-        "`mkdocs serve`: saved asset to rebuilt page", "phone: a stage page's view, bytes moved before any search",
-        "phone: typed search to first result", "phone: finder opened to first card")
+        "`mkdocs serve`: saved asset to rebuilt page")
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -70,7 +69,7 @@ def test_a_synthetic_playbook_validates_with_varied_text(tmp_path: Path) -> None
 def test_a_small_run_prints_every_row_with_numbers(tmp_path: Path) -> None:
     page = tmp_path / "benchmark.md"
     result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--sizes", "100", "--runs", "1",
-                             "--serve-size", "100", "--edits", "2", "--phone", "--out", str(page)],
+                             "--serve-size", "100", "--edits", "2", "--out", str(page)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     print(result.stdout)
@@ -84,5 +83,4 @@ def test_a_small_run_prints_every_row_with_numbers(tmp_path: Path) -> None:
     assert "Targets:" in result.stdout and "- no page over 500 KB: largest" in result.stdout
     written = page.read_text(encoding="utf-8")
     assert written.startswith("# Benchmark\n") and "Measured on " in written and " cores, " in written
-    assert "--phone" in written  # the command that made the page, to run it again
     assert "\n".join(rows) in written

@@ -643,7 +643,7 @@ FAILURES: list[str] = []
 
 
 @given(damaged=damages, sample=st.integers(0, 9))
-@suite_settings(ci_examples=200)
+@suite_settings(ci_examples=140)
 def _damaged_playbooks(damaged: list[Damage], sample: int) -> None:
     found, through_subprocess = judge(damaged, through_subprocess=sample == 0)
     TALLY.add("playbooks")

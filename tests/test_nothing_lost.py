@@ -580,7 +580,7 @@ FAILURES: list[str] = []
 
 
 @given(playbook=playbooks())
-@suite_settings(ci_examples=5)
+@suite_settings(ci_examples=4)
 def _every_value_reaches_its_page(playbook: GeneratedPlaybook) -> None:
     # Failures are collected over every example, not raised at the first, so one run reports
     # every kind of loss (a missing site title would otherwise hide all the others).
