@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import http.server
+import io
 import threading
 import time
 from collections.abc import Iterator
@@ -38,9 +39,12 @@ new MutationObserver((changes, observer) => {
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Files of the site, gzip-compressed as a web server would send them."""
+    """Files of the site, gzip-compressed as a web server would send them (each file compressed
+    once per server, in `compressed`)."""
 
-    cache: dict[Path, bytes] = {}
+    def __init__(self, *args: Any, compressed: dict[Path, bytes], **kwargs: Any) -> None:
+        self.compressed = compressed
+        super().__init__(*args, **kwargs)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -51,32 +55,20 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             path = path / "index.html"
         if path.suffix not in COMPRESSED or not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", ""):
             return super().send_head()
-        body = self.cache.get(path)
+        body = self.compressed.get(path)
         if body is None:
-            body = self.cache[path] = gzip.compress(path.read_bytes(), compresslevel=6)
+            body = self.compressed[path] = gzip.compress(path.read_bytes(), compresslevel=6)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        return _Body(body)
-
-
-class _Body:
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def read(self, size: int = -1) -> bytes:
-        data, self.data = self.data, b""
-        return data
-
-    def close(self) -> None:
-        pass
+        return io.BytesIO(body)
 
 
 @contextmanager
 def served(site: Path) -> Iterator[str]:
-    handler = partial(_Handler, directory=str(site))
+    handler = partial(_Handler, directory=str(site), compressed={})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

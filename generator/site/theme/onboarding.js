@@ -120,7 +120,7 @@
     if (done.has(plan)) return;
     done.add(plan);
     const role = plan.getAttribute('data-pb-plan') || '';
-    // The plan's steps: the checkboxes after it, up to the next programme or the self-check.
+    // The plan's steps: the page's checkboxes whose key starts with this role's id.
     const section = plan.closest('article') || document;
     const inputs = Array.from(section.querySelectorAll('input[type="checkbox"][data-pb-plan-step]'))
       .filter((input) => (input.getAttribute('data-pb-plan-step') || '').startsWith(`${role}:`));
