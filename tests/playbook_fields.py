@@ -102,11 +102,16 @@ def _walk(node: dict[str, Any], root: dict[str, Any], path: str) -> Iterator[tup
 
 def _only_narrows(node: dict[str, Any], branch: Any, where: str) -> None:
     """A branch of if/then/else that only requires or forbids fields the object lists (an agreed
-    value has `value` or `from`): no field of its own, so the walk need not enter it."""
+    value has `value`, or `from` or `compute`): no field of its own, so the walk need not enter it."""
+    listed = node.get("properties", {})
+    if isinstance(branch, dict) and "anyOf" in branch:  # a condition: any of these fields is there
+        if not all(isinstance(option, dict) and set(option) == {"required"} and set(option["required"]) <= set(listed)
+                   for option in branch["anyOf"]):
+            raise UnknownSchemaShape(f"{where}: an anyOf that does more than require fields the object lists")
+        branch = {key: value for key, value in branch.items() if key != "anyOf"}
     if not isinstance(branch, dict) or not set(branch) <= {"required", "properties", "additionalProperties",
                                                             "description"}:
         raise UnknownSchemaShape(f"{where}: only required, properties and additionalProperties are understood")
-    listed = node.get("properties", {})
     for name, sub in branch.get("properties", {}).items():
         if name not in listed or not set(sub) <= {"description"}:
             raise UnknownSchemaShape(f"{where}: the field {name!r} is not one the object lists, or is described anew")
@@ -248,6 +253,14 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "playbook.values[].from.kind": (("values", KIND_NAME),),
     "playbook.values[].from.id": (("values", TAKEN_FROM),),
     "playbook.values[].from.field": (("values", LABEL),),
+    # A computed value: how it is computed, each operand linked to its value, and its conditions.
+    "playbook.values[].compute.multiply[]": (("values", "fragment:value-"),),
+    "playbook.values[].compute.add[]": (("values", "fragment:value-"),),
+    "playbook.values[].compute.convert": (("values", "fragment:value-"),),
+    "playbook.values[].compute.to": (("values", LABEL),),
+    "playbook.values[].holds.at_least": (("values", "fragment:value-"),),
+    "playbook.values[].holds.below": (("values", "fragment:value-"),),
+    "playbook.values[].holds.equals": (("values", "fragment:value-"),),
     "playbook.values[].independent": (("values", "flag:its own agreement"),),
     "playbook.values[].description": (("values", VERBATIM),),
     "playbook.forecast_categories[].id": (("lifecycle", "anchor:forecast-"),),

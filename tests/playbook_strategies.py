@@ -202,6 +202,14 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
               for i, vid in enumerate(value_ids)]
     taken_id = f"v{len(value_ids) + 1}-taken"
     text.values = [*value_ids, taken_id]
+    # Numbers, and values computed from them with conditions on theirs: every form of `compute`
+    # and `holds` (3 + 4 = 7, at least 3, below 3 × 4; 2 days in hours).
+    values += [{"id": "n-three", "value": "3 times"}, {"id": "n-four", "value": "4"}, {"id": "n-seven", "value": "7"},
+               {"id": "n-days", "value": "2 days"},
+               {"id": "n-sum", "compute": {"add": ["n-three", "n-four"]},
+                "holds": {"at_least": "n-three", "below": "n-product", "equals": "n-seven"}},
+               {"id": "n-product", "compute": {"multiply": ["n-three", "n-four"]}},
+               {"id": "n-hours", "compute": {"convert": "n-days", "to": "hours"}}]
     teams: dict[str, dict[str, Any]] = {
         team: {"name": text(), "leader": text(), "description": text(True), "members": text.items(),
                "reviewers": draw(st.lists(st.from_regex(r"@[a-z][a-z0-9-]{0,8}(/[a-z][a-z0-9._-]{0,8})?",

@@ -474,3 +474,13 @@ def test_the_site_offers_the_export(build_site: Any) -> None:
     assert (site / "downloads" / "playbook-csv" / "crm.csv").read_text(encoding="utf-8").startswith('"object"')
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="downloads/playbook.json"' in home and 'href="downloads/playbook-csv/crm.csv"' in home
+
+
+def test_computed_values_and_their_conditions_are_exported_as_written(tmp_path: Path) -> None:
+    values = {v["id"]: v for v in exported(tmp_path)["playbook"]["values"]}
+    assert values["pipeline-target"]["compute"] == {"multiply": ["bookings-target", "pipeline-coverage"]}
+    assert values["speed-to-lead-target"]["compute"] == {"convert": "mql-first-touch", "to": "hours"}
+    assert values["example-lead-score"]["compute"] == {"add": ["example-fit-score", "example-engagement-score"]}
+    assert values["example-lead-score"]["holds"] == {"at_least": "mql-threshold"}
+    # A computed value has no `value` of its own in the export: what it shows is computed from the others.
+    assert "value" not in values["example-lead-score"] and "value" not in values["pipeline-target"]

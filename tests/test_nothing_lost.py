@@ -252,9 +252,10 @@ class Checker:
             if relative != "playbook.yaml":
                 self.entries.setdefault(kind_of(relative), {})[data["id"]] = data
         # A text naming an agreed value ([[id]]) is shown with the value's text in its place: as
-        # written, or the words of the number field it is taken from.
+        # written, or the words of the number field it is taken from. A value computed and not taken
+        # from a field shows what it computes to: no text of a generated playbook names one.
         self.values = {v["id"]: str(v["value"]) if "value" in v else self.taken(v["from"])
-                       for v in files["playbook.yaml"].get("values") or ()}
+                       for v in files["playbook.yaml"].get("values") or () if "value" in v or "from" in v}
         self.teams = {team: self.shown(data["name"]) for team, data in files["playbook.yaml"]["teams"].items()}
 
     def taken(self, source: dict[str, str]) -> str:

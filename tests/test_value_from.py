@@ -206,7 +206,7 @@ def test_every_mistake_in_a_from_is_reported_at_once_where_it_is(tmp_path: Path)
         f"{at(root, 'field: baseline')}: values[13].from.field: shared goal 'win-rate' has no baseline: add one to "
         f"{root / 'metrics' / 'win-rate.yaml'}, or take the value from its target [value-from-invalid]",
         f"{root / 'playbook.yaml'}:{_key_column(root, 'both', 'value')}: values[14].value: unknown field 'value' "
-        "(allowed: id, from, description) [unknown-field]",
+        "(allowed: id, from, compute, holds, description) [unknown-field]",
         f"{at(root, 'id: neither', key='id')}: values[15]: missing required field 'value' [missing-field]",
     ]
     for line in expected:

@@ -119,7 +119,7 @@ def entries(playbook: Playbook) -> dict[tuple[str, str], Entry]:
     settings = playbook.settings
     for value in settings.values:
         data = written(value)
-        if value.taken_from is not None:
+        if value.taken_from is not None or value.compute:
             data["value"] = value.value
         found.setdefault(("value", value.id), _entry("value", value, data))
     data = {key: item for key, item in written(settings).items() if key != "values"}

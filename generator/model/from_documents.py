@@ -160,7 +160,15 @@ def _value(data: dict[str, Any], texts: dict[str, str], where: Document) -> Name
     return NamedValue(id=data["id"], value=data["value"] if "value" in data else texts.get(data["id"], ""),
                       description=data.get("description"),
                       taken_from=ValueSource(*source) if source is not None else None,
-                      independent=data.get("independent"), origin=where)
+                      independent=data.get("independent"), compute=_pairs(data.get("compute")),
+                      holds=_pairs(data.get("holds")), origin=where)
+
+
+def _pairs(data: Any) -> tuple[tuple[str, Any], ...]:
+    """A set of fields as (name, value) pairs, in order, lists as tuples (a value's `compute`, `holds`)."""
+    if not isinstance(data, dict):
+        return ()
+    return tuple((key, tuple(value) if isinstance(value, list) else value) for key, value in data.items())
 
 
 def _stage(doc: Document) -> Stage:

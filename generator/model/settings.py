@@ -5,6 +5,7 @@ values both teams named once and cite everywhere as [[id]]."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..rules.agreement import DEFAULT_SIGNATORIES
 from ..source.document import Document
@@ -79,8 +80,29 @@ class NamedValue:
     taken_from: ValueSource | None = None
     # Written out on purpose: it equals a number field only by chance (no warning says otherwise).
     independent: bool | None = None  # None: not written
+    # How it is computed from other values, as written: (("multiply", ("a", "b")),) or
+    # (("convert", "a"), ("to", "hours")); empty when it is not (see rules/value_compute.py).
+    compute: tuple[tuple[str, Any], ...] = ()
+    # The conditions its number must meet, as written: (("at_least", "mql-threshold"),).
+    holds: tuple[tuple[str, str], ...] = ()
     # Where it is declared: playbook.yaml's place of each field, without its data (see Settings).
     origin: Document | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def operation(self) -> str | None:
+        """'multiply', 'add' or 'convert' for a computed value, else None."""
+        return next((name for name, _ in self.compute if name in ("multiply", "add", "convert")), None)
+
+    @property
+    def operands(self) -> tuple[str, ...]:
+        """The ids of the values it is computed from, in order."""
+        found = dict(self.compute).get(self.operation) if self.operation else None
+        return (found,) if isinstance(found, str) else tuple(found or ())
+
+    @property
+    def converted_to(self) -> str:
+        """The unit a conversion gives, in words: 'hours', 'business days'."""
+        return str(dict(self.compute).get("to", "")).replace("-", " ")
 
 
 @dataclass(frozen=True)

@@ -87,8 +87,10 @@ def _settings(s: Settings) -> dict[str, Any]:
 
 def _value(v: NamedValue) -> dict[str, Any]:
     source = v.taken_from
-    return _fields(("id", v.id), ("value", v.value if source is None else _LEFT_OUT),
+    return _fields(("id", v.id), ("value", v.value if source is None and not v.compute else _LEFT_OUT),
                    ("from", {"kind": source.kind, "id": source.id, "field": source.field} if source else _LEFT_OUT),
+                   ("compute", _optional({key: _plain(item) for key, item in v.compute})),
+                   ("holds", _optional(dict(v.holds))),
                    ("independent", _optional(v.independent)), ("description", _optional(v.description)))
 
 

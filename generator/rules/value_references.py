@@ -13,6 +13,7 @@ import ahocorasick_rs
 
 from ..source.document import Document
 from ..source.loader import LoadedPlaybook
+from ..source.numbers import Amount, text_amount
 from ..source.paths import Path_, shorten
 from ..source.problems import ERROR, WARNING, Problem, Rule
 from ..source.yamltree import MAX_EXPANDED_CHARS
@@ -23,6 +24,7 @@ from .values import (
     EXAMPLE,
     EXPANSION_ALLOWANCE,
     EXPANSION_FACTOR,
+    MAX_VALUE,
     NAME_LIKE,
     REFERENCE,
     REFERENCE_COST,
@@ -149,7 +151,42 @@ VALUE_TYPED_OUT = Rule(
 {_DISCOUNT}
     """)
 
-RULES = (UNKNOWN_VALUE, MALFORMED_VALUE_REFERENCE, VALUES_TOO_LONG, VALUE_TYPED_OUT)
+_PIPELINE = """\
+        values:
+          - id: pipeline-target
+            value: USD 3,000,000"""
+
+VALUE_NUMBER_TYPED_OUT = Rule(
+    "value-number-typed-out", WARNING, "a number in a text that equals an agreed value, not named",
+    fixed="a number typed where an agreed value could be named stays behind when the value changes; name the "
+          "value, or write the number otherwise if it means something else",
+    doc=f"""
+    A quantity in a text that equals an agreed value's, in any spelling the check reads ("USD
+    3,000,000", "3,000,000 US dollars", "$3,000,000", "1 hour", "25%", "25 percent"), where the
+    value could be named: when the value changes, the typed number would not. A bare number of
+    1,000 or more ("3,000,000") that equals a value's number counts too. A bare number under
+    1,000 does not: numbers such as 60 or 5 stand for too many things in a text (a score, a
+    count, a day of the month) to be taken for a value. A value typed out word for word is told
+    by value-typed-out instead, once.
+
+    Fails, with these fields in `playbook/terms/contact.yaml`:
+
+        definition: Anyone in the CRM; each team brings in $3,000,000 of pipeline a quarter.
+
+    And with these fields in `playbook/playbook.yaml`:
+
+{_PIPELINE}
+
+    Passes, with these fields in `playbook/terms/contact.yaml`:
+
+        definition: Anyone in the CRM; each team brings in [[pipeline-target]] of pipeline a quarter.
+
+    And with these fields in `playbook/playbook.yaml`:
+
+{_PIPELINE}
+    """)
+
+RULES = (UNKNOWN_VALUE, MALFORMED_VALUE_REFERENCE, VALUES_TOO_LONG, VALUE_TYPED_OUT, VALUE_NUMBER_TYPED_OUT)
 
 
 def check_values(loaded: LoadedPlaybook, index: Index) -> Iterator[Problem]:
@@ -164,6 +201,7 @@ def check_values(loaded: LoadedPlaybook, index: Index) -> Iterator[Problem]:
     documents = [loaded.settings] if loaded.settings is not None else []
     documents += [doc for docs in loaded.documents.values() for doc in docs]
     written_out = _written_out(texts)
+    numbers = _numbers(loaded, texts)
     for doc in documents:
         if not isinstance(doc.data, dict):
             continue
@@ -172,15 +210,19 @@ def check_values(loaded: LoadedPlaybook, index: Index) -> Iterator[Problem]:
         # says so (no value's text holds a NUL, so no match spans two texts).
         joined = "\0".join(text for _, text in found)
         written = len(joined) - len(found) + 1 if found else 0
-        if "[[" not in joined and (written_out is None or not written_out.any_in(joined)):
+        if "[[" not in joined and (written_out is None or not written_out.any_in(joined)) and (
+                numbers is None or not numbers.any_in(joined)):
             if written > MAX_EXPANDED_CHARS:
                 yield _too_long(doc, written, written)
             continue
         size = 0
         for path, text in found:
             size += len(text)
-            if written_out is not None and not (doc is loaded.settings and path[:1] == ("values",)):
-                yield from _retyped(doc, path, text, written_out)
+            if not (doc is loaded.settings and path[:1] == ("values",)):
+                if written_out is not None:
+                    yield from _retyped(doc, path, text, written_out)
+                if numbers is not None:
+                    yield from numbers.problems(doc, path, text)
             if "[[" not in text:
                 continue
             for match in BRACKETED.finditer(text):
@@ -247,6 +289,72 @@ def _retyped(doc: Document, path: Path_, text: str, written_out: _WrittenOut) ->
         named = " or ".join(f"[[{id}]]" for id in written_out.ids[value])
         yield doc.problem(VALUE_TYPED_OUT, path, f"'{shorten(value)}' is an agreed value, written out here: if "
                           f"this is {named}, write {named} instead, so that it changes in one place")
+
+
+# A number in a text, with what makes it a quantity: a currency before it, a unit after it. One
+# regular expression, tried once along a text, that cannot backtrack further than one number and
+# the word after it; a reference to a value ([[id]]) is matched whole, and skipped.
+_MENTION = re.compile(
+    r"\[\[[^\[\]]*\]\]"
+    r"|(?<![\w.,$€£])(?:(?:[A-Z]{3}|[$€£]) ?)?"
+    r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    r"(?: ?(?:%|(?i:percent|per cent|business hours?|business days?|hours?|days?|us dollars?|dollars?|euros?"
+    r"|pounds?)(?!\w)|[A-Z]{3}(?!\w)))?"
+    r"(?!\w|[.,]\d)")
+_DIGIT = re.compile(r"\d")
+# A bare number under this is too common in a text to be taken for an agreed value.
+BARE_FROM = 1000
+
+
+class _Numbers:
+    """The agreed values by the amount they state, to find a number typed in a text where a value
+    could be named: one pass of _MENTION along each text, and a look-up for each number found."""
+
+    def __init__(self, amounts: dict[Amount, list[str]], bare: dict[float, list[str]],
+                 texts: dict[str, str]) -> None:
+        self.amounts = amounts
+        self.bare = bare
+        self.texts = texts
+
+    def any_in(self, text: str) -> bool:
+        return _DIGIT.search(text) is not None
+
+    def problems(self, doc: Document, path: Path_, text: str) -> Iterator[Problem]:
+        if _DIGIT.search(text) is None:
+            return
+        for match in _MENTION.finditer(text):
+            found = match.group()
+            if found.startswith("[["):
+                continue
+            amount = text_amount(found)
+            ids: list[str] = []
+            if amount is not None and amount[0] != "number":
+                ids = self.amounts.get(amount, [])
+            elif amount is not None and amount[2] >= BARE_FROM:
+                ids = self.bare.get(amount[2], [])
+            # A value typed out word for word is value-typed-out's to tell.
+            ids = [id for id in ids if not (self.texts[id] == found and any(c.isalpha() for c in found))]
+            if ids:
+                named = " or ".join(f"[[{id}]]" for id in ids[:3])
+                said = ", ".join(f"{id} is {shorten(self.texts[id])}" for id in ids[:3])
+                yield doc.problem(VALUE_NUMBER_TYPED_OUT, path, f"'{shorten(found)}' equals an agreed value ({said}): "
+                                  f"if this is {named}, write {named} instead, so that it changes with the value")
+
+
+def _numbers(loaded: LoadedPlaybook, texts: dict[str, str]) -> _Numbers | None:
+    """The values with an amount (a time, money, a percentage, or a number of 1,000 or more)."""
+    amounts: dict[Amount, list[str]] = {}
+    bare: dict[float, list[str]] = {}
+    items = declared(loaded.settings)
+    for id, text in texts.items():
+        amount = text_amount(text) if id in items and len(text) <= MAX_VALUE else None
+        if amount is None:
+            continue
+        if amount[0] != "number":
+            amounts.setdefault(amount, []).append(id)
+        if amount[2] >= BARE_FROM:
+            bare.setdefault(amount[2], []).append(id)
+    return _Numbers(amounts, bare, texts) if amounts or bare else None
 
 
 def _unknown(name: str, values: dict[str, Any], index: Index) -> str:

@@ -122,8 +122,19 @@ def sources(loaded: LoadedPlaybook) -> dict[str, dict[str, Document]]:
 
 
 def value_texts(loaded: LoadedPlaybook) -> dict[str, str]:
-    """The text of each declared value as the site shows it, by id: as written, or taken from its
-    number field. A value whose field cannot be read is left out (the check says why)."""
+    """The text of each declared value as the site shows it, by id: as written, taken from its
+    number field, or, for a value computed and not taken from a field, what it computes to. A value
+    whose text cannot be found is left out (the check says why)."""
+    from .value_compute import evaluate  # value_compute reads values with this module
+    texts = given_texts(loaded)
+    results = evaluate(declared(loaded.settings), texts).results
+    for id, result in results.items():
+        texts.setdefault(id, result.text)
+    return texts
+
+
+def given_texts(loaded: LoadedPlaybook) -> dict[str, str]:
+    """The texts of the values written out or taken from a number field."""
     texts: dict[str, str] = {}
     entries: dict[str, dict[str, Document]] | None = None
     for id, (_, item) in declared(loaded.settings).items():

@@ -157,3 +157,83 @@ def text_quantity(text: str) -> Quantity | None:
 
 def _float(whole: str, fraction: str | None) -> float:
     return float(whole.replace(",", "") + (f".{fraction}" if fraction else ""))
+
+
+# Amounts a computed value works with (see rules/values.py) ----------------------------------------
+
+# An amount: (kind, unit, number), kind "time" (unit: a unit of TIME_UNITS), "money" (unit: the
+# currency code), "percent" or "number" (no unit: a bare number or a multiple, "4 times").
+Amount = tuple[str, str, float]
+_MULTIPLE = re.compile(rf"{_N}(?: times)?")
+# The largest number a computation gives: beyond it a float no longer holds every digit.
+MAX_AMOUNT = 1e15
+
+
+def text_amount(text: str) -> Amount | None:
+    """The amount a value's text states, for a computation: what text_quantity reads but a
+    follow-up cadence, or a bare number or multiple ("4", "4 times", "2.5"). text_quantity itself
+    reads no bare number: a bare number means too many things to call a number field written twice."""
+    quantity = text_quantity(text)
+    if quantity is None:
+        match = _MULTIPLE.fullmatch(" ".join(text.split()).lower())
+        return ("number", "", _float(match.group(1), match.group(2))) if match else None
+    return quantity_amount(quantity)
+
+
+def quantity_amount(quantity: Quantity) -> Amount | None:
+    """A quantity as an amount; None for a follow-up cadence, which no computation reads."""
+    if quantity[0] == "time":
+        return ("time", quantity[2], quantity[1])
+    if quantity[0] == "percent":
+        return ("percent", "", quantity[1])
+    if quantity[0] == "money":
+        return ("money", quantity[1], quantity[2])
+    return None
+
+
+def field_amount(kind: str, data: Any, field: str) -> Amount | None:
+    """The amount a number field states: as field_quantity, and a shared goal's count or ratio as
+    a number."""
+    quantity = field_quantity(kind, data, field)
+    if quantity is not None:
+        return quantity_amount(quantity)
+    found = _read(kind, data, field)
+    if kind == "metric" and found is not None and found[0] not in ("days", "hours", "percent", "currency"):
+        return ("number", "", float(found[2]))
+    return None
+
+
+def number_words(value: float) -> str:
+    """A number as the site writes it: '3,000,000', '4.5' (six decimals at most, so a computation's
+    rounding shows no '0.30000000000000004')."""
+    value = round(value, 6)
+    return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+
+
+def number_written(value: float) -> str:
+    """A number as YAML takes it: '2000000', '4.5'."""
+    value = round(value, 6)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def amount_text(amount: Amount) -> str:
+    """An amount in the words the site uses for a number field: '3 business hours', '36 hours',
+    'USD 3,000,000', '25%', '4'."""
+    kind, unit, value = amount
+    number = number_words(value)
+    if kind == "time":
+        one, many, _ = TIME_UNITS.get(unit, (unit, unit, 1))
+        return f"{number} {one if value == 1 else many}"
+    if kind == "money":
+        return f"{unit} {number}"
+    if kind == "percent":
+        return f"{number}%"
+    return number
+
+
+def amount_kind(amount: Amount) -> str:
+    """'a time in business hours', 'an amount in USD', 'a percentage', 'a number'."""
+    kind, unit = amount[0], amount[1]
+    if kind == "time":
+        return f"a time in {unit.replace('-', ' ')}"
+    return {"money": f"an amount in {unit}", "percent": "a percentage"}.get(kind, "a number")
