@@ -66,6 +66,11 @@ def test_the_persona_goes_with_the_rep_to_the_next_stage(phone: BrowserContext, 
     elsewhere = page.locator("[data-pb-elsewhere]")
     expect(elsewhere).to_be_visible()
     expect(elsewhere).to_contain_text("Also for Kenji, the IT Security Lead")
+    # He is not in Scoping: the objections say his are not on this page, and link to his entry.
+    away = page.locator("[data-pb-objections] [data-pb-away]")
+    expect(away).to_have_text("The objections of Kenji, the IT Security Lead are not on this page: "
+                              "read them on their persona page.")
+    expect(away.get_by_role("link")).to_have_attribute("href", default_url + "personas/#it-security-lead")
     # Every stage link on the page (menu, way on) now carries the persona.
     hrefs = page.evaluate("""[...document.querySelectorAll('a[href*="stages/selection/"]')].map((a) => a.href)""")
     assert hrefs and all(parse_qs(urlsplit(h).query).get("persona") == ["it-security-lead"] for h in hrefs), hrefs
@@ -124,6 +129,9 @@ def test_a_persona_with_nothing_in_a_stage_is_told_so(phone: BrowserContext, def
         links = page.locator("[data-pb-elsewhere] a")
         expect(links.filter(has_text="3. Selection")).to_have_attribute(
             "href", default_url + "stages/selection/?persona=cfo")
+        # Nor are the CFO's objections here: the page says so, with the link the browser remembered.
+        expect(page.locator("[data-pb-away]")).to_contain_text("The objections of Viktor, the CFO are not on this page")
+        expect(page.locator("[data-pb-away] a")).to_have_attribute("href", default_url + "personas/#cfo")
     else:
         expect(chips.first).to_have_attribute("aria-pressed", "true")
 

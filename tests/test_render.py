@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import shutil
 from importlib import resources
+from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FIXTURES
 
 from generator.model.build import build_playbook
 from generator.rules.anchors import SECTION_ANCHORS
 from generator.site.pages.assets import ASSET_TYPES
+from generator.site.pages.stages import STAGE_PERSONAS, objection_home
 from generator.site.render import render_pages
 from generator.site.safe_text import inline, paragraphs, plain_title, safe_link
 from generator.source.schemas import schemas_dir
@@ -61,3 +66,55 @@ def test_section_anchors_in_templates_are_reserved() -> None:
         static = set(re.findall(r"\{ #([a-z-]+) \}", template))
         static |= {f"{record}-states" for record in ("lead", "opportunity")} if "-states }" in template else set()
         assert static and static <= reserved, (name, static - reserved)
+
+
+def crowded(root: Path, personas: int, with_cards: range) -> Path:
+    """The mini playbook with `personas` more personas in its learning stage, each with a hostile
+    name and an objection of its own; those of `with_cards` have an asset (a card) there."""
+    shutil.copytree(FIXTURES / "mini", root)
+    for n in range(personas):
+        persona = {"id": f"p{n:02d}", "name": f"P{n:02d} <b>bold</b> [x](javascript:alert(1)) *em* {{{{v}}}}",
+                   "role": "Clerk", "buying_role": "user", "summary": "Counts anvils.", "goals": ["Fewer forms"],
+                   "pains": ["Too many forms"], "stages": ["learning"], "owner": "sales", "review_by": "2027-06-30",
+                   "objections": [{"objection": f"Objection of p{n:02d}.", "response": f"Answer to p{n:02d}."}]}
+        (root / "personas" / f"p{n:02d}.yaml").write_text(yaml.safe_dump(persona), encoding="utf-8")
+    guide = yaml.safe_load((root / "assets" / "guide.yaml").read_text(encoding="utf-8"))
+    for n in with_cards:
+        card = dict(guide, id=f"card-{n}", title=f"Card for p{n:02d}", personas=[f"p{n:02d}"], stages=["learning"])
+        (root / "assets" / f"card-{n}.yaml").write_text(yaml.safe_dump(card), encoding="utf-8")
+    return root
+
+
+def test_a_stage_page_shows_so_many_personas_those_with_cards_first(tmp_path: Path) -> None:
+    """More personas in a stage than a page shows: the objections and "Personas involved" show
+    STAGE_PERSONAS of them, those with a card on the page first, then the rest in order; the
+    others are counted, with a link to the Personas pages, where every objection still is."""
+    extra = STAGE_PERSONAS + 16
+    playbook = build_playbook(crowded(tmp_path / "p", extra, range(30, 35)), tmp_path / "no-docs")
+    pages = render_pages(playbook)
+    page = pages["stages/learning.md"]
+    objections = page.split("{ #objections }")[1].split("{ #buyer-goal }")[0]
+    groups = re.findall(r'<section class="pb-objection-group" data-persona="([^"]+)"', objections)
+    # The personas with cards (the mini playbook's buyer has the guide), then the rest in order.
+    assert groups == ["buyer", "p30", "p31", "p32", "p33", "p34"] + [f"p{n:02d}" for n in range(STAGE_PERSONAS - 6)]
+    more = extra + 1 - STAGE_PERSONAS
+    assert f"*{more} more personas are involved in this stage: their objections, with what to answer, are " \
+           "with each persona on the [Personas pages](../personas.md).*\n{: .pb-more }" in objections
+    involved = page.split("{ #personas }")[1]
+    listed = re.findall(r"^- \[[^\n]*?\]\(\.\./personas\.md#([a-z0-9-]+)\)", involved, re.M)
+    assert listed == groups
+    assert f"*And {more} more: every persona is on the [Personas pages](../personas.md).*" in involved
+    # The hero still counts every persona; the page shows none of the others' objections.
+    assert f"{extra + 1} personas involved" in page and "Objection of p39." not in page
+    # Hostile names are text: no tag, link or emphasis of theirs, and every name as written.
+    assert "<b>" not in page and "](javascript" not in page and "*em*" not in page and "{{v}}" not in page
+    assert html.unescape(page).count("P30 <b>bold</b> [x](javascript:alert(1)) *em* {{v}}") >= 3
+    # Each chip links to its persona's entry (the 41st persona is on the second page): where the page
+    # sends a rep whose persona it leaves out.
+    assert 'data-value="p39" data-elsewhere="" data-home="../../personas-2/#p39"' in page
+    # Search finds a shown persona's objection on the stage page; the others' only on their own entry.
+    assert '<h3 class="pb-objection__says" id="objection-p00-1">' in objections
+    assert objection_home(playbook, "p00") == "learning" and objection_home(playbook, "p39") is None
+    # Nothing lost: every persona's objection and answer are on the Personas pages.
+    personas = html.unescape("".join(text for name, text in pages.items() if name.startswith("personas")))
+    assert all(f"Objection of p{n:02d}." in personas and f"Answer to p{n:02d}." in personas for n in range(extra))

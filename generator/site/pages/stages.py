@@ -1,4 +1,5 @@
-"""The stage pages: a stage's neighbours, its colour, and how many asset cards a page shows.
+"""The stage pages: a stage's neighbours, its colour, how many asset cards a page shows, and which
+of the stage's personas it shows with their objections.
 
 A card (templates/_card.html.j2) shows one asset: its title, type, badges and how to use it. The
 stage pages show the cards of their stage, the personas page those of each persona.
@@ -6,8 +7,11 @@ stage pages show the cards of their stage, the personas page those of each perso
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
 from typing import Any
 
+from ...model.entities import Persona
 from ...model.playbook import Playbook
 from ..safe_text import Md, ids
 
@@ -15,14 +19,20 @@ from ..safe_text import Md, ids
 STAGE_CARDS = 60
 # The personas page names this many assets of each persona; the finder shows them all.
 PERSONA_ASSETS = 20
+# A stage page shows the objections of this many of the stage's personas, and names as many under
+# "Personas involved": those with cards on the page first. The others are counted, with a link to
+# the Personas pages, where every persona is with all their objections: so a stage page grows with
+# its cards, not with the playbook's personas (160 personas in a stage made a page of 625 KB).
+STAGE_PERSONAS = 24
 
 
 def stage_context(playbook: Playbook, order: int) -> dict[str, Any]:
-    """The stages before and after the one in `order` (None at either end), for the way on."""
+    """The stages before and after the one in `order` (None at either end), for the way on, and
+    the personas its page shows with their objections (`involved`)."""
     index = [s.order for s in playbook.stages].index(order)
     before = playbook.stages[index - 1] if index > 0 else None
     after = playbook.stages[index + 1] if index + 1 < len(playbook.stages) else None
-    return {"previous": before, "next": after}
+    return {"previous": before, "next": after, "involved": stage_personas(playbook, playbook.stages[index].id)}
 
 
 def stage_class(playbook: Playbook, stage_id: str) -> Md:
@@ -39,9 +49,44 @@ def persona_stages(playbook: Playbook, persona_id: str) -> Md:
     return ids(s.id for s in playbook.stages if s.id in serves)
 
 
+@dataclass(frozen=True)
+class StagePersonas:
+    """The personas of a stage a stage page shows, with their objections, and how many more the
+    stage has, left to the Personas pages."""
+
+    shown: tuple[Persona, ...]
+    more: int
+
+
+def stage_personas(playbook: Playbook, stage_id: str) -> StagePersonas:
+    """The first STAGE_PERSONAS personas of a stage: those with a card on the stage page, then
+    those with another asset that may be sent in the stage, then the rest, each in the
+    playbook's order."""
+    involved = playbook.personas_for_stage(stage_id)
+    cards = playbook.cards_for_stage(stage_id)
+    on_page = {p for a in cards[:STAGE_CARDS] for p in a.personas}
+    in_stage = {p for a in cards for p in a.personas}
+    ranked = sorted(involved, key=lambda p: (p.id not in on_page, p.id not in in_stage))
+    return StagePersonas(tuple(ranked[:STAGE_PERSONAS]), max(0, len(involved) - STAGE_PERSONAS))
+
+
+# Each playbook's objection homes (persona id -> stage id), made once, by the playbook's id while
+# it lives: a page asks for one persona at a time, and each answer needs every stage's personas.
+_HOMES: dict[int, dict[str, str]] = {}
+
+
 def objection_home(playbook: Playbook, persona_id: str) -> str | None:
-    """The stage page where search finds a persona's objections: the first of the persona's
-    stages in the buyer's order. The other stage pages show them too, left out of search, so
-    that a search finds each objection once."""
-    persona = playbook.persona(persona_id)
-    return next((s.id for s in playbook.stages if s.id in persona.stages), None)
+    """The stage page where search finds a persona's objections: the first stage, in the buyer's
+    order, whose page shows them. The other stage pages that show them leave them out of search,
+    so that a search finds each objection once on a stage page. None: no stage page shows them
+    (each of their stages has more personas than a page shows), and search finds them on the
+    persona's own entry, which shows every persona's objections."""
+    homes = _HOMES.get(id(playbook))
+    if homes is None:
+        homes = {}
+        for stage in playbook.stages:
+            for persona in stage_personas(playbook, stage.id).shown:
+                homes.setdefault(persona.id, stage.id)
+        _HOMES[id(playbook)] = homes
+        weakref.finalize(playbook, _HOMES.pop, id(playbook), None)
+    return homes.get(persona_id)

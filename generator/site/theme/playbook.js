@@ -157,15 +157,31 @@
 
   // ---- The persona in the room, remembered from page to page -------------------------------
 
-  // Kept in the browser as {id, name, stages}: the stages where the persona has assets, so that
-  // a stage page with nothing for them can say where to go.
+  // Kept in the browser as {id, name, stages, home}: the stages where the persona has assets, so
+  // that a stage page with nothing for them can say where to go, and the address of their entry on
+  // the Personas pages, where their objections are, for a stage page that does not show them.
   const PERSONA_KEY = 'pb-persona';
+
+  // An address of this site (relative, or whole as the browser's memory keeps it), made whole;
+  // '' for anything else (another site, javascript:, control characters, backslashes).
+  function ownAddress(url) {
+    url = str(url);
+    if (!url || /[\u0000-\u001f\u007f\\]/.test(url)) return '';
+    try {
+      const resolved = new URL(url, location.href);
+      return resolved.origin === location.origin && /^(https?|file):$/.test(resolved.protocol) ? resolved.href : '';
+    } catch (_) {
+      return '';
+    }
+  }
+
   function storedPersona() {
     try {
       const value = JSON.parse(localStorage.getItem(PERSONA_KEY) || 'null');
       if (!value || typeof value.id !== 'string') return null;
       // Bounded, whatever another script or a damaged profile left there.
-      return { id: value.id.slice(0, 200), name: str(value.name).slice(0, 200), stages: strings(value.stages).slice(0, 1000) };
+      return { id: value.id.slice(0, 200), name: str(value.name).slice(0, 200), stages: strings(value.stages).slice(0, 1000),
+        home: ownAddress(str(value.home).slice(0, 2000)) };
     } catch (_) {
       return null; // storage refused (private mode) or damaged: nothing remembered
     }
@@ -230,7 +246,9 @@
     const stagePaths = new Set(stages.map(([, , href]) => new URL(href, location.href).pathname));
     const params = new URLSearchParams(location.search);
     const remembered = storedPersona();
-    let none = null; // the objections' "nothing from this persona here", made when first needed
+    let none = null; // the objections' "not on this page", made when first needed
+    // Where every persona is, should a persona's own entry be unknown (asked for by the address only).
+    const personasPage = objectionBox ? ownAddress(objectionBox.getAttribute('data-personas') || '') : '';
     const groups = Array.from(bar.querySelectorAll('[data-pb-filter]')).map((node) => {
       const name = node.getAttribute('data-pb-filter');
       const chips = Array.from(node.querySelectorAll('button.pb-chip[data-value]'));
@@ -244,7 +262,7 @@
     let absent = null;
     const asked = params.get('persona') || (remembered && remembered.id);
     if (asked && personaGroup && !personaGroup.value) {
-      absent = remembered && remembered.id === asked ? remembered : { id: asked, name: '', stages: [] };
+      absent = remembered && remembered.id === asked ? remembered : { id: asked, name: '', stages: [], home: '' };
     }
 
     // "For <persona>, also: 3. Selection": links to the other stages with assets for them.
@@ -283,8 +301,18 @@
         group.hidden = !personaMatch(group, persona);
         if (!group.hidden) groupsShown += 1;
       }
-      if (objectionBox && persona && groupsShown === 0 && !none) {
-        none = objectionBox.appendChild(el('p', 'pb-empty', 'No objection from this persona is written down for this stage.'));
+      const chip = personaGroup && personaGroup.chips.find((c) => c.getAttribute('data-value') === selected.persona);
+      const who = chip ? chip.firstChild.textContent.trim() : '';
+      // A persona whose objections this page does not show (not in the stage, or past the page's
+      // limit of personas): said plainly, with the way to their own entry, where they all are.
+      if (objectionBox && persona && groupsShown === 0) {
+        const named = chip ? who : absent ? absent.name : '';
+        const home = chip ? ownAddress(chip.getAttribute('data-home') || '') : absent ? absent.home : '';
+        if (!none) none = objectionBox.appendChild(el('p', 'pb-empty pb-objections-away', '', { 'data-pb-away': '' }));
+        none.replaceChildren(`The objections of ${named || 'this persona'} are not on this page: `);
+        const href = home || personasPage;
+        if (href) none.append(el('a', null, home ? 'read them on their persona page' : 'find them on the Personas pages', { href }), '.');
+        else none.append('they are on the Personas pages.');
       }
       if (none) none.hidden = !persona || groupsShown > 0;
       // Each chip: how many cards it would show, given the other groups' choices.
@@ -298,14 +326,13 @@
           setCount(chip, n);
         }
       }
-      const chip = personaGroup && personaGroup.chips.find((c) => c.getAttribute('data-value') === selected.persona);
-      const who = chip ? chip.firstChild.textContent.trim() : '';
       if (status) {
         status.textContent = `Showing ${shown === cards.length ? 'all' : `${shown} of`} ${plural(cards.length, 'asset')}${who ? ` for ${who}` : ''}`;
       }
       if (empty) empty.hidden = shown > 0;
       if (chip) {
-        const known = { id: selected.persona, name: who, stages: (chip.getAttribute('data-elsewhere') || '').split(/\s+/).filter(Boolean) };
+        const known = { id: selected.persona, name: who, stages: (chip.getAttribute('data-elsewhere') || '').split(/\s+/).filter(Boolean),
+          home: ownAddress(chip.getAttribute('data-home') || '') };
         sayElsewhere(known, shown);
         return known;
       }
@@ -474,7 +501,8 @@
             if (name === 'persona') {
               const stages = data.assets.filter((a) => a.personas.includes(facet.id) && a.status !== 'withdrawn')
                 .flatMap((a) => a.stages);
-              storePersona(state.persona ? { id: facet.id, name: facet.name, stages: [...new Set(stages)] } : null);
+              storePersona(state.persona ? { id: facet.id, name: facet.name, stages: [...new Set(stages)],
+                home: ownAddress(safeHref(facet.url, base) || '') } : null);
             }
             revealFirst(count || root, results && results.firstElementChild);
           });
