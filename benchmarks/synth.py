@@ -92,6 +92,11 @@ class Writer:
         typed = sorted({v for v in values.values() if any(c.isdigit() for c in v) and any(c.isalpha() for c in v)},
                        key=len, reverse=True)
         self.typed = re.compile("|".join(re.escape(v) for v in typed)) if typed else None
+        # Nor in another spelling ("25%" for "25 percent"): a small number or percentage drawn is
+        # never the number of an agreed value.
+        taken = {int(n.replace(",", "")) for v in values.values() for n in re.findall(r"\d[\d,]*", v)}
+        self.small = [n for n in range(2, 41) if n not in taken]
+        self.percents = [n for n in range(5, 81) if n not in taken]
         self.companies = [f"{a}{b} {c}" for a in w.COMPANY_FIRST for b in w.COMPANY_SECOND for c in w.COMPANY_KIND]
         self.lists: dict[str, tuple[str, ...]] = {
             "topic": w.TOPICS, "topic2": w.TOPICS, "industry": w.INDUSTRIES, "role": w.ROLES, "erp": w.ERPS,
@@ -104,9 +109,9 @@ class Writer:
             if name in given:
                 return given[name]
             if name in ("n", "n2"):
-                return str(self.rng.randint(2, 40))
+                return str(self.rng.choice(self.small))
             if name == "pct":
-                return str(self.rng.randint(5, 80))
+                return str(self.rng.choice(self.percents))
             if name == "company":
                 return self.rng.choice(self.companies)
             if name == "value":

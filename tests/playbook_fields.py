@@ -197,7 +197,7 @@ def format_place(place: tuple[str | int, ...]) -> str:
 VERBATIM, ANCHOR, LABEL, ASSET_TYPE, TEAM = "verbatim", "anchor", "label", "asset-type", "team"
 NUMBER, DATE, ORDER, RECORD, LINK, SITE_TITLE = "number", "date", "order", "record", "link", "site-title"
 READ_LINK = "read-link"
-KIND_NAME, TAKEN_FROM = "kind-name", "taken-from"
+KIND_NAME, TAKEN_FROM, REASON = "kind-name", "taken-from", "reason"
 
 Place = tuple[str, str]
 
@@ -263,6 +263,15 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "playbook.values[].holds.equals": (("values", "fragment:value-"),),
     "playbook.values[].independent": (("values", "flag:its own agreement"),),
     "playbook.values[].description": (("values", VERBATIM),),
+    # The agreed reason lists: each list and reason at its anchor on the Agreed values page.
+    "playbook.reasons[].id": (("values", "anchor:value-"),),
+    "playbook.reasons[].name": (("values", VERBATIM),),
+    "playbook.reasons[].description": (("values", VERBATIM),),
+    "playbook.reasons[].crm.object": (("values", VERBATIM),),
+    "playbook.reasons[].crm.field": (("values", VERBATIM),),
+    "playbook.reasons[].reasons[].id": (("values", "anchor:value-"),),
+    "playbook.reasons[].reasons[].text": (("values", VERBATIM),),
+    "playbook.reasons[].reasons[].description": (("values", VERBATIM),),
     "playbook.forecast_categories[].id": (("lifecycle", "anchor:forecast-"),),
     "playbook.forecast_categories[].name": (("lifecycle", VERBATIM),),
     "playbook.forecast_categories[].definition": (("lifecycle", VERBATIM),),
@@ -290,8 +299,9 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "lifecycle.owner": _entity(TEAM),
     "lifecycle.next_states[]": _entity("ref:lifecycle"),
     "lifecycle.final": _entity("flag:final state: records end here"),
-    "lifecycle.accepts[]": _entity(VERBATIM),
-    "lifecycle.exit_reasons[].reason": _entity(VERBATIM),
+    # A reason named by its id shows its agreed text, linked to it on the Agreed values page.
+    "lifecycle.accepts[]": _entity(REASON),
+    "lifecycle.exit_reasons[].reason": _entity(REASON),
     "lifecycle.exit_reasons[].goes_to": _entity("ref:lifecycle"),
     "lifecycle.tracks[].id": _entity("anchor:track-"),
     "lifecycle.tracks[].name": _entity(VERBATIM),
@@ -321,7 +331,7 @@ FIELD_DISPLAY: dict[str, tuple[Place, ...]] = {
     "handoff.service_level.unit": _entity(LABEL),
     "handoff.service_level.action": _entity(VERBATIM),
     "handoff.receiver_checks[]": _entity(VERBATIM),
-    "handoff.rejection_reasons[].reason": _entity(VERBATIM),
+    "handoff.rejection_reasons[].reason": _entity(REASON),
     "handoff.rejection_reasons[].goes_to": _entity("ref:lifecycle"),
     "handoff.follow_up.touches": _entity(NUMBER),
     "handoff.follow_up.days": _entity(NUMBER),

@@ -405,6 +405,27 @@ def playbooks(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedPlayboo
                 exit_to(source, target)
     for sid, reasons in accepts.items():
         states[sid]["accepts"] = list(dict.fromkeys(reasons))
+    # Every reason is declared once on an agreed list in playbook.yaml and named by its id.
+    written = list(dict.fromkeys([*(r["reason"] for h in handoffs for r in h["rejection_reasons"]),
+                                  *(r["reason"] for s in states.values() for r in s.get("exit_reasons") or ())]))
+    ids = {reason: f"r{i + 1}-reason" for i, reason in enumerate(written)}
+    split = draw(st.integers(1, len(written)))
+    files["playbook.yaml"]["reasons"] = [
+        {"id": f"l{n + 1}-list", "name": text(),
+         **({"description": text(True), "crm": {"object": text(), "field": text()}}
+            if n == 0 or draw(st.booleans()) else {}),
+         "reasons": [{"id": ids[reason], "text": reason, **({"description": text(True)} if j == 0 or
+                                                            draw(st.booleans()) else {})}
+                     for j, reason in enumerate(part)]}
+        for n, part in enumerate(p for p in (written[:split], written[split:]) if p)]
+    for h in handoffs:
+        for rejection in h["rejection_reasons"]:
+            rejection["reason"] = ids[rejection["reason"]]
+    for state in states.values():
+        for exit in state.get("exit_reasons") or ():
+            exit["reason"] = ids[exit["reason"]]
+        if "accepts" in state:
+            state["accepts"] = [ids[reason] for reason in state["accepts"]]
     categories = _ids(draw, "f", draw(st.integers(1, 3)))
     files["playbook.yaml"]["forecast_categories"] = [{"id": fid, "name": text(), "definition": text(True)}
                                                      for fid in categories]

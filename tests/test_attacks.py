@@ -87,16 +87,23 @@ ADDITIONS: dict[str, dict[str, Any]] = {
                                                 "read": ["glossary", "stage:learning"]}]},
                       "glossary_groups": [{"id": "basics", "name": "The basics", "description": "Read first."}],
                       "values": [{"id": "discount", "value": "10 percent",
-                                  "description": "The most an account executive gives."}]},
+                                  "description": "The most an account executive gives."}],
+                      # Agreed reason lists: the lifecycle names each reason by its id.
+                      "reasons": [{"id": "closing", "name": "Closing reasons", "description": "Picked at the close.",
+                                   "crm": {"object": "Opportunity", "field": "Close Reason"},
+                                   "reasons": [{"id": "signed-first-call", "text": "Signed in the first call.",
+                                                "description": "The buyer signed at once."},
+                                               {"id": "not-ready", "text": "Not ready to buy."}]}]},
     "lifecycle/lead.yaml": {"abbreviation": "LD", "agreed_by": {"customer-success": "Cara Keeper"},
-                            "exit_reasons": [{"reason": "Signed in the first call.", "goes_to": "won"}],
+                            "exit_reasons": [{"reason": "signed-first-call", "goes_to": "won"}],
                             "tracks": [{"id": "first", "name": "First track", "entry": "Every new lead.",
                                         "cadence": "One e-mail a month.", "exit": "When it signs."}],
                             "crm_stages": [{"value": "1-New", "buyer_stage": "learning",
                                             "exit_criteria": ["A call is booked."]}]},
-    "lifecycle/won.yaml": {"accepts": ["Signed in the first call."],
+    "lifecycle/won.yaml": {"accepts": ["signed-first-call"],
                            "agreed_by": {"customer-success": "Cara Keeper"}},
-    "handoffs/lead-to-won.yaml": {"agreed_by": {"customer-success": "Cara Keeper"}},
+    "handoffs/lead-to-won.yaml": {"agreed_by": {"customer-success": "Cara Keeper"},
+                                  "rejection_reasons": [{"reason": "not-ready", "goes_to": "lead"}]},
     "metrics/win-rate.yaml": {"why": "Both teams move it.", "baseline": {"value": 18, "as_of": "Q2 2026"},
                               "owners": ["sales", "marketing", "customer-success"]},
     "personas/buyer.yaml": {"validated": {"on": "2026-10-02", "against": "Twelve deals."},
@@ -339,6 +346,12 @@ def relink(datas: dict[str, Any]) -> dict[tuple[str, tuple[str | int, ...]], Any
     return changed
 
 
+# Fields that name an agreed reason by its id once playbook.yaml lists reasons, as BASE does: a payload
+# there is refused (an unknown reason, at its place: test_every_refused_payload_is_refused_where_it_is);
+# the words they show are the reason's text, a free-text field of playbook.yaml, planted as any other.
+REASON_IDS = frozenset({"lifecycle.accepts[]", "lifecycle.exit_reasons[].reason", "handoff.rejection_reasons[].reason"})
+
+
 def planted_case(grid: Grid, attack: dict[str, Any], relatives: list[str]) -> tuple[int, list[str]]:
     """The payload in every free-text field of the given files at once: (fields, what went wrong)."""
     found: list[str] = []
@@ -347,6 +360,8 @@ def planted_case(grid: Grid, attack: dict[str, Any], relatives: list[str]) -> tu
     for relative in relatives:
         data = datas[relative] = copy.deepcopy(BASE[relative][1])
         for leaf in free_leaves(relative, data):
+            if leaf.field in REASON_IDS:
+                continue  # an agreed reason's id: its words are the reason's text in playbook.yaml
             values[relative, leaf] = fit(planted(attack["text"], len(values)), leaf)
             _set(data, leaf.place, values[relative, leaf])
     for target, value in relink(datas).items():
@@ -530,6 +545,8 @@ def test_strict_build_with_every_payload_of_a_group_in_every_field(group: str, t
     values = []
     for relative, (_, data) in files.items():
         for number, leaf in enumerate(free_leaves(relative, data)):
+            if leaf.field in REASON_IDS:
+                continue  # an agreed reason's id: its words are its text in playbook.yaml, planted there
             value = fit(f"{joined} {MARK}{relative}:{number}{MARK} {joined}", leaf)
             _set(data, leaf.place, value)
             values.append((relative, leaf, value))

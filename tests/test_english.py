@@ -55,6 +55,14 @@ def _set_numbers(folder: Path, number: int, shift: int) -> None:
         if data.get("unit") in ("days", "hours"):
             data["target"]["value"] = number
             path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    # A goal's target computed from a service level would now differ from it in another unit: the
+    # numbers here are set for their words only, so values taken from fields are no longer computed.
+    settings = folder / "playbook.yaml"
+    data = yaml.safe_load(settings.read_text(encoding="utf-8"))
+    for value in data.get("values") or ():
+        if "from" in value:
+            value.pop("compute", None)
+    settings.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
 def _text(markdown: str) -> str:

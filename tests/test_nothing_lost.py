@@ -38,6 +38,7 @@ from playbook_fields import (
     ORDER,
     OTHER_SIGNERS,
     READ_LINK,
+    REASON,
     RECORD,
     SITE_BEHAVIOUR,
     SITE_TITLE,
@@ -341,6 +342,16 @@ class Checker:
         text = region.text
         if show == VERBATIM:
             return None if collapse(self.shown(value)) in text else f"text is {text[:300]!r}"
+        if show == REASON:  # a reason's id: its agreed text, linked to it on the Agreed values page
+            agreed = {r["id"]: r["text"] for group in self.playbook.files["playbook.yaml"].get("reasons") or ()
+                      for r in group["reasons"]}
+            if value not in agreed:
+                return None if collapse(self.shown(value)) in text else f"text is {text[:300]!r}"
+            if collapse(self.shown(agreed[value])) not in text:
+                return f"the reason's text {agreed[value]!r} is not in {text[:300]!r}"
+            if not any(link.split("#")[-1] == f"value-{value}" for link in region.links):
+                return f"no link to the reason {value!r} among {region.links[:20]}"
+            return None
         if show == ANCHOR:
             return None if value in region.ids else f"ids are {sorted(region.ids)[:20]}"
         if show.startswith("flag:"):  # a true value shows the words, a false one does not

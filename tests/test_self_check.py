@@ -115,7 +115,9 @@ def test_every_answer_is_the_one_the_yaml_gives(default_playbook: Playbook, buil
             assert right.startswith("Required" if required else "Not enough"), q
         elif kind == "goes-to":
             reasons = handoffs[entry]["rejection_reasons"] if entry in handoffs else states[entry]["exit_reasons"]
-            matches = [r for r in reasons if f"“{clean(r['reason'])}”" in prompt]
+            # A reason is named by its id on an agreed list in playbook.yaml: the prompt quotes its text.
+            agreed = {r["id"]: r["text"] for group in settings.get("reasons") or () for r in group["reasons"]}
+            matches = [r for r in reasons if f"“{clean(agreed.get(r['reason'], r['reason']))}”" in prompt]
             assert len({r["goes_to"] for r in matches}) == 1, q
             assert right == clean(states[matches[0]["goes_to"]]["name"])
             assert all(text in {clean(s["name"]) for s in states.values()} for text in wrong)

@@ -95,10 +95,10 @@ PLANTED = {
     "no handoff returns an SQL to marketing": ("handoffs/sql-to-nurture.yaml", None, None),
     "sal-to-sql sends 'too small' to nurture, the others to disqualified": (
         "handoffs/sal-to-sql.yaml",
-        '  - reason: "Company too small: it does not have [[company-size-rule]]"\n    goes_to: disqualified',
-        '  - reason: "Company too small: it does not have [[company-size-rule]]"\n    goes_to: nurture'),
+        '  - reason: company-too-small\n    goes_to: disqualified',
+        '  - reason: company-too-small\n    goes_to: nurture'),
     "a recycle reason nurture does not list": (
-        "handoffs/sal-to-sql.yaml", "  - reason: Project planned more than [[project-horizon]] from now\n",
+        "handoffs/sal-to-sql.yaml", "  - reason: project-too-far-out\n",
         "  - reason: No-show for discovery meeting\n"),
     "inquiry enters nurture with no reason": ("lifecycle/inquiry.yaml", "  - mql\n  - disqualified\n",
                                               "  - mql\n  - nurture\n  - disqualified\n"),
@@ -122,19 +122,22 @@ PLANTED_REPORTS = {
         'arketing) changes the owning team, but no handoff says how: add a handoff from sql to disqualifi'
         'ed, with a service level and an escalation [handoff-missing]',
         # The cadence the agreed values take from that handoff has nowhere to come from.
-        "playbook/playbook.yaml:364:31: values[24].from.id: 'sql-to-nurture' is not a known handoff (did you "
-        "mean 'sal-to-nurture'?) [unknown-reference]",
+        "playbook/playbook.yaml:513:31: values[27].from.id: 'sql-to-nurture' is not a known handoff (did "
+        "you mean 'sal-to-nurture'?) [unknown-reference]",
     ],
     "sal-to-sql sends 'too small' to nurture, the others to disqualified": [
         "playbook/handoffs/sal-to-sql.yaml:40:13: rejection_reasons[2].reason: 'nurture' does not accept "
-        "the reason 'Company too small: it does not have [[company-size-rule]]' ('Company too small: it d"
-        "oes not have [[company-size-rule]]' is accepted by: disqualified): use one of the reasons listed"
-        ' under accepts in lifecycle/nurture.yaml, word for word, or agree to add this one there [reason-not-accepted]',
-        "playbook/handoffs/sal-to-sql.yaml:41:14: rejection_reasons[2].goes_to: the reason 'Company too s"
-        "mall: it does not have [[company-size-rule]]' sends a record to 'nurture' here but to 'disqualif"
-        "ied' in 'closed-lost-to-nurture': agree on one place for it [reason-sent-two-ways]",
+        "the reason 'company-too-small' ('company-too-small' is accepted by: disqualified): use one of th"
+        'e reasons listed under accepts in lifecycle/nurture.yaml, word for word, or agree to add this on'
+        'e there [reason-not-accepted]',
+        "playbook/handoffs/sal-to-sql.yaml:41:14: rejection_reasons[2].goes_to: the reason 'company-too-s"
+        "mall' sends a record to 'nurture' here but to 'disqualified' in 'closed-lost-to-nurture': agree "
+        'on one place for it [reason-sent-two-ways]',
     ],
     'a recycle reason nurture does not list': [
+        "playbook/handoffs/sal-to-sql.yaml:36:13: rejection_reasons[0].reason: 'No-show for discovery mee"
+        "ting' is not the id of an agreed reason: use one of the ids under reasons in playbook.yaml, or a"
+        'gree to add this reason to a list there [unknown-reason]',
         "playbook/handoffs/sal-to-sql.yaml:36:13: rejection_reasons[0].reason: 'nurture' does not accept "
         "the reason 'No-show for discovery meeting': use one of the reasons listed under accepts in lifec"
         'ycle/nurture.yaml, word for word, or agree to add this one there [reason-not-accepted]',

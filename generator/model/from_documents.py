@@ -41,7 +41,18 @@ from .entities import (
     Track,
 )
 from .playbook import Playbook
-from .settings import ForecastCategory, GlossaryGroup, NamedValue, Person, Role, Settings, Team, ValueSource
+from .settings import (
+    AgreedReason,
+    ForecastCategory,
+    GlossaryGroup,
+    NamedValue,
+    Person,
+    ReasonList,
+    Role,
+    Settings,
+    Team,
+    ValueSource,
+)
 
 _Item = TypeVar("_Item")
 
@@ -148,9 +159,18 @@ def _settings(doc: Document, texts: dict[str, str]) -> Settings:
                     values=_each(d.get("values"), lambda v: _value(v, texts, where)),
                     forecast_categories=_each(d.get("forecast_categories"), lambda f: ForecastCategory(
                         id=f["id"], name=f["name"], definition=f["definition"])),
+                    reasons=_each(d.get("reasons"), _reason_list),
                     maintainers=_tuple(d.get("maintainers")), signatories=_tuple(d.get("signatories")),
                     rule_levels=dict(d.get("rules") or {}),
                     origin=where)
+
+
+def _reason_list(data: dict[str, Any]) -> ReasonList:
+    crm = data.get("crm") or {}
+    return ReasonList(id=data["id"], name=data["name"], description=data.get("description"),
+                      crm_object=crm.get("object"), crm_field=crm.get("field"),
+                      reasons=_each(data["reasons"], lambda r: AgreedReason(
+                          id=r["id"], text=r["text"], description=r.get("description"))))
 
 
 def _value(data: dict[str, Any], texts: dict[str, str], where: Document) -> NamedValue:

@@ -15,8 +15,9 @@ from functools import cached_property
 from typing import Any
 
 from ..rules.freshness import REVIEW_WINDOW_DAYS
+from ..rules.values import expand
 from .entities import Asset, Handoff, LifecycleState, Metric, Persona, Stage, Term
-from .settings import Settings
+from .settings import ReasonList, Settings
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,28 @@ class Playbook:
 
     @cached_property
     def values(self) -> dict[str, str]:
-        """The text of each named value, by id."""
-        return {v.id: v.value for v in self.settings.values}
+        """The text of each named value, by id; an agreed reason is named as a value is, and shows
+        its text with the values it names written out."""
+        values = {v.id: v.value for v in self.settings.values}
+        for reasons in self.settings.reasons:
+            for reason in reasons.reasons:
+                values.setdefault(reason.id, expand(reason.text, values))
+        return values
+
+    @cached_property
+    def reason_lists(self) -> dict[str, ReasonList]:
+        """The agreed reason list of each reason, by the reason's id."""
+        return {r.id: reasons for reasons in self.settings.reasons for r in reasons.reasons}
+
+    def lists_of(self, reasons: tuple[str, ...]) -> list[ReasonList]:
+        """The agreed lists the reasons named by id are on, each once, in the order first named."""
+        found = {self.reason_lists[r].id: self.reason_lists[r] for r in reasons if r in self.reason_lists}
+        return list(found.values())
+
+    def reason(self, written: str) -> str:
+        """A reason as a text shows it: `[[id]]` for an agreed reason named by its id (the page
+        shows its text, linked to its list), else as written."""
+        return f"[[{written}]]" if written in self.reason_lists else written
 
     @cached_property
     def _by_id(self) -> dict[str, dict[str, Any]]:

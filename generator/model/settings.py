@@ -106,6 +106,27 @@ class NamedValue:
 
 
 @dataclass(frozen=True)
+class AgreedReason:
+    """One reason on an agreed list, named by its id in the lifecycle and as [[id]] in texts."""
+
+    id: str
+    text: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class ReasonList:
+    """An agreed list of reasons (loss reasons, say), with the CRM field they are recorded in."""
+
+    id: str
+    name: str
+    reasons: tuple[AgreedReason, ...]
+    description: str | None = None
+    crm_object: str | None = None  # both None: no CRM field written
+    crm_field: str | None = None
+
+
+@dataclass(frozen=True)
 class ForecastCategory:
     id: str
     name: str
@@ -127,6 +148,7 @@ class Settings:
     roles: tuple[Role, ...] = ()
     values: tuple[NamedValue, ...] = ()
     forecast_categories: tuple[ForecastCategory, ...] = ()
+    reasons: tuple[ReasonList, ...] = ()
     maintainers: tuple[str, ...] = ()
     # The teams whose agreement agreed definitions need, as written (empty: not written, so
     # sales and marketing; see `signing_teams`).

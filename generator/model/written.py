@@ -82,6 +82,11 @@ def _settings(s: Settings) -> dict[str, Any]:
         ("values", _optional(tuple(_value(v) for v in s.values))),
         ("forecast_categories", _optional(tuple({"id": f.id, "name": f.name, "definition": f.definition}
                                                 for f in s.forecast_categories))),
+        ("reasons", _optional(tuple(_fields(
+            ("id", g.id), ("name", g.name), ("description", _optional(g.description)),
+            ("crm", {"object": g.crm_object, "field": g.crm_field} if g.crm_object is not None else _LEFT_OUT),
+            ("reasons", tuple(_fields(("id", r.id), ("text", r.text), ("description", _optional(r.description)))
+                              for r in g.reasons))) for g in s.reasons))),
         ("rules", _optional(dict(s.rule_levels))))
 
 

@@ -19,9 +19,10 @@ from datetime import date
 from ..source.document import Document
 from ..source.paths import shorten
 from ..source.problems import WARNING, Problem, Rule
+from .agreed_reasons import reason_texts
 from .agreement import AGREED_KINDS, agreement, as_date
 from .phrases import Reasons, definition_parts, folded_words, reason_key
-from .values import REFERENCE, taken_from
+from .values import REFERENCE, expand, taken_from
 
 STATE_CALLED_FINAL = Rule(
     "state-called-final", WARNING, "a term or definition that calls a state final while records move on from it",
@@ -250,14 +251,18 @@ def _cadences(documents: list[Document], states: dict[str, Document],
     tracked = {sid: s for sid, s in states.items() if s.data.get("tracks") and s.data.get("accepts")}
     if not tracked:
         return
-    finder = Reasons(reason for state in tracked.values() for reason in state.data["accepts"])
+    # A reason named by its id on an agreed list is found by its text, and so is a text naming it.
+    agreed = reason_texts(settings)
+    def shown(text: str) -> str:
+        return expand(agreed.get(text, text), agreed)
+    finder = Reasons(shown(reason) for state in tracked.values() for reason in state.data["accepts"])
     # For each state, each accepted reason that a track's entry names: the first such track.
     entered: dict[str, dict[str, int]] = {}
     for sid, state in sorted(tracked.items(), key=lambda item: item[1].display):
-        accepted = {reason_key(reason): reason for reason in state.data["accepts"]}
+        accepted = {reason_key(shown(reason)): shown(reason) for reason in state.data["accepts"]}
         first: dict[str, int] = {}
         for i, track in enumerate(state.data["tracks"]):
-            for key in finder.find(track["entry"]):
+            for key in finder.find(shown(track["entry"])):
                 if key not in accepted:
                     continue
                 earlier = first.setdefault(key, i)
@@ -272,9 +277,9 @@ def _cadences(documents: list[Document], states: dict[str, Document],
         if doc.kind != "handoff" or doc.data["to_state"] not in tracked:
             continue
         state = tracked[doc.data["to_state"]]
-        accepted = {reason_key(reason): reason for reason in state.data["accepts"]}
+        accepted = {reason_key(shown(reason)): shown(reason) for reason in state.data["accepts"]}
         own = follow_ups.get(doc.data["id"], [])
-        for key in finder.find(doc.data["follow_up"]["rule"]):
+        for key in finder.find(shown(doc.data["follow_up"]["rule"])):
             place = entered[state.data["id"]].get(key)
             if place is None:
                 continue

@@ -24,6 +24,7 @@ from ..source.problems import Rule
 from . import (
     agreement,
     codeowners,
+    computed_checks,
     contradictions,
     coverage,
     entries,
@@ -31,6 +32,7 @@ from . import (
     funnel,
     levels,
     placeholders,
+    reason_lists,
     reasons,
     references,
     signoff,
@@ -42,9 +44,9 @@ from . import (
 
 # The families, in the order the rules are listed: reading a file, then what it holds, then the
 # playbook as a whole, then its agreements and what a change must carry.
-FAMILIES = (file_rules, yaml_rules, schema_rules, entries, references, teams, funnel, reasons, contradictions,
-            value_references, value_declarations, placeholders, wording, agreement, freshness, coverage, codeowners,
-            levels, signoff)
+FAMILIES = (file_rules, yaml_rules, schema_rules, entries, references, teams, funnel, reasons, reason_lists,
+            contradictions, value_references, value_declarations, computed_checks, placeholders, wording, agreement,
+            freshness, coverage, codeowners, levels, signoff)
 RULES: tuple[Rule, ...] = tuple(rule for family in FAMILIES for rule in family.RULES)
 BY_ID = {rule.id: rule for rule in RULES}
 

@@ -23,6 +23,7 @@ from .freshness import freshness_problems, resolve_today
 from .funnel import funnel_handoff, funnel_lint, funnel_state, move_problems
 from .levels import levels
 from .placeholders import placeholder_problems
+from .reason_lists import reason_list_problems
 from .references import Index, reference_problems
 from .registry import RULES
 from .teams import team_problems
@@ -96,6 +97,8 @@ def check_playbook(loaded: LoadedPlaybook, valid: list[Document], docs: Path | N
             problems.extend(_partly(rules, doc, index))
     # Agreed values: every [[name]] in any text names a declared value (did you mean: index.hints).
     problems.extend(check_values(loaded, index))
+    # Agreed reasons: once playbook.yaml lists them, the lifecycle names each by its id.
+    problems.extend(reason_list_problems(loaded, [*valid, *(partial or ())], index))
     # The funnel as a whole: every state and handoff whose funnel fields can be read, even when
     # other problems are found in them, so that a new lifecycle is put right in one run.
     readable = [*valid, *(partial or ())]

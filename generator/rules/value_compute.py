@@ -29,7 +29,9 @@ from ..source.numbers import (
     text_amount,
 )
 from ..source.paths import Path_, shorten
-from .values import MAX_VALUE
+
+# The longest text a value may have (the schema says so too).
+MAX_VALUE = 200
 
 # The most operands a sum or product may have (the schema says so too).
 MAX_OPERANDS = 20

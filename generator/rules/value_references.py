@@ -17,14 +17,16 @@ from ..source.numbers import Amount, text_amount
 from ..source.paths import Path_, shorten
 from ..source.problems import ERROR, WARNING, Problem, Rule
 from ..source.yamltree import MAX_EXPANDED_CHARS
+from .agreed_reasons import reason_texts
+from .computed_checks import computed_problems
 from .references import Index
+from .value_compute import MAX_VALUE
 from .value_declarations import declaration_problems
 from .values import (
     BRACKETED,
     EXAMPLE,
     EXPANSION_ALLOWANCE,
     EXPANSION_FACTOR,
-    MAX_VALUE,
     NAME_LIKE,
     REFERENCE,
     REFERENCE_COST,
@@ -158,8 +160,6 @@ _PIPELINE = """\
 
 VALUE_NUMBER_TYPED_OUT = Rule(
     "value-number-typed-out", WARNING, "a number in a text that equals an agreed value, not named",
-    fixed="a number typed where an agreed value could be named stays behind when the value changes; name the "
-          "value, or write the number otherwise if it means something else",
     doc=f"""
     A quantity in a text that equals an agreed value's, in any spelling the check reads ("USD
     3,000,000", "3,000,000 US dollars", "$3,000,000", "1 hour", "25%", "25 percent"), where the
@@ -194,14 +194,19 @@ def check_values(loaded: LoadedPlaybook, index: Index) -> Iterator[Problem]:
     typed out instead of named, every file whose texts with values written out would be longer
     than the budget of a file, and every problem of the values declared (value_declarations.py).
     `index` carries the run's budget of "did you mean" suggestions."""
-    values = declared(loaded.settings)
+    own = declared(loaded.settings)
+    values: dict[str, Any] = {**reason_texts(loaded.settings), **own}
     texts = value_texts(loaded)
+    # An agreed reason is named as a value is, but it is words, not a number: its text typed out is
+    # reason_lists.py's to find (quoted), and its own text may type out a value like any text.
+    numbered = {id: text for id, text in texts.items() if id in own}
     if loaded.settings is not None and isinstance(loaded.settings.data, dict):
         yield from declaration_problems(loaded, index)
+        yield from computed_problems(loaded, index)
     documents = [loaded.settings] if loaded.settings is not None else []
     documents += [doc for docs in loaded.documents.values() for doc in docs]
-    written_out = _written_out(texts)
-    numbers = _numbers(loaded, texts)
+    written_out = _written_out(numbered)
+    numbers = _numbers(loaded, numbered)
     for doc in documents:
         if not isinstance(doc.data, dict):
             continue

@@ -30,6 +30,8 @@ from ..source.numbers import FIELDS, field_text
 from ..source.paths import Path_
 from ..source.schemas import ID_PATTERN, ecma_pattern
 from ..source.yamltree import MAX_EXPANDED_CHARS
+from .agreed_reasons import reason_texts
+from .value_compute import evaluate
 
 # A reference: [[ an id ]], nothing else inside.
 REFERENCE = re.compile(r"\[\[([a-z0-9]+(?:-[a-z0-9]+)*)\]\]")
@@ -48,8 +50,7 @@ EXPANSION_ALLOWANCE = 4_000
 # The field whose text is an address, never shown through the text renderer.
 _NOT_TEXT = frozenset({"link"})
 EXAMPLE = "[[discount-ae-max]]"
-# The longest text a value may have (the schema says so too); an entry's id as the schema has it.
-MAX_VALUE = 200
+# An entry's id as the schema has it.
 ID = ecma_pattern(ID_PATTERN)
 
 
@@ -125,7 +126,6 @@ def value_texts(loaded: LoadedPlaybook) -> dict[str, str]:
     """The text of each declared value as the site shows it, by id: as written, taken from its
     number field, or, for a value computed and not taken from a field, what it computes to. A value
     whose text cannot be found is left out (the check says why)."""
-    from .value_compute import evaluate  # value_compute reads values with this module
     texts = given_texts(loaded)
     results = evaluate(declared(loaded.settings), texts).results
     for id, result in results.items():
@@ -134,7 +134,7 @@ def value_texts(loaded: LoadedPlaybook) -> dict[str, str]:
 
 
 def given_texts(loaded: LoadedPlaybook) -> dict[str, str]:
-    """The texts of the values written out or taken from a number field."""
+    """The texts of the values written out or taken from a number field (and of the agreed reasons)."""
     texts: dict[str, str] = {}
     entries: dict[str, dict[str, Document]] | None = None
     for id, (_, item) in declared(loaded.settings).items():
@@ -147,6 +147,9 @@ def given_texts(loaded: LoadedPlaybook) -> dict[str, str]:
             text = field_text(source[0], doc.data, source[2]) if doc is not None else None
             if text is not None:
                 texts[id] = text
+    # An agreed reason is named as a value is, [[id]], and shows its text with the values it names.
+    for id, text in reason_texts(loaded.settings).items():
+        texts.setdefault(id, expand(text, texts))
     return texts
 
 

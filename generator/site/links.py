@@ -89,6 +89,12 @@ def file_link(context: Context, target: str, text: str) -> Md:
 
 
 @pass_context
+def reason_list_link(context: Context, list_id: str, text: str) -> Md:
+    """A Markdown link from the current page to an agreed reason list on the Agreed values page."""
+    return Md(f"[{plain(text)}]({relative_path(context['page'], VALUES_PAGE)}#{VALUE_PREFIX}{anchor(list_id)})")
+
+
+@pass_context
 def page_link(context: Context, target: str, text: str) -> Md:
     """A Markdown link from the current page to a generated page (target is docs-relative)."""
     if target not in GENERATED and target != "index.md" and not target.startswith(

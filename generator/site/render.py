@@ -19,7 +19,7 @@ from ..model.playbook import Playbook
 from ..rules.anchors import GLOSSARY_TOPIC_PREFIX, STEPS
 from ..rules.freshness import REVIEW_WINDOW_DAYS
 from ..source.numbers import cadence, duration
-from .links import edit_link, file_link, href_function, link_filter, page_link, ref_function
+from .links import edit_link, file_link, href_function, link_filter, page_link, reason_list_link, ref_function
 from .pages.assets import ASSET_TYPES, badges_html, type_name, verdict
 from .pages.coverage import coverage
 from .pages.glossary import USED_IN_NAMES, glossary_groups, topics
@@ -30,7 +30,7 @@ from .pages.paging import PARTS, entry_pages, glossary_pages, in_page_order, pag
 from .pages.review import needs_review
 from .pages.rules import RULES_MARKER, rules_list, rules_markdown
 from .pages.stages import PERSONA_ASSETS, STAGE_CARDS, objection_home, persona_stages, stage_class, stage_context
-from .pages.values import USES_SHOWN, value_uses
+from .pages.values import USES_SHOWN, reason_uses, value_uses
 from .pages.vocabulary import used_in
 from .safe_text import (
     Md,
@@ -85,6 +85,7 @@ def _environment(playbook: Playbook, directory_urls: bool = True) -> Environment
                        asset_kind=lambda t: ASSET_TYPES[t][0], kind_name=type_name,
                        duration=duration, cadence=cadence, days=lambda n: f"{n} {'day' if n == 1 else 'days'}")
     env.globals.update(pb=playbook, ref=ref_function(playbook, pages), page_link=page_link, file_link=file_link,
+                       reason_list_link=reason_list_link,
                        edit=edit_link,
                        href=href_function(playbook, pages, directory_urls), badges=badges_html, verdict=verdict,
                        stage_class=stage_class, STAGE_CARDS=STAGE_CARDS, PERSONA_ASSETS=PERSONA_ASSETS,
@@ -135,7 +136,8 @@ def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True,
                "used_in": used_in(playbook) if terms else {},
                "TOPIC_PREFIX": Md(GLOSSARY_TOPIC_PREFIX), "USED_IN_NAMES": USED_IN_NAMES,
                "window": REVIEW_WINDOW_DAYS, "kind_names": {k: v[0] for k, v in KIND_NAMES.items()},
-               "value_uses": value_uses(playbook), "VALUE_PREFIX": Md(VALUE_PREFIX), "USES_SHOWN": USES_SHOWN}
+               "value_uses": value_uses(playbook), "reason_uses": reason_uses(playbook),
+               "VALUE_PREFIX": Md(VALUE_PREFIX), "USES_SHOWN": USES_SHOWN}
     firsts = {first: kind for kind, (first, _) in PARTS.items()}
     for page in GENERATED:
         if page not in firsts:

@@ -25,7 +25,8 @@ PAGE_TITLES = {"start-here.md": "Start here", "finder.md": "Find an asset", "lif
                "metrics.md": "Shared goals", "values.md": "Agreed values", "coverage.md": "Coverage",
                "review.md": "Needs review", "changes.md": "Recent changes", "rules.md": "Rules of the checks",
                "about.md": "Who is who"}
-# Where the agreed values are listed; each value's anchor there is VALUE_PREFIX + its id.
+# Where the agreed values are listed; each value's anchor there is VALUE_PREFIX + its id, and so is
+# each agreed reason's and reason list's (their ids and the values' are one set of names).
 VALUES_PAGE = "values.md"
 VALUE_PREFIX = "value-"
 # Where the site's own script, styles and asset data live, relative to the site's root.

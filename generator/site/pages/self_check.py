@@ -149,7 +149,7 @@ class _Maker:
         for h in self.playbook.handoffs:
             targets = [r.goes_to for r in h.rejection_reasons]
             for r in h.rejection_reasons:
-                reason = self.text(r.reason)
+                reason = self.text(self.playbook.reason(r.reason))
                 if _as_read(reason) in asked or len({t for x, t in self._reasons(h) if x == _as_read(reason)}) > 1:
                     continue
                 asked.add(_as_read(reason))
@@ -165,7 +165,7 @@ class _Maker:
         for state in self.playbook.lifecycle:
             targets = [r.goes_to for r in state.exit_reasons]
             for e in state.exit_reasons:
-                reason = self.text(e.reason)
+                reason = self.text(self.playbook.reason(e.reason))
                 if _as_read(reason) in asked:
                     continue
                 asked.add(_as_read(reason))
@@ -179,7 +179,7 @@ class _Maker:
         return [q for q in found if q]
 
     def _reasons(self, h: Handoff) -> list[tuple[str, str]]:
-        return [(_as_read(self.text(r.reason)), r.goes_to) for r in h.rejection_reasons]
+        return [(_as_read(self.text(self.playbook.reason(r.reason))), r.goes_to) for r in h.rejection_reasons]
 
     # Handoffs and owners ------------------------------------------------------------------------
 

@@ -36,9 +36,14 @@ def value_uses(playbook: Playbook) -> dict[str, dict[str, list[ValueUse]]]:
     if not playbook.values:
         return {}
     def entries() -> Iterator[tuple[str, str, Any]]:
-        yield "playbook", "playbook", {k: v for k, v in _fields(playbook.settings).items() if k != "values"}
+        yield "playbook", "playbook", {k: v for k, v in _fields(playbook.settings).items()
+                                       if k not in ("values", "reasons")}
         for value in playbook.settings.values:  # a description may name another value
             yield "value", value.id, {"description": value.description}
+        for reasons in playbook.settings.reasons:  # so may a reason list's description, or a reason
+            yield "value", reasons.id, {"description": reasons.description}
+            for reason in reasons.reasons:
+                yield "value", reason.id, {"text": reason.text, "description": reason.description}
         for kind, items in (("stage", playbook.stages), ("lifecycle", playbook.lifecycle),
                             ("handoff", playbook.handoffs), ("term", playbook.terms), ("persona", playbook.personas),
                             ("asset", playbook.assets), ("metric", playbook.metrics)):
@@ -57,6 +62,31 @@ def value_uses(playbook: Playbook) -> dict[str, dict[str, list[ValueUse]]]:
                     else playbook.names[kind][id])
             by_kind.setdefault(label, []).append(ValueUse(kind, id, name, tuple(dict.fromkeys(fields))))
     return found
+
+
+def reason_uses(playbook: Playbook) -> dict[str, dict[str, list[ValueUse]]]:
+    """For each agreed reason, the lifecycle states and handoffs that name it by its id, with the
+    fields they name it in ("accepts", "exit reasons", "rejection reasons"), by kind."""
+    found: dict[str, dict[str, dict[tuple[str, str], list[str]]]] = {}
+    if not playbook.settings.reasons:
+        return {}
+    agreed = playbook.reason_lists
+    def add(reason: str, kind: str, id: str, field: str) -> None:
+        if reason in agreed:
+            places = found.setdefault(reason, {}).setdefault(KIND_NAMES[kind][1], {})
+            places.setdefault((kind, id), []).append(field)
+    for state in playbook.lifecycle:
+        for reason in state.accepts:
+            add(reason, "lifecycle", state.id, "accepts")
+        for exit in state.exit_reasons:
+            add(exit.reason, "lifecycle", state.id, "exit reasons")
+    for handoff in playbook.handoffs:
+        for rejection in handoff.rejection_reasons:
+            add(rejection.reason, "handoff", handoff.id, "rejection reasons")
+    return {reason: {label: [ValueUse(kind, id, playbook.names[kind][id], tuple(dict.fromkeys(fields)))
+                             for (kind, id), fields in places.items()]
+                     for label, places in by_kind.items()}
+            for reason, by_kind in found.items()}
 
 
 def _use_target(use: Use) -> tuple[str, str]:
