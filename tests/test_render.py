@@ -109,9 +109,13 @@ def test_a_stage_page_shows_so_many_personas_those_with_cards_first(tmp_path: Pa
     # Hostile names are text: no tag, link or emphasis of theirs, and every name as written.
     assert "<b>" not in page and "](javascript" not in page and "*em*" not in page and "{{v}}" not in page
     assert html.unescape(page).count("P30 <b>bold</b> [x](javascript:alert(1)) *em* {{v}}") >= 3
-    # Each chip links to its persona's entry (the 41st persona is on the second page): where the page
-    # sends a rep whose persona it leaves out.
-    assert 'data-value="p39" data-elsewhere="" data-home="../../personas-2/#p39"' in page
+    # "Who is in the room" offers the same personas as chips, in the playbook's order, not every
+    # persona of the stage; each chip links to its persona's entry, where the page sends a rep whose
+    # persona's objections it leaves out (one picked by the address, say).
+    chips = re.findall(r'<button type="button" class="pb-chip" data-value="([^"]+)" data-elsewhere', page)
+    order = [p.id for p in playbook.personas]
+    assert chips == sorted(groups, key=order.index) and 'data-value="p39"' not in page
+    assert 'data-value="p00" data-elsewhere="" data-home="../../personas/#p00"' in page
     # Search finds a shown persona's objection on the stage page; the others' only on their own entry.
     assert '<h3 class="pb-objection__says" id="objection-p00-1">' in objections
     assert objection_home(playbook, "p00") == "learning" and objection_home(playbook, "p39") is None

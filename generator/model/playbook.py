@@ -137,11 +137,6 @@ class Playbook:
         with none last), then by title. Withdrawn assets are left out."""
         return tuple(sorted((a for a in self.assets_for_stage(stage_id) if self.usable(a)), key=send_order))
 
-    def personas_for_cards(self, assets: tuple[Asset, ...], stage_id: str) -> tuple[Persona, ...]:
-        """The personas a stage page can filter by: those of the stage and those its assets are for."""
-        ids = {p for a in assets for p in a.personas} | {p.id for p in self.personas_for_stage(stage_id)}
-        return tuple(p for p in self.personas if p.id in ids)
-
     def assets_for_persona(self, persona_id: str) -> tuple[Asset, ...]:
         """The assets written for a persona, in the order to use them, withdrawn ones last."""
         return tuple(sorted(self._related["persona_assets"].get(persona_id, ()),

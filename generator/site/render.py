@@ -29,7 +29,15 @@ from .pages.onboarding import onboarding
 from .pages.paging import PARTS, entry_pages, glossary_pages, in_page_order, page_count, part_context, part_page
 from .pages.review import needs_review
 from .pages.rules import RULES_MARKER, rules_list, rules_markdown
-from .pages.stages import PERSONA_ASSETS, STAGE_CARDS, objection_home, persona_stages, stage_class, stage_context
+from .pages.stages import (
+    PERSONA_ASSETS,
+    STAGE_CARDS,
+    chip_personas,
+    objection_home,
+    persona_stages,
+    stage_class,
+    stage_context,
+)
 from .pages.values import USES_SHOWN, reason_uses, value_uses
 from .pages.vocabulary import used_in
 from .safe_text import (
@@ -90,6 +98,7 @@ def _environment(playbook: Playbook, directory_urls: bool = True) -> Environment
                        href=href_function(playbook, pages, directory_urls), badges=badges_html, verdict=verdict,
                        stage_class=stage_class, STAGE_CARDS=STAGE_CARDS, PERSONA_ASSETS=PERSONA_ASSETS,
                        persona_stages=lambda pid: persona_stages(playbook, pid),
+                       chip_personas=lambda shown, involved: chip_personas(playbook, shown, involved),
                        objection_home=lambda pid: objection_home(playbook, pid),
                        lifecycle_diagram=lambda: Md(lifecycle_svg(playbook, plain)),
                        lifecycle_flow=lambda: Md(lifecycle_flow(playbook, plain)),

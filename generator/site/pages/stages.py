@@ -11,7 +11,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from ...model.entities import Persona
+from ...model.entities import Asset, Persona
 from ...model.playbook import Playbook
 from ..safe_text import Md, ids
 
@@ -24,6 +24,10 @@ PERSONA_ASSETS = 20
 # the Personas pages, where every persona is with all their objections: so a stage page grows with
 # its cards, not with the playbook's personas (160 personas in a stage made a page of 625 KB).
 STAGE_PERSONAS = 24
+# "Who is in the room" offers at most this many persona chips: the personas the page shows, then
+# those of its cards. A persona left out is still picked by the address (?persona=) or from the
+# finder, and the page then says where their objections are.
+STAGE_CHIPS = 40
 
 
 def stage_context(playbook: Playbook, order: int) -> dict[str, Any]:
@@ -68,6 +72,18 @@ def stage_personas(playbook: Playbook, stage_id: str) -> StagePersonas:
     in_stage = {p for a in cards for p in a.personas}
     ranked = sorted(involved, key=lambda p: (p.id not in on_page, p.id not in in_stage))
     return StagePersonas(tuple(ranked[:STAGE_PERSONAS]), max(0, len(involved) - STAGE_PERSONAS))
+
+
+def chip_personas(playbook: Playbook, shown: tuple[Asset, ...], involved: StagePersonas) -> tuple[Persona, ...]:
+    """The personas a stage page offers as chips, in the playbook's order: those whose objections
+    it shows, then those its shown cards are for, at most STAGE_CHIPS."""
+    chosen = {p.id: None for p in involved.shown}
+    for asset in shown:
+        for persona in asset.personas:
+            if len(chosen) >= STAGE_CHIPS:
+                break
+            chosen.setdefault(persona, None)
+    return tuple(p for p in playbook.personas if p.id in chosen)
 
 
 # Each playbook's objection homes (persona id -> stage id), made once, by the playbook's id while
