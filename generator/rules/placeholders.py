@@ -28,7 +28,7 @@ from ..source.document import Document
 from ..source.paths import Path_, format_path, shorten
 from ..source.problems import ERROR, Problem, Rule
 from ..source.schemas import resolved, validator
-from .values import strings
+from .values import texts_of
 
 PLACEHOLDER_TEXT = Rule(
     "placeholder-text", ERROR, "a text that is only a placeholder such as TODO, TBD or Lorem ipsum",
@@ -86,7 +86,7 @@ def placeholder_problems(documents: Iterable[Document], reported: Iterable[Probl
 
 def _problems(documents: list[Document], seen: set[tuple[str, str]]) -> Iterator[Problem]:
     for doc in documents:
-        for path, text in strings(doc.data):
+        for path, text in texts_of(doc):
             field = _free_text_field(doc.kind, path) if is_placeholder(text) else None
             if field is not None and (doc.display, format_path(path)) not in seen:
                 yield doc.problem(PLACEHOLDER_TEXT, path, _message(text, path, *field))

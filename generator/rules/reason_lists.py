@@ -19,7 +19,7 @@ from ..source.problems import ERROR, WARNING, Problem, Rule
 from .agreed_reasons import Declared, declared_reasons, has_reason_lists, reason_items
 from .phrases import reason_key
 from .references import Index
-from .values import declared, expand, strings
+from .values import declared, expand, texts_of
 
 _LISTS = """\
         reasons:
@@ -157,7 +157,7 @@ def reason_list_problems(loaded: LoadedPlaybook, documents: list[Document], inde
     for doc in everything:
         if not isinstance(doc.data, dict):
             continue
-        for path, text in strings(doc.data):
+        for path, text in texts_of(doc):
             if doc is settings and path[:1] == ("reasons",) and path[-1:] == ("text",):
                 continue
             if '"' not in text and "\u201c" not in text:

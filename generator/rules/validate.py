@@ -28,6 +28,7 @@ from .references import Index, reference_problems
 from .registry import RULES
 from .teams import team_problems
 from .value_references import check_values
+from .values import texts_kept
 from .wording import wording_problems
 
 # The rules of one entry, family by family: each runs over every entry it can read.
@@ -43,7 +44,7 @@ def check(root: Path, docs: Path | None = None, today: date | None = None,
 
     With `docs` (the site's docs folder), relative asset links must name files in it.
     """
-    with cycles_uncollected():
+    with cycles_uncollected(), texts_kept():
         return _check(Path(root), docs, today or resolve_today(), stale_fails)
 
 

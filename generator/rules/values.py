@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +89,37 @@ def strings(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
             stack.extend((item, (*where, key)) for key, item in reversed(value.items()) if key not in _NOT_TEXT)
         elif isinstance(value, (list, tuple)):
             stack.extend((item, (*where, i)) for i, item in reversed(list(enumerate(value))))
+
+
+# The texts of each document read during one validation run, by the document's id (with its data,
+# so that an id reused by a new object is not taken for the old one): three checks read every text
+# of every file, and each file's texts are gathered once. None: not in a run, nothing kept.
+_RUN_TEXTS: ContextVar[dict[int, tuple[Any, list[tuple[Path_, str]]]] | None] = ContextVar(
+    "texts read in this run", default=None)
+
+
+@contextmanager
+def texts_kept() -> Iterator[None]:
+    """Within the block, texts_of gathers each document's texts once."""
+    token = _RUN_TEXTS.set({})
+    try:
+        yield
+    finally:
+        _RUN_TEXTS.reset(token)
+
+
+def texts_of(doc: Document) -> list[tuple[Path_, str]]:
+    """(path, text) of every string in a document, as strings() gives them; gathered once per
+    document within texts_kept()."""
+    kept = _RUN_TEXTS.get()
+    if kept is None:
+        return list(strings(doc.data))
+    found = kept.get(id(doc))
+    if found is not None and found[0] is doc.data:
+        return found[1]
+    texts = list(strings(doc.data))
+    kept[id(doc)] = (doc.data, texts)
+    return texts
 
 
 def declared(settings: Document | None) -> dict[str, tuple[int, dict[str, Any]]]:
