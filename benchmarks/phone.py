@@ -4,13 +4,18 @@ site served gzip-compressed on 127.0.0.1.
 
 Three figures: the bytes a page view moves before any search (a stage page, until the network is
 quiet), the time from typing a search to its first result, and the time from opening the finder to
-its first card."""
+its first card; and the bytes the search moved. The search is timed in the mode the site was built
+with: Material's own (its index, search/search_index.json, fetched and read on the phone) or the
+plugin's `search: pagefind` (Pagefind's script and the parts of its index the words need, from
+pagefind/); both put their results in the theme's list, whose first link ends the timing."""
 
 from __future__ import annotations
 
 import gzip
 import http.server
 import io
+import re
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +30,8 @@ SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8
 CPU_SLOWDOWN = 4
 QUIET_MS = 2000  # no request for this long: the page has moved all it will before a search
 COMPRESSED = (".html", ".js", ".css", ".json", ".svg", ".txt", ".xml")
+# The files a search fetches: Material's index and worker, or anything of Pagefind's.
+SEARCH_FILES = re.compile(r"/search/search_index\.json|/workers/search\.[0-9a-f]+\.min\.js|/pagefind/")
 
 
 # Notes the time (ms since the navigation started) of the frame after the first result card appears.
@@ -91,6 +98,11 @@ class _Phone:
         self.cdp.send("Network.emulateNetworkConditions", SLOW_4G)
         self.cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
         self.bytes = 0
+        # Bytes of the search's own files (its index, or Pagefind's), from Playwright's events,
+        # which also see the requests of a page's workers (Pagefind fetches its index from one).
+        self.searched = 0
+        self.fetched: set[str] = set()  # the search files it fetched
+        self.page.on("requestfinished", self._search_file)
         self.last = time.perf_counter()
         self.cdp.on("Network.loadingFinished", self._finished)
         self.cdp.on("Network.requestWillBeSent", self._started)
@@ -98,6 +110,12 @@ class _Phone:
     def _finished(self, event: dict[str, Any]) -> None:
         self.bytes += int(event.get("encodedDataLength", 0))
         self.last = time.perf_counter()
+
+    def _search_file(self, request: Any) -> None:
+        if SEARCH_FILES.search(request.url):
+            self.fetched.add(request.url)
+            sizes = request.sizes()
+            self.searched += int(sizes["responseBodySize"]) + int(sizes["responseHeadersSize"])
 
     def _started(self, event: dict[str, Any]) -> None:
         self.last = time.perf_counter()
@@ -115,7 +133,7 @@ class _Phone:
 
 
 def phone_figures(site: Path, stage_page: str, query: str) -> dict[str, float]:
-    """The three figures for a built site: view_kb, search_s, finder_s."""
+    """The figures for a built site: view_kb, search_s, search_kb, finder_s."""
     from playwright.sync_api import sync_playwright
 
     figures: dict[str, float] = {}
@@ -134,6 +152,8 @@ def phone_figures(site: Path, stage_page: str, query: str) -> dict[str, float]:
             phone = _Phone(browser)
             phone.page.goto(url + stage_page, wait_until="load", timeout=300_000)
             box = phone.page.locator("input.md-search__input")
+            # Opening the box starts the search's downloads (Pagefind's script, or Material's index).
+            phone.searched = 0
             if box.is_hidden():  # on a phone the search box opens from the header's button
                 phone.page.locator('label[for="__search"]').first.click()
             start = time.perf_counter()
@@ -141,6 +161,13 @@ def phone_figures(site: Path, stage_page: str, query: str) -> dict[str, float]:
             box.press("End")
             phone.page.locator("a.md-search-result__link").first.wait_for(timeout=300_000)
             figures["search_s"] = time.perf_counter() - start
+            figures["search_kb"] = phone.searched / 1000
+            pagefind = (site / "pagefind" / "pagefind.js").is_file()
+            fetched = phone.fetched
+            if pagefind and any("/search/search_index.json" in u for u in fetched):
+                raise RuntimeError("a site searched with Pagefind fetched Material's search index")
+            if not pagefind and any("/pagefind/" in u for u in fetched):
+                raise RuntimeError("a site searched with Material's search fetched Pagefind's files")
             phone.close()
 
             # The finder: from the start of the navigation to the frame after its first card was
@@ -154,4 +181,5 @@ def phone_figures(site: Path, stage_page: str, query: str) -> dict[str, float]:
             phone.close()
         finally:
             browser.close()
+    print("phone: " + ", ".join(f"{key} {value:,.1f}" for key, value in figures.items()), file=sys.stderr, flush=True)
     return figures

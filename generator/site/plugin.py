@@ -44,7 +44,15 @@ from .links import editing
 from .navigation import navigation, page_titles
 from .render import expand_markers, render_home, render_pages
 from .safe_text import Texts, strip_value_links, unnest_value_links
-from .static import export_files, scripts, search_later, static_files
+from .static import (
+    export_files,
+    pagefind_index,
+    pagefind_missing,
+    pagefind_page,
+    scripts,
+    search_later,
+    static_files,
+)
 from .urls import GENERATED, STATIC, placed
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -78,6 +86,11 @@ class PlaybookConfig(base.Config):
     site_name = c.Type(bool, default=False)
     """Give the site the playbook's name (playbook.yaml's site_name); by default the site keeps
     the name mkdocs.yml gives it."""
+
+    search = c.Choice(("material", "pagefind"), default="material")
+    """What answers the theme's search box. `material`: Material's own search, whose index (one
+    file) is fetched on the first search. `pagefind`: Pagefind indexes the built site into small
+    files, of which a search fetches only those its words need (needs `pip install 'pagefind[bin]'`)."""
 
 
 class _WarningCount(logging.Handler):
@@ -119,6 +132,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or ".").parent / self.config.playbook
         _refuse_folders_out(config, self.root)
+        if self.pagefind and (missing := pagefind_missing()) is not None:
+            raise PluginError(f"playbook: search: pagefind needs Pagefind, and {missing}: "
+                              "pip install 'pagefind[bin]>=1.5,<2' (or set search: material)")
         self.texts, self.signature = Texts(), None  # each build has its own texts
         try:
             today = resolve_today(str(self.config.today) if self.config.today else None)
@@ -136,7 +152,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.prefix = _prefix(self.config.prefix)
         # The cards, filters and asset finder: served with the site, from no other host.
         for name, extra in (("playbook.css", config.extra_css),
-                            *((s, config.extra_javascript) for s in scripts(self.config.terms_everywhere))):
+                            *((s, config.extra_javascript) for s in scripts(self.config.terms_everywhere,
+                                                                            self.pagefind))):
             if self._placed(f"{STATIC}/{name}") not in extra:
                 extra.append(self._placed(f"{STATIC}/{name}"))
         self.titles = page_titles(self.playbook)
@@ -164,6 +181,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.staging is None or (self.warnings is not None and self.warnings.count):
             return  # a strict build with warnings fails right after this hook; on_build_error cleans up
+        if self.pagefind:
+            log.info("Pagefind indexed %d pages", pagefind_index(self.staging.building))
         staging = self._unstage()
         try:
             swap_in(staging, keep_hidden=True)
@@ -198,7 +217,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             if self.prefix or files.get_file_from_path("index.md") is None:
                 pages["index.md"] = render_home(self.playbook, self.texts, config.use_directory_urls)
         assert self.loaded is not None
-        static = static_files(self.playbook, config.use_directory_urls, self.config.terms_everywhere) | \
+        static = static_files(self.playbook, config.use_directory_urls, self.config.terms_everywhere,
+                              self.pagefind) | \
             export_files(self.loaded)
         clashes = [self._placed(uri) for uri in [*pages, *static]
                    if files.get_file_from_path(self._placed(uri)) is not None]
@@ -259,8 +279,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
         # The search index is fetched on the first search, not with every page (search-later.js),
-        # by a script that runs before the theme's own.
+        # by a script that runs before the theme's own; with Pagefind, never (pagefind-search.js
+        # answers the box), and the page is marked for Pagefind as it is for the theme's search.
+        if self.pagefind:
+            return search_later(pagefind_page(output), pagefind=True)
         return search_later(output)
+
+    @property
+    def pagefind(self) -> bool:
+        return bool(self.config.search == "pagefind")
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         # Rebuild when a playbook file or a schema changes, as for a page in docs/.

@@ -4,6 +4,7 @@ plugin and for `playbook render`."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from functools import cache
@@ -22,6 +23,10 @@ from .urls import FINDER_DATA, FINDER_SCRIPT, STATIC, page_url
 
 # The site's own scripts, in the order pages load them.
 SCRIPTS = ("playbook.js", "glossary.js", "onboarding.js")
+# With the plugin's `search: pagefind`, the script that answers the theme's search box from Pagefind.
+PAGEFIND_SCRIPT = "pagefind-search.js"
+# Where Pagefind writes its index and its script (relative to the site's root).
+PAGEFIND_DIR = "pagefind"
 # Where the site publishes the export (paths relative to the site's root).
 SITE_JSON = "downloads/playbook.json"
 SITE_CSV = "downloads/playbook-csv"
@@ -29,11 +34,13 @@ SITE_CSV = "downloads/playbook-csv"
 SITE_SCHEMAS = "schemas"
 
 
-def static_files(playbook: Playbook, directory_urls: bool = True, terms: bool = True) -> dict[str, str]:
-    """Path relative to the site's root -> content; without `terms`, no script explains terms."""
+def static_files(playbook: Playbook, directory_urls: bool = True, terms: bool = True,
+                 pagefind: bool = False) -> dict[str, str]:
+    """Path relative to the site's root -> content; without `terms`, no script explains terms;
+    with `pagefind`, the script that searches with Pagefind is one of them."""
     folder = resources.files("generator.site") / "theme"
     files = {f"{STATIC}/{name}": (folder / name).read_text(encoding="utf-8")
-             for name in ("playbook.css", *scripts(terms))}
+             for name in ("playbook.css", *scripts(terms, pagefind))}
     files.update(finder_files(finder_data(playbook, directory_urls)))
     if terms:
         pages = entry_pages(playbook)["term"]
@@ -43,22 +50,65 @@ def static_files(playbook: Playbook, directory_urls: bool = True, terms: bool = 
     return files
 
 
-# The theme's own script, which starts fetching the search index as soon as it runs.
-THEME_BUNDLE = re.compile(r'<script src="[^"<>]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"')
+# The theme's own script, which starts fetching the search index as soon as it runs. From a page
+# in the site's assets/ folder (the Assets pages) its address is javascripts/bundle…, without assets/.
+THEME_BUNDLE = re.compile(r'<script src="[^"<>]*javascripts/bundle\.[0-9a-f]+\.min\.js"')
 
 
 @cache
-def _search_later() -> str:
+def _search_later(pagefind: bool) -> str:
     text = (resources.files("generator.site") / "theme" / "search-later.js").read_text(encoding="utf-8")
-    return f"<script>{text}</script>\n"
+    # With Pagefind the theme's index is never wanted: the script holds its request for good.
+    attribute = ' data-pb-search="pagefind"' if pagefind else ""
+    return f"<script{attribute}>{text}</script>\n"
 
 
-def search_later(html: str) -> str:
+def search_later(html: str, pagefind: bool = False) -> str:
     """The page with search-later.js inlined just before the theme's script, when it has one."""
     match = THEME_BUNDLE.search(html)
     if match is None:
         return html
-    return html[:match.start()] + _search_later() + html[match.start():]
+    return html[:match.start()] + _search_later(pagefind) + html[match.start():]
+
+
+# The theme's article: the page's own content, which Pagefind indexes (not the navigation, the
+# header or the table of contents).
+ARTICLE = re.compile(r'<article class="md-content__inner[^"<>]*"')
+# An element left out of the theme's search (a card shown again, a button, a checklist): one tag,
+# to the end of its attributes. `[^<>]` stops at the next tag, so a page is read once.
+SEARCH_EXCLUDED = re.compile(r"<[a-zA-Z][^<>]*?\sdata-search-exclude(?=[\s/>=])")
+
+
+def pagefind_page(html: str) -> str:
+    """The page marked for Pagefind: its article is what is indexed, and every element the theme's
+    search leaves out (data-search-exclude) Pagefind leaves out too (data-pagefind-ignore)."""
+    html = ARTICLE.sub(lambda m: m.group(0) + " data-pagefind-body", html, count=1)
+    return SEARCH_EXCLUDED.sub(lambda m: m.group(0) + " data-pagefind-ignore", html)
+
+
+def pagefind_missing() -> str | None:
+    """What is missing for Pagefind to index a site, if anything."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return "the Python package pagefind is not installed"
+    if get_executable() is None:
+        return "the pagefind package has no pagefind program"
+    return None
+
+
+def pagefind_index(site: Path) -> int:
+    """Index the built site with Pagefind into site/pagefind/: an index in small files, of which a
+    search fetches only those its words need. Returns the number of pages indexed."""
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    async def index() -> int:
+        # The permalink signs (¶) after headings are no words of the page.
+        config = IndexConfig(exclude_selectors=[".headerlink"], output_path=str(site / PAGEFIND_DIR))
+        async with PagefindIndex(config=config) as pagefind:
+            return (await pagefind.add_directory(str(site)))["page_count"]
+
+    return asyncio.run(index())
 
 
 # The finder's first file holds the first cards, so they show at once; the rest follows in parts.
@@ -97,9 +147,9 @@ def export_files(source: Path | str | LoadedPlaybook) -> dict[str, str]:
     return files
 
 
-def scripts(terms: bool = True) -> tuple[str, ...]:
+def scripts(terms: bool = True, pagefind: bool = False) -> tuple[str, ...]:
     """The scripts every page loads."""
-    return SCRIPTS if terms else tuple(s for s in SCRIPTS if s != "glossary.js")
+    return tuple(s for s in SCRIPTS if terms or s != "glossary.js") + ((PAGEFIND_SCRIPT,) if pagefind else ())
 
 
 def _json(data: object) -> str:

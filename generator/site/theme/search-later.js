@@ -3,15 +3,19 @@
    playbook is megabytes a phone must download before it can do anything else. Inlined before the
    theme's script, this holds that one request until the search box is focused or pointed at, or
    the address asks for a search (?q=); every other request goes out as it is. Opened from file://
-   the theme loads the index as a script, which this leaves alone. */
+   the theme loads the index as a script, which this leaves alone. With the plugin's
+   `search: pagefind` (data-pb-search="pagefind" on this script) the request is held for good:
+   Pagefind answers the box (pagefind-search.js), and the theme's index is never downloaded. */
 (function () {
   'use strict';
   var fetch = window.fetch;
   if (location.protocol === 'file:') return;
+  var script = document.currentScript;
+  var never = Boolean(script && script.getAttribute('data-pb-search') === 'pagefind');
   var release = null;
   var wanted = new Promise(function (resolve) { release = resolve; });
   function want() {
-    if (release) {
+    if (release && !never) {
       release();
       release = null;
     }
