@@ -45,6 +45,7 @@ from .navigation import navigation, page_titles
 from .render import expand_markers, render_home, render_pages
 from .safe_text import Texts, strip_value_links, unnest_value_links
 from .static import (
+    PagefindFailed,
     export_files,
     pagefind_index,
     pagefind_missing,
@@ -182,7 +183,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self.staging is None or (self.warnings is not None and self.warnings.count):
             return  # a strict build with warnings fails right after this hook; on_build_error cleans up
         if self.pagefind:
-            log.info("Pagefind indexed %d pages", pagefind_index(self.staging.building))
+            try:
+                log.info("Pagefind indexed %d pages", pagefind_index(self.staging.building))
+            except PagefindFailed as err:
+                raise PluginError(str(err)) from None
         staging = self._unstage()
         try:
             swap_in(staging, keep_hidden=True)

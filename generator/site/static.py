@@ -4,9 +4,10 @@ plugin and for `playbook render`."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
+import subprocess
+import sys
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -99,16 +100,34 @@ def pagefind_missing() -> str | None:
 
 def pagefind_index(site: Path) -> int:
     """Index the built site with Pagefind into site/pagefind/: an index in small files, of which a
-    search fetches only those its words need. Returns the number of pages indexed."""
-    from pagefind.index import IndexConfig, PagefindIndex
+    search fetches only those its words need. Returns the number of pages indexed.
 
-    async def index() -> int:
-        # The permalink signs (¶) after headings are no words of the page.
-        config = IndexConfig(exclude_selectors=[".headerlink"], output_path=str(site / PAGEFIND_DIR))
-        async with PagefindIndex(config=config) as pagefind:
-            return (await pagefind.add_directory(str(site)))["page_count"]
+    Pagefind's own program indexes the site and exits: its index is whole once it has exited (the
+    library's service, closed as soon as it answers, once left files of a large site empty). An
+    index that is not whole fails the build, with Pagefind's words."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", PAGEFIND_DIR,
+               # The permalink signs (¶) after headings are no words of the page.
+               "--exclude-selectors", ".headerlink"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=PAGEFIND_TIMEOUT, check=False)
+    said = done.stdout + done.stderr
+    entry = site / PAGEFIND_DIR / "pagefind-entry.json"
+    try:
+        whole = done.returncode == 0 and isinstance(json.loads(entry.read_text(encoding="utf-8")), dict) and \
+            (site / PAGEFIND_DIR / "pagefind.js").stat().st_size > 0
+    except (OSError, ValueError):
+        whole = False
+    if not whole:
+        raise PagefindFailed(f"Pagefind could not index the site: {said.strip()[-2000:] or 'no output'}")
+    pages = re.search(r"Indexed (\d+) pages?", said)
+    return int(pages.group(1)) if pages else 0
 
-    return asyncio.run(index())
+
+class PagefindFailed(Exception):
+    """Pagefind did not write a whole index of the site."""
+
+
+# The longest Pagefind may take to index a site (a 10,000-entity site takes seconds).
+PAGEFIND_TIMEOUT = 600
 
 
 # The finder's first file holds the first cards, so they show at once; the rest follows in parts.

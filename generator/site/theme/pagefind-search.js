@@ -160,23 +160,35 @@
     return n === 1 ? say('search.result.one', '1 matching document') : say('search.result.other', '# matching documents', n);
   }
 
-  // The next results: their texts fetched together, then put in the list at once.
+  // The next results: their texts fetched together, each put in the list, in order, as soon as it
+  // and those before it have come (the first result shows before the tenth has arrived); the
+  // count is said once the batch is in.
   var busy = false;
   function next(n) {
     if (busy || n !== asked || shown >= found.length) return Promise.resolve();
     busy = true;
+    var first = shown === 0;
     var batch = found.slice(shown, shown + PAGE);
-    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (data) {
+    var score = found.length - shown;
+    var cleared = !first;   // the previous query's results stay until this one's first arrives
+    var chain = Promise.resolve();
+    batch.map(function (r) { return r.data(); }).forEach(function (pending, i) {
+      chain = chain.then(function () { return pending; }).then(function (data) {
+        if (n !== asked) return;
+        if (!cleared) {
+          list.replaceChildren();
+          cleared = true;
+        }
+        var li = item(data, score - i);
+        if (li) list.appendChild(li);
+      });
+    });
+    return chain.then(function () {
       busy = false;
       if (n !== asked) return;
+      if (!cleared) list.replaceChildren();
+      if (first) meta.textContent = count(found.length);
       if (end && watcher) watcher.unobserve(end);
-      var score = found.length - shown;
-      var items = data.map(function (d, i) { return item(d, score - i); }).filter(Boolean);
-      if (shown === 0) {
-        list.replaceChildren();
-        meta.textContent = count(found.length);
-      }
-      items.forEach(function (li) { list.appendChild(li); });
       shown += batch.length;
       end = list.lastElementChild;
       if (end && watcher && shown < found.length) watcher.observe(end);
@@ -212,6 +224,10 @@
       idle();
       return;
     }
+    // While typing pauses, Pagefind fetches the parts of the index the words so far need.
+    pagefind().then(function (module) {
+      if (typeof module.preload === 'function' && query === text) return module.preload(text);
+    }).catch(function () {});
     waiting = setTimeout(function () { search(text); }, PAUSE);
   }
 
