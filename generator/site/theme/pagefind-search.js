@@ -195,10 +195,17 @@
     }, function () { busy = false; });
   }
 
+  // The words searched: Pagefind finds every word that begins with a word of the query, so a
+  // one-letter word ("a", "I") would find half the site; it is left out unless it is all there is.
+  function terms(text) {
+    var words = text.split(/\s+/).filter(function (w) { return w.length > 1; });
+    return words.length ? words.join(' ') : text;
+  }
+
   function search(text) {
     var n = ++asked;
     pagefind().then(function (module) {
-      return module.search(text);
+      return module.search(terms(text));
     }).then(function (answer) {
       if (n !== asked || !answer) return;
       found = Array.isArray(answer.results) ? answer.results : [];
@@ -226,7 +233,7 @@
     }
     // While typing pauses, Pagefind fetches the parts of the index the words so far need.
     pagefind().then(function (module) {
-      if (typeof module.preload === 'function' && query === text) return module.preload(text);
+      if (typeof module.preload === 'function' && query === text) return module.preload(terms(text));
     }).catch(function () {});
     waiting = setTimeout(function () { search(text); }, PAUSE);
   }
