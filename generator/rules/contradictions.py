@@ -259,7 +259,7 @@ def _cadences(documents: list[Document], states: dict[str, Document],
     # For each state, each accepted reason that a track's entry names: the first such track.
     entered: dict[str, dict[str, int]] = {}
     for sid, state in sorted(tracked.items(), key=lambda item: item[1].display):
-        accepted = {reason_key(shown(reason)): shown(reason) for reason in state.data["accepts"]}
+        accepted = {reason_key(text): text for text in map(shown, state.data["accepts"])}
         first: dict[str, int] = {}
         for i, track in enumerate(state.data["tracks"]):
             for key in finder.find(shown(track["entry"])):
@@ -277,7 +277,7 @@ def _cadences(documents: list[Document], states: dict[str, Document],
         if doc.kind != "handoff" or doc.data["to_state"] not in tracked:
             continue
         state = tracked[doc.data["to_state"]]
-        accepted = {reason_key(shown(reason)): shown(reason) for reason in state.data["accepts"]}
+        accepted = {reason_key(text): text for text in map(shown, state.data["accepts"])}
         own = follow_ups.get(doc.data["id"], [])
         for key in finder.find(shown(doc.data["follow_up"]["rule"])):
             place = entered[state.data["id"]].get(key)

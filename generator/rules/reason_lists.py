@@ -19,7 +19,7 @@ from ..source.problems import ERROR, WARNING, Problem, Rule
 from .agreed_reasons import Declared, declared_reasons, has_reason_lists, reason_items
 from .phrases import reason_key
 from .references import Index
-from .values import declared, expand, texts_of
+from .values import declared, expand, given_texts, texts_of
 
 _LISTS = """\
         reasons:
@@ -143,9 +143,9 @@ def reason_list_problems(loaded: LoadedPlaybook, documents: list[Document], inde
         return
     yield from _declared_twice(settings)
     reasons = declared_reasons(settings)
+    # A reason is found as written and with the values it names written out.
     by_text = {reason_key(reason.text): id for id, reason in reasons.items()}
-    values = {id: item.get("value") for id, (_, item) in declared(settings).items()}
-    texts = {id: text for id, text in values.items() if isinstance(text, str)}
+    texts = given_texts(loaded)
     by_text.update({reason_key(expand(reason.text, texts)): id for id, reason in reasons.items()})
     for doc in sorted(documents, key=lambda d: d.display):
         if not isinstance(doc.data, dict):
@@ -153,8 +153,7 @@ def reason_list_problems(loaded: LoadedPlaybook, documents: list[Document], inde
         for path, written in _named(doc):
             if written not in reasons:
                 yield doc.problem(UNKNOWN_REASON, path, _unknown(written, reasons, by_text, index))
-    everything = [settings, *documents]
-    for doc in everything:
+    for doc in [settings, *(doc for doc in documents if doc is not settings)]:
         if not isinstance(doc.data, dict):
             continue
         for path, text in texts_of(doc):
