@@ -11,7 +11,7 @@ import subprocess
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from ..source.loader import MAX_FILE_BYTES
+from ..source.filebytes import MAX_FILE_BYTES
 
 
 class GitError(Exception):

@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from ..source.loader import KINDS, MAX_FILE_BYTES, SETTINGS_FILE
+from ..source.filebytes import MAX_FILE_BYTES
+from ..source.loader import KINDS, SETTINGS_FILE
 from ..source.yamltree import TreeBuilder
 from .diff import KIND_NAMES
 from .fielddiff import FieldChange, every_field, field_changes, field_label

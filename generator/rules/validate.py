@@ -49,7 +49,7 @@ def check(root: Path, docs: Path | None = None, today: date | None = None,
 
 
 def _check(root: Path, docs: Path | None, today: date, stale_fails: bool) -> tuple[LoadedPlaybook, list[Problem]]:
-    loaded = load_playbook(root)
+    loaded = load_playbook(root, check_document)
     chosen, problems = levels(loaded.settings, RULES, freshness.RULES if stale_fails else ())
     # An id under `rules` that names no rule, or one that cannot be changed, is told by levels.py
     # with why; the schema's "unknown field" at the same place is not told again.

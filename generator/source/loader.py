@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,13 +20,13 @@ from typing import Any
 import yaml
 
 from . import file_rules as f
-from . import yamltree
+from . import parallel, yamltree
 from .document import Document
+from .filebytes import MAX_FILE_BYTES, decoded, read_bytes
 from .filecache import ContentCache, Entry
 from .filepaths import display_path as display_path
 from .filepaths import within as within
 from .problems import Problem, Rule
-from .scalars import REFUSED, refused
 from .yaml_rules import NESTING_TOO_DEEP, YAML_SYNTAX
 from .yamltree import Places, TreeBuilder
 
@@ -41,11 +41,8 @@ KINDS: dict[str, str] = {
     "metrics": "metric",
 }
 SETTINGS_FILE = "playbook.yaml"
-MAX_FILE_BYTES = 1_000_000
 # Entries a playbook folder may hold without being entries: kept by git for empty folders.
 _QUIET = {".gitkeep", "readme.md"}
-
-_MAX_REPORTED = 20
 
 
 @dataclass
@@ -98,10 +95,14 @@ def cycles_uncollected() -> Iterator[None]:
             gc.enable()
 
 
-def load_playbook(root: Path) -> LoadedPlaybook:
+def load_playbook(root: Path, check: Callable[[Document], list[Problem]] | None = None) -> LoadedPlaybook:
     """Read playbook.yaml and every entity file under root. A root reached through a link out of
     the repository is not listed at all: every link under it would be judged against the place
-    the link leads to, so nothing there would count as outside."""
+    the link leads to, so nothing there would count as outside.
+
+    With check, each document read is also checked on its own (as `checked` does), in the same
+    process that read it: the files of a large playbook are shared between the cores
+    (parallel.py)."""
     from .repository import PLAYBOOK_READ, link_out_of_repository  # it builds on this module
 
     link = link_out_of_repository(Path(root))
@@ -109,10 +110,10 @@ def load_playbook(root: Path) -> LoadedPlaybook:
         return LoadedPlaybook(Path(root), None, {kind: [] for kind in KINDS.values()},
                               [_at(f.LINK_OUTSIDE, link.link, link.message(PLAYBOOK_READ))])
     with cycles_uncollected():
-        return _load_playbook(Path(root))
+        return _load_playbook(Path(root), check)
 
 
-def _load_playbook(root: Path) -> LoadedPlaybook:
+def _load_playbook(root: Path, check: Callable[[Document], list[Problem]] | None) -> LoadedPlaybook:
     problems: list[Problem] = []
     documents: dict[str, list[Document]] = {kind: [] for kind in KINDS.values()}
     unreadable: dict[str, list[Path]] = {}
@@ -123,18 +124,21 @@ def _load_playbook(root: Path) -> LoadedPlaybook:
                                 "no playbook folder here: give the folder that holds playbook.yaml"))
         return LoadedPlaybook(root, None, documents, problems)
     inside = _Inside(root)
-    settings = None
+    reads: list[_Read] = []
+    settings_read: list[Document] = []
     for entry in entries:
         if _skipped(entry, problems) or not inside.check(entry, problems):
             continue
         if entry.name == SETTINGS_FILE and entry.is_file():
-            settings = load_document(entry, "playbook", problems)
+            reads.append(_Read(entry, "playbook", display_path(entry), settings_read, [], len(problems)))
         elif entry.name in KINDS and entry.is_dir():
             kind = KINDS[entry.name]
-            _load_folder(entry, kind, documents[kind], unreadable.setdefault(kind, []), problems, inside)
+            _load_folder(entry, kind, documents[kind], unreadable.setdefault(kind, []), problems, inside, reads)
         else:
             problems.append(_at(f.STRAY_FILE, entry, "not part of a playbook: the playbook folder holds "
                                 f"{SETTINGS_FILE} and the folders " + ", ".join(KINDS) + "; move or remove it"))
+    problems = _read_all(reads, problems, check)
+    settings = settings_read[0] if settings_read else None
     # A playbook.yaml that is there but unusable has its own problem already.
     if settings is None and not os.path.lexists(root / SETTINGS_FILE):
         problems.append(_at(f.SETTINGS_MISSING, root / SETTINGS_FILE,
@@ -188,22 +192,104 @@ def _skipped(entry: Path, problems: list[Problem]) -> bool:
 
 
 def _load_folder(folder: Path, kind: str, into: list[Document], unreadable: list[Path],
-                 problems: list[Problem], inside: _Inside) -> None:
+                 problems: list[Problem], inside: _Inside, reads: list[_Read]) -> None:
     display = _display_in(folder)
     for entry in _entries(folder, problems) or ():
         if _skipped(entry, problems) or not inside.check(entry, problems):
             continue
         if entry.is_file() and entry.suffix == ".yaml":
-            doc = load_document(entry, kind, problems, display(entry))
-            if doc is not None:
-                into.append(doc)
-            else:
-                unreadable.append(entry)
+            reads.append(_Read(entry, kind, display(entry), into, unreadable, len(problems)))
         elif entry.is_file() and entry.suffix == ".yml":
             problems.append(_at(f.STRAY_FILE, entry, f"only .yaml files are read: rename it to {entry.stem}.yaml"))
         else:
             problems.append(_at(f.STRAY_FILE, entry,
                                 f"not a playbook file: {folder.name}/ holds one <id>.yaml file per entry"))
+
+
+@dataclass
+class _Read:
+    """A file to read, where its document goes (or its path, if it cannot be read), and how many
+    problems were found before it: its own problems are told in that place."""
+
+    path: Path
+    kind: str
+    display: str
+    into: list[Document]
+    unreadable: list[Path]
+    at: int
+
+
+def _read_all(reads: list[_Read], problems: list[Problem],
+              check: Callable[[Document], list[Problem]] | None) -> list[Problem]:
+    """Read every file of reads into its place; problems with each file's own problems told where
+    they would be had the files been read one by one, as they were listed."""
+    work = [(read.path, read.kind, read.display, check) for read in reads]
+    told: list[Problem] = []
+    done = 0
+    for read, outcome in zip(reads, parallel.shared(_read_share, work), strict=True):
+        told.extend(problems[done:read.at])
+        done = read.at
+        told.extend(outcome.found)
+        doc = outcome.settle()
+        if doc is not None:
+            read.into.append(doc)
+        else:
+            read.unreadable.append(read.path)
+    told.extend(problems[done:])
+    return told
+
+
+_Work = tuple[Path, str, str, "Callable[[Document], list[Problem]] | None"]
+
+
+def _read_share(share: Sequence[_Work]) -> list[_Outcome]:
+    """Each file of share read (and checked, with a check), in this process or another."""
+    outcomes: list[_Outcome] = []
+    for path, kind, display, check in share:
+        found: list[Problem] = []
+        doc = load_document(path, kind, found, display)
+        if doc is not None and check is not None:
+            checked(doc, check)
+        outcomes.append(_Outcome(doc, found))
+    return outcomes
+
+
+class _Outcome:
+    """A file's document and problems, as read in this process. Sent to another process, it takes
+    only the document's data, the file's bytes and what was found, and becomes there (settle)
+    what reading the file there would have made, the cache of files read included."""
+
+    __slots__ = ("doc", "found", "moved")
+
+    def __init__(self, doc: Document | None, found: list[Problem]) -> None:
+        self.doc, self.found = doc, found
+        self.moved: tuple[Any, ...] | None = None
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        doc = self.doc
+        if doc is None:
+            return None, self.found
+        entry: Entry | None = FILES.get(doc.source)
+        return (doc.kind, doc.path, doc.display, doc.data, doc.source, entry is None or entry.aliased,
+                None if entry is None else entry.checked), self.found
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.doc = None
+        self.moved, self.found = state
+
+    def settle(self) -> Document | None:
+        """The document, kept in this process's cache of files read as though read here."""
+        if self.moved is None:
+            return self.doc
+        kind, path, display, data, key, aliased, checked_ = self.moved
+        raw: bytes = key[-1]
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+        doc = Document(kind, path, display, data, Places(display, text, "\r" not in text), key)
+        entry = Entry(tuple(self.found), True)
+        entry.keep(doc, aliased)
+        entry.checked = checked_
+        FILES.put(key, entry, MEMORY_PER_BYTE * len(raw) + 200 * len(self.found))
+        return doc
 
 
 def load_document(path: Path, kind: str, problems: list[Problem], display: str | None = None) -> Document | None:
@@ -214,7 +300,7 @@ def load_document(path: Path, kind: str, problems: list[Problem], display: str |
     comes from the cache of files read, as a copy the caller may change.
     """
     doc = Document(kind, path, display or display_path(path))
-    raw = _read_bytes(doc, problems)
+    raw = read_bytes(doc, problems)
     if raw is None:
         return None
     key = (kind, str(path), doc.display, _limits(), raw)
@@ -258,10 +344,10 @@ def _limits() -> tuple[int, ...]:
 def _parse(doc: Document, raw: bytes, problems: list[Problem]) -> yamltree.Tree | None:
     """The tree of a file's bytes, or None with its problems; doc.places says where its values
     are, when asked."""
-    text = _decoded(doc, raw, problems)
+    text = decoded(doc, raw, problems)
     if text is None:
         return None
-    # No refused character and no tab is left (_decoded); with no CR either, only quoted text
+    # No refused character and no tab is left (filebytes.decoded); with no CR either, only quoted text
     # needs its characters checked.
     clean = "\r" not in text
     builder = TreeBuilder(doc.display, record=False)
@@ -293,68 +379,3 @@ def _parse(doc: Document, raw: bytes, problems: list[Problem]) -> yamltree.Tree 
                                     "not a list or a single value"))
         return None
     return tree
-
-
-def _read_bytes(doc: Document, problems: list[Problem]) -> bytes | None:
-    try:
-        with doc.path.open("rb", buffering=0) as file:
-            raw = _read_bounded(file, MAX_FILE_BYTES + 1)
-    except OSError as err:
-        problems.append(f.FILE_UNREADABLE.at(doc.display, 1, 1, "", f"cannot be read ({err.strerror or err}): "
-                                             "check the file's permissions"))
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        problems.append(f.FILE_TOO_LARGE.at(doc.display, 1, 1, "", f"the file is larger than {MAX_FILE_BYTES:,} "
-                                            "bytes, the limit for one entry: split the entry or shorten it"))
-        return None
-    return raw
-
-
-def _read_bounded(file: Any, limit: int) -> bytes:
-    """At most limit bytes of an unbuffered file: first as many as its size says, then on to
-    the end. (Asking for the limit at once made a 1 MB buffer for every file, which took longer
-    than reading it.)"""
-    parts: list[bytes] = []
-    got = 0
-    ask = os.fstat(file.fileno()).st_size + 1
-    while got < limit:
-        part = file.read(min(ask, limit - got))
-        if not part:
-            break
-        parts.append(part)
-        got += len(part)
-        ask = 65_536  # the file grew since, or a read stopped short: read on in small steps
-    return b"".join(parts)
-
-
-def _decoded(doc: Document, raw: bytes, problems: list[Problem]) -> str | None:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        problems.append(f.NOT_UTF8.at(doc.display, line, 1, "", "not UTF-8 text: save the file as UTF-8"))
-        return None
-    text = text.removeprefix("\ufeff")
-    found = _refused_characters(doc, text, problems)
-    return None if found else text
-
-
-def _refused_characters(doc: Document, text: str, problems: list[Problem]) -> bool:
-    """Report tabs and refused characters where they are; True if there were any."""
-    if "\t" not in text and not REFUSED.search(text):
-        return False  # one search of the whole text, for the common case: nothing to report
-    found = 0
-    for number, line_text in enumerate(text.split("\n"), start=1):
-        if "\t" in line_text:
-            found += 1
-            problems.append(f.TAB_CHARACTER.at(doc.display, number, line_text.index("\t") + 1, "",
-                                               "tab character: indent with spaces and write no tabs in values"))
-        for match in REFUSED.finditer(line_text.removesuffix("\r")):
-            found += 1
-            if found <= _MAX_REPORTED:
-                problems.append(f.INVISIBLE_CHARACTER.at(doc.display, number, match.start() + 1, "",
-                                                         refused(match.group())))
-    if found > _MAX_REPORTED:
-        problems.append(f.INVISIBLE_CHARACTER.at(doc.display, 1, 1, "", f"{found - _MAX_REPORTED} more tabs or "
-                                                 "invisible characters not listed: clean the file and run again"))
-    return found > 0

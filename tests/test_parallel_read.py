@@ -1,0 +1,120 @@
+"""Reading a large playbook's files on several cores (generator/source/parallel.py) tells exactly
+what reading them one by one tells: the same problems, in the same words, at the same lines and
+columns, in the same order, and the same documents, on every damaged playbook of the suite and on
+a large playbook damaged in every way a file can be.
+
+The comparison runs in a fresh interpreter: files are only shared with forked processes while
+no other thread runs, and a test process may have threads of its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+from generator.source import parallel
+
+BAD = REPO / "tests" / "bad"
+
+COMPARE = r"""
+import json, os, sys
+from pathlib import Path
+from generator.rules.validate import check
+from generator.source import loader, parallel
+from generator.source.schemas import check_document
+
+def told(root, processes):
+    os.environ[parallel.SETTING] = str(processes)
+    loader.FILES.clear()
+    loaded, problems = check(Path(root))
+    docs = [loaded.settings, *(d for kind in loaded.documents.values() for d in kind)]
+    return {"problems": [str(p) for p in problems], "loaded": [str(p) for p in loaded.problems],
+            "documents": [[d.kind, d.display, d.data, sorted(map(str, d.positions.items()))]
+                          for d in docs if d is not None],
+            "unreadable": {k: [str(p) for p in v] for k, v in loaded.unreadable.items()}}
+
+def probe(doc):
+    return [os.getpid()]
+
+def pids(root):
+    # Which processes read the files when they are shared: each check tells its own.
+    os.environ[parallel.SETTING] = "2"
+    loader.FILES.clear()
+    seen = set()
+    loaded = loader.load_playbook(Path(root), probe)
+    for docs in loaded.documents.values():
+        for doc in docs:
+            seen.update(loader.checked(doc, check_document))
+    return len(seen)
+
+parallel.MIN_ITEMS = 1
+out = {}
+for root in sys.argv[1:]:
+    one, shared = told(root, 1), told(root, 2)
+    out[root] = {"same": one == shared, "one": one, "shared": shared, "count": len(one["problems"])}
+out["pids"] = pids(sys.argv[-1])
+print(json.dumps(out, default=str))
+"""
+
+
+def _damage(project: Path) -> Path:
+    """A large synthetic playbook with every kind of damage a file can carry, spread over the
+    files so that each process of two gets some of it."""
+    sys.path.insert(0, str(REPO))
+    from benchmarks.synth import write_playbook
+
+    write_playbook(project, 120, 3)
+    playbook = project / "playbook"
+    assets = sorted((playbook / "assets").glob("*.yaml"))
+    terms = sorted((playbook / "terms").glob("*.yaml"))
+    assets[0].write_text("id: [broken\n", encoding="utf-8")
+    assets[1].write_text(assets[1].read_text(encoding="utf-8") + "id: again\n", encoding="utf-8")
+    assets[2].write_text(assets[2].read_text(encoding="utf-8").replace("  ", "\t", 1), encoding="utf-8")
+    assets[3].write_bytes(b"id: \xff\xfe\n")
+    assets[4].write_text("", encoding="utf-8")
+    assets[5].write_text("- a list\n", encoding="utf-8")
+    assets[6].write_text(assets[6].read_text(encoding="utf-8") + "extra: !!python/object x\n", encoding="utf-8")
+    assets[7].write_text(assets[7].read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
+    terms[0].write_text(terms[0].read_text(encoding="utf-8").replace("definition: >-\n", "definition: >-\n"
+                                                                     "  Within [[nope]].\n", 1), encoding="utf-8")
+    terms[1].write_text(terms[1].read_text(encoding="utf-8") + "owner: nobody\n", encoding="utf-8")
+    (playbook / "assets" / "stray.txt").write_text("not yaml\n", encoding="utf-8")
+    (playbook / "assets" / "old.yml").write_text("id: old\n", encoding="utf-8")
+    (playbook / "terms" / ".hidden.yaml").write_text("id: hidden\n", encoding="utf-8")
+    (playbook / "terms" / "outside.yaml").symlink_to("/etc/hostname")
+    return playbook
+
+
+def test_files_read_on_two_processes_tell_exactly_what_one_process_tells(tmp_path: Path) -> None:
+    damaged = _damage(tmp_path / "big")
+    roots = [*(str(p) for p in sorted(BAD.iterdir()) if p.is_dir()), str(REPO / "playbook"), str(damaged)]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", COMPARE, *roots], capture_output=True, text=True, cwd=tmp_path,
+                          env=env, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout)
+    for root in roots:
+        assert out[root]["same"], (root, out[root]["one"]["problems"], out[root]["shared"]["problems"])
+    # Every damaged playbook of the suite tells its problems both ways.
+    assert all(out[str(p)]["count"] > 0 for p in BAD.iterdir() if p.is_dir())
+    big = out[str(damaged)]["shared"]
+    assert len(big["documents"]) > 100
+    said = "\n".join(big["problems"])
+    for rule in ("yaml-syntax", "duplicate-key", "tab-character", "not-utf8", "file-empty", "not-a-mapping",
+                 "yaml-tag", "unknown-field", "unknown-value", "stray-file", "hidden-file", "link-outside"):
+        assert f"[{rule}]" in said, rule
+    # The files were read by two processes.
+    assert out["pids"] == 2
+
+
+def test_a_small_playbook_or_one_asked_not_to_is_read_in_this_process(monkeypatch) -> None:
+    monkeypatch.setenv(parallel.SETTING, "4")
+    assert parallel.processes(parallel.MIN_ITEMS - 1) == 1
+    monkeypatch.setenv(parallel.SETTING, "0")
+    assert parallel.processes(10 * parallel.MIN_ITEMS) == 1
+    monkeypatch.setenv(parallel.SETTING, "1")
+    assert parallel.processes(10 * parallel.MIN_ITEMS) == 1
