@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from suite_summary import pytest_sessionfinish, pytest_terminal_summary, pytest_
 # the calendar: on this day the default playbook has an overdue review and a withdrawn asset.
 TODAY = "2026-11-23"
 os.environ["PLAYBOOK_TODAY"] = TODAY
+# What `playbook validate` keeps for its next run goes to a folder of the test run's own, not the
+# user's cache (generator/source/diskcache.py).
+os.environ.setdefault("PLAYBOOK_CACHE", tempfile.mkdtemp(prefix="playbook-cache-"))
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -19,7 +19,9 @@ from benchmarks.synth import plan, write_playbook  # noqa: E402
 BIN = Path(sys.executable).parent
 # Every figure the benchmark must report, by a part of its row's label.
 ROWS = ("entities", "assets", "terms", "personas", "YAML read", "load, in process", "validate, in process",
-        "render every page in memory", "`playbook validate` command", "`playbook render` command",
+        "render every page in memory", "`playbook validate` command", "`playbook validate` again",
+        "bare load of the same files", "`playbook validate` ÷ bare load", "`playbook validate` again ÷",
+        "`playbook render` command",
         "`mkdocs build --strict` with the plugin", "peak memory of that build", "site size", "largest page",
         "search index", "plain `mkdocs build --strict` of the rendered pages", "peak memory of the plain build",
         "plugin build ÷ plain build", "Zensical build of the rendered pages", "Zensical ÷ plain MkDocs",

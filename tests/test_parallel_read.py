@@ -1,7 +1,8 @@
-"""Reading a large playbook's files on several cores (generator/source/parallel.py) tells exactly
-what reading them one by one tells: the same problems, in the same words, at the same lines and
-columns, in the same order, and the same documents, on every damaged playbook of the suite and on
-a large playbook damaged in every way a file can be.
+"""Reading a large playbook's files, and screening their texts, on several cores
+(generator/source/parallel.py) tells exactly what doing it all in one process tells: the same
+problems, in the same words, at the same lines and columns, in the same order, and the same
+documents, on every damaged playbook of the suite and on a large playbook damaged in every way a
+file can be.
 
 The comparison runs in a fresh interpreter: files are only shared with forked processes while
 no other thread runs, and a test process may have threads of its own."""
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +84,14 @@ def _damage(project: Path) -> Path:
     terms[0].write_text(terms[0].read_text(encoding="utf-8").replace("definition: >-\n", "definition: >-\n"
                                                                      "  Within [[nope]].\n", 1), encoding="utf-8")
     terms[1].write_text(terms[1].read_text(encoding="utf-8") + "owner: nobody\n", encoding="utf-8")
+    # The checks that read every text: a placeholder, an agreed reason quoted, a value typed out.
+    assets[8].write_text(re.sub(r"(?m)^title: .*$", "title: TODO", assets[8].read_text(encoding="utf-8"), count=1),
+                         encoding="utf-8")
+    for term, said in ((terms[2], "Dropped when \"Person has asked not to be contacted\"."),
+                       (terms[3], "Worth 10 percent of the deal."), (terms[-1], "It brings in $3,000,000."),
+                       (terms[4], "It brings in USD 3,000,000.")):
+        term.write_text(term.read_text(encoding="utf-8").replace("definition: >-\n", f"definition: >-\n  {said}\n", 1),
+                        encoding="utf-8")
     (playbook / "assets" / "stray.txt").write_text("not yaml\n", encoding="utf-8")
     (playbook / "assets" / "old.yml").write_text("id: old\n", encoding="utf-8")
     (playbook / "terms" / ".hidden.yaml").write_text("id: hidden\n", encoding="utf-8")
@@ -105,7 +115,8 @@ def test_files_read_on_two_processes_tell_exactly_what_one_process_tells(tmp_pat
     assert len(big["documents"]) > 100
     said = "\n".join(big["problems"])
     for rule in ("yaml-syntax", "duplicate-key", "tab-character", "not-utf8", "file-empty", "not-a-mapping",
-                 "yaml-tag", "unknown-field", "unknown-value", "stray-file", "hidden-file", "link-outside"):
+                 "yaml-tag", "unknown-field", "unknown-value", "stray-file", "hidden-file", "link-outside",
+                 "placeholder-text", "reason-typed-out", "value-typed-out", "value-number-typed-out"):
         assert f"[{rule}]" in said, rule
     # The files were read by two processes.
     assert out["pids"] == 2

@@ -21,6 +21,7 @@ from ..model.playbook import Playbook
 from ..rules.freshness import TODAY_VARIABLE, TodayError, resolve_today
 from ..rules.registry import RULES, examples, find
 from ..rules.validate import check
+from ..source import diskcache
 from ..source.filepaths import display_path
 from ..source.problems import PlaybookError, Rule, printable
 from ..source.repository import (
@@ -49,8 +50,9 @@ COMMAND_MODULES = {"diff": "..commands.diff", "codeowners": "..rules.codeowners"
                    "schemas": "..commands.init"}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 clean, 1 problems, 2 usage)."""
+def main(argv: Sequence[str] | None = None, on_disk: bool = False) -> int:
+    """Run the command line; returns the exit code (0 clean, 1 problems, 2 usage). With on_disk
+    (as the `playbook` command runs), what `validate` reads is kept on disk for its next run."""
     parser = argparse.ArgumentParser(prog="playbook", description="Validate and render the sales playbook.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     validate = commands.add_parser("validate", help="check every playbook file and report every problem")
@@ -100,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(err, file=sys.stderr)
         return 1
     if args.command == "validate":
-        return _validate(Path(args.dir), docs, today, args.fail_on_stale, args.format)
+        return _validate(Path(args.dir), docs, today, args.fail_on_stale, args.format, on_disk)
     return _render(Path(args.playbook), Path(args.outdir), docs, today)
 
 
@@ -115,8 +117,9 @@ def _folder(path: str) -> Path | None:
     return Path(path) if Path(path).is_dir() else None
 
 
-def _validate(root: Path, docs: Path | None, today: date, stale_fails: bool, format: str = "text") -> int:
-    loaded, problems = check(root, docs, today, stale_fails)
+def _validate(root: Path, docs: Path | None, today: date, stale_fails: bool, format: str = "text",
+              on_disk: bool = False) -> int:
+    loaded, problems = check(root, docs, today, stale_fails, on_disk)
     errors = sum(not p.warning for p in problems)
     warnings = len(problems) - errors
     model = None if errors else build_model(loaded, today)
@@ -292,12 +295,15 @@ def run() -> None:
     Freeing everything a large playbook was read into, one object at a time, served nobody and
     took a quarter of a second at 10,000 files (mypy ends the same way). Where the output cannot
     be flushed (a closed pipe), Python ends as usual and says so."""
-    code = main()
+    code = main(on_disk=True)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except (OSError, ValueError):
         sys.exit(code)
+    # What `playbook validate` read is kept for its next run (source/diskcache.py), once its
+    # output is out, by a process of its own: nobody waits for it.
+    diskcache.save_pending(background=True)
     os._exit(code)
 
 

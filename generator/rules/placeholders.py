@@ -25,10 +25,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..source.document import Document
-from ..source.paths import Path_, format_path, shorten
+from ..source.paths import Path_, shorten
 from ..source.problems import ERROR, Problem, Rule
 from ..source.schemas import resolved, validator
-from .values import texts_of
+from .values import screen_of, texts_of
 
 PLACEHOLDER_TEXT = Rule(
     "placeholder-text", ERROR, "a text that is only a placeholder such as TODO, TBD or Lorem ipsum",
@@ -86,10 +86,19 @@ def placeholder_problems(documents: Iterable[Document], reported: Iterable[Probl
 
 def _problems(documents: list[Document], seen: set[tuple[str, str]]) -> Iterator[Problem]:
     for doc in documents:
-        for path, text in texts_of(doc):
-            field = _free_text_field(doc.kind, path) if is_placeholder(text) else None
-            if field is not None and (doc.display, format_path(path)) not in seen:
-                yield doc.problem(PLACEHOLDER_TEXT, path, _message(text, path, *field))
+        screen = screen_of(doc)
+        found = screen.placeholders if screen is not None else document_placeholders(doc)
+        yield from (problem for problem in found if (problem.file, problem.path) not in seen)
+
+
+def document_placeholders(doc: Document) -> tuple[Problem, ...]:
+    """A problem at every free-text field of one document that holds a placeholder."""
+    found = []
+    for path, text in texts_of(doc):
+        field = _free_text_field(doc.kind, path) if is_placeholder(text) else None
+        if field is not None:
+            found.append(doc.problem(PLACEHOLDER_TEXT, path, _message(text, path, *field)))
+    return tuple(found)
 
 
 def _free_text_field(kind: str, path: Path_) -> tuple[dict[str, Any], dict[str, Any]] | None:

@@ -19,7 +19,7 @@ from ..source.problems import ERROR, WARNING, Problem, Rule
 from .agreed_reasons import Declared, declared_reasons, has_reason_lists, reason_items
 from .phrases import reason_key
 from .references import Index
-from .values import declared, expand, given_texts, texts_of
+from .values import declared, expand, given_texts, screen_of, texts_of
 
 _LISTS = """\
         reasons:
@@ -154,7 +154,8 @@ def reason_list_problems(loaded: LoadedPlaybook, documents: list[Document], inde
             if written not in reasons:
                 yield doc.problem(UNKNOWN_REASON, path, _unknown(written, reasons, by_text, index))
     for doc in [settings, *(doc for doc in documents if doc is not settings)]:
-        if not isinstance(doc.data, dict):
+        screen = screen_of(doc)
+        if not isinstance(doc.data, dict) or (screen is not None and not screen.quoted):
             continue
         for path, text in texts_of(doc):
             if doc is settings and path[:1] == ("reasons",) and path[-1:] == ("text",):

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
+from ..source import diskcache
 from ..source.document import Document
 from ..source.loader import LoadedPlaybook, checked, cycles_uncollected, load_playbook
 from ..source.problems import Problem
@@ -27,6 +28,7 @@ from .reason_lists import reason_list_problems
 from .references import Index, reference_problems
 from .registry import RULES
 from .teams import team_problems
+from .text_screen import screen_texts
 from .value_references import check_values
 from .values import texts_kept
 from .wording import wording_problems
@@ -37,19 +39,22 @@ _ENTRY_RULES: tuple[Callable[[Document, Index], Iterator[Problem]], ...] = (
 
 
 def check(root: Path, docs: Path | None = None, today: date | None = None,
-          stale_fails: bool = False) -> tuple[LoadedPlaybook, list[Problem]]:
+          stale_fails: bool = False, on_disk: bool = False) -> tuple[LoadedPlaybook, list[Problem]]:
     """Load every file under root and return it with every problem found, sorted: errors, and
     warnings for review and end dates passed or near as of `today` (errors with stale_fails;
     by default the day resolve_today gives), each at the level playbook.yaml's `rules` sets.
 
-    With `docs` (the site's docs folder), relative asset links must name files in it.
+    With `docs` (the site's docs folder), relative asset links must name files in it. With
+    on_disk, what was read from each file is kept on disk for the next run (diskcache.py).
     """
     with cycles_uncollected(), texts_kept():
-        return _check(Path(root), docs, today or resolve_today(), stale_fails)
+        return _check(Path(root), docs, today or resolve_today(), stale_fails, on_disk)
 
 
-def _check(root: Path, docs: Path | None, today: date, stale_fails: bool) -> tuple[LoadedPlaybook, list[Problem]]:
-    loaded = load_playbook(root, check_document)
+def _check(root: Path, docs: Path | None, today: date, stale_fails: bool,
+           on_disk: bool) -> tuple[LoadedPlaybook, list[Problem]]:
+    with diskcache.kept(root, check_document) if on_disk else contextlib.nullcontext():
+        loaded = load_playbook(root, check_document)
     chosen, problems = levels(loaded.settings, RULES, freshness.RULES if stale_fails else ())
     # An id under `rules` that names no rule, or one that cannot be changed, is told by levels.py
     # with why; the schema's "unknown field" at the same place is not told again.
@@ -60,6 +65,7 @@ def _check(root: Path, docs: Path | None, today: date, stale_fails: bool) -> tup
     for kind_docs in loaded.documents.values():
         documents.extend(kind_docs)
     partial: list[Document] = []
+    screen_texts(loaded)
     for doc in documents:
         # A file whose bytes were checked before in this process (`mkdocs serve`) is not again.
         schema = [p for p in checked(doc, check_document) if (p.file, p.path) not in told]

@@ -13,14 +13,13 @@ import ahocorasick_rs
 
 from ..source.document import Document
 from ..source.loader import LoadedPlaybook
-from ..source.numbers import Amount, text_amount
 from ..source.paths import Path_, shorten
 from ..source.problems import ERROR, WARNING, Problem, Rule
 from ..source.yamltree import MAX_EXPANDED_CHARS
 from .agreed_reasons import reason_texts
 from .computed_checks import computed_problems
 from .references import Index
-from .value_compute import MAX_VALUE
+from .typed_numbers import VALUE_NUMBER_TYPED_OUT, Numbers, agreed_numbers
 from .value_declarations import declaration_problems
 from .values import (
     BRACKETED,
@@ -30,8 +29,10 @@ from .values import (
     NAME_LIKE,
     REFERENCE,
     REFERENCE_COST,
+    Screen,
     declared,
     expansion_budget,
+    screen_of,
     texts_of,
     value_texts,
 )
@@ -153,39 +154,6 @@ VALUE_TYPED_OUT = Rule(
 {_DISCOUNT}
     """)
 
-_PIPELINE = """\
-        values:
-          - id: pipeline-target
-            value: USD 3,000,000"""
-
-VALUE_NUMBER_TYPED_OUT = Rule(
-    "value-number-typed-out", WARNING, "a number in a text that equals an agreed value, not named",
-    doc=f"""
-    A quantity in a text that equals an agreed value's, in any spelling the check reads ("USD
-    3,000,000", "3,000,000 US dollars", "$3,000,000", "1 hour", "25%", "25 percent"), where the
-    value could be named: when the value changes, the typed number would not. A bare number of
-    1,000 or more ("3,000,000") that equals a value's number counts too. A bare number under
-    1,000 does not: numbers such as 60 or 5 stand for too many things in a text (a score, a
-    count, a day of the month) to be taken for a value. A value typed out word for word is told
-    by value-typed-out instead, once.
-
-    Fails, with these fields in `playbook/terms/contact.yaml`:
-
-        definition: Anyone in the CRM; each team brings in $3,000,000 of pipeline a quarter.
-
-    And with these fields in `playbook/playbook.yaml`:
-
-{_PIPELINE}
-
-    Passes, with these fields in `playbook/terms/contact.yaml`:
-
-        definition: Anyone in the CRM; each team brings in [[pipeline-target]] of pipeline a quarter.
-
-    And with these fields in `playbook/playbook.yaml`:
-
-{_PIPELINE}
-    """)
-
 RULES = (UNKNOWN_VALUE, MALFORMED_VALUE_REFERENCE, VALUES_TOO_LONG, VALUE_TYPED_OUT, VALUE_NUMBER_TYPED_OUT)
 
 
@@ -197,30 +165,22 @@ def check_values(loaded: LoadedPlaybook, index: Index) -> Iterator[Problem]:
     own = declared(loaded.settings)
     values: dict[str, Any] = {**reason_texts(loaded.settings), **own}
     texts = value_texts(loaded)
-    # An agreed reason is named as a value is, but it is words, not a number: its text typed out is
-    # reason_lists.py's to find (quoted), and its own text may type out a value like any text.
-    numbered = {id: text for id, text in texts.items() if id in own}
     if loaded.settings is not None and isinstance(loaded.settings.data, dict):
         yield from declaration_problems(loaded, index)
         yield from computed_problems(loaded, index)
     documents = [loaded.settings] if loaded.settings is not None else []
     documents += [doc for docs in loaded.documents.values() for doc in docs]
-    written_out = _written_out(numbered)
-    numbers = _numbers(loaded, numbered)
+    written_out, numbers = scanners(loaded)
     for doc in documents:
         if not isinstance(doc.data, dict):
             continue
-        found = texts_of(doc)
-        # Most files name no value and type none out: one search of all their texts at once
-        # says so (no value's text holds a NUL, so no match spans two texts).
-        joined = "\0".join(text for _, text in found)
-        written = len(joined) - len(found) + 1 if found else 0
-        retyped = written_out is not None and written_out.any_in(joined)
-        typed = numbers is not None and numbers.any_in(joined)
-        if "[[" not in joined and not retyped and not typed:
+        screen = screen_of(doc) or value_screen(doc, written_out, numbers)
+        written, retyped, typed = screen.written, screen.retyped, screen.typed
+        if not screen.named and not retyped and not typed:
             if written > MAX_EXPANDED_CHARS:
                 yield _too_long(doc, written, written)
             continue
+        found = texts_of(doc)
         size = 0
         for path, text in found:
             size += len(text)
@@ -242,6 +202,28 @@ def check_values(loaded: LoadedPlaybook, index: Index) -> Iterator[Problem]:
                     yield doc.problem(MALFORMED_VALUE_REFERENCE, path, _malformed(inside, values))
         if size > expansion_budget(written):
             yield _too_long(doc, size, written)
+
+
+def scanners(loaded: LoadedPlaybook) -> tuple[_WrittenOut | None, Numbers | None]:
+    """What finds an agreed value typed out in a text: as written, and as a number. An agreed
+    reason is named as a value is, but it is words, not a number: its text typed out is
+    reason_lists.py's to find (quoted), and its own text may type out a value like any text."""
+    own = declared(loaded.settings)
+    numbered = {id: text for id, text in value_texts(loaded).items() if id in own}
+    return _written_out(numbered), agreed_numbers(loaded, numbered)
+
+
+def value_screen(doc: Document, written_out: _WrittenOut | None, numbers: Numbers | None,
+                 placeholders: tuple[Problem, ...] = ()) -> Screen:
+    """One pass over a document's texts: most files name no value and type none out, and one
+    search of all their texts at once says so (no value's text holds a NUL, so no match spans
+    two texts)."""
+    found = texts_of(doc)
+    joined = "\0".join(text for _, text in found)
+    return Screen(written=len(joined) - len(found) + 1 if found else 0, named="[[" in joined,
+                  retyped=written_out is not None and written_out.any_in(joined),
+                  typed=numbers is not None and numbers.any_in(joined),
+                  quoted='"' in joined or "\u201c" in joined, placeholders=placeholders)
 
 
 def _too_long(doc: Document, size: int, written: int) -> Problem:
@@ -295,92 +277,6 @@ def _retyped(doc: Document, path: Path_, text: str, written_out: _WrittenOut) ->
         named = " or ".join(f"[[{id}]]" for id in written_out.ids[value])
         yield doc.problem(VALUE_TYPED_OUT, path, f"'{shorten(value)}' is an agreed value, written out here: if "
                           f"this is {named}, write {named} instead, so that it changes in one place")
-
-
-# A number in a text, with what makes it a quantity: a currency before it, a unit after it. One
-# regular expression, tried once along a text, that cannot backtrack further than one number and
-# the word after it; a reference to a value ([[id]]) is matched whole, and skipped. The first
-# lookahead names every character a match can start with, so that most places fail at once (it
-# halves the time of a pass).
-_MENTION = re.compile(
-    r"(?=[\[\d$€£A-Z])(?:"
-    r"\[\[[^\[\]\0]*\]\]"
-    r"|(?<![\w.,$€£])(?:(?:[A-Z]{3}|[$€£]) ?)?"
-    r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-    r"(?: ?(?:%|(?i:percent|per cent|business hours?|business days?|hours?|days?|us dollars?|dollars?|euros?"
-    r"|pounds?)(?!\w)|[A-Z]{3}(?!\w)))?"
-    r"(?!\w|[.,]\d))")
-_DIGIT = re.compile(r"\d")
-# A bare number under this is too common in a text to be taken for an agreed value.
-BARE_FROM = 1000
-# How many numbers as written a run remembers the values of.
-_REMEMBERED = 100_000
-
-
-class _Numbers:
-    """The agreed values by the amount they state, to find a number typed in a text where a value
-    could be named: one pass of _MENTION along each text, and a look-up for each number found."""
-
-    def __init__(self, amounts: dict[Amount, list[str]], bare: dict[float, list[str]],
-                 texts: dict[str, str]) -> None:
-        self.amounts = amounts
-        self.bare = bare
-        self.texts = texts
-        # The values each number as written equals: the same few numbers ("2 days", "25%") recur
-        # across thousands of texts, and each is read once. Bounded: a run keeps at most
-        # _REMEMBERED of them, then reads the others each time.
-        self.known: dict[str, list[str]] = {}
-
-    def any_in(self, text: str) -> bool:
-        """Whether the text types a number that equals an agreed value (texts may be joined by NULs)."""
-        if _DIGIT.search(text) is None:
-            return False
-        return any(self._ids(match.group()) for match in _MENTION.finditer(text))
-
-    def _ids(self, found: str) -> list[str]:
-        ids = self.known.get(found)
-        if ids is not None:
-            return ids
-        ids = []
-        if not found.startswith("[["):
-            amount = text_amount(found)
-            if amount is not None and amount[0] != "number":
-                ids = self.amounts.get(amount, [])
-            elif amount is not None and amount[2] >= BARE_FROM:
-                ids = self.bare.get(amount[2], [])
-            # A value typed out word for word is value-typed-out's to tell.
-            ids = [id for id in ids if not (self.texts[id] == found and any(c.isalpha() for c in found))]
-        if len(self.known) < _REMEMBERED:
-            self.known[found] = ids
-        return ids
-
-    def problems(self, doc: Document, path: Path_, text: str) -> Iterator[Problem]:
-        if _DIGIT.search(text) is None:
-            return
-        for match in _MENTION.finditer(text):
-            found = match.group()
-            ids = self._ids(found)
-            if ids:
-                named = " or ".join(f"[[{id}]]" for id in ids[:3])
-                said = ", ".join(f"{id} is {shorten(self.texts[id])}" for id in ids[:3])
-                yield doc.problem(VALUE_NUMBER_TYPED_OUT, path, f"'{shorten(found)}' equals an agreed value ({said}): "
-                                  f"if this is {named}, write {named} instead, so that it changes with the value")
-
-
-def _numbers(loaded: LoadedPlaybook, texts: dict[str, str]) -> _Numbers | None:
-    """The values with an amount (a time, money, a percentage, or a number of 1,000 or more)."""
-    amounts: dict[Amount, list[str]] = {}
-    bare: dict[float, list[str]] = {}
-    items = declared(loaded.settings)
-    for id, text in texts.items():
-        amount = text_amount(text) if id in items and len(text) <= MAX_VALUE else None
-        if amount is None:
-            continue
-        if amount[0] != "number":
-            amounts.setdefault(amount, []).append(id)
-        if amount[2] >= BARE_FROM:
-            bare.setdefault(amount[2], []).append(id)
-    return _Numbers(amounts, bare, texts) if amounts or bare else None
 
 
 def _unknown(name: str, values: dict[str, Any], index: Index) -> str:

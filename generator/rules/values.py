@@ -102,10 +102,47 @@ _RUN_TEXTS: ContextVar[dict[int, tuple[Any, list[tuple[Path_, str]]]] | None] = 
 def texts_kept() -> Iterator[None]:
     """Within the block, texts_of gathers each document's texts once."""
     token = _RUN_TEXTS.set({})
+    screens = _RUN_SCREENS.set({})
     try:
         yield
     finally:
+        _RUN_SCREENS.reset(screens)
         _RUN_TEXTS.reset(token)
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What one pass over a document's texts found, for the checks that read every text
+    (text_screen.py): the characters written, whether a value is named ([[), typed out as
+    written (retyped) or as a number (typed), whether a text quotes anything, and the
+    placeholder problems of the document (before other problems are taken away)."""
+
+    written: int
+    named: bool
+    retyped: bool
+    typed: bool
+    quoted: bool
+    placeholders: tuple[Any, ...]
+
+
+# The screens of this run's documents, by the document's id (with its data, as _RUN_TEXTS).
+_RUN_SCREENS: ContextVar[dict[int, tuple[Any, Screen]] | None] = ContextVar("texts screened in this run",
+                                                                            default=None)
+
+
+def keep_screens(documents: list[Document], screens: list[Screen | None]) -> None:
+    """Keep each document's screen for the rest of the run (within texts_kept())."""
+    kept = _RUN_SCREENS.get()
+    if kept is not None:
+        kept.update((id(doc), (doc.data, screen)) for doc, screen in zip(documents, screens, strict=True)
+                    if screen is not None)
+
+
+def screen_of(doc: Document) -> Screen | None:
+    """The screen kept for a document as it is, or None (then its texts are read)."""
+    kept = _RUN_SCREENS.get()
+    found = kept.get(id(doc)) if kept is not None else None
+    return found[1] if found is not None and found[0] is doc.data else None
 
 
 def texts_of(doc: Document) -> list[tuple[Path_, str]]:

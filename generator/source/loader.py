@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
+from . import diskcache, parallel, yamltree
 from . import file_rules as f
-from . import parallel, yamltree
 from .document import Document
 from .filebytes import MAX_FILE_BYTES, decoded, read_bytes
 from .filecache import ContentCache, Entry
@@ -226,13 +226,20 @@ def _read_all(reads: list[_Read], problems: list[Problem],
     work = [(read.path, read.kind, read.display, check) for read in reads]
     told: list[Problem] = []
     done = 0
-    for read, outcome in zip(reads, parallel.shared(_read_share, work), strict=True):
+    # Files kept on disk from the last run are not worth sharing: most need no parsing.
+    disk = diskcache.current()
+    disk = disk if disk is not None and disk.check == diskcache.check_name(check) else None
+    outcomes = _read_share(work) if disk is not None and disk.old else parallel.shared(_read_share, work)
+    for read, outcome in zip(reads, outcomes, strict=True):
         told.extend(problems[done:read.at])
         done = read.at
         told.extend(outcome.found)
         doc = outcome.settle()
         if doc is not None:
             read.into.append(doc)
+            entry: Entry | None = FILES.get(doc.source)
+            if disk is not None and entry is not None and not (entry.problems or entry.aliased):
+                disk.keep(doc.source, entry.data, entry.checked)
         else:
             read.unreadable.append(read.path)
     told.extend(problems[done:])
@@ -308,6 +315,16 @@ def load_document(path: Path, kind: str, problems: list[Problem], display: str |
     if entry is not None:
         problems.extend(entry.problems)
         return entry.document(doc, key)
+    disk = diskcache.current()
+    kept = disk.get(key) if disk is not None else None
+    if kept is not None:  # read without a problem before: UTF-8, nothing refused
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+        doc.data, doc.places, doc.source = kept[0], Places(doc.display, text, "\r" not in text), key
+        entry = Entry((), True)
+        entry.keep(doc, False)
+        entry.checked = kept[1]
+        FILES.put(key, entry, MEMORY_PER_BYTE * len(raw))
+        return doc
     found: list[Problem] = []
     tree = _parse(doc, raw, found)
     problems.extend(found)

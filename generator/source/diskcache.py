@@ -1,0 +1,254 @@
+"""What `playbook validate` made of each file, kept on disk between runs, keyed by the file's bytes:
+on every commit (pre-commit) only the files that changed are parsed and checked against their
+schema again; the checks across files still run over the whole playbook.
+
+The cache is plain JSON in the user's cache folder (`$XDG_CACHE_HOME/sales-playbook`, else
+`~/.cache/sales-playbook`), never in the repository, so a pull request cannot bring one. It is
+read as untrusted all the same: bounded in bytes, checked in shape, and ignored whole at the first
+thing out of place. An entry is found by a SHA-256 digest of the file's bytes, its path, its kind,
+the bounds it was read with and this program's own code and schemas: a file whose bytes, place or
+checks changed is read again. Only files read without a problem, whose every field name is text
+and where no alias repeats a list or mapping, are kept: those come back from JSON exactly as read.
+
+`PLAYBOOK_CACHE=off` turns it off; `PLAYBOOK_CACHE=/some/folder` keeps it there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from .problems import Problem
+
+SETTING = "PLAYBOOK_CACHE"
+# A cache file larger than this is not read (a playbook of 10,000 entries makes about 15 MB).
+MAX_CACHE_BYTES = 256 * 1024 * 1024
+_FORMAT = 1
+_PROBLEM_FIELDS = 7
+
+
+class DiskCache:
+    """The entries of one playbook folder's cache: those read from disk, and those of this run."""
+
+    def __init__(self, file: Path, fingerprint: str, entries: dict[str, list[Any]], check: str) -> None:
+        self.file = file
+        self.fingerprint = fingerprint
+        self.old = entries
+        self.new: dict[str, list[Any]] = {}
+        self.hits = 0
+        self._digests: dict[int, tuple[Hashable, str]] = {}
+        # The check whose problems the cache holds (its module and name).
+        self.check = check
+
+    def get(self, key: Hashable) -> tuple[Any, tuple[Problem, ...]] | None:
+        """(data, schema problems) kept for a file read under key, or None."""
+        digest = self._digest(key)
+        found = self.old.get(digest)
+        if found is None:
+            return None
+        self.hits += 1
+        self.new[digest] = found  # still true: kept as it is
+        data, problems = found
+        return data, tuple(Problem(*p[:6], rule=p[6]) for p in problems)
+
+    def keep(self, key: Hashable, data: Any, problems: tuple[Problem, ...] | None) -> None:
+        """Keep a file's data and schema problems, if JSON gives them back exactly."""
+        digest = self._digest(key)
+        if problems is not None and digest not in self.new and _plain(data):
+            self.new[digest] = [data, [[p.file, p.line, p.column, p.path, p.message, p.severity, p.rule]
+                                             for p in problems]]
+
+    def _digest(self, key: Hashable) -> str:
+        """The digest of key, worked out once for each key of a run (the same tuple is asked for
+        twice: when the file is read, and when what was read is kept)."""
+        known = self._digests.get(id(key))
+        if known is not None and known[0] is key:
+            return known[1]
+        digest = _digest(key)
+        self._digests[id(key)] = (key, digest)
+        return digest
+
+    def save(self) -> None:
+        """Write the entries of this run (files no longer there leave the cache), if any changed."""
+        if self.new.keys() == self.old.keys():
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.file.parent, delete=False,
+                                             prefix=".", suffix=".tmp") as out:
+                # dumps, not dump: dump writes piece by piece in Python, ten times slower.
+                out.write(json.dumps({"format": _FORMAT, "fingerprint": self.fingerprint, "files": self.new},
+                                     ensure_ascii=False, separators=(",", ":")))
+            os.replace(out.name, self.file)
+        except OSError:  # a cache that cannot be written only costs time on the next run
+            with suppress(OSError, UnboundLocalError):
+                os.unlink(out.name)
+
+
+_CURRENT: ContextVar[DiskCache | None] = ContextVar("the disk cache of this run", default=None)
+
+
+def current() -> DiskCache | None:
+    return _CURRENT.get()
+
+
+def check_name(check: Any) -> str:
+    return f"{getattr(check, '__module__', '')}.{getattr(check, '__qualname__', '')}"
+
+
+@contextmanager
+def kept(root: Path, check: Callable[..., Any]) -> Iterator[DiskCache | None]:
+    """Within the block, files of the playbook at root read with check are looked up in (and added
+    to) its cache on disk; once the block ends without an error, the cache waits to be written
+    (save_pending)."""
+    cache = open_cache(root, check_name(check))
+    token = _CURRENT.set(cache)
+    try:
+        yield cache
+    finally:
+        _CURRENT.reset(token)
+    if cache is not None:
+        _PENDING.append(cache)
+
+
+# Caches read and added to, to be written when the command has said all it has to say.
+_PENDING: list[DiskCache] = []
+
+
+def pending() -> list[DiskCache]:
+    """The caches read (and added to) since they were last written."""
+    return list(_PENDING)
+
+
+def save_pending(background: bool = False) -> None:
+    """Write every cache that changed. In the background: by a process of its own, which lets go
+    of the terminal and of the output, so that neither the person nor pre-commit waits for the
+    cache of the next run (where there is no fork, or other threads run, it is written now)."""
+    caches = [cache for cache in _PENDING if cache.new.keys() != cache.old.keys()]
+    _PENDING.clear()
+    if not caches:
+        return
+    if background and hasattr(os, "fork") and threading.active_count() == 1:
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
+        if pid == 0:  # the new process: no output, no terminal, no exit handlers
+            try:
+                os.setsid()
+                nothing = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(nothing, fd)
+                for cache in caches:
+                    cache.save()
+            finally:
+                os._exit(0)
+        if pid > 0:
+            return
+    for cache in caches:
+        cache.save()
+
+
+def folder() -> Path | None:
+    """Where caches are kept, or None when turned off."""
+    setting = os.environ.get(SETTING, "").strip()
+    if setting.lower() in ("off", "0", "no", "false"):
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "sales-playbook"
+
+
+def open_cache(root: Path, check: str) -> DiskCache | None:
+    where = folder()
+    if where is None:
+        return None
+    try:
+        place = str(Path(root).resolve())
+    except (OSError, RuntimeError):
+        return None
+    file = where / (hashlib.sha256(place.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".json")
+    fingerprint = _fingerprint() + ":" + check
+    return DiskCache(file, fingerprint, _read(file, fingerprint), check)
+
+
+def _read(file: Path, fingerprint: str) -> dict[str, list[Any]]:
+    """The entries of a cache file, or none if it is missing, too large or not as written."""
+    try:
+        with open(file, "rb") as handle:
+            raw = handle.read(MAX_CACHE_BYTES + 1)
+        if len(raw) > MAX_CACHE_BYTES:
+            return {}
+        found = json.loads(raw)
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if (not isinstance(found, dict) or found.get("format") != _FORMAT or found.get("fingerprint") != fingerprint
+            or not isinstance(found.get("files"), dict)):
+        return {}
+    entries: dict[str, list[Any]] = found["files"]
+    for digest, entry in entries.items():
+        if not (len(digest) == 64 and isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], dict)
+                and isinstance(entry[1], list) and all(_problem(p) for p in entry[1])):
+            return {}
+    return entries
+
+
+def _problem(item: Any) -> bool:
+    return (isinstance(item, list) and len(item) == _PROBLEM_FIELDS
+            and all(isinstance(item[i], str) for i in (0, 3, 4, 5, 6))
+            and all(type(item[i]) is int for i in (1, 2)))
+
+
+def _digest(key: Hashable) -> str:
+    """A file's key (loader.py: kind, path, shown path, bounds, bytes) as a digest."""
+    parts: tuple[Any, ...] = key  # type: ignore[assignment]
+    head = repr(parts[:-1]).encode("utf-8", "surrogatepass")
+    digest = hashlib.sha256(len(head).to_bytes(4, "big"))
+    digest.update(head)
+    digest.update(parts[-1])
+    return digest.hexdigest()
+
+
+def _plain(data: Any) -> bool:
+    """Whether JSON gives data back exactly: field names all text, values text, numbers (not NaN or
+    infinite), true, false, null, lists and mappings. Nested at most MAX_DEPTH levels (yamltree)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            if any(type(k) is not str for k in value):
+                return False
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+        elif kind is float:
+            if value != value or value in (float("inf"), float("-inf")):
+                return False
+        elif kind not in (str, int, bool) and value is not None:
+            return False
+    return True
+
+
+_FINGERPRINT: list[str] = []
+
+
+def _fingerprint() -> str:
+    """A digest of the code that reads and checks a file, and of the schemas: a cache made by
+    other code is not used."""
+    if not _FINGERPRINT:
+        here = Path(__file__).resolve().parent
+        digest = hashlib.sha256()
+        for file in sorted([*here.glob("*.py"), *(here / "schemas").glob("*.json")]):
+            digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+        _FINGERPRINT.append(digest.hexdigest())
+    return _FINGERPRINT[0]

@@ -1,0 +1,116 @@
+"""What `playbook validate` read is kept on disk for its next run (generator/source/diskcache.py):
+a run from the cache tells exactly what a run that reads every file tells, on every damaged
+playbook of the suite; a file that changed is read again; a cache that is damaged, forged in
+shape, too large or made by other code is not used; and the command writes its cache after it
+has said everything, without making anyone wait."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from generator.rules.validate import check
+from generator.source import diskcache, loader
+
+BAD = REPO / "tests" / "bad"
+
+
+def _told(root: Path) -> tuple[list[str], int]:
+    """The problems of a run from the cache on disk, and how many files came from it."""
+    loader.FILES.clear()  # the cache in memory would answer first
+    _, problems = check(root, on_disk=True)
+    hits = sum(cache.hits for cache in diskcache.pending())
+    diskcache.save_pending()
+    return [str(p) for p in problems], hits
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(diskcache.SETTING, str(folder))
+    return folder
+
+
+def test_a_run_from_the_cache_tells_what_a_run_that_reads_every_file_tells(tmp_path: Path, cache: Path) -> None:
+    roots = [p for p in sorted(BAD.iterdir()) if p.is_dir()]
+    playbook = tmp_path / "playbook"
+    shutil.copytree(REPO / "playbook", playbook)
+    for root in [*roots, playbook]:
+        first, hits = _told(root)
+        again, reused = _told(root)
+        assert again == first, root
+        assert hits == 0
+        if root == playbook:
+            count = len(list(playbook.rglob("*.yaml")))
+            assert reused == count > 50  # every file of a sound playbook came from the cache
+    assert any(_told(root)[0] for root in roots)
+    # A file that changed is read again: its problem is told, the other files still come from the cache.
+    term = sorted((playbook / "terms").glob("*.yaml"))[0]
+    term.write_text(term.read_text(encoding="utf-8") + "colour: blue\n", encoding="utf-8")
+    changed, reused = _told(playbook)
+    assert any("[unknown-field]" in line and term.name in line for line in changed)
+    assert reused == count - 1
+    # Without the cache, the same.
+    loader.FILES.clear()
+    assert [str(p) for p in check(playbook)[1]] == changed
+
+
+@pytest.mark.parametrize("damage", ["not json", "deep", "shape", "problem", "other code", "too large"])
+def test_a_damaged_or_foreign_cache_is_not_used(tmp_path: Path, cache: Path, damage: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    playbook = tmp_path / "playbook"
+    shutil.copytree(REPO / "playbook", playbook)
+    first, _ = _told(playbook)
+    [file] = list(cache.iterdir())
+    kept = json.loads(file.read_text(encoding="utf-8"))
+    digest = next(iter(kept["files"]))
+    if damage == "not json":
+        file.write_bytes(file.read_bytes()[: file.stat().st_size // 2])
+    elif damage == "deep":
+        file.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    elif damage == "shape":
+        kept["files"][digest] = [["not", "a", "mapping"], []]
+        file.write_text(json.dumps(kept), encoding="utf-8")
+    elif damage == "problem":
+        kept["files"][digest][1] = [["file", "1", 1, "", "forged", "error", "rule"]]
+        file.write_text(json.dumps(kept), encoding="utf-8")
+    elif damage == "other code":
+        kept["fingerprint"] = "0" * 64 + kept["fingerprint"][64:]
+        file.write_text(json.dumps(kept), encoding="utf-8")
+    else:
+        monkeypatch.setattr(diskcache, "MAX_CACHE_BYTES", file.stat().st_size - 1)
+    again, reused = _told(playbook)
+    assert again == first
+    assert reused == 0
+
+
+def test_the_command_writes_its_cache_once_it_has_said_everything(tmp_path: Path) -> None:
+    playbook = tmp_path / "playbook"
+    shutil.copytree(REPO / "playbook", playbook)
+    folder = tmp_path / "cache"
+    env = {**os.environ, diskcache.SETTING: str(folder)}
+    command = [sys.executable, "-m", "generator", "validate", str(playbook)]
+    first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "files checked, no problems" in first.stdout
+    deadline = time.monotonic() + 60
+    while not any(folder.glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    [file] = list(folder.glob("*.json"))
+    kept = json.loads(file.read_text(encoding="utf-8"))
+    assert len(kept["files"]) == len(list(playbook.rglob("*.yaml")))
+    again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert (again.returncode, again.stdout, again.stderr) == (first.returncode, first.stdout, first.stderr)
+    # Turned off, no cache is written.
+    off = tmp_path / "off"
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False,
+                          env={**env, diskcache.SETTING: "off", "XDG_CACHE_HOME": str(off)})
+    assert done.returncode == 0 and not off.exists()
