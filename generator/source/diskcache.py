@@ -80,13 +80,16 @@ class DiskCache:
         """Write the entries of this run (files no longer there leave the cache), if any changed."""
         if self.new.keys() == self.old.keys():
             return
+        text = json.dumps({"format": _FORMAT, "fingerprint": self.fingerprint, "files": self.new},
+                          ensure_ascii=False, separators=(",", ":"))
+        # Not written when the next run would not read it (a character is at most 4 bytes).
+        if len(text) > MAX_CACHE_BYTES // 4 and len(text.encode("utf-8")) > MAX_CACHE_BYTES:
+            return
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.file.parent, delete=False,
                                              prefix=".", suffix=".tmp") as out:
-                # dumps, not dump: dump writes piece by piece in Python, ten times slower.
-                out.write(json.dumps({"format": _FORMAT, "fingerprint": self.fingerprint, "files": self.new},
-                                     ensure_ascii=False, separators=(",", ":")))
+                out.write(text)  # dumps, not dump: dump writes piece by piece in Python, ten times slower
             os.replace(out.name, self.file)
         except OSError:  # a cache that cannot be written only costs time on the next run
             with suppress(OSError, UnboundLocalError):
