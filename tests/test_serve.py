@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -11,7 +14,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import MKDOCS, make_project
+from conftest import MKDOCS, SITE_CONFIG, make_project
 
 
 def free_port() -> int:
@@ -64,6 +67,55 @@ def test_serve_reports_problems_and_recovers(tmp_path: Path) -> None:
         assert server.poll() is None, "the server died on a bad playbook"
         guide.write_text(original.replace("Anvil buyer's guide", "Renamed anvil guide"), encoding="utf-8")
         assert wait_for(lambda: "Renamed anvil guide" in fetch(url)), "".join(lines)
+        assert not any("Traceback" in line for line in lines)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _indexed_text(base: str) -> str:
+    """Every page text of the Pagefind index the server serves: its entry names the index, whose
+    meta file names each page's fragment (gzip, after Pagefind's signature)."""
+    try:
+        entry = json.loads(fetch(f"{base}/pagefind/pagefind-entry.json") or "{}")
+        meta = _fetch_bytes(f"{base}/pagefind/pagefind.{entry['languages']['en']['hash']}.pf_meta")
+        names = set(re.findall(rb"en_[0-9a-f]+", gzip.decompress(meta)))  # pages, and a few other hashes
+    except (KeyError, ValueError, OSError, EOFError):
+        return ""
+    texts = []
+    for name in sorted(names):
+        try:
+            fragment = _fetch_bytes(f"{base}/pagefind/fragment/{name.decode()}.pf_fragment")
+            texts.append(gzip.decompress(fragment).decode("utf-8", "replace"))
+        except (OSError, EOFError):
+            continue
+    return "".join(texts)
+
+
+def _fetch_bytes(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=2) as response:
+        return bytes(response.read())
+
+
+def test_under_serve_a_saved_page_is_served_before_pagefind_has_indexed_it(tmp_path: Path) -> None:
+    config = SITE_CONFIG.replace("      site_name: true\n", "      site_name: true\n      search: pagefind\n")
+    project = make_project(tmp_path / "p", config=config)
+    port = free_port()
+    server, lines = serve(project, port)
+    base = f"http://127.0.0.1:{port}"
+    guide = project / "playbook" / "assets" / "guide.yaml"
+    try:
+        # The first build served waits for a whole index.
+        assert wait_for(lambda: "Anvil buyer" in fetch(f"{base}/assets/"), 60), "".join(lines)
+        assert "Anvil buyer" in _indexed_text(base)
+        guide.write_text(guide.read_text(encoding="utf-8").replace("Anvil buyer's guide", "Zanzibar anvil guide"),
+                         encoding="utf-8")
+        assert wait_for(lambda: "Zanzibar anvil guide" in fetch(f"{base}/assets/")), "".join(lines)
+        # Then Pagefind indexes the new site in the background, and its index takes the old one's place.
+        assert wait_for(lambda: "Zanzibar anvil guide" in _indexed_text(base), 60), "".join(lines)
+        said = "".join(lines)
+        assert said.index("Pagefind indexed the site again") > said.rindex("Documentation built")
+        assert "Anvil buyer's guide" not in _indexed_text(base)
         assert not any("Traceback" in line for line in lines)
     finally:
         server.terminate()

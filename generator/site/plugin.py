@@ -44,6 +44,7 @@ from .links import editing
 from .navigation import navigation, page_titles
 from .render import expand_markers, render_home, render_pages
 from .safe_text import Texts, strip_value_links, unnest_value_links
+from .serving import Refresh, keep_index, keep_serving_after_failures
 from .static import (
     PagefindFailed,
     export_files,
@@ -124,6 +125,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.serving = False
         self.signature: tuple[Any, ...] | None = None
         self.prefix = ""
+        # Under `mkdocs serve`, Pagefind indexing the last build in the background (pagefind_serve.py).
+        self.refresh: Refresh | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -131,6 +134,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     # First, so every plugin after it writes into the staging folder.
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._stop_refresh()  # a new build: the last one's index is no longer wanted
         self.root = Path(config.config_file_path or ".").parent / self.config.playbook
         _refuse_folders_out(config, self.root)
         if self.pagefind and (missing := pagefind_missing()) is not None:
@@ -182,7 +186,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.staging is None or (self.warnings is not None and self.warnings.count):
             return  # a strict build with warnings fails right after this hook; on_build_error cleans up
-        if self.pagefind:
+        # Under `mkdocs serve`, the served index comes along and Pagefind indexes the new site once
+        # it is served; a build, and the first build served, wait for a whole index.
+        later = self.pagefind and self.serving and keep_index(Path(self.site_dir), self.staging.building)
+        if self.pagefind and not later:
             try:
                 log.info("Pagefind indexed %d pages", pagefind_index(self.staging.building))
             except PagefindFailed as err:
@@ -192,6 +199,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             swap_in(staging, keep_hidden=True)
         except OutputError as err:
             raise PluginError(str(err)) from None
+        if later:
+            self.refresh = Refresh(Path(self.site_dir))
+
+    def _stop_refresh(self) -> None:
+        if self.refresh is not None:
+            self.refresh.stop()
+            self.refresh = None
+
+    def on_shutdown(self) -> None:
+        self._stop_refresh()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.staging is not None:
@@ -297,7 +314,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # Rebuild when a playbook file or a schema changes, as for a page in docs/.
         server.watch(str(self.root.resolve()))
         server.watch(str(schemas_dir().resolve()))
-        _keep_serving_after_failures(server)
+        keep_serving_after_failures(server)
         return server
 
 
@@ -371,27 +388,3 @@ def _refuse_folders_out(config: MkDocsConfig, playbook: Path) -> None:
                 if (link := link_out_of_repository(folder, repository)) is not None]
     if problems:
         raise PluginError("\n".join(problems))
-
-
-def _keep_serving_after_failures(server: Any) -> None:
-    """Serve the last good site while a rebuild fails, instead of holding every request.
-
-    MkDocs' server waits, before answering, until the build it was told of has finished; after a
-    failed one it waits until a build succeeds ("the server will appear stuck"). Builds here are
-    staged, so the last good site is intact: forget the failed build, and it is served until a fix.
-    """
-    if not all(hasattr(server, name) for name in ("builder", "_epoch_cond", "_visible_epoch", "_wanted_epoch")):
-        return  # a MkDocs whose server works otherwise: keep its own behaviour
-    build = server.builder
-
-    def build_or_keep_the_last_site() -> None:
-        try:
-            build()
-        except BaseException:  # MkDocs' Abort is a SystemExit
-            with server._epoch_cond:
-                server._wanted_epoch = server._visible_epoch
-                server._epoch_cond.notify_all()
-            log.info("The last good site is still served; it is replaced when the build succeeds.")
-            raise
-
-    server.builder = build_or_keep_the_last_site

@@ -105,21 +105,29 @@ def pagefind_index(site: Path) -> int:
     Pagefind's own program indexes the site and exits: its index is whole once it has exited (the
     library's service, closed as soon as it answers, once left files of a large site empty). An
     index that is not whole fails the build, with Pagefind's words."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", PAGEFIND_DIR,
-               # The permalink signs (¶) after headings are no words of the page.
-               "--exclude-selectors", ".headerlink"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=PAGEFIND_TIMEOUT, check=False)
+    done = subprocess.run(pagefind_command(site, site / PAGEFIND_DIR), capture_output=True, text=True,
+                          timeout=PAGEFIND_TIMEOUT, check=False)
     said = done.stdout + done.stderr
-    entry = site / PAGEFIND_DIR / "pagefind-entry.json"
-    try:
-        whole = done.returncode == 0 and isinstance(json.loads(entry.read_text(encoding="utf-8")), dict) and \
-            (site / PAGEFIND_DIR / "pagefind.js").stat().st_size > 0
-    except (OSError, ValueError):
-        whole = False
-    if not whole:
+    if not (done.returncode == 0 and index_whole(site / PAGEFIND_DIR)):
         raise PagefindFailed(f"Pagefind could not index the site: {said.strip()[-2000:] or 'no output'}")
     pages = re.search(r"Indexed (\d+) pages?", said)
     return int(pages.group(1)) if pages else 0
+
+
+def pagefind_command(site: Path, output: Path) -> list[str]:
+    """Pagefind's program, indexing the site into the folder output."""
+    return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output),
+            # The permalink signs (¶) after headings are no words of the page.
+            "--exclude-selectors", ".headerlink"]
+
+
+def index_whole(folder: Path) -> bool:
+    """Whether a folder holds a whole Pagefind index: its entry file and its script."""
+    try:
+        return isinstance(json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8")), dict) and \
+            (folder / "pagefind.js").stat().st_size > 0
+    except (OSError, ValueError):
+        return False
 
 
 class PagefindFailed(Exception):

@@ -1,0 +1,120 @@
+"""What `mkdocs serve` does otherwise than a build: the last good site stays served while a
+rebuild fails, and a rebuild does not wait for Pagefind's search index.
+
+Indexing the whole site again after every save took a second on the default playbook and five at
+10,000 entities, most of the wait from saving a file to seeing its page. Under `serve`, the index
+of the site being served goes into each new build as it is (hard links, no copy), the page is
+served at once, and Pagefind indexes the new site in the background into a folder of its own,
+which takes the index's place once it is whole. A search made meanwhile finds the words of the
+last index. A save that comes first stops the indexing: its own build starts another.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from typing import Any
+
+from .static import PAGEFIND_DIR, PAGEFIND_TIMEOUT, index_whole, pagefind_command
+
+log = logging.getLogger("mkdocs.plugins.playbook")
+
+# Beside the index in the served site, while they are made or put away (hidden: not part of the site).
+_NEXT, _OLD = ".pagefind-next", ".pagefind-old"
+
+
+def keep_index(served: Path, building: Path) -> bool:
+    """Put the served site's index into the new build, linked, not copied; False if there is none."""
+    index = served / PAGEFIND_DIR
+    if not index_whole(index):
+        return False
+    try:
+        shutil.copytree(index, building / PAGEFIND_DIR, copy_function=os.link)
+    except (OSError, shutil.Error):
+        shutil.rmtree(building / PAGEFIND_DIR, ignore_errors=True)
+        return False
+    return True
+
+
+class Refresh:
+    """Pagefind indexing a served site in the background, its index put in place when whole."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self.stopped = threading.Event()
+        self.done = threading.Event()
+        shutil.rmtree(site / _NEXT, ignore_errors=True)
+        self.process = subprocess.Popen(pagefind_command(site, site / _NEXT), stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, text=True)
+        self.thread = threading.Thread(target=self._finish, name="pagefind", daemon=True)
+        self.thread.start()
+
+    def _finish(self) -> None:
+        try:
+            try:
+                _, said = self.process.communicate(timeout=PAGEFIND_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                _, said = self.process.communicate()
+            if self.stopped.is_set():
+                return
+            fresh = self.site / _NEXT
+            if self.process.returncode != 0 or not index_whole(fresh):
+                log.warning("Pagefind could not index the site again; search answers from the last index: %s",
+                            (said or "").strip()[-500:] or "no output")
+                return
+            _put_in_place(self.site, fresh)
+            log.info("Pagefind indexed the site again")
+        finally:
+            shutil.rmtree(self.site / _NEXT, ignore_errors=True)
+            self.done.set()
+
+    def stop(self) -> None:
+        """Stop indexing (a new build is starting) and wait until the folders are tidy."""
+        self.stopped.set()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.thread.join()
+
+
+def _put_in_place(site: Path, fresh: Path) -> None:
+    index, old = site / PAGEFIND_DIR, site / _OLD
+    shutil.rmtree(old, ignore_errors=True)
+    try:
+        if index.exists():
+            index.rename(old)
+        fresh.rename(index)
+    except OSError as err:
+        log.warning("Pagefind's new index could not be put in place (%s); search answers from the last index",
+                    err.strerror or err)
+        if old.exists() and not index.exists():
+            old.rename(index)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def keep_serving_after_failures(server: Any) -> None:
+    """Serve the last good site while a rebuild fails, instead of holding every request.
+
+    MkDocs' server waits, before answering, until the build it was told of has finished; after a
+    failed one it waits until a build succeeds ("the server will appear stuck"). Builds here are
+    staged, so the last good site is intact: forget the failed build, and it is served until a fix.
+    """
+    if not all(hasattr(server, name) for name in ("builder", "_epoch_cond", "_visible_epoch", "_wanted_epoch")):
+        return  # a MkDocs whose server works otherwise: keep its own behaviour
+    build = server.builder
+
+    def build_or_keep_the_last_site() -> None:
+        try:
+            build()
+        except BaseException:  # MkDocs' Abort is a SystemExit
+            with server._epoch_cond:
+                server._wanted_epoch = server._visible_epoch
+                server._epoch_cond.notify_all()
+            log.info("The last good site is still served; it is replaced when the build succeeds.")
+            raise
+
+    server.builder = build_or_keep_the_last_site
