@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conftest import REPO, run_mkdocs
+from pagefind_index import pagefind_bytes
 from test_hostile import ASSET, playbook
 
 from generator.rules.values import EXPANSION_ALLOWANCE
@@ -20,9 +21,12 @@ PAGE_ALLOWANCE = 40_000
 
 
 def output_bytes(site: Path) -> tuple[int, int]:
+    """The bytes of the pages and of the search index the site searches with (Pagefind's, when it
+    has one), and the number of pages."""
     pages = list(site.rglob("*.html"))
-    index = site / "search" / "search_index.json"
-    return sum(p.stat().st_size for p in pages) + index.stat().st_size, len(pages)
+    theme = site / "search" / "search_index.json"
+    index = pagefind_bytes(site) if (site / "pagefind").is_dir() else theme.stat().st_size
+    return sum(p.stat().st_size for p in pages) + index, len(pages)
 
 
 def input_bytes(root: Path) -> int:

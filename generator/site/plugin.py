@@ -275,7 +275,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return page
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        if self.serving:
+        if self.pagefind:
+            pagecache.leave_theme_index_empty(config)
+        elif self.serving:
             pagecache.remember_search(config)
         return env
 
