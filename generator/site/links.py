@@ -43,6 +43,7 @@ def entry_url(kind: str, id: str, pages: dict[str, dict[str, str]]) -> str:
 
 def href_function(playbook: Playbook, pages: dict[str, dict[str, str]], directory_urls: bool) -> Callable[..., Md]:
     links = {a.id: a.link for a in playbook.assets}
+    parts = {page for by_id in pages.values() for page in by_id.values()}  # assets-2.md, ...
 
     @pass_context
     def href(context: Context, kind: str, id: str | None = None) -> Md:
@@ -51,7 +52,7 @@ def href_function(playbook: Playbook, pages: dict[str, dict[str, str]], director
         asset's own link ('open', asset id)."""
         page = context["page"]
         if kind == "page":
-            assert id is not None and (id in GENERATED or id.startswith("stages/") or id == "index.md")
+            assert id is not None and (id in GENERATED or id in parts or id.startswith("stages/") or id == "index.md")
             target = id
         elif kind == "static":
             target = f"{STATIC}/{id}"

@@ -20,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 
 from ..changes.history import History, read_history
 from ..model.build import build
@@ -40,10 +41,11 @@ from ..source.repository import (
 )
 from ..source.schemas import schemas_dir
 from . import pagecache
+from .html_pages import HtmlPage, heading_style, restore_toc
 from .links import editing
 from .navigation import navigation, page_titles
 from .render import expand_markers, render_home, render_pages
-from .safe_text import Texts, strip_value_links, unnest_value_links
+from .safe_text import Texts, unnest_value_links
 from .serving import Refresh, keep_index, keep_serving_after_failures
 from .static import (
     PagefindFailed,
@@ -125,7 +127,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.serving = False
         self.signature: tuple[Any, ...] | None = None
         self.prefix = ""
-        # Under `mkdocs serve`, Pagefind indexing the last build in the background (pagefind_serve.py).
+        # Generated pages written as HTML, by their path in the docs folder (html_pages.py).
+        self.html_pages: dict[str, HtmlPage] = {}
+        # Under `mkdocs serve`, Pagefind indexing the last build in the background (serving.py).
         self.refresh: Refresh | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -231,12 +235,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.playbook is not None
         _refuse_outside_links(files, config)
+        style = heading_style(config.markdown_extensions, config.mdx_configs)
+        written: dict[str, HtmlPage] = {}
         with placed(self.prefix), _edit_links(config):
             pages = render_pages(self.playbook, self.texts, config.use_directory_urls, self.config.terms_everywhere,
-                                 self.history)
+                                 self.history, (style, written) if style is not None else None)
             # The playbook's home; under a prefix it is the folder's, and the site keeps its own.
             if self.prefix or files.get_file_from_path("index.md") is None:
                 pages["index.md"] = render_home(self.playbook, self.texts, config.use_directory_urls)
+        self.html_pages = {self._placed(uri): page for uri, page in written.items()}
+        if written:
+            log.info("%d generated pages written as HTML, without Markdown", len(written))
         assert self.loaded is not None
         static = static_files(self.playbook, config.use_directory_urls, self.config.terms_everywhere,
                               self.pagefind) | \
@@ -289,14 +298,18 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             page.edit_url = None  # no file of the docs folder: each entry links to its own YAML file
             uri = page.file.src_uri.removeprefix(f"{self.prefix}/") if self.prefix else page.file.src_uri
             page.meta["title"] = self.titles.get(uri, page.meta.get("title"))
-            return markdown
+            return "" if page.file.src_uri in self.html_pages else markdown
         with placed(self.prefix, from_host=True):
             return expand_markers(markdown, self.playbook, page.file.src_uri, self.texts, config.use_directory_urls)
 
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        written = self.html_pages.get(page.file.src_uri) if page.file.generated_by is not None else None
+        if written is not None:  # written as HTML: its contents and anchors as Markdown would give them
+            html, page.toc = written.html, get_toc(written.toc_tokens())  # type: ignore[arg-type]
+            page.present_anchor_ids = written.anchor_ids()
         # The playbook's texts enter the page only now, HTML-escaped, after every Markdown
         # extension has run: none of them ever saw the text.
-        _restore_toc(page.toc, self.texts)
+        restore_toc(page.toc, self.texts)
         # A link to an agreed value inside another link (a card, a chip) is its text alone.
         return unnest_value_links(self.texts.restore(html))
 
@@ -356,12 +369,6 @@ def _prefixed(nav: Any, prefix: str) -> Any:
     if isinstance(nav, list):
         return [_prefixed(item, prefix) for item in nav]
     return {title: _prefixed(item, prefix) for title, item in nav.items()}
-
-
-def _restore_toc(items: Any, texts: Texts) -> None:
-    for item in items:
-        item.title = strip_value_links(texts.restore(item.title))
-        _restore_toc(item.children, texts)
 
 
 def _refuse_outside_links(files: Files, config: MkDocsConfig) -> None:

@@ -19,6 +19,7 @@ from ..model.playbook import Playbook
 from ..rules.anchors import GLOSSARY_TOPIC_PREFIX, STEPS
 from ..rules.freshness import REVIEW_WINDOW_DAYS
 from ..source.numbers import cadence, duration
+from .html_pages import HeadingStyle, HtmlPage, first_heading_id, heading_writer
 from .links import edit_link, file_link, href_function, link_filter, page_link, reason_list_link, ref_function
 from .pages.assets import ASSET_TYPES, badges_html, type_name, verdict
 from .pages.coverage import coverage
@@ -121,16 +122,32 @@ def _render(env: Environment, playbook: Playbook, template: str, page: str, dire
 
 
 def render_pages(playbook: Playbook, texts: Texts | None = None, directory_urls: bool = True,
-                 terms: bool = True, history: History | None = None) -> dict[str, str]:
+                 terms: bool = True, history: History | None = None,
+                 html: tuple[HeadingStyle, dict[str, HtmlPage]] | None = None) -> dict[str, str]:
     """Every generated page: path relative to the docs folder -> Markdown (with tokens for texts,
     when given). Links in raw HTML are written for a site with `use_directory_urls` as given.
-    `history` is what changed lately (None: not a git checkout), for the Recent changes page."""
+    `history` is what changed lately (None: not a git checkout), for the Recent changes page.
+
+    With html (a site's way of writing headings, and a dict to fill), the Assets pages are
+    written as HTML into that dict instead, and their Markdown is empty (html_pages.py)."""
     with rendering(texts):
-        return _render_pages(playbook, directory_urls, terms, history)
+        return _render_pages(playbook, directory_urls, terms, history, html)
 
 
-def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True,
-                  history: History | None = None) -> dict[str, str]:
+def _render_html(env: Environment, playbook: Playbook, template: str, page: str, directory_urls: bool,
+                 style: HeadingStyle, **context: Any) -> HtmlPage:
+    done = HtmlPage("")
+    taken = {asset.id for asset in context.get("assets", ())}
+    title = f"Assets, page {context['number']} of {context['count']}" if context["count"] > 1 else "Assets"
+    with on_page(playbook, page, directory_urls):
+        done.html = env.get_template(template).render(
+            page=page, heading=heading_writer(style, done), page_title=Md(title),
+            title_id=first_heading_id(style, title, taken), **context)
+    return done
+
+
+def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True, history: History | None = None,
+                  html: tuple[HeadingStyle, dict[str, HtmlPage]] | None = None) -> dict[str, str]:
     env = _environment(playbook, directory_urls)
     env.globals["history"] = history
     pages: dict[str, str] = {}
@@ -159,9 +176,13 @@ def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True,
         for number in range(count):
             page = part_page(kind, number)
             chunk = entries[number * per:(number + 1) * per]
-            pages[page] = _render(env, playbook, first + ".j2", page, directory_urls, **context,
-                                  number=number + 1, count=count, pager=pager,
-                                  **part_context(kind, chunk, page, glossary, directory_urls))
+            parts = {**context, "number": number + 1, "count": count, "pager": pager,
+                     **part_context(kind, chunk, page, glossary, directory_urls)}
+            if html is not None and kind == "asset":
+                html[1][page] = _render_html(env, playbook, "assets.html.j2", page, directory_urls, html[0], **parts)
+                pages[page] = ""
+            else:
+                pages[page] = _render(env, playbook, first + ".j2", page, directory_urls, **parts)
     return pages
 
 

@@ -207,11 +207,12 @@ def paragraphs(text: object) -> Md:
     return Md("\n\n".join(inline(block) for block in blocks if block.strip()))
 
 
-def html_paragraphs(text: object) -> Md:
-    """Untrusted text as HTML paragraphs, for raw HTML blocks (see paragraphs)."""
+def html_paragraphs(text: object, between: str = "") -> Md:
+    """Untrusted text as HTML paragraphs, for raw HTML blocks (see paragraphs), with `between`
+    between them (a line break, as Markdown writes them)."""
     text = str(text).strip()
     blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
-    return Md("".join(f"<p>{inline(block)}</p>" for block in blocks if block.strip()))
+    return Md(between.join(f"<p>{inline(block)}</p>" for block in blocks if block.strip()))
 
 
 def anchor(value: object) -> Md:
