@@ -80,6 +80,12 @@ def build_model(loaded: LoadedPlaybook, today: date | None = None) -> Playbook:
     )
 
 
+def settings_model(loaded: LoadedPlaybook) -> Settings:
+    """playbook.yaml's settings alone, from a playbook that has passed every check."""
+    assert loaded.settings is not None
+    return _settings(loaded.settings, value_texts(loaded))
+
+
 def blocking_problems(loaded: LoadedPlaybook) -> list[Problem]:
     """What stops a model being built from loaded, however much else is wrong with it: a file that
     could not be read (or one that is not part of a playbook), or a file that does not fit its

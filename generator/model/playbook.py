@@ -156,9 +156,17 @@ class Playbook:
 
     def counts(self) -> dict[str, int]:
         """How many entities of each kind, in the order the summary names them."""
-        return {"stages": len(self.stages), "lifecycle states": len(self.lifecycle),
-                "handoffs": len(self.handoffs), "terms": len(self.terms), "personas": len(self.personas),
-                "assets": len(self.assets), "metrics": len(self.metrics)}
+        return named_counts([len(self.stages), len(self.lifecycle), len(self.handoffs), len(self.terms),
+                             len(self.personas), len(self.assets), len(self.metrics)])
+
+
+# The kinds of entity as the summary names them, in its order.
+COUNTED = ("stages", "lifecycle states", "handoffs", "terms", "personas", "assets", "metrics")
+
+
+def named_counts(numbers: list[int]) -> dict[str, int]:
+    """How many entities of each kind, given in the order of COUNTED."""
+    return dict(zip(COUNTED, numbers, strict=True))
 
 
 def send_order(asset: Asset) -> tuple[int, str, str]:
