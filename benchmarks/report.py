@@ -209,12 +209,13 @@ def machine() -> str:
 
 def page(body: str, runs: int, command: str, loads: str) -> str:
     """The docs page: what is measured, when and on what, the results and how to measure again."""
+    times = f"Times are the median of {runs} runs" if runs > 1 else "Times are from one run"
     return f"""# Benchmark
 
 How long the playbook takes to check and to publish as it grows, and how large its site gets.
 Each size is a synthetic playbook in the proportions of a real one: the stages, lifecycle states,
 handoffs and shared goals of this playbook, then about 85 % assets, 12 % terms and 3 % personas,
-each with its own text. {'Times are the median of ' + str(runs) + ' runs' if runs > 1 else 'Times are from one run'}; sizes are the same every run.
+each with its own text. {times}; sizes are the same every run.
 
 Measured on {date.today().isoformat()}, on {machine()}; {loads}.
 
