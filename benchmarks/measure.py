@@ -77,9 +77,12 @@ def site_sizes(site: Path) -> Site:
     files = [p for p in site.rglob("*") if p.is_file()]
     pages = [p for p in files if p.suffix == ".html"]
     largest = max(pages, key=lambda p: p.stat().st_size)
+    # The index the site searches with: Pagefind's files when it has them, else the theme's.
+    pagefind = [p for p in files if p.is_relative_to(site / "pagefind")]
     index = site / "search" / "search_index.json"
+    searched = sum(p.stat().st_size for p in pagefind) if pagefind else index.stat().st_size if index.is_file() else 0
     return Site(sum(p.stat().st_size for p in files), largest.relative_to(site).as_posix(),
-                largest.stat().st_size, index.stat().st_size if index.is_file() else 0)
+                largest.stat().st_size, searched)
 
 
 def summary(output: str) -> str:

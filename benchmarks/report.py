@@ -41,7 +41,7 @@ FIGURES = (
     Figure("build_mb", "peak memory of that build (MB)", "mb"),
     Figure("site_mb", "site size (MB)", "mb"),
     Figure("page_kb", "largest page (KB)", "kb"),
-    Figure("index_mb", "search index (MB)", "mb"),
+    Figure("index_mb", "search index, all its files (MB)", "mb"),
     Figure("plain", "plain `mkdocs build --strict` of the rendered pages (s)", "seconds"),
     Figure("plain_mb", "peak memory of the plain build (MB)", "mb"),
     Figure("cost", "plugin build ÷ plain build (ratio)", "ratio"),
@@ -223,7 +223,8 @@ Measured on {date.today().isoformat()}, on {machine()}; {loads}.
   imported: the work itself. The `playbook validate` and `playbook render` commands are timed as
   a person waits for them, start-up included.
 - **with the plugin** is the site's real build, `mkdocs build --strict`; its peak memory is that
-  of the build process.
+  of the build process. Its search index is every file of Pagefind's index (the default site
+  searches with Pagefind), or the theme's `search_index.json` on a site without it.
 - **plain** builds the pages `playbook render` wrote with MkDocs alone: the same theme, Markdown
   extensions, scripts, styles and navigation, without the plugin. The ratio is what generating the
   pages costs on top of building them.
