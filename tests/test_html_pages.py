@@ -36,8 +36,8 @@ def _project(root: Path, toc: str) -> Path:
     text = text.replace("description: >-\n", f'description: "{quoted}\\n\\nA second paragraph with '
                         '[[speed-to-lead-target]]."\nold_description: >-\n', 1)
     text = re.sub(r"(?ms)^old_description: >-\n(  .*?\n)+", "", text, count=1)
-    text = text.replace("talking_points:\n", f'keywords: ["<b>&amp; {{: x }}"]\ntalking_points:\n  - "{quoted} point"\n',
-                        1)
+    points = f'keywords: ["<b>&amp; {{: x }}"]\ntalking_points:\n  - "{quoted} point"\n'
+    text = text.replace("talking_points:\n", points, 1)
     asset.write_text(text, encoding="utf-8")
     return project
 
