@@ -60,6 +60,27 @@ def test_linear_in_the_text() -> None:
     assert sum(1 for _ in vocabulary.find(text)) == sum(1 for i in range(50_000) if i % 700 < 500)
 
 
+def test_used_in_follows_a_changed_text_and_a_changed_term(tmp_path: Path) -> None:
+    """The terms each entry uses are remembered between builds (as under `mkdocs serve`), by the
+    entry's texts and the terms: a changed text, or a changed term, is scanned again."""
+    root = tmp_path / "playbook"
+    shutil.copytree(REPO / "playbook", root)
+    first = used_in(build_playbook(root))
+    asset = root / "assets" / "roi-calculator.yaml"
+    assert "roi-calculator" not in {a.id for a in first.get("churn", {}).get("asset", [])}
+    asset.write_text(asset.read_text(encoding="utf-8").replace("description: >-\n",
+                                                                "description: >-\n  Churn shows here.\n", 1),
+                     encoding="utf-8")
+    changed = used_in(build_playbook(root))
+    assert "roi-calculator" in {a.id for a in changed["churn"]["asset"]}
+    # A term renamed: the same texts no longer use it under its old name.
+    term_file = root / "terms" / "churn.yaml"
+    term_file.write_text(re.sub(r"(?m)^name: .*$", "name: Attrition of logos", term_file.read_text(encoding="utf-8"),
+                                count=1), encoding="utf-8")
+    renamed = used_in(build_playbook(root))
+    assert "roi-calculator" not in {a.id for a in renamed.get("churn", {}).get("asset", [])}
+
+
 def test_used_in_and_topics_on_the_glossary(default_site: Path) -> None:
     playbook = build_playbook(REPO / "playbook")
     uses = used_in(playbook)

@@ -6,6 +6,7 @@ alike.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ from ...model.entities import Term
 from ...model.playbook import Playbook
 from ...rules.values import expand
 from ...source import term_words
+from ...source.filecache import ContentCache
 from ...source.term_words import Match
 
 __all__ = ["Match", "Vocabulary", "glossary_data", "texts_of", "used_in"]
@@ -22,7 +24,24 @@ class Vocabulary(term_words.Vocabulary):
     """Every term's names, aliases and abbreviation, ready to be found in text."""
 
     def __init__(self, terms: Iterable[Term]) -> None:
-        super().__init__((t.id, t.name, t.abbreviation, t.aliases, t.link) for t in terms)
+        given = tuple((t.id, t.name, t.abbreviation, tuple(t.aliases), t.link) for t in terms)
+        super().__init__(given)
+        # The terms as one digest: a key of the scans below, hashed once, not at every look-up.
+        self.digest = hashlib.sha256(repr(given).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# The terms each entry's texts use, by the vocabulary and the texts: under `mkdocs serve` a
+# rebuild scans again only the entries whose texts changed (the scan was a tenth of a rebuild).
+_USES = ContentCache(budget=64 * 1024 * 1024)
+
+
+def _terms_used(vocabulary: Vocabulary, texts: tuple[str, ...]) -> frozenset[str]:
+    key = (vocabulary.digest, texts)
+    found: frozenset[str] | None = _USES.get(key)
+    if found is None:
+        found = frozenset(vocabulary.terms_in(texts))
+        _USES.put(key, found, 2 * sum(len(text) for text in texts) + 100)
+    return found
 
 
 def texts_of(data: Any) -> Iterator[str]:
@@ -48,7 +67,8 @@ def used_in(playbook: Playbook) -> dict[str, dict[str, list[Any]]]:
         ("asset", playbook.assets))
     for kind, entries in kinds:
         for entry in entries:
-            for term in vocabulary.terms_in(expand(text, playbook.values) for text in texts_of(entry)):
+            for term in sorted(_terms_used(vocabulary, tuple(expand(text, playbook.values)
+                                                             for text in texts_of(entry)))):
                 found.setdefault(term, {}).setdefault(kind, []).append(entry)
     for entry in playbook.terms:
         if entry.lifecycle_state:
