@@ -99,8 +99,10 @@ class DiskCache:
 _CURRENT: ContextVar[DiskCache | None] = ContextVar("the disk cache of this run", default=None)
 
 
-def current() -> DiskCache | None:
-    return _CURRENT.get()
+def current(check: Callable[..., Any] | None) -> DiskCache | None:
+    """The cache of files read in this block (kept), if its problems are those of check."""
+    cache = _CURRENT.get()
+    return cache if cache is not None and cache.check == check_name(check) else None
 
 
 def check_name(check: Any) -> str:

@@ -227,9 +227,8 @@ def _read_all(reads: list[_Read], problems: list[Problem],
     told: list[Problem] = []
     done = 0
     # Files kept on disk from the last run are not worth sharing: most need no parsing.
-    disk = diskcache.current()
-    disk = disk if disk is not None and disk.check == diskcache.check_name(check) else None
-    outcomes = _read_share(work) if disk is not None and disk.old else parallel.shared(_read_share, work)
+    disk = diskcache.current(check)
+    outcomes = _read_share(work, disk) if disk is not None and disk.old else parallel.shared(_read_share, work)
     for read, outcome in zip(reads, outcomes, strict=True):
         told.extend(problems[done:read.at])
         done = read.at
@@ -249,12 +248,13 @@ def _read_all(reads: list[_Read], problems: list[Problem],
 _Work = tuple[Path, str, str, "Callable[[Document], list[Problem]] | None"]
 
 
-def _read_share(share: Sequence[_Work]) -> list[_Outcome]:
-    """Each file of share read (and checked, with a check), in this process or another."""
+def _read_share(share: Sequence[_Work], disk: diskcache.DiskCache | None = None) -> list[_Outcome]:
+    """Each file of share read (and checked, with a check), here or in another process; a file
+    the last run kept on disk (with the same check) is taken from there."""
     outcomes: list[_Outcome] = []
     for path, kind, display, check in share:
         found: list[Problem] = []
-        doc = load_document(path, kind, found, display)
+        doc = load_document(path, kind, found, display, disk)
         if doc is not None and check is not None:
             checked(doc, check)
         outcomes.append(_Outcome(doc, found))
@@ -289,22 +289,31 @@ class _Outcome:
         if self.moved is None:
             return self.doc
         kind, path, display, data, key, aliased, checked_ = self.moved
-        raw: bytes = key[-1]
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-        doc = Document(kind, path, display, data, Places(display, text, "\r" not in text), key)
-        entry = Entry(tuple(self.found), True)
-        entry.keep(doc, aliased)
-        entry.checked = checked_
-        FILES.put(key, entry, MEMORY_PER_BYTE * len(raw) + 200 * len(self.found))
-        return doc
+        return _kept(Document(kind, path, display), key, data, tuple(self.found), aliased, checked_)
 
 
-def load_document(path: Path, kind: str, problems: list[Problem], display: str | None = None) -> Document | None:
+def _kept(doc: Document, key: tuple[Any, ...], data: Any, found: tuple[Problem, ...], aliased: bool,
+          checked_: tuple[Problem, ...] | None) -> Document:
+    """doc filled with what another process or the last run made of the file's bytes (UTF-8, with
+    nothing refused), and kept in the cache of files read as though read here."""
+    raw: bytes = key[-1]
+    text = raw.decode("utf-8").removeprefix("\ufeff")
+    doc.data, doc.places, doc.source = data, Places(doc.display, text, "\r" not in text), key
+    entry = Entry(found, True)
+    entry.keep(doc, aliased)
+    entry.checked = checked_
+    FILES.put(key, entry, MEMORY_PER_BYTE * len(raw) + 200 * len(found))
+    return doc
+
+
+def load_document(path: Path, kind: str, problems: list[Problem], display: str | None = None,
+                  disk: diskcache.DiskCache | None = None) -> Document | None:
     """Read one YAML file; append any problem to problems and return None if it is unusable.
     display is the path as the user should see it, when the caller knows it (display_path).
 
     A file read before with the same bytes, name and kind is not parsed again: its document
-    comes from the cache of files read, as a copy the caller may change.
+    comes from the cache of files read (or from disk, the last run's), as a copy the caller may
+    change.
     """
     doc = Document(kind, path, display or display_path(path))
     raw = read_bytes(doc, problems)
@@ -315,16 +324,9 @@ def load_document(path: Path, kind: str, problems: list[Problem], display: str |
     if entry is not None:
         problems.extend(entry.problems)
         return entry.document(doc, key)
-    disk = diskcache.current()
-    kept = disk.get(key) if disk is not None else None
-    if kept is not None:  # read without a problem before: UTF-8, nothing refused
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-        doc.data, doc.places, doc.source = kept[0], Places(doc.display, text, "\r" not in text), key
-        entry = Entry((), True)
-        entry.keep(doc, False)
-        entry.checked = kept[1]
-        FILES.put(key, entry, MEMORY_PER_BYTE * len(raw))
-        return doc
+    last = disk.get(key) if disk is not None else None
+    if last is not None:  # read without a problem by the last run
+        return _kept(doc, key, last[0], (), False, last[1])
     found: list[Problem] = []
     tree = _parse(doc, raw, found)
     problems.extend(found)
