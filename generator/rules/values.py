@@ -91,25 +91,6 @@ def strings(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
             stack.extend((item, (*where, i)) for i, item in reversed(list(enumerate(value))))
 
 
-# The texts of each document read during one validation run, by the document's id (with its data,
-# so that an id reused by a new object is not taken for the old one): three checks read every text
-# of every file, and each file's texts are gathered once. None: not in a run, nothing kept.
-_RUN_TEXTS: ContextVar[dict[int, tuple[Any, list[tuple[Path_, str]]]] | None] = ContextVar(
-    "texts read in this run", default=None)
-
-
-@contextmanager
-def texts_kept() -> Iterator[None]:
-    """Within the block, texts_of gathers each document's texts once."""
-    token = _RUN_TEXTS.set({})
-    screens = _RUN_SCREENS.set({})
-    try:
-        yield
-    finally:
-        _RUN_SCREENS.reset(screens)
-        _RUN_TEXTS.reset(token)
-
-
 @dataclass(frozen=True)
 class Screen:
     """What one pass over a document's texts found, for the checks that read every text
@@ -125,38 +106,60 @@ class Screen:
     placeholders: tuple[Any, ...]
 
 
-# The screens of this run's documents, by the document's id (with its data, as _RUN_TEXTS).
-_RUN_SCREENS: ContextVar[dict[int, tuple[Any, Screen]] | None] = ContextVar("texts screened in this run",
-                                                                            default=None)
+class _Run:
+    """What one validation run worked out about each document, by the document's id (with its
+    data, so that an id reused by a new object is not taken for the old one): its texts, which
+    three checks read, gathered once; and its screen."""
+
+    def __init__(self) -> None:
+        self.texts: dict[int, tuple[Any, list[tuple[Path_, str]]]] = {}
+        self.screens: dict[int, tuple[Any, Screen]] = {}
+
+
+# None: not in a run, nothing kept.
+_RUN: ContextVar[_Run | None] = ContextVar("what this run worked out about each document", default=None)
+
+
+@contextmanager
+def texts_kept() -> Iterator[None]:
+    """Within the block, texts_of gathers each document's texts once, and screens are kept."""
+    token = _RUN.set(_Run())
+    try:
+        yield
+    finally:
+        _RUN.reset(token)
+
+
+def _of(kept: dict[int, tuple[Any, Any]], doc: Document) -> Any:
+    found = kept.get(id(doc))
+    return found[1] if found is not None and found[0] is doc.data else None
 
 
 def keep_screens(documents: list[Document], screens: list[Screen | None]) -> None:
     """Keep each document's screen for the rest of the run (within texts_kept())."""
-    kept = _RUN_SCREENS.get()
-    if kept is not None:
-        kept.update((id(doc), (doc.data, screen)) for doc, screen in zip(documents, screens, strict=True)
-                    if screen is not None)
+    run = _RUN.get()
+    if run is not None:
+        run.screens.update((id(doc), (doc.data, screen)) for doc, screen in zip(documents, screens, strict=True)
+                           if screen is not None)
 
 
 def screen_of(doc: Document) -> Screen | None:
     """The screen kept for a document as it is, or None (then its texts are read)."""
-    kept = _RUN_SCREENS.get()
-    found = kept.get(id(doc)) if kept is not None else None
-    return found[1] if found is not None and found[0] is doc.data else None
+    run = _RUN.get()
+    return _of(run.screens, doc) if run is not None else None
 
 
 def texts_of(doc: Document) -> list[tuple[Path_, str]]:
     """(path, text) of every string in a document, as strings() gives them; gathered once per
     document within texts_kept()."""
-    kept = _RUN_TEXTS.get()
-    if kept is None:
+    run = _RUN.get()
+    if run is None:
         return list(strings(doc.data))
-    found = kept.get(id(doc))
-    if found is not None and found[0] is doc.data:
-        return found[1]
-    texts = list(strings(doc.data))
-    kept[id(doc)] = (doc.data, texts)
-    return texts
+    found: list[tuple[Path_, str]] | None = _of(run.texts, doc)
+    if found is None:
+        found = list(strings(doc.data))
+        run.texts[id(doc)] = (doc.data, found)
+    return found
 
 
 def declared(settings: Document | None) -> dict[str, tuple[int, dict[str, Any]]]:
