@@ -92,16 +92,14 @@ class HtmlPage:
         return set(_IDS.findall(self.html))
 
 
-def first_heading_id(style: HeadingStyle, text: str, taken: set[str]) -> str:
-    """The id the `toc` extension gives a heading written without one, among the ids given."""
-    return str(unique(style.slugify(text, style.separator), set(taken)))
+def heading_writer(style: HeadingStyle, page: HtmlPage, taken: set[str]) -> Callable[..., Md]:
+    """`heading(level, text, id)` for a template: the heading as HTML, noted in page. Without an
+    id, it takes the one the `toc` extension would give it, among the ids the page gives (taken)."""
 
-
-def heading_writer(style: HeadingStyle, page: HtmlPage) -> Callable[[int, object, str], Md]:
-    """`heading(level, text, id)` for a template: the heading as HTML, noted in page."""
-
-    def heading(level: int, text: object, id: str) -> Md:
+    def heading(level: int, text: object, id: str | None = None) -> Md:
         shown = text if isinstance(text, Md) else finalize(text)
+        if id is None:  # the template's own words (Md), not a text of the playbook
+            id = str(unique(style.slugify(str(shown), style.separator), set(taken)))
         page.headings.append((level, id, shown))
         at = html.escape(id, quote=True)
         link = f'<a class="headerlink" href="#{at}" title="Permanent link">&para;</a>' if style.permalink else ""

@@ -298,7 +298,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             page.edit_url = None  # no file of the docs folder: each entry links to its own YAML file
             uri = page.file.src_uri.removeprefix(f"{self.prefix}/") if self.prefix else page.file.src_uri
             page.meta["title"] = self.titles.get(uri, page.meta.get("title"))
-            return "" if page.file.src_uri in self.html_pages else markdown
+            return markdown
         with placed(self.prefix, from_host=True):
             return expand_markers(markdown, self.playbook, page.file.src_uri, self.texts, config.use_directory_urls)
 

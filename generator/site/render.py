@@ -19,7 +19,7 @@ from ..model.playbook import Playbook
 from ..rules.anchors import GLOSSARY_TOPIC_PREFIX, STEPS
 from ..rules.freshness import REVIEW_WINDOW_DAYS
 from ..source.numbers import cadence, duration
-from .html_pages import HeadingStyle, HtmlPage, first_heading_id, heading_writer
+from .html_pages import HeadingStyle, HtmlPage, heading_writer
 from .links import edit_link, file_link, href_function, link_filter, page_link, reason_list_link, ref_function
 from .pages.assets import ASSET_TYPES, badges_html, type_name, verdict
 from .pages.coverage import coverage
@@ -137,12 +137,10 @@ def render_pages(playbook: Playbook, texts: Texts | None = None, directory_urls:
 def _render_html(env: Environment, playbook: Playbook, template: str, page: str, directory_urls: bool,
                  style: HeadingStyle, **context: Any) -> HtmlPage:
     done = HtmlPage("")
-    taken = {asset.id for asset in context.get("assets", ())}
-    title = f"Assets, page {context['number']} of {context['count']}" if context["count"] > 1 else "Assets"
+    taken = {asset.id for asset in context.get("assets", ())}  # the ids its entries' headings give
     with on_page(playbook, page, directory_urls):
-        done.html = env.get_template(template).render(
-            page=page, heading=heading_writer(style, done), page_title=Md(title),
-            title_id=first_heading_id(style, title, taken), **context)
+        done.html = env.get_template(template).render(page=page, heading=heading_writer(style, done, taken),
+                                                      **context)
     return done
 
 

@@ -46,7 +46,6 @@ class Refresh:
     def __init__(self, site: Path) -> None:
         self.site = site
         self.stopped = threading.Event()
-        self.done = threading.Event()
         shutil.rmtree(site / _NEXT, ignore_errors=True)
         self.process = subprocess.Popen(pagefind_command(site, site / _NEXT), stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, text=True)
@@ -71,7 +70,6 @@ class Refresh:
             log.info("Pagefind indexed the site again")
         finally:
             shutil.rmtree(self.site / _NEXT, ignore_errors=True)
-            self.done.set()
 
     def stop(self) -> None:
         """Stop indexing (a new build is starting) and wait until the folders are tidy."""
