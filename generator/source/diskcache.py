@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -244,16 +245,12 @@ def _plain(data: Any) -> bool:
     return True
 
 
-_FINGERPRINT: list[str] = []
-
-
+@cache
 def _fingerprint() -> str:
     """A digest of the code that reads and checks a file, and of the schemas: a cache made by
     other code is not used."""
-    if not _FINGERPRINT:
-        here = Path(__file__).resolve().parent
-        digest = hashlib.sha256()
-        for file in sorted([*here.glob("*.py"), *(here / "schemas").glob("*.json")]):
-            digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
-        _FINGERPRINT.append(digest.hexdigest())
-    return _FINGERPRINT[0]
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for file in sorted([*here.glob("*.py"), *(here / "schemas").glob("*.json")]):
+        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
