@@ -3,6 +3,7 @@ blow-up, nothing silently accepted or lost."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -154,14 +155,14 @@ def test_a_very_long_relative_link_is_a_problem(tmp_path: Path) -> None:
 
 def test_an_unreadable_folder_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = playbook(tmp_path)
-    real_iterdir = Path.iterdir
+    real_scandir = os.scandir
 
-    def iterdir(self: Path):  # type: ignore[no-untyped-def]
-        if self.name == "terms":
+    def scandir(path: Path):  # type: ignore[no-untyped-def]
+        if Path(path).name == "terms":
             raise PermissionError(13, "Permission denied")
-        return real_iterdir(self)
+        return real_scandir(path)
 
-    monkeypatch.setattr(Path, "iterdir", iterdir)
+    monkeypatch.setattr(os, "scandir", scandir)
     found = problems_of(root)
     assert "playbook/terms:1:1: the folder cannot be read (Permission denied): check its permissions " \
         "[folder-unreadable]" in found

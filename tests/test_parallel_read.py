@@ -129,3 +129,52 @@ def test_a_small_playbook_or_one_asked_not_to_is_read_in_this_process(monkeypatc
     assert parallel.processes(10 * parallel.MIN_ITEMS) == 1
     monkeypatch.setenv(parallel.SETTING, "1")
     assert parallel.processes(10 * parallel.MIN_ITEMS) == 1
+
+
+SHARING = r"""
+import json, os, sys, time
+from generator.source import parallel
+
+first = os.getpid()
+
+def squares(items):
+    time.sleep(0.005)  # long enough that every process takes some runs
+    return [[i * i, os.getpid()] for i in items]
+
+def fails_elsewhere(items):
+    if os.getpid() != first:
+        raise RuntimeError("a process that fails")
+    return [i * i for i in items]
+
+def dies_elsewhere(items):
+    if os.getpid() != first:
+        os._exit(3)
+    return [i * i for i in items]
+
+os.environ[parallel.SETTING] = sys.argv[1]
+sys.stdout.write("said once\n")  # not flushed yet: a new process must not say it again
+out = {}
+for n in (1000, 1001, 4099):
+    done = parallel.shared(squares, list(range(n)))
+    out[n] = [[value for value, _ in done] == [i * i for i in range(n)], len({pid for _, pid in done})]
+out["fails"] = parallel.shared(fails_elsewhere, list(range(1500))) == [i * i for i in range(1500)]
+out["dies"] = parallel.shared(dies_elsewhere, list(range(1500))) == [i * i for i in range(1500)]
+print(json.dumps(out))
+"""
+
+
+def test_work_shared_between_processes_comes_back_whole_and_in_order(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for processes in (2, 4):
+        done = subprocess.run([sys.executable, "-c", SHARING, str(processes)], capture_output=True, text=True,
+                              cwd=tmp_path, env=env, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr[-3000:]
+        said, result = done.stdout.splitlines()
+        assert said == "said once"
+        out = json.loads(result)
+        # Every item once, in order, whatever the number of items; every process took some.
+        for n in ("1000", "1001", "4099"):
+            assert out[n] == [True, processes], (processes, n, out[n])
+        # A process that fails, or dies, leaves its runs to the first, which works them out itself.
+        assert out["fails"] is True and out["dies"] is True
+        assert "Traceback" not in done.stderr

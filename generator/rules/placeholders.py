@@ -57,6 +57,9 @@ _WORDS = frozenset({"todo", "tbd", "fixme", MARK.casefold()})
 _WHOLE = re.compile(r"x{3,}|" + "|".join(re.escape(word) for word in sorted(_WORDS)), re.IGNORECASE)
 # What may surround a placeholder: anything that is not a letter or a digit ("TODO.", "(TBD)").
 _AROUND = re.compile(r"^[\W_]+|[\W_]+$")
+# Every placeholder holds one of these (any case): a text without them needs no closer look.
+_MARKS = tuple(sorted(_WORDS | {"xxx", "lorem"}))
+_ANY_MARK = re.compile("|".join(re.escape(word) for word in _MARKS), re.IGNORECASE)
 # A note left for later at the start, or filler text.
 _NOTE = re.compile(r"[\W_]*(?:todo|tbd|fixme|xxx)\s*[:\uff1a]", re.IGNORECASE)
 _LOREM = re.compile(r"[\W_]*lorem\s+ipsum\b", re.IGNORECASE)
@@ -91,14 +94,28 @@ def _problems(documents: list[Document], seen: set[tuple[str, str]]) -> Iterator
         yield from (problem for problem in found if (problem.file, problem.path) not in seen)
 
 
-def document_placeholders(doc: Document) -> tuple[Problem, ...]:
-    """A problem at every free-text field of one document that holds a placeholder."""
+def document_placeholders(doc: Document, joined: str | None = None) -> tuple[Problem, ...]:
+    """A problem at every free-text field of one document that holds a placeholder. joined: every
+    text of the document joined (values.joined_texts), when the caller has it: most documents hold
+    no mark at all, and one search of their texts says so."""
+    if joined is not None and not _may_hold_mark(joined):
+        return ()
     found = []
     for path, text in texts_of(doc):
         field = _free_text_field(doc.kind, path) if is_placeholder(text) else None
         if field is not None:
             found.append(doc.problem(PLACEHOLDER_TEXT, path, _message(text, path, *field)))
     return tuple(found)
+
+
+def _may_hold_mark(text: str) -> bool:
+    """Whether the text holds a mark in any case, as the expressions above read case. Plain text
+    is lowered and searched at once; any other goes through the same rules of case as they do
+    (where, say, the Kelvin sign is a K)."""
+    if text.isascii():
+        lowered = text.lower()
+        return any(mark in lowered for mark in _MARKS)
+    return _ANY_MARK.search(text) is not None
 
 
 def _free_text_field(kind: str, path: Path_) -> tuple[dict[str, Any], dict[str, Any]] | None:

@@ -16,7 +16,7 @@ from ..source.document import Document
 from ..source.loader import LoadedPlaybook
 from .placeholders import document_placeholders
 from .value_references import scanners, value_screen
-from .values import Screen, keep_screens
+from .values import Screen, joined_texts, keep_screens
 
 # What the processes of one pass read: set before they are forked, cleared after.
 _PASS: list[tuple[list[Document], Any, Any]] = []
@@ -43,4 +43,5 @@ def _screen_share(share: Sequence[int]) -> list[Screen | None]:
 def _screen(doc: Document, written_out: Any, numbers: Any) -> Screen | None:
     if not isinstance(doc.data, dict):
         return None
-    return value_screen(doc, written_out, numbers, document_placeholders(doc))
+    joined = joined_texts(doc.data)
+    return value_screen(doc, written_out, numbers, document_placeholders(doc, joined[0]), joined)

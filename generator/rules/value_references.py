@@ -32,6 +32,7 @@ from .values import (
     Screen,
     declared,
     expansion_budget,
+    joined_texts,
     screen_of,
     texts_of,
     value_texts,
@@ -214,13 +215,12 @@ def scanners(loaded: LoadedPlaybook) -> tuple[_WrittenOut | None, Numbers | None
 
 
 def value_screen(doc: Document, written_out: _WrittenOut | None, numbers: Numbers | None,
-                 placeholders: tuple[Problem, ...] = ()) -> Screen:
+                 placeholders: tuple[Problem, ...] = (), joined_count: tuple[str, int] | None = None) -> Screen:
     """One pass over a document's texts: most files name no value and type none out, and one
     search of all their texts at once says so (no value's text holds a NUL, so no match spans
-    two texts)."""
-    found = texts_of(doc)
-    joined = "\0".join(text for _, text in found)
-    return Screen(written=len(joined) - len(found) + 1 if found else 0, named="[[" in joined,
+    two texts). joined_count: the texts as joined_texts gives them, when the caller has them."""
+    joined, count = joined_count or joined_texts(doc.data)
+    return Screen(written=len(joined) - count + 1 if count else 0, named="[[" in joined,
                   retyped=written_out is not None and written_out.any_in(joined),
                   typed=numbers is not None and numbers.any_in(joined),
                   quoted='"' in joined or "\u201c" in joined, placeholders=placeholders)

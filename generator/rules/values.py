@@ -91,6 +91,22 @@ def strings(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
             stack.extend((item, (*where, i)) for i, item in reversed(list(enumerate(value))))
 
 
+def joined_texts(data: Any) -> tuple[str, int]:
+    """Every string strings() finds in data, in its order, joined by NULs, and how many there are:
+    what a screen reads, without the path of each (data may be deep)."""
+    found: list[str] = []
+    stack: list[Any] = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            stack.extend(reversed([item for key, item in value.items() if key not in _NOT_TEXT]))
+        elif isinstance(value, (list, tuple)):
+            stack.extend(reversed(value))
+    return "\0".join(found), len(found)
+
+
 @dataclass(frozen=True)
 class Screen:
     """What one pass over a document's texts found, for the checks that read every text

@@ -60,12 +60,20 @@ class DiskCache:
         data, problems = found
         return data, tuple(Problem(*p[:6], rule=p[6]) for p in problems)
 
-    def keep(self, key: Hashable, data: Any, problems: tuple[Problem, ...] | None) -> None:
-        """Keep a file's data and schema problems, if JSON gives them back exactly."""
-        digest = self._digest(key)
-        if problems is not None and digest not in self.new and _plain(data):
+    def keep(self, key: Hashable, data: Any, problems: tuple[Problem, ...] | None, digest: str | None = None) -> None:
+        """Keep a file's data and schema problems, if JSON gives them back exactly. digest: what
+        to_keep said of the same key and data where the file was read, if it said so."""
+        if problems is None:
+            return
+        digest = digest or self.to_keep(key, data)
+        if digest is not None and digest not in self.new:
             self.new[digest] = [data, [[p.file, p.line, p.column, p.path, p.message, p.severity, p.rule]
-                                             for p in problems]]
+                                       for p in problems]]
+
+    def to_keep(self, key: Hashable, data: Any) -> str | None:
+        """The digest a file's data would be kept under, or None if JSON would not give the data
+        back exactly: worked out by whichever process read the file."""
+        return self._digest(key) if _plain(data) else None
 
     def _digest(self, key: Hashable) -> str:
         """The digest of key, worked out once for each key of a run (the same tuple is asked for

@@ -24,9 +24,9 @@ from . import file_rules as f
 from .document import Document
 from .filebytes import MAX_FILE_BYTES, decoded, read_bytes
 from .filecache import ContentCache, Entry
-from .filepaths import display_path as display_path
-from .filepaths import within as within
-from .problems import Problem, Rule
+from .filepaths import display_path
+from .listing import Inside, at, display_in, listed, skipped
+from .problems import Problem
 from .yaml_rules import NESTING_TOO_DEEP, YAML_SYNTAX
 from .yamltree import Places, TreeBuilder
 
@@ -41,8 +41,6 @@ KINDS: dict[str, str] = {
     "metrics": "metric",
 }
 SETTINGS_FILE = "playbook.yaml"
-# Entries a playbook folder may hold without being entries: kept by git for empty folders.
-_QUIET = {".gitkeep", "readme.md"}
 
 
 @dataclass
@@ -60,25 +58,6 @@ class LoadedPlaybook:
     @property
     def file_count(self) -> int:
         return (self.settings is not None) + sum(len(d) for d in self.documents.values())
-
-
-def _display_in(folder: Path) -> Callable[[Path], str]:
-    """display_path for the files in folder, with the folder's relative path worked out once
-    (os.path.relpath took as long as reading the file)."""
-    try:
-        relative = os.path.relpath(folder)
-    except ValueError:
-        return display_path
-
-    def display(file: Path) -> str:
-        shown = file.name if relative == os.curdir else relative + os.sep + file.name
-        return str(file) if shown.startswith("..") else shown
-
-    return display
-
-
-def _at(rule: Rule, path: Path, message: str) -> Problem:
-    return rule.at(display_path(path), 1, 1, "", message)
 
 
 @contextmanager
@@ -108,7 +87,7 @@ def load_playbook(root: Path, check: Callable[[Document], list[Problem]] | None 
     link = link_out_of_repository(Path(root))
     if link is not None:
         return LoadedPlaybook(Path(root), None, {kind: [] for kind in KINDS.values()},
-                              [_at(f.LINK_OUTSIDE, link.link, link.message(PLAYBOOK_READ))])
+                              [at(f.LINK_OUTSIDE, link.link, link.message(PLAYBOOK_READ))])
     with cycles_uncollected():
         return _load_playbook(Path(root), check)
 
@@ -117,92 +96,49 @@ def _load_playbook(root: Path, check: Callable[[Document], list[Problem]] | None
     problems: list[Problem] = []
     documents: dict[str, list[Document]] = {kind: [] for kind in KINDS.values()}
     unreadable: dict[str, list[Path]] = {}
-    entries = _entries(root, problems) if root.is_dir() else None
+    entries = listed(root, problems) if root.is_dir() else None
     if entries is None:
         if not problems:
-            problems.append(_at(f.PLAYBOOK_MISSING, root,
+            problems.append(at(f.PLAYBOOK_MISSING, root,
                                 "no playbook folder here: give the folder that holds playbook.yaml"))
         return LoadedPlaybook(root, None, documents, problems)
-    inside = _Inside(root)
+    inside = Inside(root)
     reads: list[_Read] = []
     settings_read: list[Document] = []
     for entry in entries:
-        if _skipped(entry, problems) or not inside.check(entry, problems):
+        if skipped(entry, problems) or not inside.check(entry, problems):
             continue
-        if entry.name == SETTINGS_FILE and entry.is_file():
-            reads.append(_Read(entry, "playbook", display_path(entry), settings_read, [], len(problems)))
-        elif entry.name in KINDS and entry.is_dir():
-            kind = KINDS[entry.name]
-            _load_folder(entry, kind, documents[kind], unreadable.setdefault(kind, []), problems, inside, reads)
+        name = entry.path.name
+        if name == SETTINGS_FILE and entry.file:
+            reads.append(_Read(entry.path, "playbook", display_path(entry.path), settings_read, [], len(problems)))
+        elif name in KINDS and entry.folder:
+            _load_folder(entry.path, KINDS[name], documents[KINDS[name]], unreadable.setdefault(KINDS[name], []),
+                         problems, inside, reads)
         else:
-            problems.append(_at(f.STRAY_FILE, entry, "not part of a playbook: the playbook folder holds "
+            problems.append(at(f.STRAY_FILE, entry.path, "not part of a playbook: the playbook folder holds "
                                 f"{SETTINGS_FILE} and the folders " + ", ".join(KINDS) + "; move or remove it"))
     problems = _read_all(reads, problems, check)
     settings = settings_read[0] if settings_read else None
     # A playbook.yaml that is there but unusable has its own problem already.
     if settings is None and not os.path.lexists(root / SETTINGS_FILE):
-        problems.append(_at(f.SETTINGS_MISSING, root / SETTINGS_FILE,
+        problems.append(at(f.SETTINGS_MISSING, root / SETTINGS_FILE,
                             "playbook.yaml is missing: it names the company, the product and the two teams"))
     return LoadedPlaybook(root, settings, documents, problems, unreadable)
 
 
-def _entries(folder: Path, problems: list[Problem]) -> list[Path] | None:
-    """The entries of a folder, sorted, or None with a problem when it cannot be listed."""
-    try:
-        # In the order of the paths: their names are all that differs (compared as paths, on
-        # this system, but without comparing the folder's parts again for every pair).
-        return sorted(folder.iterdir(), key=lambda entry: os.path.normcase(entry.name))
-    except OSError as err:
-        problems.append(_at(f.FOLDER_UNREADABLE, folder, f"the folder cannot be read ({err.strerror or err}): "
-                            "check its permissions"))
-        return None
-
-
-class _Inside:
-    """Refuses links that leave the playbook folder: a link to /etc/passwd or to a folder of
-    secrets must never be read, listed or published."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root.resolve()
-
-    def check(self, entry: Path, problems: list[Problem]) -> bool:
-        if not entry.is_symlink():
-            return True
-        try:
-            target = entry.resolve(strict=True)
-        except (OSError, RuntimeError):
-            problems.append(_at(f.LINK_BROKEN, entry, "a link that leads nowhere: replace it with the file itself"))
-            return False
-        if within(target, self.root):
-            return True
-        problems.append(_at(f.LINK_OUTSIDE, entry, "a link to something outside the playbook folder: it is not read; "
-                            "replace the link with the file itself"))
-        return False
-
-
-def _skipped(entry: Path, problems: list[Problem]) -> bool:
-    """Entries not read: a README and .gitkeep quietly, other hidden files with a word."""
-    if entry.name.lower() in _QUIET:
-        return True
-    if entry.name.startswith("."):
-        problems.append(_at(f.HIDDEN_FILE, entry, "a hidden file is not read: rename it without the leading dot, "
-                            "or remove it"))
-        return True
-    return False
-
-
 def _load_folder(folder: Path, kind: str, into: list[Document], unreadable: list[Path],
-                 problems: list[Problem], inside: _Inside, reads: list[_Read]) -> None:
-    display = _display_in(folder)
-    for entry in _entries(folder, problems) or ():
-        if _skipped(entry, problems) or not inside.check(entry, problems):
+                 problems: list[Problem], inside: Inside, reads: list[_Read]) -> None:
+    display = display_in(folder)
+    for entry in listed(folder, problems) or ():
+        if skipped(entry, problems) or not inside.check(entry, problems):
             continue
-        if entry.is_file() and entry.suffix == ".yaml":
-            reads.append(_Read(entry, kind, display(entry), into, unreadable, len(problems)))
-        elif entry.is_file() and entry.suffix == ".yml":
-            problems.append(_at(f.STRAY_FILE, entry, f"only .yaml files are read: rename it to {entry.stem}.yaml"))
+        path = entry.path
+        if entry.file and path.suffix == ".yaml":
+            reads.append(_Read(path, kind, display(path), into, unreadable, len(problems)))
+        elif entry.file and path.suffix == ".yml":
+            problems.append(at(f.STRAY_FILE, path, f"only .yaml files are read: rename it to {path.stem}.yaml"))
         else:
-            problems.append(_at(f.STRAY_FILE, entry,
+            problems.append(at(f.STRAY_FILE, path,
                                 f"not a playbook file: {folder.name}/ holds one <id>.yaml file per entry"))
 
 
@@ -228,7 +164,7 @@ def _read_all(reads: list[_Read], problems: list[Problem],
     done = 0
     # Files kept on disk from the last run are not worth sharing: most need no parsing.
     disk = diskcache.current(check)
-    outcomes = _read_share(work, disk) if disk is not None and disk.old else parallel.shared(_read_share, work)
+    outcomes = _read_share(work) if disk is not None and disk.old else parallel.shared(_read_share, work)
     for read, outcome in zip(reads, outcomes, strict=True):
         told.extend(problems[done:read.at])
         done = read.at
@@ -238,7 +174,7 @@ def _read_all(reads: list[_Read], problems: list[Problem],
             read.into.append(doc)
             entry: Entry | None = FILES.get(doc.source)
             if disk is not None and entry is not None and not (entry.problems or entry.aliased):
-                disk.keep(doc.source, entry.data, entry.checked)
+                disk.keep(doc.source, entry.data, entry.checked, outcome.digest)
         else:
             read.unreadable.append(read.path)
     told.extend(problems[done:])
@@ -248,16 +184,22 @@ def _read_all(reads: list[_Read], problems: list[Problem],
 _Work = tuple[Path, str, str, "Callable[[Document], list[Problem]] | None"]
 
 
-def _read_share(share: Sequence[_Work], disk: diskcache.DiskCache | None = None) -> list[_Outcome]:
+def _read_share(share: Sequence[_Work]) -> list[_Outcome]:
     """Each file of share read (and checked, with a check), here or in another process; a file
-    the last run kept on disk (with the same check) is taken from there."""
+    the last run kept on disk (with the same check) is taken from there, and what the disk cache
+    needs to keep a file is worked out here too."""
     outcomes: list[_Outcome] = []
+    disk = diskcache.current(share[0][3]) if share else None
     for path, kind, display, check in share:
         found: list[Problem] = []
         doc = load_document(path, kind, found, display, disk)
         if doc is not None and check is not None:
             checked(doc, check)
-        outcomes.append(_Outcome(doc, found))
+        entry: Entry | None = FILES.get(doc.source) if doc is not None else None
+        digest = None
+        if disk is not None and doc is not None and entry is not None and not (entry.problems or entry.aliased):
+            digest = disk.to_keep(doc.source, entry.data)
+        outcomes.append(_Outcome(doc, found, digest))
     return outcomes
 
 
@@ -266,23 +208,24 @@ class _Outcome:
     only the document's data, the file's bytes and what was found, and becomes there (settle)
     what reading the file there would have made, the cache of files read included."""
 
-    __slots__ = ("doc", "found", "moved")
+    __slots__ = ("doc", "found", "moved", "digest")
 
-    def __init__(self, doc: Document | None, found: list[Problem]) -> None:
+    def __init__(self, doc: Document | None, found: list[Problem], digest: str | None = None) -> None:
         self.doc, self.found = doc, found
         self.moved: tuple[Any, ...] | None = None
+        self.digest = digest  # how the disk cache would keep the file, or None (DiskCache.to_keep)
 
     def __getstate__(self) -> tuple[Any, ...]:
         doc = self.doc
         if doc is None:
-            return None, self.found
+            return None, self.found, self.digest
         entry: Entry | None = FILES.get(doc.source)
         return (doc.kind, doc.path, doc.display, doc.data, doc.source, entry is None or entry.aliased,
-                None if entry is None else entry.checked), self.found
+                None if entry is None else entry.checked), self.found, self.digest
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         self.doc = None
-        self.moved, self.found = state
+        self.moved, self.found, self.digest = state
 
     def settle(self) -> Document | None:
         """The document, kept in this process's cache of files read as though read here."""

@@ -2,20 +2,21 @@
 playbook goes to reading its files one by one, and each file is read alone.
 
 The work is shared with processes forked from this one, so they start at once with everything
-imported; each takes every n-th item and hands back what it made, and this process takes its
-own share meanwhile. Nothing depends on which process read what: the results come back in the
-order of the items. Where processes cannot be forked safely (one core, another system, or other
+imported. The items are cut into runs; the other processes take runs from the front, this one
+from the back, until they meet, and each hands back what it made at its end. Nothing depends on
+which process read what: the results come back in the order of the items. Where processes cannot be forked safely (one core, another system, or other
 threads running, as under `mkdocs serve`), or a process fails, the items are worked on here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -26,6 +27,9 @@ MIN_ITEMS = 1000
 MAX_PROCESSES = 4
 # How many processes to use, instead of one per core: "1" (or "0") reads every file in this one.
 SETTING = "PLAYBOOK_PROCESSES"
+# Runs of items per process: enough that processes end together, few enough that taking each
+# costs nothing.
+RUNS_PER_PROCESS = 40
 
 
 def processes(items: int) -> int:
@@ -48,31 +52,69 @@ def processes(items: int) -> int:
 def shared(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item]) -> list[Result]:
     """work(items), with the items shared between processes when that is worth it and safe.
 
-    work must be a module-level function that takes a list of items and returns one result for
-    each, in order, and whose results can be pickled."""
+    work must be a function that takes a list of items and returns one result for each, in
+    order, and whose results can be pickled.
+
+    The items are cut into runs, in order. The other processes take runs from the first on, and
+    this one from the last back, each taking the next run nobody has begun, until they meet; so
+    all end at about the same time, though files differ in size. Each other process hands back
+    what it made once, at its end."""
     count = processes(len(items))
     if count == 1:
         return work(items)
-    shares = [list(items[start::count]) for start in range(count)]
-    results: list[list[Result] | None] = [None] * count
-    futures: list[Future[list[Result]]] = []
-    try:
-        with ProcessPoolExecutor(max_workers=count - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(work, share) for share in shares[1:]]
-            results[0] = work(shares[0])
-            for place, future in enumerate(futures, start=1):
-                try:
-                    results[place] = future.result()
-                except Exception:  # the process failed or died: its share is read here
-                    results[place] = None
-    except OSError:  # no process could be started
-        pass
-    for place, share in enumerate(shares):
-        if results[place] is None or len(results[place] or ()) != len(share):
-            results[place] = work(share)
+    size = max(1, -(-len(items) // (count * RUNS_PER_PROCESS)))
+    runs = [list(items[start:start + size]) for start in range(0, len(items), size)]
+    results: list[list[Result] | None] = [None] * len(runs)
+    context = multiprocessing.get_context("fork")
+    # The first run nobody has begun from the front, and the one past the last from the back.
+    ends = context.RawArray("l", [0, len(runs)])
+    lock = context.Lock()
+
+    def take(front: bool) -> int | None:
+        with lock:
+            if ends[0] >= ends[1]:
+                return None
+            ends[0 if front else 1] += 1 if front else -1
+            return int(ends[0] - 1 if front else ends[1])
+
+    for stream in (sys.stdout, sys.stderr):  # what a new process writes out at its end must be its own
+        with contextlib.suppress(Exception):
+            stream.flush()
+    helpers: list[tuple[Any, Any]] = []
+    for _ in range(count - 1):
+        receive, send = context.Pipe(duplex=False)
+        helper = context.Process(target=_help, args=(work, runs, take, send), daemon=True)
+        try:
+            helper.start()
+        except OSError:  # no process could be started: the runs are worked on here
+            receive.close()
+            break
+        finally:
+            send.close()
+        helpers.append((helper, receive))
+    while (place := take(front=False)) is not None:
+        results[place] = work(runs[place])
+    for helper, receive in helpers:
+        with contextlib.suppress(Exception):  # a process that died hands back nothing
+            for place, done in receive.recv().items():
+                results[place] = done
+        receive.close()
+        helper.join()
     merged: list[Result] = []
-    for index in range(len(items)):
-        part = results[index % count]
-        assert part is not None
-        merged.append(part[index // count])
+    for place, run in enumerate(runs):  # a run no process finished is worked on here
+        done = results[place]
+        merged.extend(done if done is not None and len(done) == len(run) else work(run))
     return merged
+
+
+def _help(work: Callable[[Sequence[Item]], list[Result]], runs: list[list[Item]],
+          take: Callable[[bool], int | None], send: Any) -> None:
+    """A process's part: runs from the front while any is left, then all it made, by run."""
+    done: dict[int, list[Result]] = {}
+    try:
+        while (place := take(True)) is not None:
+            done[place] = work(runs[place])
+    except Exception:  # the run that failed is worked on again by the first process
+        pass
+    send.send(done)
+    send.close()
