@@ -12,7 +12,9 @@ from pathlib import Path
 
 from conftest import FIXTURES
 
-from generator.rules.placeholders import is_placeholder
+from generator.rules.placeholders import document_placeholders, is_placeholder
+from generator.rules.values import joined_texts
+from generator.source.document import Document
 
 PLAYBOOK = str(Path(sys.executable).parent / "playbook")
 
@@ -116,3 +118,17 @@ def test_long_texts_are_judged_by_their_start_only() -> None:
     assert not is_placeholder("(" * 200_000 + "TODO" + ")" * 200_000)
     assert is_placeholder(" " * 10_000 + "TODO: later")
     assert not is_placeholder("An ordinary sentence. " * 10_000 + "TODO")
+
+
+def test_the_quick_look_at_a_document_misses_no_placeholder() -> None:
+    # validate first looks for a mark in all of a document's texts at once (text_screen.py); the
+    # same problems come out as when each text is read, in plain text and in any other, where a
+    # letter such as the dotless i matches its plain one.
+    others = ["FıXME: later", "ＴＯＤＯ", "Tbd — after the pilot", "Lorem\u00a0ipsum", "“TODO”", "ſome text", "Xx\u0445"]
+    for text in [*FORMS, *ORDINARY, *others, *(f"{form} ünïcode" for form in FORMS)]:
+        doc = Document("asset", Path("playbook/assets/a.yaml"), "playbook/assets/a.yaml")
+        doc.data = {"id": "a", "title": text, "talking_points": ["fine", text]}
+        whole = document_placeholders(doc)
+        assert document_placeholders(doc, joined_texts(doc.data)[0]) == whole, text
+        assert bool(whole) == is_placeholder(text), text
+    assert is_placeholder("FıXME: later") and is_placeholder("“TODO”")
