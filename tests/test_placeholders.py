@@ -124,7 +124,8 @@ def test_the_quick_look_at_a_document_misses_no_placeholder() -> None:
     # validate first looks for a mark in all of a document's texts at once (text_screen.py); the
     # same problems come out as when each text is read, in plain text and in any other, where a
     # letter such as the dotless i matches its plain one.
-    others = ["FıXME: later", "ＴＯＤＯ", "Tbd — after the pilot", "Lorem\u00a0ipsum", "“TODO”", "ſome text", "Xx\u0445"]
+    others = ["FıXME: later", "ＴＯＤＯ", "Tbd — after the pilot", "Lorem\u00a0ipsum", "“TODO”", "ſome text",
+              "Xx\u0445"]
     for text in [*FORMS, *ORDINARY, *others, *(f"{form} ünïcode" for form in FORMS)]:
         doc = Document("asset", Path("playbook/assets/a.yaml"), "playbook/assets/a.yaml")
         doc.data = {"id": "a", "title": text, "talking_points": ["fine", text]}

@@ -9,6 +9,7 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
+import jinja2
 import pytest
 import yaml
 from conftest import FIXTURES
@@ -17,7 +18,7 @@ from generator.model.build import build_playbook
 from generator.rules.anchors import SECTION_ANCHORS
 from generator.site.pages.assets import ASSET_TYPES
 from generator.site.pages.stages import STAGE_PERSONAS, objection_home
-from generator.site.render import render_pages
+from generator.site.render import compiled_once, render_pages
 from generator.site.safe_text import inline, paragraphs, plain_title, safe_link
 from generator.source.schemas import schemas_dir
 
@@ -122,3 +123,37 @@ def test_a_stage_page_shows_so_many_personas_those_with_cards_first(tmp_path: Pa
     # Nothing lost: every persona's objection and answer are on the Personas pages.
     personas = html.unescape("".join(text for name, text in pages.items() if name.startswith("personas")))
     assert all(f"Objection of p{n:02d}." in personas and f"Answer to p{n:02d}." in personas for n in range(extra))
+
+
+def test_a_theme_template_is_compiled_once_per_process_and_again_when_it_changes() -> None:
+    # MkDocs makes a new environment for the theme at every build (compiled_once, in on_env).
+    sources = {"page.html": "<h1>{{ title | upper }}</h1>"}
+    compiled: list[str] = []
+
+    def environment(filters: dict[str, object] | None = None, **settings: object) -> jinja2.Environment:
+        env = jinja2.Environment(loader=jinja2.DictLoader(sources), **settings)  # type: ignore[arg-type]
+        env.filters.update(filters or {})
+        real = env.compile
+
+        def compile(source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
+            compiled.append(str(name))
+            return real(source, name, filename, raw, defer_init)
+
+        env.compile = compile  # type: ignore[method-assign]
+        compiled_once(env)
+        return env
+
+    for _ in range(3):
+        assert environment().get_template("page.html").render(title="agreed") == "<h1>AGREED</h1>"
+    assert compiled == ["page.html"]
+    # A changed template is compiled again, and shows what it now says.
+    sources["page.html"] = "<h2>{{ title }}</h2>"
+    assert environment().get_template("page.html").render(title="agreed") == "<h2>agreed</h2>"
+    assert compiled == ["page.html"] * 2
+    # An environment that compiles otherwise (another syntax, another filter) compiles its own.
+    assert environment(trim_blocks=True).get_template("page.html").render(title="x") == "<h2>x</h2>"
+    assert compiled == ["page.html"] * 3
+    assert environment({"shout": str.upper}).get_template("page.html").render(title="x") == "<h2>x</h2>"
+    assert compiled == ["page.html"] * 4
+    assert environment().get_template("page.html").render(title="x") == "<h2>x</h2>"
+    assert compiled == ["page.html"] * 4

@@ -44,7 +44,7 @@ from . import pagecache
 from .html_pages import HtmlPage, heading_style, restore_toc
 from .links import editing
 from .navigation import navigation, page_titles
-from .render import expand_markers, render_home, render_pages
+from .render import compiled_once, expand_markers, render_home, render_pages
 from .safe_text import Texts, unnest_value_links
 from .serving import Refresh, keep_index, keep_serving_after_failures
 from .static import (
@@ -284,6 +284,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return page
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        compiled_once(env)
         if self.pagefind:
             pagecache.leave_theme_index_empty(config)
         elif self.serving:

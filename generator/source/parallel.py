@@ -4,8 +4,9 @@ playbook goes to reading its files one by one, and each file is read alone.
 The work is shared with processes forked from this one, so they start at once with everything
 imported. The items are cut into runs; the other processes take runs from the front, this one
 from the back, until they meet, and each hands back what it made at its end. Nothing depends on
-which process read what: the results come back in the order of the items. Where processes cannot be forked safely (one core, another system, or other
-threads running, as under `mkdocs serve`), or a process fails, the items are worked on here.
+which process read what: the results come back in the order of the items. Where processes
+cannot be forked safely (one core, another system, or other threads running, as under `mkdocs
+serve`), or a process fails, the items are worked on here.
 """
 
 from __future__ import annotations
