@@ -144,11 +144,13 @@ def squares(items):
 def fails_elsewhere(items):
     if os.getpid() != first:
         raise RuntimeError("a process that fails")
+    time.sleep(0.005)  # long enough for the others to take runs
     return [i * i for i in items]
 
 def dies_elsewhere(items):
     if os.getpid() != first:
         os._exit(3)
+    time.sleep(0.005)
     return [i * i for i in items]
 
 os.environ[parallel.SETTING] = sys.argv[1]
@@ -178,3 +180,28 @@ def test_work_shared_between_processes_comes_back_whole_and_in_order(tmp_path: P
         # A process that fails, or dies, leaves its runs to the first, which works them out itself.
         assert out["fails"] is True and out["dies"] is True
         assert "Traceback" not in done.stderr
+
+
+STOPPED = r"""
+import os, sys, time
+from generator.source import parallel
+
+first = os.getpid()
+
+def stopped(items):
+    if os.getpid() != first:  # as Ctrl-C does in every process of the command
+        raise KeyboardInterrupt
+    time.sleep(0.01)  # long enough for the other process to take a run
+    return [i * i for i in items]
+
+os.environ[parallel.SETTING] = "2"
+print(parallel.shared(stopped, list(range(2000))) == [i * i for i in range(2000)])
+"""
+
+
+def test_a_process_stopped_by_ctrl_c_says_nothing_and_leaves_its_runs_to_the_first(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", STOPPED], capture_output=True, text=True, cwd=tmp_path, env=env,
+                          timeout=120, check=False)
+    assert done.stdout == "True\n", done.stderr[-3000:]
+    assert done.stderr == ""

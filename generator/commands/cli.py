@@ -296,7 +296,11 @@ def run() -> None:
     Freeing everything a large playbook was read into, one object at a time, served nobody and
     took a quarter of a second at 10,000 files (mypy ends the same way). Where the output cannot
     be flushed (a closed pipe), Python ends as usual and says so."""
-    code = main(on_disk=True)
+    try:
+        code = main(on_disk=True)
+    except KeyboardInterrupt:  # Ctrl-C: what was read is dropped, and no cache is written
+        print("playbook: stopped", file=sys.stderr)
+        sys.exit(130)
     try:
         sys.stdout.flush()
         sys.stderr.flush()

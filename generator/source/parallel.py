@@ -117,5 +117,10 @@ def _help(work: Callable[[Sequence[Item]], list[Result]], runs: list[list[Item]]
             done[place] = work(runs[place])
     except Exception:  # the run that failed is worked on again by the first process
         pass
-    send.send(done)
-    send.close()
+    except KeyboardInterrupt:  # the person stopped the command: the first process says so
+        os._exit(1)
+    try:
+        send.send(done)
+        send.close()
+    except (OSError, KeyboardInterrupt):  # the first process is gone, or is being stopped
+        os._exit(1)
