@@ -9,12 +9,17 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import SITE_CONFIG, TODAY, make_project, run_mkdocs
 from htmltext import read_site
 from shelf import shelf_playbook
+
+from generator.model.build import build_playbook
+from generator.model.playbook import Freshness
 
 PLAYBOOK = [str(Path(sys.executable).parent / "playbook")]
 
@@ -146,3 +151,14 @@ def test_render_judges_on_the_same_day(shelf: Path, tmp_path: Path, build_site: 
     stage = (tmp_path / "out" / "stages" / "learning.md").read_text(encoding="utf-8")
     assert "asset-reprint" not in stage and "asset-battle-card" in stage
     assert "do not send [Analyst anvil report](../assets.md#reprint) (after 2026&#45;09&#45;30)" in stage
+
+
+def test_an_entrys_freshness_is_worked_out_once_for_the_day_of_its_playbook(shelf: Path) -> None:
+    playbook = build_playbook(shelf)
+    for asset in playbook.assets:
+        assert playbook.freshness(asset) == Freshness.of(asset, playbook.today)
+        assert playbook.freshness(asset) is playbook.freshness(asset)
+    # Another day is another playbook, whose entries are judged on that day.
+    later = replace(playbook, today=date(2099, 1, 1))
+    assert all(later.freshness(a).withdrawn or a.expires is None for a in later.assets)
+    assert any(later.freshness(a).overdue and not playbook.freshness(a).overdue for a in playbook.assets)

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import FIXTURES, SITE_CONFIG, make_project, run_mkdocs
+from conftest import FIXTURES, REPO, SITE_CONFIG, make_project, run_mkdocs
 from htmltext import Page, read_site
 from test_attacks import RISKY_SITE, SECRET, Baseline, convert, converter, leaks
 
@@ -30,6 +30,7 @@ from generator.commands import cli
 from generator.model.build import build_playbook
 from generator.model.from_documents import build_model
 from generator.rules.validate import check
+from generator.rules.values import Use, names, strings, uses
 from generator.site.render import render_home, render_pages
 from generator.site.safe_text import inline
 from generator.source.loader import load_playbook
@@ -574,3 +575,36 @@ def test_finding_typed_out_values_is_linear(tmp_path: Path) -> None:
         ("terms/lead.yaml", ("definition",)): "We answer within 7 days, or 17 days at most."})
     warnings = [str(p) for p in check(typed, typed / "no-docs")[1] if p.warning]
     assert sum("'7 days' is an agreed value, written out here" in w for w in warnings) == 1, warnings
+
+
+def _as_data(value: Any) -> Any:
+    """An entry as plain data, as its YAML would read: dataclasses as mappings, tuples as lists."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {key: _as_data(getattr(value, key)) for key in value.__dataclass_fields__}
+    if isinstance(value, (list, tuple)):
+        return [_as_data(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_data(item) for key, item in value.items()}
+    return value
+
+
+def test_the_uses_of_values_read_from_entries_are_those_read_from_their_data() -> None:
+    # The Agreed values page reads the entries themselves, without copying them into plain data
+    # first: the same uses, in the same order, field by field, links left out.
+    playbook = build_playbook(REPO / "playbook")
+    entries = [(kind, item.id, {k: getattr(item, k) for k in item.__dataclass_fields__ if k not in ("id", "source")})
+               for kind, items in (("stage", playbook.stages), ("lifecycle", playbook.lifecycle),
+                                   ("handoff", playbook.handoffs), ("term", playbook.terms),
+                                   ("persona", playbook.personas), ("asset", playbook.assets),
+                                   ("metric", playbook.metrics)) for item in items]
+    entries.append(("playbook", "playbook", {"introduction": "see [[a]]", "nested": [{"link": "[[b]]", "x": "[[c]]"}]}))
+    direct = uses(iter(entries))
+    # What each text names, text by text, with the path strings() gives it.
+    expected: dict[str, dict[Use, None]] = {}
+    for kind, id, data in entries:
+        for path, text in strings(_as_data(data)):
+            for name in names(text):
+                expected.setdefault(name, {})[Use(kind, id, str(path[0]))] = None
+    assert direct == {name: list(places) for name, places in expected.items()}
+    assert sum(len(places) for places in direct.values()) > 20
+    assert "b" not in direct and [use.field for use in direct["c"]] == ["nested"]

@@ -43,8 +43,18 @@ class Playbook:
         return self.changed.get((kind, id))
 
     def freshness(self, entry: Asset | Persona) -> Freshness:
-        """Whether an asset or persona is past its review date, or withdrawn, as of `today`."""
-        return Freshness.of(entry, self.today)
+        """Whether an asset or persona is past its review date, or withdrawn, as of `today`:
+        worked out once for each entry (a page asks it of each card many times)."""
+        kept = self._freshness.get(id(entry))
+        if kept is not None and kept[0] is entry:
+            return kept[1]
+        found = Freshness.of(entry, self.today)
+        self._freshness[id(entry)] = (entry, found)
+        return found
+
+    @cached_property
+    def _freshness(self) -> dict[int, tuple[Asset | Persona, Freshness]]:
+        return {}
 
     def usable(self, asset: Asset) -> bool:
         """An asset may still be sent: it has no end date, or it has not passed."""

@@ -250,11 +250,41 @@ def expansion_budget(written: int) -> int:
 
 def uses(entries: Iterator[tuple[str, str, Any]]) -> dict[str, list[Use]]:
     """For each value id, the texts that name it: entries are (kind, id, data); one Use per entry
-    and top-level field, in the order given."""
+    and top-level field, in the order given. A dataclass in data counts as the mapping of its
+    fields."""
     found: dict[str, dict[Use, None]] = {}
     for kind, id, data in entries:
-        for path, text in strings(data):
+        for field, text in _naming(data):
             for name in names(text):
-                field = str(path[0]) if path else ""
                 found.setdefault(name, {})[Use(kind, id, field)] = None
     return {name: list(places) for name, places in found.items()}
+
+
+def _naming(data: Any) -> Iterator[tuple[str, str]]:
+    """(top-level field, text) of every text in data that names something ([[), in the order
+    strings() gives them, without the path of each: most texts name nothing."""
+    if isinstance(data, str):
+        if "[[" in data:
+            yield "", data
+        return
+    for key, top in _members(data) or ():
+        stack = [top]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, str):
+                if "[[" in value:
+                    yield str(key), value
+            elif (parts := _members(value)) is not None:
+                stack.extend(reversed([part for _, part in parts]))
+
+
+def _members(value: Any) -> list[tuple[Any, Any]] | None:
+    """The parts of a mapping, a dataclass (its fields) or a list, with their keys, as strings()
+    walks them; None for anything else."""
+    if hasattr(value, "__dataclass_fields__"):
+        return [(key, getattr(value, key)) for key in value.__dataclass_fields__ if key not in _NOT_TEXT]
+    if isinstance(value, (list, tuple)):
+        return list(enumerate(value))
+    if isinstance(value, dict):
+        return [(key, item) for key, item in value.items() if key not in _NOT_TEXT]
+    return None

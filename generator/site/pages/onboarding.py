@@ -178,9 +178,21 @@ def count_words(value: Any) -> int:
             stack.extend(item)
         elif isinstance(item, dict):
             stack.extend(item.values())
-        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item) if f.compare)
+        elif (names := _compared(type(item))) is not None:
+            stack.extend(getattr(item, name) for name in names)
     return total
+
+
+_COMPARED: dict[type, tuple[str, ...] | None] = {}
+
+
+def _compared(kind: type) -> tuple[str, ...] | None:
+    """The fields that make up an entry of a dataclass (those it is compared by), worked out once
+    for each class; None for a value of any other type."""
+    if kind not in _COMPARED:
+        _COMPARED[kind] = (tuple(f.name for f in dataclasses.fields(kind) if f.compare)
+                           if dataclasses.is_dataclass(kind) else None)
+    return _COMPARED[kind]
 
 
 def reading_minutes(words: int) -> int:

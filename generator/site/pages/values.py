@@ -96,17 +96,6 @@ def _use_target(use: Use) -> tuple[str, str]:
 
 
 def _fields(entry: Any) -> dict[str, Any]:
-    """An entry's fields as plain data, without its id and source file."""
-    return {k: _plain(getattr(entry, k)) for k in entry.__dataclass_fields__ if k not in ("id", "source")}
-
-
-def _plain(value: Any) -> Any:
-    """Dataclasses as dicts and tuples as lists, sharing the texts and numbers (dataclasses.asdict
-    copies every one of them: most of the time of the Agreed values page)."""
-    if hasattr(value, "__dataclass_fields__"):
-        return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {k: _plain(item) for k, item in value.items()}
-    return value
+    """An entry's fields, without its id and source file (uses() reads the dataclasses in them as
+    the mappings of their fields)."""
+    return {k: getattr(entry, k) for k in entry.__dataclass_fields__ if k not in ("id", "source")}
