@@ -161,6 +161,17 @@ for n in (1000, 1001, 4099):
     out[n] = [[value for value, _ in done] == [i * i for i in range(n)], len({pid for _, pid in done})]
 out["fails"] = parallel.shared(fails_elsewhere, list(range(1500))) == [i * i for i in range(1500)]
 out["dies"] = parallel.shared(dies_elsewhere, list(range(1500))) == [i * i for i in range(1500)]
+
+# Where no semaphore or pipe can be made (some containers), everything is worked on here.
+import multiprocessing.context
+def refused(*args, **kwargs):
+    raise OSError(38, "Function not implemented")
+for name in ("Lock", "Pipe"):
+    real = getattr(multiprocessing.context.ForkContext, name)
+    setattr(multiprocessing.context.ForkContext, name, refused)
+    done = parallel.shared(squares, list(range(1000)))
+    out[name] = [[value for value, _ in done] == [i * i for i in range(1000)], len({pid for _, pid in done})]
+    setattr(multiprocessing.context.ForkContext, name, real)
 print(json.dumps(out))
 """
 
@@ -179,6 +190,7 @@ def test_work_shared_between_processes_comes_back_whole_and_in_order(tmp_path: P
             assert out[n] == [True, processes], (processes, n, out[n])
         # A process that fails, or dies, leaves its runs to the first, which works them out itself.
         assert out["fails"] is True and out["dies"] is True
+        assert out["Lock"] == [True, 1] and out["Pipe"] == [True, 1]
         assert "Traceback" not in done.stderr
 
 

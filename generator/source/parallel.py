@@ -68,8 +68,11 @@ def shared(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item]
     results: list[list[Result] | None] = [None] * len(runs)
     context = multiprocessing.get_context("fork")
     # The first run nobody has begun from the front, and the one past the last from the back.
-    ends = context.RawArray("l", [0, len(runs)])
-    lock = context.Lock()
+    try:
+        ends = context.RawArray("l", [0, len(runs)])
+        lock = context.Lock()
+    except OSError:  # no shared memory or semaphores here (some containers): all is worked on here
+        return work(items)
 
     def take(front: bool) -> int | None:
         with lock:
@@ -83,7 +86,10 @@ def shared(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item]
             stream.flush()
     helpers: list[tuple[Any, Any]] = []
     for _ in range(count - 1):
-        receive, send = context.Pipe(duplex=False)
+        try:
+            receive, send = context.Pipe(duplex=False)
+        except OSError:  # no more files may be opened: the runs are worked on here
+            break
         helper = context.Process(target=_help, args=(work, runs, take, send), daemon=True)
         try:
             helper.start()
