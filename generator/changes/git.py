@@ -7,7 +7,9 @@ is used, and never passed where git could read it as an option.
 
 from __future__ import annotations
 
+import re
 import subprocess
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path, PurePosixPath
 
@@ -89,19 +91,55 @@ def write_tree(repo: Path, sha: str, folder: str, into: Path) -> list[str]:
         with open(into / relative, "wb") as big:
             big.truncate(MAX_FILE_BYTES + 1)
     wanted = [w for w in wanted if w[2] <= MAX_FILE_BYTES]
-    if not wanted:
-        return skipped
-    batch = git_output(repo, "cat-file", "--batch", input=b"".join(f"{blob}\n".encode() for blob, _, _ in wanted))
-    offset = 0
-    for _blob, relative, size in wanted:
-        header_end = batch.index(b"\n", offset)
-        offset = header_end + 1
-        content = batch[offset:offset + size]
-        offset += size + 1
+    contents = _batch(repo, [(blob, size) for blob, _, size in wanted])
+    for blob, relative, _size in wanted:
         target = into / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        target.write_bytes(contents[blob])
     return skipped
+
+
+# What one `git cat-file --batch` hands back at most: the blobs asked for go in parts this large.
+BATCH_BYTES = 64 * 1024 * 1024
+
+
+def blobs(repo: Path, ids: Iterable[str]) -> dict[str, bytes]:
+    """The contents of the blobs named by id, of those no larger than the loader reads (larger
+    ones, and what is not a blob, are left out): two git processes for any number of them."""
+    wanted = sorted({id for id in ids if _OBJECT_ID.fullmatch(id) and id.strip("0")})
+    if not wanted:
+        return {}
+    check = git_output(repo, "cat-file", "--batch-check", input="".join(f"{id}\n" for id in wanted).encode())
+    sizes: list[tuple[str, int]] = []
+    for line in check.decode("ascii", "replace").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] in wanted and parts[1] == "blob" and parts[2].isdigit() \
+                and int(parts[2]) <= MAX_FILE_BYTES:
+            sizes.append((parts[0], int(parts[2])))
+    return _batch(repo, sizes)
+
+
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def _batch(repo: Path, wanted: list[tuple[str, int]]) -> dict[str, bytes]:
+    """The contents of blobs of known sizes, through `git cat-file --batch`, in bounded parts."""
+    found: dict[str, bytes] = {}
+    start = 0
+    while start < len(wanted):
+        end, total = start, 0
+        while end < len(wanted) and (end == start or total + wanted[end][1] <= BATCH_BYTES):
+            total += wanted[end][1]
+            end += 1
+        part = wanted[start:end]
+        batch = git_output(repo, "cat-file", "--batch", input=b"".join(f"{blob}\n".encode() for blob, _ in part))
+        offset = 0
+        for blob, size in part:
+            offset = batch.index(b"\n", offset) + 1
+            found[blob] = batch[offset:offset + size]
+            offset += size + 1
+        start = end
+    return found
 
 
 def last_changed(repo: Path, folder: str, *selection: str) -> dict[str, date]:

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
-from ..source.filebytes import MAX_FILE_BYTES
 from ..source.loader import KINDS, SETTINGS_FILE
 from ..source.yamltree import TreeBuilder
 from .diff import KIND_NAMES
 from .fielddiff import FieldChange, every_field, field_changes, field_label
-from .git import GitError, git_output, last_changed, repo_root
+from .git import GitError, blobs, git_output, last_changed, repo_root
 from .worddiff import Segment
 
 RECENT_COMMITS = 20  # commits shown on the page
@@ -82,11 +82,19 @@ def read_history(root: Path) -> History | None:
     commits = []
     for line in log.decode("utf-8", "replace").splitlines():
         sha, day, author, subject = (line.split("\0") + ["", "", "", ""])[:4]
-        edits = _edits(repo, sha, folder)
+        edits, more = _commit_edits(repo, sha, folder)
         if edits:
-            commits.append(Commit(sha, date.fromisoformat(day), author, subject, tuple(edits[:EDITS_PER_COMMIT]),
-                                  max(0, len(edits) - EDITS_PER_COMMIT)))
+            commits.append(Commit(sha, date.fromisoformat(day), author, subject, edits, more))
     return History(tuple(commits), _changed_on(repo, folder))
+
+
+@lru_cache(maxsize=4 * RECENT_COMMITS)
+def _commit_edits(repo: Path, sha: str, folder: str) -> tuple[tuple[Edit, ...], int]:
+    """The entries a commit changed, as the page shows them, and how many more: worked out once
+    per process for each commit (a commit never changes), so that a rebuild under `mkdocs serve`
+    reads from git only the commits made since the last one."""
+    edits = _edits(repo, sha, folder)
+    return tuple(edits[:EDITS_PER_COMMIT]), max(0, len(edits) - EDITS_PER_COMMIT)
 
 
 def _kind_and_id(path: str, data: Any) -> tuple[str, str] | None:
@@ -101,26 +109,32 @@ def _kind_and_id(path: str, data: Any) -> tuple[str, str] | None:
 
 
 def _edits(repo: Path, sha: str, folder: str) -> list[Edit]:
-    """The entries one commit changed, each with what changed in it."""
-    raw = git_output(repo, "diff-tree", "-r", "-M", "--root", "--no-commit-id", "--name-status", "-z", sha,
-                     "--", folder)
+    """The entries one commit changed, each with what changed in it. The files are read from
+    git all at once (git.blobs), by the ids of their contents before and after."""
+    raw = git_output(repo, "diff-tree", "-r", "-M", "--root", "--no-commit-id", "--raw", "-z", sha, "--", folder)
     fields = raw.decode("utf-8", "replace").split("\0")
-    pairs: list[tuple[str, str | None, str | None]] = []  # status, old path, new path
+    # status, (old path, its blob id), (new path, its blob id)
+    pairs: list[tuple[str, tuple[str, str] | None, tuple[str, str] | None]] = []
     i = 0
-    while i < len(fields) and fields[i]:
-        status = fields[i][0]
-        if status in "RC":
-            pairs.append((status, fields[i + 1], fields[i + 2]))
+    while i + 1 < len(fields) and fields[i].startswith(":"):
+        meta = fields[i].split()
+        if len(meta) < 5 or not meta[4]:
+            break
+        status, old_blob, new_blob = meta[4][0], meta[2], meta[3]
+        if status in "RC" and i + 2 < len(fields):
+            pairs.append((status, (fields[i + 1], old_blob), (fields[i + 2], new_blob)))
             i += 3
         else:
             path = fields[i + 1]
-            pairs.append((status, None if status == "A" else path, None if status == "D" else path))
+            pairs.append((status, None if status == "A" else (path, old_blob),
+                          None if status == "D" else (path, new_blob)))
             i += 2
-    parent = f"{sha}^"
+    contents = blobs(repo, [part[1] for _, old, new in pairs for part in (old, new) if part is not None])
     edits = []
-    for status, old_path, new_path in pairs:
-        old = _data(repo, parent, old_path) if old_path else None
-        new = _data(repo, sha, new_path) if new_path else None
+    for status, old_file, new_file in pairs:
+        old = _data(contents, *old_file) if old_file else None
+        new = _data(contents, *new_file) if new_file else None
+        old_path, new_path = old_file[0] if old_file else None, new_file[0] if new_file else None
         shown = PurePosixPath(new_path or old_path or "").relative_to(folder).as_posix() if folder != "." else \
             (new_path or old_path or "")
         entry = _kind_and_id(shown, new if new is not None else old)
@@ -145,16 +159,16 @@ def _edits(repo: Path, sha: str, folder: str) -> list[Edit]:
     return sorted(edits, key=lambda e: (list(KIND_NAMES).index(e.kind), e.label.casefold()))
 
 
-def _data(repo: Path, revision: str, path: str) -> Any:
-    """A file's YAML data at a revision; None when it is missing, too large or unreadable."""
+def _data(contents: dict[str, bytes], path: str, blob: str) -> Any:
+    """A file's YAML data, from the contents read of its blob; None when it is missing, too large
+    or unreadable."""
+    raw = contents.get(blob)
+    if raw is None:
+        return None
     try:
-        size = int(git_output(repo, "cat-file", "-s", f"{revision}:{path}").strip() or 0)
-        if size > MAX_FILE_BYTES:
-            return None
-        text = git_output(repo, "cat-file", "blob", f"{revision}:{path}").decode("utf-8")
         builder = TreeBuilder(path)
-        tree = builder.build(text)
-    except (GitError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+        tree = builder.build(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, yaml.YAMLError):
         return None
     return None if builder.problems else tree.data
 
