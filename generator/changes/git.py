@@ -111,9 +111,10 @@ def blobs(repo: Path, ids: Iterable[str]) -> dict[str, bytes]:
         return {}
     check = git_output(repo, "cat-file", "--batch-check", input="".join(f"{id}\n" for id in wanted).encode())
     sizes: list[tuple[str, int]] = []
+    asked = set(wanted)
     for line in check.decode("ascii", "replace").splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[0] in wanted and parts[1] == "blob" and parts[2].isdigit() \
+        if len(parts) == 3 and parts[0] in asked and parts[1] == "blob" and parts[2].isdigit() \
                 and int(parts[2]) <= MAX_FILE_BYTES:
             sizes.append((parts[0], int(parts[2])))
     return _batch(repo, sizes)
