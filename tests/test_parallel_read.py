@@ -162,6 +162,19 @@ for n in (1000, 1001, 4099):
 out["fails"] = parallel.shared(fails_elsewhere, list(range(1500))) == [i * i for i in range(1500)]
 out["dies"] = parallel.shared(dies_elsewhere, list(range(1500))) == [i * i for i in range(1500)]
 
+def fails_here(items):
+    if os.getpid() == first:
+        raise ValueError("a mistake in the work")
+    time.sleep(0.01)
+    return list(items)
+
+try:
+    parallel.shared(fails_here, list(range(1500)))
+except ValueError as err:
+    out["raised"] = str(err)
+import multiprocessing
+out["left"] = len(multiprocessing.active_children())  # the others were stopped
+
 # Where no semaphore or pipe can be made (some containers), everything is worked on here.
 import multiprocessing.context
 def refused(*args, **kwargs):
@@ -191,6 +204,8 @@ def test_work_shared_between_processes_comes_back_whole_and_in_order(tmp_path: P
         # A process that fails, or dies, leaves its runs to the first, which works them out itself.
         assert out["fails"] is True and out["dies"] is True
         assert out["Lock"] == [True, 1] and out["Pipe"] == [True, 1]
+        # A mistake in the work here is raised as it is, and the other processes are stopped.
+        assert out["raised"] == "a mistake in the work" and out["left"] == 0
         assert "Traceback" not in done.stderr
 
 

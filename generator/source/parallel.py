@@ -67,8 +67,7 @@ def shared(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item]
     runs = [list(items[start:start + size]) for start in range(0, len(items), size)]
     results: list[list[Result] | None] = [None] * len(runs)
     context = multiprocessing.get_context("fork")
-    # The first run nobody has begun from the front, and the one past the last from the back.
-    try:
+    try:  # the first run nobody has begun from the front, and the one past the last from the back
         ends = context.RawArray("l", [0, len(runs)])
         lock = context.Lock()
     except OSError:  # no shared memory or semaphores here (some containers): all is worked on here
@@ -99,8 +98,15 @@ def shared(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item]
         finally:
             send.close()
         helpers.append((helper, receive))
-    while (place := take(front=False)) is not None:
-        results[place] = work(runs[place])
+    try:
+        while (place := take(front=False)) is not None:
+            results[place] = work(runs[place])
+    except BaseException:  # the work failed here, or was stopped: the others stop too
+        for helper, receive in helpers:
+            helper.terminate()
+            helper.join(5)
+            receive.close()
+        raise
     for helper, receive in helpers:
         with contextlib.suppress(Exception):  # a process that died hands back nothing
             for place, done in receive.recv().items():
