@@ -14,6 +14,8 @@ import pytest
 import yaml
 from conftest import FIXTURES
 
+from generator.changes.git import GitError, write_tree
+
 PLAYBOOK = str(Path(sys.executable).parent / "playbook")
 
 
@@ -241,3 +243,19 @@ def test_a_revision_that_cannot_be_built(repo: Repo) -> None:
         assert result.stderr.startswith("playbook diff: the playbook at broken (") and \
             "cannot be read as a playbook (1 problem, the first: playbook/terms/contact.yaml:5:" in result.stderr
         assert result.stderr.endswith(": compare with a revision whose playbook validates\n")
+
+
+def test_a_file_whose_contents_are_not_in_the_clone_is_said_so(repo: Repo, tmp_path: Path) -> None:
+    # As in a clone made without every file's contents: git lists the file, but cannot give it.
+    blob = repo.git("rev-parse", "HEAD:playbook/terms/contact.yaml").strip()
+    (repo.root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    sha = repo.git("rev-parse", "HEAD").strip()
+    with pytest.raises(GitError) as raised:
+        write_tree(repo.root, sha, "playbook", tmp_path / "out")
+    assert str(raised.value) == (f"the contents of terms/contact.yaml at {sha[:12]} are not in this clone: fetch the "
+                                 "whole history (git fetch --unshallow, or a checkout with fetch-depth: 0)")
+    # `playbook diff` says so in one line, and ends.
+    done = repo.diff(sha)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().endswith("are not in this clone: fetch the whole history (git fetch --unshallow, "
+                                        "or a checkout with fetch-depth: 0)"), done.stderr

@@ -83,7 +83,10 @@ def write_tree(repo: Path, sha: str, folder: str, into: Path) -> list[str]:
         if kind != "blob" or mode not in ("100644", "100755") or ".." in path.parts:
             skipped.append(str(path))
             continue
-        wanted.append((blob, path.relative_to(prefix) if path != prefix else PurePosixPath(path.name), int(size_text)))
+        relative = path.relative_to(prefix) if path != prefix else PurePosixPath(path.name)
+        if not size_text.isdigit():  # git lists the file but has not its contents ("BAD")
+            raise _not_here(relative, sha)
+        wanted.append((blob, relative, int(size_text)))
     into.mkdir(parents=True, exist_ok=True)
     for _, relative, _size in [w for w in wanted if w[2] > MAX_FILE_BYTES]:
         # Too large to read: an empty file of that length, which the loader reports by its size.
@@ -93,10 +96,17 @@ def write_tree(repo: Path, sha: str, folder: str, into: Path) -> list[str]:
     wanted = [w for w in wanted if w[2] <= MAX_FILE_BYTES]
     contents = _batch(repo, [(blob, size) for blob, _, size in wanted])
     for blob, relative, _size in wanted:
+        if blob not in contents:
+            raise _not_here(relative, sha)
         target = into / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(contents[blob])
     return skipped
+
+
+def _not_here(relative: PurePosixPath, sha: str) -> GitError:
+    return GitError(f"the contents of {relative} at {sha[:12]} are not in this clone: fetch the whole history "
+                    "(git fetch --unshallow, or a checkout with fetch-depth: 0)")
 
 
 # What one `git cat-file --batch` hands back at most: the blobs asked for go in parts this large.
@@ -136,9 +146,15 @@ def _batch(repo: Path, wanted: list[tuple[str, int]]) -> dict[str, bytes]:
         batch = git_output(repo, "cat-file", "--batch", input=b"".join(f"{blob}\n".encode() for blob, _ in part))
         offset = 0
         for blob, size in part:
-            offset = batch.index(b"\n", offset) + 1
-            found[blob] = batch[offset:offset + size]
-            offset += size + 1
+            header_end = batch.index(b"\n", offset)
+            header = batch[offset:header_end].split()
+            offset = header_end + 1
+            if len(header) == 3 and header[2].isdigit():  # "<id> <type> <size>", then the contents
+                length = int(header[2])
+                if header[1] == b"blob" and length == size:
+                    found[blob] = batch[offset:offset + length]
+                offset += length + 1
+            # else "<id> missing": no contents follow, and the blob is left out
         start = end
     return found
 
