@@ -93,7 +93,14 @@ def strings(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
 
 def joined_texts(data: Any) -> tuple[str, int]:
     """Every string strings() finds in data, in its order, joined by NULs, and how many there are:
-    what a screen reads, without the path of each (data may be deep)."""
+    what a screen reads, without the path of each."""
+    found = _texts(data)
+    return "\0".join(found), len(found)
+
+
+def _texts(data: Any) -> list[str]:
+    """Every string strings() finds in data, in its order, without the path of each (data may be
+    deep); a dataclass counts as the mapping of its fields."""
     found: list[str] = []
     stack: list[Any] = [data]
     while stack:
@@ -104,7 +111,9 @@ def joined_texts(data: Any) -> tuple[str, int]:
             stack.extend(reversed([item for key, item in value.items() if key not in _NOT_TEXT]))
         elif isinstance(value, (list, tuple)):
             stack.extend(reversed(value))
-    return "\0".join(found), len(found)
+        elif hasattr(value, "__dataclass_fields__"):
+            stack.extend(reversed([getattr(value, key) for key in value.__dataclass_fields__ if key not in _NOT_TEXT]))
+    return found
 
 
 @dataclass(frozen=True)
@@ -267,24 +276,17 @@ def _naming(data: Any) -> Iterator[tuple[str, str]]:
         if "[[" in data:
             yield "", data
         return
-    for key, top in _members(data) or ():
-        stack = [top]
-        while stack:
-            value = stack.pop()
-            if isinstance(value, str):
-                if "[[" in value:
-                    yield str(key), value
-            elif (parts := _members(value)) is not None:
-                stack.extend(reversed([part for _, part in parts]))
+    for key, top in _members(data):
+        yield from ((str(key), text) for text in _texts(top) if "[[" in text)
 
 
-def _members(value: Any) -> list[tuple[Any, Any]] | None:
-    """The parts of a mapping, a dataclass (its fields) or a list, with their keys, as strings()
-    walks them; None for anything else."""
-    if hasattr(value, "__dataclass_fields__"):
-        return [(key, getattr(value, key)) for key in value.__dataclass_fields__ if key not in _NOT_TEXT]
-    if isinstance(value, (list, tuple)):
-        return list(enumerate(value))
+def _members(value: Any) -> list[tuple[Any, Any]]:
+    """The top-level parts of data, with their keys, as strings() walks them: a mapping's items, a
+    dataclass's fields, a list's items; none for anything else."""
     if isinstance(value, dict):
         return [(key, item) for key, item in value.items() if key not in _NOT_TEXT]
-    return None
+    if isinstance(value, (list, tuple)):
+        return list(enumerate(value))
+    if hasattr(value, "__dataclass_fields__"):
+        return [(key, getattr(value, key)) for key in value.__dataclass_fields__ if key not in _NOT_TEXT]
+    return []
