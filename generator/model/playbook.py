@@ -44,16 +44,15 @@ class Playbook:
 
     def freshness(self, entry: Asset | Persona) -> Freshness:
         """Whether an asset or persona is past its review date, or withdrawn, as of `today`:
-        worked out once for each entry (a page asks it of each card many times)."""
-        kept = self._freshness.get(id(entry))
-        if kept is not None and kept[0] is entry:
-            return kept[1]
-        found = Freshness.of(entry, self.today)
-        self._freshness[id(entry)] = (entry, found)
+        worked out once for each review date and end date (a page asks it of each card many times)."""
+        dates = (entry.review_by, getattr(entry, "expires", None))
+        found = self._freshness.get(dates)
+        if found is None:
+            found = self._freshness[dates] = Freshness.of(entry, self.today)
         return found
 
     @cached_property
-    def _freshness(self) -> dict[int, tuple[Asset | Persona, Freshness]]:
+    def _freshness(self) -> dict[tuple[str, str | None], Freshness]:
         return {}
 
     def usable(self, asset: Asset) -> bool:
