@@ -12,7 +12,7 @@ from htmltext import read_site
 from test_diff import Repo
 
 from generator.changes import git
-from generator.changes.history import read_history
+from generator.changes.history import _commit_edits, read_history
 
 
 @pytest.fixture
@@ -114,3 +114,11 @@ def test_the_history_reads_a_commit_from_git_once_and_its_files_all_at_once(tmp_
     assert newer is not None and newer.commits[0].subject == "For good"
     assert newer.commits[1:] == first.commits[:len(newer.commits) - 1]
     assert [args[3] for args in runs] == ["rev-parse", "log", "diff-tree", "cat-file", "cat-file", "log"]
+    # However many files a commit changed, a bounded part of them is held at once: with parts of
+    # one file, one `cat-file --batch` a file, and the same history.
+    monkeypatch.setattr(git, "BATCH_BYTES", 1)
+    _commit_edits.cache_clear()
+    runs.clear()
+    assert read_history(repo.root / "playbook") == newer
+    files = sum(1 for args in runs if args[3:5] == ["cat-file", "--batch"])
+    assert files >= len(list((repo.root / "playbook").rglob("*.yaml"))) + 2 * 12

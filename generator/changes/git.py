@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from ..source.filebytes import MAX_FILE_BYTES
 
@@ -68,7 +69,8 @@ def write_tree(repo: Path, sha: str, folder: str, into: Path) -> list[str]:
 
     Regular files only: a symbolic link is not followed or written, and is returned by name. A
     file larger than the loader accepts is not read: an empty file of its size stands for it,
-    which the loader reports. Every other blob comes through one `git cat-file --batch`.
+    which the loader reports. Every other blob comes through `git cat-file --batch`, in parts of
+    BATCH_BYTES.
     """
     listing = git_output(repo, "ls-tree", "-r", "-z", "--full-tree", "-l", sha, "--", folder)
     prefix = PurePosixPath(folder)
@@ -93,14 +95,14 @@ def write_tree(repo: Path, sha: str, folder: str, into: Path) -> list[str]:
         (into / relative).parent.mkdir(parents=True, exist_ok=True)
         with open(into / relative, "wb") as big:
             big.truncate(MAX_FILE_BYTES + 1)
-    wanted = [w for w in wanted if w[2] <= MAX_FILE_BYTES]
-    contents = _batch(repo, [(blob, size) for blob, _, size in wanted])
-    for blob, relative, _size in wanted:
-        if blob not in contents:
-            raise _not_here(relative, sha)
-        target = into / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(contents[blob])
+    for part in _parts([w for w in wanted if w[2] <= MAX_FILE_BYTES], lambda w: w[2]):
+        contents = _batch(repo, [(blob, size) for blob, _, size in part])
+        for blob, relative, _size in part:
+            if blob not in contents:
+                raise _not_here(relative, sha)
+            target = into / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(contents[blob])
     return skipped
 
 
@@ -109,53 +111,71 @@ def _not_here(relative: PurePosixPath, sha: str) -> GitError:
                     "(git fetch --unshallow, or a checkout with fetch-depth: 0)")
 
 
-# What one `git cat-file --batch` hands back at most: the blobs asked for go in parts this large.
+# What one `git cat-file --batch` hands back at most: the blobs asked for go in parts this large,
+# and no more of them is held at once.
 BATCH_BYTES = 64 * 1024 * 1024
 
 
-def blobs(repo: Path, ids: Iterable[str]) -> dict[str, bytes]:
-    """The contents of the blobs named by id, of those no larger than the loader reads (larger
-    ones, and what is not a blob, are left out): two git processes for any number of them."""
-    wanted = sorted({id for id in ids if _OBJECT_ID.fullmatch(id) and id.strip("0")})
-    if not wanted:
-        return {}
-    check = git_output(repo, "cat-file", "--batch-check", input="".join(f"{id}\n" for id in wanted).encode())
-    sizes: list[tuple[str, int]] = []
-    asked = set(wanted)
-    for line in check.decode("ascii", "replace").splitlines():
-        parts = line.split()
-        if len(parts) == 3 and parts[0] in asked and parts[1] == "blob" and parts[2].isdigit() \
-                and int(parts[2]) <= MAX_FILE_BYTES:
-            sizes.append((parts[0], int(parts[2])))
-    return _batch(repo, sizes)
+def blob_contents(repo: Path, ids: list[str]) -> Iterator[bytes | None]:
+    """The contents of each blob named by id, in the order given: None for one that is missing,
+    is not a blob, or is larger than the loader reads. Their sizes come from one `git cat-file
+    --batch-check`, and their contents from `git cat-file --batch` in parts of BATCH_BYTES, each
+    fetched as the caller comes to it."""
+    sizes = _sizes(repo, {id for id in ids if _OBJECT_ID.fullmatch(id) and id.strip("0")})
+    for part in _parts(ids, lambda id: sizes.get(id, 0)):
+        found = _batch(repo, list({id: sizes[id] for id in part if id in sizes}.items()))
+        yield from (found.get(id) for id in part)
 
 
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
-def _batch(repo: Path, wanted: list[tuple[str, int]]) -> dict[str, bytes]:
-    """The contents of blobs of known sizes, through `git cat-file --batch`, in bounded parts."""
-    found: dict[str, bytes] = {}
+def _sizes(repo: Path, ids: set[str]) -> dict[str, int]:
+    """The size of each blob named, of those no larger than the loader reads."""
+    if not ids:
+        return {}
+    check = git_output(repo, "cat-file", "--batch-check", input="".join(f"{id}\n" for id in sorted(ids)).encode())
+    sizes: dict[str, int] = {}
+    for line in check.decode("ascii", "replace").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] in ids and parts[1] == "blob" and parts[2].isdigit() \
+                and int(parts[2]) <= MAX_FILE_BYTES:
+            sizes[parts[0]] = int(parts[2])
+    return sizes
+
+
+Item = TypeVar("Item")
+
+
+def _parts(items: list[Item], size: Callable[[Item], int]) -> Iterator[list[Item]]:
+    """The items in order, in parts of at most BATCH_BYTES (an item larger than that alone)."""
     start = 0
-    while start < len(wanted):
+    while start < len(items):
         end, total = start, 0
-        while end < len(wanted) and (end == start or total + wanted[end][1] <= BATCH_BYTES):
-            total += wanted[end][1]
+        while end < len(items) and (end == start or total + size(items[end]) <= BATCH_BYTES):
+            total += size(items[end])
             end += 1
-        part = wanted[start:end]
-        batch = git_output(repo, "cat-file", "--batch", input=b"".join(f"{blob}\n".encode() for blob, _ in part))
-        offset = 0
-        for blob, size in part:
-            header_end = batch.index(b"\n", offset)
-            header = batch[offset:header_end].split()
-            offset = header_end + 1
-            if len(header) == 3 and header[2].isdigit():  # "<id> <type> <size>", then the contents
-                length = int(header[2])
-                if header[1] == b"blob" and length == size:
-                    found[blob] = batch[offset:offset + length]
-                offset += length + 1
-            # else "<id> missing": no contents follow, and the blob is left out
+        yield items[start:end]
         start = end
+
+
+def _batch(repo: Path, wanted: list[tuple[str, int]]) -> dict[str, bytes]:
+    """The contents of blobs of known sizes, through one `git cat-file --batch`."""
+    if not wanted:
+        return {}
+    batch = git_output(repo, "cat-file", "--batch", input=b"".join(f"{blob}\n".encode() for blob, _ in wanted))
+    found: dict[str, bytes] = {}
+    offset = 0
+    for blob, size in wanted:
+        header_end = batch.index(b"\n", offset)
+        header = batch[offset:header_end].split()
+        offset = header_end + 1
+        if len(header) == 3 and header[2].isdigit():  # "<id> <type> <size>", then the contents
+            length = int(header[2])
+            if header[1] == b"blob" and length == size:
+                found[blob] = batch[offset:offset + length]
+            offset += length + 1
+        # else "<id> missing": no contents follow, and the blob is left out
     return found
 
 

@@ -20,7 +20,7 @@ from ..source.loader import KINDS, SETTINGS_FILE
 from ..source.yamltree import TreeBuilder
 from .diff import KIND_NAMES
 from .fielddiff import FieldChange, every_field, field_changes, field_label
-from .git import GitError, blobs, git_output, last_changed, repo_root
+from .git import GitError, blob_contents, git_output, last_changed, repo_root
 from .worddiff import Segment
 
 RECENT_COMMITS = 20  # commits shown on the page
@@ -110,7 +110,7 @@ def _kind_and_id(path: str, data: Any) -> tuple[str, str] | None:
 
 def _edits(repo: Path, sha: str, folder: str) -> list[Edit]:
     """The entries one commit changed, each with what changed in it. The files are read from
-    git all at once (git.blobs), by the ids of their contents before and after."""
+    git together (git.blob_contents), by the ids of their contents before and after."""
     raw = git_output(repo, "diff-tree", "-r", "-M", "--root", "--no-commit-id", "--raw", "-z", sha, "--", folder)
     fields = raw.decode("utf-8", "replace").split("\0")
     # status, (old path, its blob id), (new path, its blob id)
@@ -129,11 +129,12 @@ def _edits(repo: Path, sha: str, folder: str) -> list[Edit]:
             pairs.append((status, None if status == "A" else (path, old_blob),
                           None if status == "D" else (path, new_blob)))
             i += 2
-    contents = blobs(repo, [part[1] for _, old, new in pairs for part in (old, new) if part is not None])
+    # Each file's contents in the order of the pairs, fetched a bounded part at a time.
+    contents = blob_contents(repo, [part[1] for _, old, new in pairs for part in (old, new) if part is not None])
     edits = []
     for status, old_file, new_file in pairs:
-        old = _data(contents, *old_file) if old_file else None
-        new = _data(contents, *new_file) if new_file else None
+        old = _data(next(contents), old_file[0]) if old_file else None
+        new = _data(next(contents), new_file[0]) if new_file else None
         old_path, new_path = old_file[0] if old_file else None, new_file[0] if new_file else None
         shown = PurePosixPath(new_path or old_path or "").relative_to(folder).as_posix() if folder != "." else \
             (new_path or old_path or "")
@@ -159,10 +160,9 @@ def _edits(repo: Path, sha: str, folder: str) -> list[Edit]:
     return sorted(edits, key=lambda e: (list(KIND_NAMES).index(e.kind), e.label.casefold()))
 
 
-def _data(contents: dict[str, bytes], path: str, blob: str) -> Any:
-    """A file's YAML data, from the contents read of its blob; None when it is missing, too large
-    or unreadable."""
-    raw = contents.get(blob)
+def _data(raw: bytes | None, path: str) -> Any:
+    """A file's YAML data, from the contents of its blob (None when it is missing or too large);
+    None when it cannot be read."""
     if raw is None:
         return None
     try:
