@@ -29,10 +29,14 @@ render: install
 
 # The browser tests drive Debian's Chromium; the pull-request workflow's comment script is run in
 # Node; the history and diff tests make git repositories; npm installs the YAML language server.
+# Only what is missing is installed: a machine with Node from another source (which brings its own
+# npm) cannot also take Debian's npm package, which conflicts with it.
 chromium:
-	@command -v chromium >/dev/null 2>&1 && command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && \
-	  command -v git >/dev/null 2>&1 || \
-	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium nodejs npm git; }
+	@missing=""; \
+	  for pair in chromium:chromium node:nodejs npm:npm git:git; do \
+	    command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	  done; \
+	  [ -z "$$missing" ] || { $(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; }
 
 # The editor test (tests/test_language_server.py) drives the YAML language server that VS Code's
 # YAML extension and other editors run, installed from npm into the virtual environment.
