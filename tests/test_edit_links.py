@@ -52,3 +52,30 @@ def test_without_an_edit_address_no_entry_has_the_link(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr[-2000:]
         html = "".join(site_pages(project / "site").values())
         assert "pb-edit" not in html and "Suggest a change" not in html, extra
+
+
+def test_an_entry_reached_through_a_link_inside_the_repository_names_the_file_it_leads_to(tmp_path: Path) -> None:
+    """Each folder is resolved once per build: a file that is itself a link, a folder that is a
+    link, and a file outside the repository are told as resolving each whole path tells them."""
+    from types import SimpleNamespace
+
+    from generator.site.links import edit_link, editing
+
+    repo = tmp_path / "repo"
+    (repo / "playbook" / "assets").mkdir(parents=True)
+    (repo / "playbook" / "assets" / "real.yaml").write_text("id: real\n")
+    (repo / "playbook" / "assets" / "alias.yaml").symlink_to("real.yaml")
+    (repo / "playbook" / "linked").symlink_to("assets", target_is_directory=True)
+    (tmp_path / "outside.yaml").write_text("id: outside\n")
+    (repo / "playbook" / "assets" / "away.yaml").symlink_to(tmp_path / "outside.yaml")
+
+    def shown(path: Path) -> str:
+        return edit_link(SimpleNamespace(origin=SimpleNamespace(path=str(path))))
+
+    with editing(BASE, repo):
+        links = [shown(repo / "playbook" / name) for name in
+                 ("assets/real.yaml", "assets/alias.yaml", "linked/real.yaml", "linked/alias.yaml",
+                  "assets/away.yaml", "assets/real.yaml")]
+    assert all("its file is playbook/assets/real.yaml)" in link for link in links[:4] + links[5:]), links
+    assert links[4] == "", links[4]
+    assert EDIT.search(links[2]).group(1) == BASE + "playbook/assets/real.yaml"  # type: ignore[union-attr]

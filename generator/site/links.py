@@ -106,14 +106,15 @@ def page_link(context: Context, target: str, text: str) -> Md:
 
 # Where "Suggest a change" links lead: the git host's edit page of each entry's YAML file. Set for
 # a build by `editing` (the plugin does, from mkdocs.yml's repo_url and edit_uri); unset, no link.
-_EDIT: ContextVar[tuple[str, Path] | None] = ContextVar("edit links", default=None)
+# With the folders already resolved in the build, by their path as the entries give it.
+_EDIT: ContextVar[tuple[str, Path, dict[Path, Path]] | None] = ContextVar("edit links", default=None)
 
 
 @contextmanager
 def editing(base: str, repository: Path) -> Iterator[None]:
     """Link each entry to base + its file's path in the repository (e.g.
     https://github.com/acme/playbook/edit/main/ + playbook/terms/mql.yaml)."""
-    reset = _EDIT.set((base, repository.resolve()))
+    reset = _EDIT.set((base, repository.resolve(), {}))
     try:
         yield
     finally:
@@ -127,11 +128,22 @@ def edit_link(entry: Any) -> Md:
     origin = getattr(entry, "origin", None)
     if where is None or origin is None:
         return Md("")
-    base, repository = where
+    base, repository, folders = where
     try:
-        path = Path(origin.path).resolve().relative_to(repository).as_posix()
+        path = _resolved(Path(origin.path), folders).relative_to(repository).as_posix()
     except ValueError:
         return Md("")
     url = html.escape(base + quote(path), quote=True)
     return Md(f'<p class="pb-edit" data-search-exclude><a href="{url}" rel="nofollow">Suggest a change</a> '
               f"to this entry (its file is {html.escape(path)})</p>")
+
+
+def _resolved(file: Path, folders: dict[Path, Path]) -> Path:
+    """file.resolve(), with its folder resolved once for all the files in it: resolving each
+    file's whole path took a system call per folder of it, for every entry on every build."""
+    if file.is_symlink():
+        return file.resolve()
+    folder = folders.get(file.parent)
+    if folder is None:
+        folder = folders[file.parent] = file.parent.resolve()
+    return folder / file.name
