@@ -163,3 +163,66 @@ def test_reading_a_playbook_leaves_the_cycle_collector_as_it_was() -> None:
 
 def test_a_yaml_text_is_read_the_same_with_the_libyaml_parser() -> None:
     assert getattr(yaml, "__with_libyaml__", False), "PyYAML was installed without libyaml"
+
+
+# Links to values inside other links, as first written: three alternatives, each with its own case
+# rules, every tag written out or left out one by one.
+_CAREFUL_LINK = re.compile(r'(<a class="pb-value" href="[^"<>]*">)|(?i:<a\b)|(?i:</a\s*>)')
+
+
+def _careful_unnest(page: str) -> str:
+    out, last, dropped = [], 0, []
+    for match in _CAREFUL_LINK.finditer(page):
+        out.append(page[last:match.start()])
+        last = match.end()
+        if match.group().startswith("</"):
+            if not (dropped and dropped.pop()):
+                out.append(match.group())
+        elif match.group(1) is not None and dropped:
+            dropped.append(True)
+        else:
+            dropped.append(False)
+            out.append(match.group())
+    out.append(page[last:])
+    return "".join(out)
+
+
+_PIECES = ['<a class="pb-value" href="stages/#value-x">', '<a class="pb-value" href="a"b">', '<a href="x">',
+           "<A HREF=y>", "<a\n", "<abbr>", "<a>", "</a>", "</A >", "</a\n>", "</abbr>", "</a", "<", ">",
+           'class="pb-value"', "text ", "\u0131", "K"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_links_to_values_in_links_come_out_as_the_careful_pass_takes_them_out(pieces: list[str]) -> None:
+    from generator.site.safe_text import unnest_value_links
+
+    page = 'class="pb-value"' + "".join(pieces)
+    assert unnest_value_links(page) == _careful_unnest(page)
+
+
+def test_a_value_link_in_a_card_loses_its_tags_and_keeps_its_words() -> None:
+    from generator.site.safe_text import unnest_value_links
+
+    page = ('<p><a class="pb-value" href="v/#a">25%</a></p><a class="card" href="x"><b>Cut '
+            '<a class="pb-value" href="v/#b">10 days</a> off</b></A >after')
+    assert unnest_value_links(page) == ('<p><a class="pb-value" href="v/#a">25%</a></p><a class="card" href="x">'
+                                        "<b>Cut 10 days off</b></A >after")
+
+
+# The elements the theme's search leaves out, as first found: a pattern tried at every tag.
+_CAREFUL_EXCLUDED = re.compile(r"<[a-zA-Z][^<>]*?\sdata-search-exclude(?=[\s/>=])")
+
+_TAG_PIECES = ["<div", "<p", "<1", "< ", "<", ">", " data-search-exclude", "\tdata-search-exclude",
+               "\u2003data-search-exclude", "data-search-exclude", " data-search-exclude=", " data-search-excluded",
+               " data-search-exclude/", ' class="x"', "text", "\n", "<article class=\"md-content__inner md-typeset\"",
+               "\u00e9"]
+
+
+@given(st.lists(st.sampled_from(_TAG_PIECES), max_size=40))
+def test_pagefind_marks_the_elements_the_careful_pattern_marks(pieces: list[str]) -> None:
+    from generator.site.static import ARTICLE, pagefind_page
+
+    page = "".join(pieces)
+    careful = ARTICLE.sub(lambda m: m.group(0) + " data-pagefind-body", page, count=1)
+    careful = _CAREFUL_EXCLUDED.sub(lambda m: m.group(0) + " data-pagefind-ignore", careful)
+    assert pagefind_page(page) == careful
