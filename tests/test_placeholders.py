@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 
 from generator.rules.placeholders import document_placeholders, is_placeholder
 from generator.rules.values import joined_texts
@@ -133,3 +133,55 @@ def test_the_quick_look_at_a_document_misses_no_placeholder() -> None:
         assert document_placeholders(doc, joined_texts(doc.data)[0]) == whole, text
         assert bool(whole) == is_placeholder(text), text
     assert is_placeholder("FıXME: later") and is_placeholder("“TODO”")
+
+
+def test_a_file_read_again_keeps_its_screen_until_it_or_the_agreed_values_change(tmp_path: Path) -> None:
+    """Under `mkdocs serve` each rebuild checks the playbook again in the same process: a file
+    whose bytes did not change keeps its screen, for the same agreed values, and the problems are
+    those of a first check in every case."""
+    from generator.rules import text_screen
+    from generator.rules.validate import check
+    from generator.source.loader import FILES
+
+    root = tmp_path / "playbook"
+    shutil.copytree(REPO / "playbook", root)
+    screened: list[str] = []
+    real = text_screen._screen
+
+    def counting(doc: Document, *args: object) -> object:
+        screened.append(doc.path.name)
+        return real(doc, *args)
+
+    def shown(problems: list) -> list[tuple[str, int, str, str]]:
+        return [(p.file, p.line, p.rule, p.message) for p in problems]
+
+    def first_check() -> list[tuple[str, int, str, str]]:
+        FILES.clear()
+        return shown(check(root)[1])
+
+    text_screen._screen = counting  # type: ignore[assignment]
+    try:
+        FILES.clear()
+        before = shown(check(root)[1])
+        assert len(screened) == len(list(root.rglob("*.yaml")))
+        screened.clear()
+        assert shown(check(root)[1]) == before and screened == []
+        term = root / "terms" / "account.yaml"
+        term.write_text(term.read_text(encoding="utf-8").replace("definition: >-\n", "definition: >-\n"
+                        "  Never above 10 percent.\n", 1).replace("aliases:\n", "aliases:\n  - TBD\n", 1),
+                        encoding="utf-8")
+        again = shown(check(root)[1])
+        assert screened == ["account.yaml"]
+        assert {p[2] for p in again if p[0].endswith("account.yaml")} >= {"placeholder-text", "value-typed-out"}
+        settings = root / "playbook.yaml"
+        settings.write_text(settings.read_text(encoding="utf-8").replace("value: 10 percent", "value: 12 percent"),
+                            encoding="utf-8")
+        screened.clear()
+        changed = shown(check(root)[1])
+        assert len(screened) == len(list(root.rglob("*.yaml")))
+        assert "value-typed-out" not in {p[2] for p in changed if p[0].endswith("account.yaml")}
+        screened.clear()
+        assert first_check() == changed and len(screened) == len(list(root.rglob("*.yaml")))
+    finally:
+        text_screen._screen = real  # type: ignore[assignment]
+        FILES.clear()

@@ -13,9 +13,10 @@ from typing import Any
 
 from ..source import parallel
 from ..source.document import Document
-from ..source.loader import LoadedPlaybook
+from ..source.filecache import Entry
+from ..source.loader import FILES, LoadedPlaybook
 from .placeholders import document_placeholders
-from .value_references import scanners, value_screen
+from .value_references import numbered_values, scanners, value_screen
 from .values import Screen, joined_texts, keep_screens
 
 # What the processes of one pass read: set before they are forked, cleared after.
@@ -23,15 +24,36 @@ _PASS: list[tuple[list[Document], Any, Any]] = []
 
 
 def screen_texts(loaded: LoadedPlaybook) -> None:
-    """Screen every document read (within values.texts_kept, where the screens are kept)."""
+    """Screen every document read (within values.texts_kept, where the screens are kept).
+
+    A document read before from the same bytes (under `mkdocs serve`, every file but the one
+    saved) keeps its screen with the file in the cache of files read, for the same agreed values:
+    a screen depends on nothing else. Only the others are screened again."""
     documents = [loaded.settings] if loaded.settings is not None else []
     documents += [doc for docs in loaded.documents.values() for doc in docs]
-    written_out, numbers = scanners(loaded)
+    numbered = numbered_values(loaded)
+    written_out, numbers = scanners(loaded, numbered)
+    key = tuple(numbered.items())
+    screens: list[Screen | None] = [None] * len(documents)
+    entries: list[Entry | None] = [None] * len(documents)
+    todo: list[int] = []
+    for index, doc in enumerate(documents):
+        entry = entries[index] = FILES.get(doc.source) if doc.source is not None else None
+        kept = entry.screened if entry is not None else None
+        if kept is not None and kept[0] == key:
+            screens[index] = kept[1]
+        else:
+            todo.append(index)
     _PASS.append((documents, written_out, numbers))
     try:
-        screens = parallel.shared(_screen_share, range(len(documents)))
+        done = parallel.shared(_screen_share, todo)
     finally:
         _PASS.clear()
+    for index, screen in zip(todo, done, strict=True):
+        screens[index] = screen
+        entry = entries[index]
+        if entry is not None and screen is not None:
+            entry.screened = (key, screen)
     keep_screens(documents, screens)
 
 

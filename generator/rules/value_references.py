@@ -205,12 +205,20 @@ def check_values(loaded: LoadedPlaybook, index: Index) -> Iterator[Problem]:
             yield _too_long(doc, size, written)
 
 
-def scanners(loaded: LoadedPlaybook) -> tuple[_WrittenOut | None, Numbers | None]:
-    """What finds an agreed value typed out in a text: as written, and as a number. An agreed
-    reason is named as a value is, but it is words, not a number: its text typed out is
-    reason_lists.py's to find (quoted), and its own text may type out a value like any text."""
+def numbered_values(loaded: LoadedPlaybook) -> dict[str, str]:
+    """The text of each value playbook.yaml declares, by id: all that `scanners` are made of."""
     own = declared(loaded.settings)
-    numbered = {id: text for id, text in value_texts(loaded).items() if id in own}
+    return {id: text for id, text in value_texts(loaded).items() if id in own}
+
+
+def scanners(loaded: LoadedPlaybook, numbered: dict[str, str] | None = None) -> tuple[_WrittenOut | None,
+                                                                                      Numbers | None]:
+    """What finds an agreed value typed out in a text: as written, and as a number (numbered:
+    numbered_values(loaded), when the caller has it). An agreed reason is named as a value is,
+    but it is words, not a number: its text typed out is reason_lists.py's to find (quoted), and
+    its own text may type out a value like any text."""
+    if numbered is None:
+        numbered = numbered_values(loaded)
     return _written_out(numbered), agreed_numbers(loaded, numbered)
 
 

@@ -81,6 +81,8 @@ class Entry:
         self.aliased = False
         self.places: Places | None = None
         self.checked: tuple[Problem, ...] | None = None
+        # The screen of its texts (rules/text_screen.py), with the agreed values it was made for.
+        self.screened: tuple[Any, Any] | None = None
 
     def keep(self, doc: Document, aliased: bool) -> None:
         """Keep a copy of doc as loaded (aliased: whether an alias repeats a list or mapping)."""
