@@ -4,10 +4,12 @@ button) to its Markdown file; generated pages have no edit button to a file that
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from conftest import REPO, SITE_CONFIG, make_project, run_mkdocs
 
 BASE = "https://git.tallybright.example/revenue/sales-playbook/edit/main/"
@@ -54,9 +56,11 @@ def test_without_an_edit_address_no_entry_has_the_link(tmp_path: Path) -> None:
         assert "pb-edit" not in html and "Suggest a change" not in html, extra
 
 
-def test_an_entry_reached_through_a_link_inside_the_repository_names_the_file_it_leads_to(tmp_path: Path) -> None:
-    """Each folder is resolved once per build: a file that is itself a link, a folder that is a
-    link, and a file outside the repository are told as resolving each whole path tells them."""
+def test_an_entry_reached_through_a_link_inside_the_repository_names_the_file_it_leads_to(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each folder is resolved and listed once per build: a file that is itself a link, a folder
+    that is a link, and a file outside the repository are told as resolving each whole path tells
+    them, and so they are when a folder cannot be listed."""
     from types import SimpleNamespace
 
     from generator.site.links import edit_link, editing
@@ -72,10 +76,17 @@ def test_an_entry_reached_through_a_link_inside_the_repository_names_the_file_it
     def shown(path: Path) -> str:
         return edit_link(SimpleNamespace(origin=SimpleNamespace(path=str(path))))
 
+    names = ("assets/real.yaml", "assets/alias.yaml", "linked/real.yaml", "linked/alias.yaml", "assets/away.yaml",
+             "assets/real.yaml")
     with editing(BASE, repo):
-        links = [shown(repo / "playbook" / name) for name in
-                 ("assets/real.yaml", "assets/alias.yaml", "linked/real.yaml", "linked/alias.yaml",
-                  "assets/away.yaml", "assets/real.yaml")]
+        links = [shown(repo / "playbook" / name) for name in names]
+
+    def unlisted(path: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(os, "scandir", unlisted)
+    with editing(BASE, repo):
+        assert [shown(repo / "playbook" / name) for name in names] == links
     assert all("its file is playbook/assets/real.yaml)" in link for link in links[:4] + links[5:]), links
     assert links[4] == "", links[4]
     assert EDIT.search(links[2]).group(1) == BASE + "playbook/assets/real.yaml"  # type: ignore[union-attr]

@@ -6,6 +6,7 @@ for raw HTML (`href`). Each target is checked before it is written.
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -106,8 +107,9 @@ def page_link(context: Context, target: str, text: str) -> Md:
 
 # Where "Suggest a change" links lead: the git host's edit page of each entry's YAML file. Set for
 # a build by `editing` (the plugin does, from mkdocs.yml's repo_url and edit_uri); unset, no link.
-# With the folders already resolved in the build, by their path as the entries give it.
-_EDIT: ContextVar[tuple[str, Path, dict[Path, Path]] | None] = ContextVar("edit links", default=None)
+# With each folder resolved in the build, and the names of the links in it (_resolved).
+_EDIT: ContextVar[tuple[str, Path, dict[Path, tuple[Path, frozenset[str] | None]]] | None] = \
+    ContextVar("edit links", default=None)
 
 
 @contextmanager
@@ -138,12 +140,21 @@ def edit_link(entry: Any) -> Md:
               f"to this entry (its file is {html.escape(path)})</p>")
 
 
-def _resolved(file: Path, folders: dict[Path, Path]) -> Path:
-    """file.resolve(), with its folder resolved once for all the files in it: resolving each
-    file's whole path took a system call per folder of it, for every entry on every build."""
-    if file.is_symlink():
+def _resolved(file: Path, folders: dict[Path, tuple[Path, frozenset[str] | None]]) -> Path:
+    """file.resolve(), with its folder resolved and listed once for all the files in it: resolving
+    each file's whole path took a system call per folder of it, for every entry on every build,
+    and asking each file whether it is a link took one more. A file that is a link, or in a
+    folder that cannot be listed, is resolved whole."""
+    known = folders.get(file.parent)
+    if known is None:
+        links: frozenset[str] | None
+        try:
+            with os.scandir(file.parent) as listing:
+                links = frozenset(entry.name for entry in listing if entry.is_symlink())
+        except OSError:
+            links = None
+        known = folders[file.parent] = (file.parent.resolve(), links)
+    folder, links = known
+    if links is None or file.name in links:
         return file.resolve()
-    folder = folders.get(file.parent)
-    if folder is None:
-        folder = folders[file.parent] = file.parent.resolve()
     return folder / file.name
