@@ -157,3 +157,27 @@ def test_a_theme_template_is_compiled_once_per_process_and_again_when_it_changes
     assert compiled == ["page.html"] * 4
     assert environment().get_template("page.html").render(title="x") == "<h2>x</h2>"
     assert compiled == ["page.html"] * 4
+
+
+def test_a_build_reads_each_template_file_once_not_at_every_card(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The templates' environment is made anew for each build, so it does not ask each template's
+    file for its time again at every include (once per card, on every page)."""
+    import os
+
+    from conftest import REPO
+
+    playbook = build_playbook(REPO / "playbook", REPO / "docs")
+    templates = Path(str(resources.files("generator.site") / "templates")).resolve()
+    asked: list[str] = []
+    real = os.path.getmtime
+
+    def getmtime(path: str) -> float:
+        if Path(path).resolve().is_relative_to(templates):
+            asked.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(os.path, "getmtime", getmtime)
+    pages = render_pages(playbook)
+    assert len(playbook.assets) > 20 and sum(page.count('class="pb-card') for page in pages.values()) > 40
+    # Once per template file when it is first loaded, and never again in the build.
+    assert 0 < len(asked) == len(set(asked)) <= len(list(templates.glob("*.j2"))), sorted(asked)

@@ -103,9 +103,12 @@ def compiled_once(env: Environment) -> None:
 def _environment(playbook: Playbook, directory_urls: bool = True) -> Environment:
     """The templates' environment for one playbook: what they print is made inert (`finalize`), and
     these are the filters and functions they may use."""
+    # Not auto_reload: a new environment is made for each build, so a template changed under
+    # `mkdocs serve` is read on the next one; within a build, Jinja asked the file's time again at
+    # each include, once for every card of every page.
     env = Environment(loader=PackageLoader("generator.site", "templates"), undefined=StrictUndefined,
                       autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      finalize=finalize, bytecode_cache=_COMPILED)
+                      finalize=finalize, bytecode_cache=_COMPILED, auto_reload=False)
     pages = entry_pages(playbook)
     # built: Markdown a template put together from parts it printed (each already made inert).
     env.filters.update(built=Md, para=paragraphs, html_paras=html_paragraphs, title=title, plain=plain,
