@@ -5,8 +5,10 @@ for raw HTML (`href`). Each target is checked before it is written.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -121,6 +123,28 @@ def editing(base: str, repository: Path) -> Iterator[None]:
         yield
     finally:
         _EDIT.reset(reset)
+
+
+def editing_for(config: Any) -> Any:
+    """Entries link to the edit page of their YAML file when mkdocs.yml sets repo_url and an
+    edit_uri that ends with the docs folder (edit/main/docs/): the same address, with the
+    repository's path of the file instead. Otherwise no entry has the link."""
+    repository = Path(os.path.abspath(config.config_file_path or "mkdocs.yml")).parent
+    docs = Path(os.path.abspath(config.docs_dir))
+    edit_uri = (config.edit_uri or "").strip("/")
+    if not config.repo_url or not edit_uri or re.match(r"^[a-z][a-z0-9+.-]*:", edit_uri, re.I) \
+            or not config.repo_url.startswith("https://") or not docs.is_relative_to(repository):
+        return contextlib.nullcontext()
+    folder = docs.relative_to(repository).as_posix()
+    if not edit_uri.endswith(folder):
+        return contextlib.nullcontext()
+    return editing(f"{config.repo_url.rstrip('/')}/{edit_uri[:-len(folder)]}", repository)
+
+
+def edit_setting() -> tuple[str, Path] | None:
+    """Where edit links lead in this build (the base address and the repository), if anywhere."""
+    where = _EDIT.get()
+    return None if where is None else (where[0], where[1])
 
 
 def edit_link(entry: Any) -> Md:

@@ -5,7 +5,6 @@ Each hook calls plain functions; loading, checking and rendering know nothing of
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import re
@@ -42,7 +41,8 @@ from ..source.repository import (
 from ..source.schemas import schemas_dir
 from . import pagecache
 from .html_pages import HtmlPage, heading_style, restore_toc
-from .links import editing
+from .kept_pages import KeptPages
+from .links import editing_for
 from .navigation import navigation, page_titles
 from .render import compiled_once, expand_markers, render_home, render_pages
 from .safe_text import Texts, unnest_value_links
@@ -127,8 +127,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.serving = False
         self.signature: tuple[Any, ...] | None = None
         self.prefix = ""
-        # Generated pages written as HTML, by their path in the docs folder (html_pages.py).
+        # Generated pages written as HTML, by their path in the docs folder (html_pages.py), and
+        # under `mkdocs serve`, those of the last build, taken again if nothing in them changed.
         self.html_pages: dict[str, HtmlPage] = {}
+        self.kept = KeptPages()
         # Under `mkdocs serve`, Pagefind indexing the last build in the background (serving.py).
         self.refresh: Refresh | None = None
 
@@ -237,15 +239,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         _refuse_outside_links(files, config)
         style = heading_style(config.markdown_extensions, config.mdx_configs)
         written: dict[str, HtmlPage] = {}
-        with placed(self.prefix), _edit_links(config):
+        with placed(self.prefix), editing_for(config):
             pages = render_pages(self.playbook, self.texts, config.use_directory_urls, self.config.terms_everywhere,
-                                 self.history, (style, written) if style is not None else None)
+                                 self.history, (style, written) if style is not None else None,
+                                 self.kept if self.serving else None)
             # The playbook's home; under a prefix it is the folder's, and the site keeps its own.
             if self.prefix or files.get_file_from_path("index.md") is None:
                 pages["index.md"] = render_home(self.playbook, self.texts, config.use_directory_urls)
         self.html_pages = {self._placed(uri): page for uri, page in written.items()}
-        if written:
-            log.info("%d generated pages written as HTML, without Markdown", len(written))
+        if written or self.kept.reused:
+            log.info("%d generated pages written as HTML, without Markdown%s", len(written) + len(self.kept.reused),
+                     f" ({len(self.kept.reused)} as the last build wrote them)" if self.kept.reused else "")
         assert self.loaded is not None
         static = static_files(self.playbook, config.use_directory_urls, self.config.terms_everywhere,
                               self.pagefind) | \
@@ -304,7 +308,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return expand_markers(markdown, self.playbook, page.file.src_uri, self.texts, config.use_directory_urls)
 
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        written = self.html_pages.get(page.file.src_uri) if page.file.generated_by is not None else None
+        uri = page.file.src_uri.removeprefix(f"{self.prefix}/") if self.prefix else page.file.src_uri
+        generated = page.file.generated_by is not None
+        if generated and (kept := self.kept.kept(uri)) is not None:  # as the last build finished it
+            page.toc, page.present_anchor_ids = kept.toc, None if kept.anchors is None else set(kept.anchors)
+            return kept.html
+        written = self.html_pages.get(page.file.src_uri) if generated else None
         if written is not None:  # written as HTML: its contents and anchors as Markdown would give them
             html, page.toc = written.html, get_toc(written.toc_tokens())  # type: ignore[arg-type]
             page.present_anchor_ids = written.anchor_ids()
@@ -312,7 +321,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # extension has run: none of them ever saw the text.
         restore_toc(page.toc, self.texts)
         # A link to an agreed value inside another link (a card, a chip) is its text alone.
-        return unnest_value_links(self.texts.restore(html))
+        html = unnest_value_links(self.texts.restore(html))
+        if written is not None and self.serving:
+            self.kept.keep(uri, html, page.toc, page.present_anchor_ids)
+        return html
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
         # The search index is fetched on the first search, not with every page (search-later.js),
@@ -332,22 +344,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         server.watch(str(schemas_dir().resolve()))
         keep_serving_after_failures(server)
         return server
-
-
-def _edit_links(config: MkDocsConfig) -> Any:
-    """Entries link to the edit page of their YAML file when mkdocs.yml sets repo_url and an
-    edit_uri that ends with the docs folder (edit/main/docs/): the same address, with the
-    repository's path of the file instead. Otherwise no entry has the link."""
-    repository = Path(os.path.abspath(config.config_file_path or "mkdocs.yml")).parent
-    docs = Path(os.path.abspath(config.docs_dir))
-    edit_uri = (config.edit_uri or "").strip("/")
-    if not config.repo_url or not edit_uri or re.match(r"^[a-z][a-z0-9+.-]*:", edit_uri, re.I) \
-            or not config.repo_url.startswith("https://") or not docs.is_relative_to(repository):
-        return contextlib.nullcontext()
-    folder = docs.relative_to(repository).as_posix()
-    if not edit_uri.endswith(folder):
-        return contextlib.nullcontext()
-    return editing(f"{config.repo_url.rstrip('/')}/{edit_uri[:-len(folder)]}", repository)
 
 
 # Plugins that make the navigation themselves, from the files and their own settings.

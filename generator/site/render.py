@@ -20,6 +20,7 @@ from ..rules.anchors import GLOSSARY_TOPIC_PREFIX, STEPS
 from ..rules.freshness import REVIEW_WINDOW_DAYS
 from ..source.numbers import cadence, duration
 from .html_pages import HeadingStyle, HtmlPage, heading_writer
+from .kept_pages import KeptPages
 from .links import edit_link, file_link, href_function, link_filter, page_link, reason_list_link, ref_function
 from .pages.assets import ASSET_TYPES, badges_html, type_name, verdict
 from .pages.coverage import coverage
@@ -146,15 +147,18 @@ def _render(env: Environment, playbook: Playbook, template: str, page: str, dire
 
 def render_pages(playbook: Playbook, texts: Texts | None = None, directory_urls: bool = True,
                  terms: bool = True, history: History | None = None,
-                 html: tuple[HeadingStyle, dict[str, HtmlPage]] | None = None) -> dict[str, str]:
+                 html: tuple[HeadingStyle, dict[str, HtmlPage]] | None = None,
+                 kept: KeptPages | None = None) -> dict[str, str]:
     """Every generated page: path relative to the docs folder -> Markdown (with tokens for texts,
     when given). Links in raw HTML are written for a site with `use_directory_urls` as given.
     `history` is what changed lately (None: not a git checkout), for the Recent changes page.
 
     With html (a site's way of writing headings, and a dict to fill), the Assets pages are
-    written as HTML into that dict instead, and their Markdown is empty (html_pages.py)."""
+    written as HTML into that dict instead, and their Markdown is empty (html_pages.py). With kept
+    as well (under `mkdocs serve`), an Assets page made from the same as in the last build is not
+    written: kept.reused names it, and kept has it (kept_pages.py)."""
     with rendering(texts):
-        return _render_pages(playbook, directory_urls, terms, history, html)
+        return _render_pages(playbook, directory_urls, terms, history, html, kept)
 
 
 def _render_html(env: Environment, playbook: Playbook, template: str, page: str, directory_urls: bool,
@@ -168,7 +172,8 @@ def _render_html(env: Environment, playbook: Playbook, template: str, page: str,
 
 
 def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True, history: History | None = None,
-                  html: tuple[HeadingStyle, dict[str, HtmlPage]] | None = None) -> dict[str, str]:
+                  html: tuple[HeadingStyle, dict[str, HtmlPage]] | None = None,
+                  kept: KeptPages | None = None) -> dict[str, str]:
     env = _environment(playbook, directory_urls)
     env.globals["history"] = history
     pages: dict[str, str] = {}
@@ -190,6 +195,8 @@ def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True, 
         if page not in firsts:
             pages[page] = _render(env, playbook, page + ".j2", page, directory_urls, **context)
     glossary = glossary_pages(groups)
+    if kept is not None and html is not None:
+        kept.begin(playbook, entry_pages(playbook), directory_urls, html[0], terms)
     for kind, (first, per) in PARTS.items():
         entries = in_page_order(playbook, kind)
         count = page_count(kind, len(entries))
@@ -197,11 +204,14 @@ def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True, 
         for number in range(count):
             page = part_page(kind, number)
             chunk = entries[number * per:(number + 1) * per]
+            if html is not None and kind == "asset":
+                pages[page] = ""
+                if kept is not None and kept.reusable(page, number, count, chunk):
+                    continue
             parts = {**context, "number": number + 1, "count": count, "pager": pager,
                      **part_context(kind, chunk, page, glossary, directory_urls)}
             if html is not None and kind == "asset":
                 html[1][page] = _render_html(env, playbook, "assets.html.j2", page, directory_urls, html[0], **parts)
-                pages[page] = ""
             else:
                 pages[page] = _render(env, playbook, first + ".j2", page, directory_urls, **parts)
     return pages

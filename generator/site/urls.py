@@ -64,6 +64,11 @@ def placed(prefix: str, from_host: bool = False) -> Iterator[None]:
         _PREFIX.reset(reset)
 
 
+def placement() -> tuple[str, bool]:
+    """The folder generated pages are rendered for, and whether for a page written by hand."""
+    return _PREFIX.get()
+
+
 def _placed_target(target: str) -> str:
     """A generated page's docs path as the page being rendered names it: under the prefix when
     that page is one written by hand."""

@@ -1,0 +1,91 @@
+"""Assets pages remembered between the builds of one `mkdocs serve`.
+
+The Assets pages hold every asset, a hundred to a page: on a large playbook, writing them is most
+of a rebuild, and a saved asset changes one of them. A page is taken again, as the last build
+finished it (texts in place, contents and anchors), when everything it is made from is equal to
+what the last build made it from:
+
+- the page itself: its number and the number of pages, and its assets, field by field, with
+  the file each was read from (the edit link names it);
+- the rest of the playbook, compared as the model holds it: settings, stages, lifecycle states,
+  handoffs, terms, personas, metrics, the day freshness is judged on and the days entries last
+  changed in git; and the page each entry of a paged kind is on (an asset's link to itself, a
+  link to a persona);
+- how the page is written: links with or without directory URLs, the headings' style, the
+  folder of the generated pages, the edit address, the glossary setting and the templates.
+
+An asset's other fields reach no other Assets page: this is what makes the comparison complete,
+and `tests/test_kept_pages.py` checks it edit by edit against a fresh build. A plain build
+remembers nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from importlib import resources
+from typing import Any
+
+from ..model.playbook import Playbook
+from .links import edit_setting
+from .urls import placement
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A page as the last build finished it."""
+
+    key: tuple[Any, ...]
+    html: str
+    toc: Any  # the page's contents, texts in place
+    anchors: frozenset[str] | None
+
+
+class KeptPages:
+    """The Assets pages of the last build of a `mkdocs serve`, by their path in the docs folder."""
+
+    def __init__(self) -> None:
+        self._context: tuple[Any, ...] | None = None
+        self._pages: dict[str, Kept] = {}
+        self._keys: dict[str, tuple[Any, ...]] = {}
+        self.reused: set[str] = set()
+
+    def begin(self, playbook: Playbook, entry_pages: dict[str, dict[str, str]], *how: Any) -> None:
+        """A new build: what every page of it is made from besides its own assets. Nothing is
+        taken again when that changed."""
+        context = (replace(playbook, assets=()), entry_pages, placement(), edit_setting(), _templates(), *how)
+        if context != self._context:
+            self._pages.clear()
+            self._context = context
+        self._keys = {}
+        self.reused = set()
+
+    def reusable(self, page: str, number: int, count: int, assets: list[Any]) -> bool:
+        """Whether the last build's page can be taken again: the same place, the same assets."""
+        key = (number, count, tuple(assets), tuple(str(a.origin.path) if a.origin else None for a in assets))
+        self._keys[page] = key
+        kept = self._pages.get(page)
+        if kept is not None and kept.key == key:
+            self.reused.add(page)
+            return True
+        self._pages.pop(page, None)
+        return False
+
+    def kept(self, page: str) -> Kept | None:
+        """The page taken again in this build, if it is one."""
+        return self._pages.get(page) if page in self.reused else None
+
+    def keep(self, page: str, html: str, toc: Any, anchors: set[str] | None) -> None:
+        """A page this build wrote, as finished, for the next build."""
+        key = self._keys.get(page)
+        if key is not None:
+            self._pages[page] = Kept(key, html, toc, None if anchors is None else frozenset(anchors))
+
+
+def _templates() -> str:
+    """The templates as they are now (one may be edited while the site is served)."""
+    digest = hashlib.sha256()
+    for item in sorted(resources.files("generator.site").joinpath("templates").iterdir(), key=lambda i: i.name):
+        if item.name.endswith(".j2"):
+            digest.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
+    return digest.hexdigest()
