@@ -205,3 +205,23 @@ def test_a_role_may_not_take_the_anchor_of_a_section(tmp_path: Path) -> None:
     assert any("'teams' names a section of the onboarding page" in m for m in messages), messages
     assert any("'nowhere' is not a known stage" in m for m in messages), messages
     assert "teams" in SECTION_ANCHORS
+
+
+def test_the_words_of_an_entry_are_kept_for_an_equal_entry_and_counted_again_for_a_changed_one() -> None:
+    # Under `mkdocs serve` every build counts the words of every entry for the reading times.
+    import dataclasses
+
+    from generator.model.build import build_playbook
+    from generator.site.pages import onboarding as module
+
+    module._entry_words.cache_clear()
+    playbook = build_playbook(REPO / "playbook")
+    words = [module.count_words(a) for a in playbook.assets]
+    again = build_playbook(REPO / "playbook").assets
+    assert [module.count_words(a) for a in again] == words and sum(words) > 500
+    assert module._entry_words.cache_info().hits >= len(again)
+    longer = dataclasses.replace(again[0], description=again[0].description + " Three more words.")
+    assert module.count_words(longer) == words[0] + 3
+    # The same count as reading every text of the entry, field by field.
+    texts = [getattr(longer, f.name) for f in dataclasses.fields(longer) if f.compare]
+    assert module.count_words(longer) == sum(module.count_words(t) for t in texts)

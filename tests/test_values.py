@@ -608,3 +608,32 @@ def test_the_uses_of_values_read_from_entries_are_those_read_from_their_data() -
     assert direct == {name: list(places) for name, places in expected.items()}
     assert sum(len(places) for places in direct.values()) > 20
     assert "b" not in direct and [use.field for use in direct["c"]] == ["nested"]
+
+
+def test_the_uses_read_from_an_entry_are_kept_for_an_equal_entry_and_read_again_for_a_changed_one() -> None:
+    # Under `mkdocs serve` every build reads every entry's texts: an entry equal to one read before
+    # gives what that one gave, and a changed one is read again.
+    import dataclasses
+
+    from generator.rules import values as values_module
+
+    playbook = build_playbook(REPO / "playbook")
+
+    def as_entries(assets: tuple) -> list:
+        return [("asset", a.id, a) for a in assets]
+
+    def as_data(assets: tuple) -> list:
+        return [("asset", a.id, {k: getattr(a, k) for k in a.__dataclass_fields__ if k not in ("id", "source")})
+                for a in assets]
+
+    values_module._entry_naming.cache_clear()
+    first = uses(iter(as_entries(playbook.assets)))
+    assert first == uses(iter(as_data(playbook.assets))) and first
+    again = build_playbook(REPO / "playbook").assets  # equal entries, other objects
+    assert uses(iter(as_entries(again))) == first
+    assert values_module._entry_naming.cache_info().hits >= len(again)
+    changed = (dataclasses.replace(again[0], talking_points=(*again[0].talking_points, "Quote [[discount-ae-max]].")),
+               *again[1:])
+    after = uses(iter(as_entries(changed)))
+    assert after == uses(iter(as_data(changed))) != first
+    assert values_module.Use("asset", again[0].id, "talking_points") in after["discount-ae-max"]

@@ -19,8 +19,9 @@ scan here is one pass of a regular expression that cannot backtrack, linear in t
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -263,10 +264,26 @@ def uses(entries: Iterator[tuple[str, str, Any]]) -> dict[str, list[Use]]:
     fields."""
     found: dict[str, dict[Use, None]] = {}
     for kind, id, data in entries:
-        for field, text in _naming(data):
+        for field, text in _naming_kept(data):
             for name in names(text):
                 found.setdefault(name, {})[Use(kind, id, field)] = None
     return {name: list(places) for name, places in found.items()}
+
+
+def _naming_kept(data: Any) -> Iterable[tuple[str, str]]:
+    """_naming(data), kept for an entry of the model equal to data (a dataclass): every build of
+    `mkdocs serve` reads every entry's texts again, and a saved file changes one."""
+    if hasattr(data, "__dataclass_fields__"):
+        try:
+            return _entry_naming(data)
+        except TypeError:  # holds a mapping or a list: not kept
+            pass
+    return _naming(data)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _entry_naming(entry: Any) -> tuple[tuple[str, str], ...]:
+    return tuple(_naming(entry))
 
 
 def _naming(data: Any) -> Iterator[tuple[str, str]]:

@@ -10,6 +10,7 @@ this module only chooses and orders entries.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -179,8 +180,19 @@ def count_words(value: Any) -> int:
         elif isinstance(item, dict):
             stack.extend(item.values())
         elif (names := _compared(type(item))) is not None:
-            stack.extend(getattr(item, name) for name in names)
+            try:
+                total += _entry_words(item)
+            except TypeError:  # holds a mapping or a list: not kept, read each time
+                stack.extend(getattr(item, name) for name in names)
     return total
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _entry_words(entry: Any) -> int:
+    """The words of an entry (a dataclass), kept for an entry equal to it: every build of `mkdocs
+    serve` counts every entry of the playbook again, and a saved file changes one. Bounded."""
+    names = _compared(type(entry)) or ()
+    return count_words(tuple(getattr(entry, name) for name in names))
 
 
 _COMPARED: dict[type, tuple[str, ...] | None] = {}
