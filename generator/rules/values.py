@@ -271,11 +271,12 @@ def uses(entries: Iterator[tuple[str, str, Any]]) -> dict[str, list[Use]]:
 
 
 def _naming_kept(data: Any) -> Iterable[tuple[str, str]]:
-    """_naming(data), kept for an entry of the model equal to data (a dataclass): every build of
-    `mkdocs serve` reads every entry's texts again, and a saved file changes one."""
-    if hasattr(data, "__dataclass_fields__"):
+    """_naming(data), kept for data equal to it (an entry of the model, or the mapping of its
+    fields): every build of `mkdocs serve` reads every entry's texts again, and a saved file
+    changes one."""
+    if isinstance(data, dict) or hasattr(data, "__dataclass_fields__"):
         try:
-            return _entry_naming(data)
+            return _entry_naming(tuple(data.items()) if isinstance(data, dict) else data)
         except TypeError:  # holds a mapping or a list: not kept
             pass
     return _naming(data)
@@ -283,7 +284,8 @@ def _naming_kept(data: Any) -> Iterable[tuple[str, str]]:
 
 @functools.lru_cache(maxsize=1 << 15)
 def _entry_naming(entry: Any) -> tuple[tuple[str, str], ...]:
-    return tuple(_naming(entry))
+    """_naming of an entry, or of a mapping given as its items."""
+    return tuple(_naming(dict(entry) if isinstance(entry, tuple) else entry))
 
 
 def _naming(data: Any) -> Iterator[tuple[str, str]]:

@@ -96,6 +96,6 @@ def _use_target(use: Use) -> tuple[str, str]:
 
 
 def _fields(entry: Any) -> dict[str, Any]:
-    """An entry's fields, without its id and source file (uses() reads the dataclasses in them as
-    the mappings of their fields)."""
-    return {k: getattr(entry, k) for k in entry.__dataclass_fields__ if k not in ("id", "source")}
+    """An entry's fields, without its id, its source file and the document it was read from
+    (uses() reads the dataclasses in them as the mappings of their fields)."""
+    return {k: getattr(entry, k) for k in entry.__dataclass_fields__ if k not in ("id", "source", "origin")}
