@@ -1,6 +1,6 @@
 """The benchmark, in one command:
 
-    .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000] [--runs 3] [--serve-size 1000] [--out FILE.md]
+    .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000] [--runs 3] [--serve-size 1000,10000] [--out FILE.md]
 
 For each size it writes a synthetic playbook (synth.py) into a temporary folder and measures, each
 run: load, validate and render in a fresh process (phases.py); the `playbook validate` and
@@ -209,7 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", type=_sizes, default=[100, 1000, 10_000],
                         help="entities per playbook (100,1000,10000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per size; the table shows medians (3)")
-    parser.add_argument("--serve-size", type=int, default=1000, help="size at which to time mkdocs serve (1000)")
+    parser.add_argument("--serve-size", type=_sizes, default=[1000],
+                        help="sizes at which to time mkdocs serve, such as 1000,10000 (1000)")
     parser.add_argument("--edits", type=int, default=5, help="asset edits timed under mkdocs serve (5)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic playbooks (1)")
     parser.add_argument("--phone", action="store_true",
@@ -219,18 +220,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.runs < 1 or args.edits < 1:
         parser.error("--runs and --edits must be at least 1")
     load_before = os.getloadavg()[0]
-    sizes = [measure_size(n, args.runs, args.seed, n == args.serve_size, args.edits, args.phone) for n in args.sizes]
-    if args.serve_size not in args.sizes:
-        sizes.append(measure_size(args.serve_size, 0, args.seed, True, args.edits))
-        sizes.sort(key=lambda s: s.entities)
+    sizes = [measure_size(n, args.runs, args.seed, n in args.serve_size, args.edits, args.phone) for n in args.sizes]
+    for n in args.serve_size:
+        if n not in args.sizes:
+            sizes.append(measure_size(n, 0, args.seed, True, args.edits))
+    sizes.sort(key=lambda s: s.entities)
     # Another busy process on the machine slows every figure: the load average says if there was one.
     loads = f"load average {load_before:.2f} before the run, {os.getloadavg()[0]:.2f} after"
     body = "\n\n".join((report.table(sizes), report.growth(sizes), report.targets(sizes, args.serve_size)))
     runs = f"medians of {args.runs} runs" if args.runs > 1 else "one run"
     print(f"Measured on {date.today().isoformat()}, on {report.machine()}; {runs}; {loads}.\n\n{body}")
     if args.out:
+        served = ",".join(map(str, args.serve_size))
         command = (f".venv/bin/python benchmarks/run.py --sizes {','.join(map(str, args.sizes))} --runs {args.runs} "
-                   f"--serve-size {args.serve_size}{' --phone' if args.phone else ''} --out {args.out}")
+                   f"--serve-size {served}{' --phone' if args.phone else ''} --out {args.out}")
         args.out.write_text(report.page(body, args.runs, command, loads), encoding="utf-8")
     return 0
 
