@@ -63,7 +63,7 @@ def test_a_run_from_the_cache_tells_what_a_run_that_reads_every_file_tells(tmp_p
     assert [str(p) for p in check(playbook)[1]] == changed
 
 
-@pytest.mark.parametrize("damage", ["not json", "deep", "shape", "problem", "other code", "too large"])
+@pytest.mark.parametrize("damage", ["not json", "deep", "shape", "problem", "screen", "other code", "too large"])
 def test_a_damaged_or_foreign_cache_is_not_used(tmp_path: Path, cache: Path, damage: str,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     playbook = tmp_path / "playbook"
@@ -82,6 +82,9 @@ def test_a_damaged_or_foreign_cache_is_not_used(tmp_path: Path, cache: Path, dam
     elif damage == "problem":
         kept["files"][digest][1] = [["file", "1", 1, "", "forged", "error", "rule"]]
         file.write_text(json.dumps(kept), encoding="utf-8")
+    elif damage == "screen":
+        kept["files"][digest][2] = ["0" * 64, -1, "yes", False, False, False]
+        file.write_text(json.dumps(kept), encoding="utf-8")
     elif damage == "other code":
         kept["fingerprint"] = "0" * 64 + kept["fingerprint"][64:]
         file.write_text(json.dumps(kept), encoding="utf-8")
@@ -90,6 +93,46 @@ def test_a_damaged_or_foreign_cache_is_not_used(tmp_path: Path, cache: Path, dam
     again, reused = _told(playbook)
     assert again == first
     assert reused == 0
+
+
+def test_the_screen_of_each_file_comes_from_the_cache_for_the_same_agreed_values(
+        tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next run reads no text of a file kept, unless the agreed values changed; a file whose
+    screen found a placeholder is screened on every run, and every run tells what a run that reads
+    every file tells."""
+    from generator.rules import text_screen
+
+    playbook = tmp_path / "playbook"
+    shutil.copytree(REPO / "playbook", playbook)
+    term = playbook / "terms" / "account.yaml"
+    term.write_text(term.read_text(encoding="utf-8").replace("aliases:\n", "aliases:\n  - TBD\n", 1), encoding="utf-8")
+    screened: list[str] = []
+    real = text_screen._screen
+
+    def counting(doc: object, *args: object) -> object:
+        screened.append(doc.path.name)  # type: ignore[attr-defined]
+        return real(doc, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(text_screen, "_screen", counting)
+    count = len(list(playbook.rglob("*.yaml")))
+    first, _ = _told(playbook)
+    assert len(screened) == count and any("[placeholder-text]" in line for line in first)
+    screened.clear()
+    again, reused = _told(playbook)
+    assert again == first and reused == count and screened == ["account.yaml"]
+    # A changed value: every file is screened again, and tells what a fresh run tells.
+    settings = playbook / "playbook.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("value: 10 percent", "value: 12 percent"),
+                        encoding="utf-8")
+    screened.clear()
+    changed, _ = _told(playbook)
+    assert len(screened) == count
+    monkeypatch.setenv(diskcache.SETTING, "off")
+    loader.FILES.clear()
+    assert [str(p) for p in check(playbook)[1]] == changed
+    monkeypatch.setenv(diskcache.SETTING, str(cache))
+    screened.clear()
+    assert _told(playbook)[0] == changed and screened == ["account.yaml"]
 
 
 def test_the_command_writes_its_cache_once_it_has_said_everything(tmp_path: Path) -> None:

@@ -8,10 +8,13 @@ after the playbook is read already hold every document, and hand back only what 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from ..source import parallel
+from ..source import diskcache, parallel
 from ..source.document import Document
 from ..source.filecache import Entry
 from ..source.loader import FILES, LoadedPlaybook
@@ -28,20 +31,27 @@ def screen_texts(loaded: LoadedPlaybook) -> None:
 
     A document read before from the same bytes (under `mkdocs serve`, every file but the one
     saved) keeps its screen with the file in the cache of files read, for the same agreed values:
-    a screen depends on nothing else. Only the others are screened again."""
+    a screen depends on nothing else. So does a file `playbook validate` keeps on disk for its
+    next run (diskcache.py), when the screen found no placeholder. Only the others are screened
+    again."""
     documents = [loaded.settings] if loaded.settings is not None else []
     documents += [doc for docs in loaded.documents.values() for doc in docs]
     numbered = numbered_values(loaded)
     written_out, numbers = scanners(loaded, numbered)
     key = tuple(numbered.items())
+    disk = diskcache.active()
+    values = _made_with(key) if disk is not None else ""
     screens: list[Screen | None] = [None] * len(documents)
     entries: list[Entry | None] = [None] * len(documents)
     todo: list[int] = []
     for index, doc in enumerate(documents):
         entry = entries[index] = FILES.get(doc.source) if doc.source is not None else None
         kept = entry.screened if entry is not None else None
+        on_disk = disk.screen(doc.source, values) if disk is not None and kept is None and doc.source else None
         if kept is not None and kept[0] == key:
             screens[index] = kept[1]
+        elif on_disk is not None:
+            screens[index] = Screen(on_disk[0], on_disk[1], on_disk[2], on_disk[3], on_disk[4], ())
         else:
             todo.append(index)
     _PASS.append((documents, written_out, numbers))
@@ -54,7 +64,25 @@ def screen_texts(loaded: LoadedPlaybook) -> None:
         entry = entries[index]
         if entry is not None and screen is not None:
             entry.screened = (key, screen)
+        source = documents[index].source
+        if disk is not None and screen is not None and not screen.placeholders and source is not None:
+            disk.keep_screen(source, values, [screen.written, screen.named, screen.retyped, screen.typed,
+                                              screen.quoted])
     keep_screens(documents, screens)
+
+
+def _made_with(key: tuple[Any, ...]) -> str:
+    """What a screen kept on disk was made with: the agreed values, and the code of the checks
+    (the disk cache's own fingerprint covers only the code that reads files)."""
+    return hashlib.sha256(_rules_code().encode() + repr(key).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@functools.cache
+def _rules_code() -> str:
+    digest = hashlib.sha256()
+    for file in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def _screen_share(share: Sequence[int]) -> list[Screen | None]:

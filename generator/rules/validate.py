@@ -55,6 +55,7 @@ def _check(root: Path, docs: Path | None, today: date, stale_fails: bool,
            on_disk: bool) -> tuple[LoadedPlaybook, list[Problem]]:
     with diskcache.kept(root, check_document) if on_disk else contextlib.nullcontext():
         loaded = load_playbook(root, check_document)
+        screen_texts(loaded)  # the screens of files kept on disk come from there too
     chosen, problems = levels(loaded.settings, RULES, freshness.RULES if stale_fails else ())
     # An id under `rules` that names no rule, or one that cannot be changed, is told by levels.py
     # with why; the schema's "unknown field" at the same place is not told again.
@@ -65,7 +66,6 @@ def _check(root: Path, docs: Path | None, today: date, stale_fails: bool,
     for kind_docs in loaded.documents.values():
         documents.extend(kind_docs)
     partial: list[Document] = []
-    screen_texts(loaded)
     for doc in documents:
         # A file whose bytes were checked before in this process (`mkdocs serve`) is not again.
         schema = [p for p in checked(doc, check_document) if (p.file, p.path) not in told]

@@ -10,6 +10,10 @@ the bounds it was read with and this program's own code and schemas: a file whos
 checks changed is read again. Only files read without a problem, whose every field name is text
 and where no alias repeats a list or mapping, are kept: those come back from JSON exactly as read.
 
+Each entry also keeps the screen of the file's texts (rules/text_screen.py) for the agreed values
+it was made with, when the screen found no placeholder: the next run, with the same values, does
+not read the file's texts again.
+
 `PLAYBOOK_CACHE=off` turns it off; `PLAYBOOK_CACHE=/some/folder` keeps it there.
 """
 
@@ -32,8 +36,11 @@ from .problems import Problem
 SETTING = "PLAYBOOK_CACHE"
 # A cache file larger than this is not read (a playbook of 10,000 entries makes about 15 MB).
 MAX_CACHE_BYTES = 256 * 1024 * 1024
-_FORMAT = 1
+_FORMAT = 2
 _PROBLEM_FIELDS = 7
+# A screen kept: the digest of the agreed values it was made with, the characters of the texts,
+# then whether a value is named, typed out as written, typed as a number, and whether a text quotes.
+_SCREEN_FIELDS = 6
 
 
 class DiskCache:
@@ -48,6 +55,8 @@ class DiskCache:
         self._digests: dict[int, tuple[Hashable, str]] = {}
         # The check whose problems the cache holds (its module and name).
         self.check = check
+        # Whether a screen was kept that the file on disk does not hold.
+        self.screened = False
 
     def get(self, key: Hashable) -> tuple[Any, tuple[Problem, ...]] | None:
         """(data, schema problems) kept for a file read under key, or None."""
@@ -57,8 +66,23 @@ class DiskCache:
             return None
         self.hits += 1
         self.new[digest] = found  # still true: kept as it is
-        data, problems = found
+        data, problems = found[0], found[1]
         return data, tuple(Problem(*p[:6], rule=p[6]) for p in problems)
+
+    def screen(self, key: Hashable, values: str) -> list[Any] | None:
+        """The screen kept for a file read under key, with agreed values of that digest: the
+        characters of its texts, then whether a value is named, typed out, typed as a number, and
+        whether a text quotes; None if none is kept."""
+        found = self.new.get(self._digest(key))
+        kept = found[2] if found is not None else None
+        return kept[1:] if kept and kept[0] == values else None
+
+    def keep_screen(self, key: Hashable, values: str, screen: list[Any]) -> None:
+        """Keep the screen of a file kept in this run, made with agreed values of that digest."""
+        found = self.new.get(self._digest(key))
+        if found is not None and found[2] != [values, *screen]:
+            self.new[self._digest(key)] = [found[0], found[1], [values, *screen]]
+            self.screened = True
 
     def keep(self, key: Hashable, data: Any, problems: tuple[Problem, ...] | None, digest: str | None = None) -> None:
         """Keep a file's data and schema problems, if JSON gives them back exactly. digest: what
@@ -68,12 +92,14 @@ class DiskCache:
         digest = digest or self.to_keep(key, data)
         if digest is not None and digest not in self.new:
             self.new[digest] = [data, [[p.file, p.line, p.column, p.path, p.message, p.severity, p.rule]
-                                       for p in problems]]
+                                       for p in problems], []]
 
     def to_keep(self, key: Hashable, data: Any) -> str | None:
         """The digest a file's data would be kept under, or None if JSON would not give the data
-        back exactly: worked out by whichever process read the file."""
-        return self._digest(key) if _plain(data) else None
+        back exactly: worked out by whichever process read the file. A file the last run kept is
+        kept as it was."""
+        digest = self._digest(key)
+        return digest if digest in self.new or _plain(data) else None
 
     def _digest(self, key: Hashable) -> str:
         """The digest of key, worked out once for each key of a run (the same tuple is asked for
@@ -85,9 +111,14 @@ class DiskCache:
         self._digests[id(key)] = (key, digest)
         return digest
 
+    def changed(self) -> bool:
+        """Whether the entries of this run differ from those read: a file added, changed or gone,
+        or a screen kept."""
+        return self.screened or self.new.keys() != self.old.keys()
+
     def save(self) -> None:
         """Write the entries of this run (files no longer there leave the cache), if any changed."""
-        if self.new.keys() == self.old.keys():
+        if not self.changed():
             return
         text = json.dumps({"format": _FORMAT, "fingerprint": self.fingerprint, "files": self.new},
                           ensure_ascii=False, separators=(",", ":"))
@@ -112,6 +143,11 @@ def current(check: Callable[..., Any] | None) -> DiskCache | None:
     """The cache of files read in this block (kept), if its problems are those of check."""
     cache = _CURRENT.get()
     return cache if cache is not None and cache.check == check_name(check) else None
+
+
+def active() -> DiskCache | None:
+    """The cache of files read in this block (kept), whatever check it is for."""
+    return _CURRENT.get()
 
 
 def check_name(check: Any) -> str:
@@ -146,7 +182,7 @@ def save_pending(background: bool = False) -> None:
     """Write every cache that changed. In the background: by a process of its own, which lets go
     of the terminal and of the output, so that neither the person nor pre-commit waits for the
     cache of the next run (where there is no fork, or other threads run, it is written now)."""
-    caches = [cache for cache in _PENDING if cache.new.keys() != cache.old.keys()]
+    caches = [cache for cache in _PENDING if cache.changed()]
     _PENDING.clear()
     if not caches:
         return
@@ -210,10 +246,16 @@ def _read(file: Path, fingerprint: str) -> dict[str, list[Any]]:
         return {}
     entries: dict[str, list[Any]] = found["files"]
     for digest, entry in entries.items():
-        if not (len(digest) == 64 and isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], dict)
-                and isinstance(entry[1], list) and all(_problem(p) for p in entry[1])):
+        if not (len(digest) == 64 and isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], dict)
+                and isinstance(entry[1], list) and all(_problem(p) for p in entry[1]) and _screen(entry[2])):
             return {}
     return entries
+
+
+def _screen(item: Any) -> bool:
+    return isinstance(item, list) and (not item or (
+        len(item) == _SCREEN_FIELDS and isinstance(item[0], str) and type(item[1]) is int and item[1] >= 0
+        and all(type(flag) is bool for flag in item[2:])))
 
 
 def _problem(item: Any) -> bool:
