@@ -23,14 +23,21 @@ BUILDS = textwrap.dedent(r"""
     from pathlib import Path
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from generator.site import pagecache, render
+    from generator.site import kept_pages, pagecache, render
 
-    written = []
+    written, taken = [], []
     writing = render._render_html
     def counting(env, playbook, template, page, *args, **kwargs):
         written[-1].append(page)
         return writing(env, playbook, template, page, *args, **kwargs)
     render._render_html = counting
+    taking = kept_pages.KeptPages.kept
+    def took(self, page):
+        found = taking(self, page)
+        if found is not None:
+            taken[-1].append(page)
+        return found
+    kept_pages.KeptPages.kept = took
 
     def run(site, serving):
         config = load_config("mkdocs.yml", site_dir=site)
@@ -41,6 +48,7 @@ BUILDS = textwrap.dedent(r"""
             if hasattr(plugin, "serving"):
                 plugin.serving = serving
         written.append([])
+        taken.append([])
         build(config, serve_url="http://127.0.0.1:8000/")
     run.started = False
 
@@ -57,7 +65,7 @@ BUILDS = textwrap.dedent(r"""
         pagecache.PAGES.clear()  # nothing remembered, as in a fresh build
         run(f"fresh-{n}", False)
         pairs.append((f"site-{n}", f"fresh-{n}"))
-    print(json.dumps({"written": written, "pairs": pairs}))
+    print(json.dumps({"written": written, "taken": taken, "pairs": pairs}))
 """)
 
 
@@ -117,6 +125,11 @@ def test_a_rebuild_writes_only_the_assets_pages_that_changed_and_equals_a_fresh_
     assert len(moved) >= 2, moved
     assert len({point[0], title[0], stages[0], end[0]}) > 1, rebuilds  # not always the same page
     assert all(sorted(pages) == sorted(every) for pages in everywhere), everywhere
+    # Every Assets page of a rebuild was either written or taken as the last build left it; a
+    # fresh build takes none.
+    taken = found["taken"]
+    assert all(sorted(w + t) == sorted(every) for w, t in zip(rebuilds, taken[1::2], strict=True)), taken
+    assert all(t == [] for t in taken[2::2]) and len(taken[1]) == len(every) - 1, taken
     for rebuilt_site, fresh_site in found["pairs"]:
         rebuilt, built = _files(project / rebuilt_site), _files(project / fresh_site)
         assert rebuilt.keys() == built.keys(), rebuilt_site

@@ -247,9 +247,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             if self.prefix or files.get_file_from_path("index.md") is None:
                 pages["index.md"] = render_home(self.playbook, self.texts, config.use_directory_urls)
         self.html_pages = {self._placed(uri): page for uri, page in written.items()}
-        if written or self.kept.reused:
-            log.info("%d generated pages written as HTML, without Markdown%s", len(written) + len(self.kept.reused),
-                     f" ({len(self.kept.reused)} as the last build wrote them)" if self.kept.reused else "")
+        reused = self.kept.reused if self.serving else set()
+        if written or reused:
+            log.info("%d generated pages written as HTML, without Markdown%s", len(written) + len(reused),
+                     f" ({len(reused)} as the last build wrote them)" if reused else "")
         assert self.loaded is not None
         static = static_files(self.playbook, config.use_directory_urls, self.config.terms_everywhere,
                               self.pagefind) | \
@@ -310,7 +311,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         uri = page.file.src_uri.removeprefix(f"{self.prefix}/") if self.prefix else page.file.src_uri
         generated = page.file.generated_by is not None
-        if generated and (kept := self.kept.kept(uri)) is not None:  # as the last build finished it
+        if generated and self.serving and (kept := self.kept.kept(uri)) is not None:  # as the last build left it
             page.toc, page.present_anchor_ids = kept.toc, None if kept.anchors is None else set(kept.anchors)
             return kept.html
         written = self.html_pages.get(page.file.src_uri) if generated else None
