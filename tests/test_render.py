@@ -181,3 +181,33 @@ def test_a_build_reads_each_template_file_once_not_at_every_card(monkeypatch: py
     assert len(playbook.assets) > 20 and sum(page.count('class="pb-card') for page in pages.values()) > 40
     # Once per template file when it is first loaded, and never again in the build.
     assert 0 < len(asked) == len(set(asked)) <= len(list(templates.glob("*.j2"))), sorted(asked)
+
+
+# A list item run on after the one before it: a template line that ends with a block tag loses its
+# line break (trim_blocks), and the next item of the list goes on the same line. Texts cannot write
+# "- [" or "- *" here (`render_pages` without texts writes their punctuation as character
+# references), so the mark after other text on a line is the template's own.
+RUN_ON = re.compile(r"[^\s>]- [*\[]")
+
+
+def test_no_list_item_runs_on_after_the_one_before(tmp_path: Path) -> None:
+    import sys
+
+    from conftest import REPO
+
+    sys.path.insert(0, str(REPO))
+    from benchmarks.synth import write_playbook
+
+    synthetic = write_playbook(tmp_path / "synthetic", 150, 5) / "playbook"
+    for root in (REPO / "playbook", FIXTURES / "mini", synthetic):
+        pages = render_pages(build_playbook(root))
+        run_on = [(name, line[:160]) for name, page in pages.items() for line in page.splitlines()
+                  if RUN_ON.search(line)]
+        assert not run_on, (root, run_on)
+        # Each objection of each persona is an item of its own, and each stage's first asset.
+        personas = "".join(page for name, page in pages.items() if name.startswith("personas"))
+        playbook = build_playbook(root)
+        objections = sum(len(p.objections) for p in playbook.personas)
+        assert len(re.findall(r'(?m)^- \*"', personas)) == objections > 0, root
+        start = pages["start-here.md"].split("{ #assets }")[1]
+        assert len(re.findall(r"(?m)^- \[", start.split("data-pb-step")[0])) == len(playbook.stages), root
