@@ -112,7 +112,7 @@ def growth(sizes: list[Size]) -> str:
     low, high = big[0], big[-1]
     scale = high.entities / low.entities
     lines = [f"Growth from {low.entities:,} to {high.entities:,} entities ({scale:.0f}x as many), each figure "
-             f"against {scale:.0f}x: linear when within {LINEAR_WITHIN}x of that."]
+             f"against {scale:.0f}x: linear when within {LINEAR_WITHIN}x of that.", ""]
     for figure in FIGURES:
         a, b = low.value(figure.key), high.value(figure.key)
         if figure.kind == "count" or a is None or b is None or a <= 0:
@@ -143,7 +143,7 @@ def _target(name: str, value: float | None, limit: float, shown: str) -> str:
 
 
 def targets(sizes: list[Size], serve_sizes: list[int]) -> str:
-    lines = ["Targets:"]
+    lines = ["Targets:", ""]  # a blank line before a list, or Markdown runs it into the line above
     ten, one = _at(sizes, 10_000), _at(sizes, 1_000)
     v = ten.value("validate") if ten else None
     command = ten.value("validate_cmd") if ten else None

@@ -86,3 +86,8 @@ def test_a_small_run_prints_every_row_with_numbers(tmp_path: Path) -> None:
     written = page.read_text(encoding="utf-8")
     assert written.startswith("# Benchmark\n") and "Measured on " in written and " cores, " in written
     assert "\n".join(rows) in written
+    # The site shows the targets as a list, each its own item.
+    import markdown
+
+    shown = markdown.markdown(written, extensions=["tables"])
+    assert re.search(r"<li>no page over 500 KB: largest .*?</li>", shown), shown[-2000:]
