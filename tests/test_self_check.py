@@ -67,6 +67,18 @@ def built_pool(default_site: Path) -> list[dict[str, Any]]:
     return _pool_in_page((default_site / "start-here" / "index.html").read_text(encoding="utf-8"))
 
 
+def test_each_answer_shown_ends_its_sentence_once(default_site: Path) -> None:
+    """An answer written as a sentence ("... within 1 business day.") is not given a second full
+    stop; one written as a name or a phrase gets one."""
+    markup = (default_site / "start-here" / "index.html").read_text(encoding="utf-8")
+    shown = [_words(p) for p in re.findall(r'<details class="pb-pool__answer"><summary>The answer</summary><p>(.*?)'
+                                            r"<span data-pb-why>", markup, re.S)]
+    assert len(shown) >= 30
+    assert not [s for s in shown if re.search(r"[.!?]\W*\.$", s)], [s for s in shown if s.endswith("..")]
+    assert all(s.endswith((".", "?", "!", '."', ".\u201d")) for s in shown), shown
+    assert any(s.endswith("day.") for s in shown) and any(not s.endswith("day.") for s in shown)
+
+
 # From the data ---------------------------------------------------------------------------------
 
 

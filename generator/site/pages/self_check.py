@@ -55,6 +55,12 @@ class Question:
     def answer(self) -> str:
         return next(o.text for o in self.options if o.correct)
 
+    @property
+    def answer_ends(self) -> bool:
+        """Whether the answer ends a sentence by itself (a text written as one: "...within 1
+        business day."); otherwise the page puts a full stop after it."""
+        return self.answer.rstrip().rstrip("\"'\u201d\u2019)").endswith((".", "!", "?", "\u2026"))
+
 
 def _as_read(text: str) -> str:
     """How a text reads, spacing and case aside: two texts that read the same are one option."""
