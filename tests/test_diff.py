@@ -259,3 +259,14 @@ def test_a_file_whose_contents_are_not_in_the_clone_is_said_so(repo: Repo, tmp_p
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().endswith("are not in this clone: fetch the whole history (git fetch --unshallow, "
                                         "or a checkout with fetch-depth: 0)"), done.stderr
+
+
+def test_true_false_and_null_are_shown_as_yaml_writes_them() -> None:
+    # Reviewers compare what the change says with the file, where `independent: true` is written.
+    from generator.changes.fielddiff import field_changes
+
+    old = {"values": [{"id": "a", "value": "1 day"}], "final": True}
+    new = {"values": [{"id": "a", "value": "1 day"}, {"id": "x", "value": "2 days", "independent": True,
+                                                      "note": None}], "final": False}
+    said = [change.summary for change in field_changes(old, new)]
+    assert said == ["added 'x' (value: '2 days'; independent: true; note: null)", "true → false"], said

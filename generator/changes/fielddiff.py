@@ -295,6 +295,8 @@ def _value(value: Any) -> str:
         return main + (f" ({'; '.join(rest)})" if rest and main else "; ".join(rest))
     if isinstance(value, list):
         return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, bool) or value is None:  # as YAML writes them, as the file says
+        return {True: "true", False: "false", None: "null"}[value]
     return str(value)
 
 
