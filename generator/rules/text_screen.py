@@ -79,10 +79,7 @@ def _made_with(key: tuple[Any, ...]) -> str:
 
 @functools.cache
 def _rules_code() -> str:
-    digest = hashlib.sha256()
-    for file in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return diskcache.contents_digest(sorted(Path(__file__).resolve().parent.glob("*.py")))
 
 
 def _screen_share(share: Sequence[int]) -> list[Screen | None]:

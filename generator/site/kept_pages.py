@@ -21,12 +21,12 @@ remembers nothing.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
 from ..model.playbook import Playbook
+from ..source.diskcache import contents_digest
 from .links import edit_setting
 from .urls import placement
 
@@ -84,8 +84,5 @@ class KeptPages:
 
 def _templates() -> str:
     """The templates as they are now (one may be edited while the site is served)."""
-    digest = hashlib.sha256()
-    for item in sorted(resources.files("generator.site").joinpath("templates").iterdir(), key=lambda i: i.name):
-        if item.name.endswith(".j2"):
-            digest.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
-    return digest.hexdigest()
+    templates = resources.files("generator.site").joinpath("templates").iterdir()
+    return contents_digest(sorted((t for t in templates if t.name.endswith(".j2")), key=lambda t: t.name))

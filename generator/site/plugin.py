@@ -234,6 +234,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """Where a generated page or file goes: under the prefix, if the site gives one."""
         return f"{self.prefix}/{uri}" if self.prefix else uri
 
+    def _unplaced(self, uri: str) -> str:
+        """A page's path as the playbook's pages name it: without the prefix."""
+        return uri.removeprefix(f"{self.prefix}/") if self.prefix else uri
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.playbook is not None
         _refuse_outside_links(files, config)
@@ -302,14 +306,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             # The theme prints meta.title in <title> as it is; the heading's text would reach it
             # through `striptags`, which decodes `&lt;/title&gt;` into markup.
             page.edit_url = None  # no file of the docs folder: each entry links to its own YAML file
-            uri = page.file.src_uri.removeprefix(f"{self.prefix}/") if self.prefix else page.file.src_uri
-            page.meta["title"] = self.titles.get(uri, page.meta.get("title"))
+            page.meta["title"] = self.titles.get(self._unplaced(page.file.src_uri), page.meta.get("title"))
             return markdown
         with placed(self.prefix, from_host=True):
             return expand_markers(markdown, self.playbook, page.file.src_uri, self.texts, config.use_directory_urls)
 
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        uri = page.file.src_uri.removeprefix(f"{self.prefix}/") if self.prefix else page.file.src_uri
+        uri = self._unplaced(page.file.src_uri)
         generated = page.file.generated_by is not None
         if generated and self.serving and (kept := self.kept.kept(uri)) is not None:  # as the last build left it
             page.toc, page.present_anchor_ids = kept.toc, None if kept.anchors is None else set(kept.anchors)

@@ -24,7 +24,7 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from functools import cache
@@ -300,7 +300,13 @@ def _fingerprint() -> str:
     """A digest of the code that reads and checks a file, and of the schemas: a cache made by
     other code is not used."""
     here = Path(__file__).resolve().parent
+    return contents_digest(sorted([*here.glob("*.py"), *(here / "schemas").glob("*.json")]))
+
+
+def contents_digest(files: Iterable[Any]) -> str:
+    """A digest of files by their names and bytes, in the order given (each a Path or a package
+    resource: anything with a name and read_bytes): code told apart by what it holds."""
     digest = hashlib.sha256()
-    for file in sorted([*here.glob("*.py"), *(here / "schemas").glob("*.json")]):
+    for file in files:
         digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()
