@@ -39,7 +39,7 @@ from ..source.repository import (
     swap_in,
 )
 from ..source.schemas import schemas_dir
-from . import pagecache
+from . import pagecache, theme_search
 from .html_pages import HtmlPage, heading_style, restore_toc
 from .kept_pages import KeptPages
 from .links import editing_for
@@ -294,10 +294,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         compiled_once(env)
-        if self.pagefind:
-            pagecache.leave_theme_index_empty(config)
-        elif self.serving:
-            pagecache.remember_search(config)
+        theme_search.adjust(config, pagefind=self.pagefind, serving=self.serving)
         return env
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
