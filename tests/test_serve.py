@@ -120,3 +120,47 @@ def test_under_serve_a_saved_page_is_served_before_pagefind_has_indexed_it(tmp_p
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+class _Server:
+    """What MkDocs' server holds that the rebuild wrapper uses."""
+
+    def __init__(self, build: Callable[[], None]) -> None:
+        self.builder = build
+        self._epoch_cond = threading.Condition()
+        self._visible_epoch, self._wanted_epoch = 1, 2
+
+
+def test_a_rebuild_runs_without_the_cycle_collector_and_gives_it_back_after() -> None:
+    import gc
+
+    import pytest
+
+    from generator.site.serving import keep_serving_after_failures
+
+    seen: list[bool] = []
+
+    def failing() -> None:
+        seen.append(gc.isenabled())
+        raise SystemExit(1)
+
+    assert gc.isenabled()
+    for build in (lambda: seen.append(gc.isenabled()), failing):
+        server = _Server(build)
+        keep_serving_after_failures(server)
+        if build is failing:
+            with pytest.raises(SystemExit):
+                server.builder()
+            assert server._wanted_epoch == server._visible_epoch  # the last good site is still served
+        else:
+            server.builder()
+        assert gc.isenabled()
+    assert seen == [False, False]
+    gc.disable()  # a program that turned the collector off keeps it off
+    try:
+        server = _Server(lambda: seen.append(gc.isenabled()))
+        keep_serving_after_failures(server)
+        server.builder()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

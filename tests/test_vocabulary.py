@@ -201,3 +201,30 @@ def test_coverage_cell_opens_the_finder_on_it(page: Page, default_url: str) -> N
         assert value is not None, query
         expect(page.locator(f'[data-pb-facets] [data-pb-filter="{facet}"] .pb-chip[data-value="{value.group(1)}"]')
                ).to_have_attribute("aria-pressed", "true")
+
+
+def _texts_as_first_written(data: object) -> Iterator[str]:
+    # The recursive walk "Used in" first had: the same texts in the same order.
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, (tuple, list)):
+        for item in data:
+            yield from _texts_as_first_written(item)
+    elif hasattr(data, "__dataclass_fields__"):
+        for name in data.__dataclass_fields__:
+            if name not in ("id", "source", "link"):
+                yield from _texts_as_first_written(getattr(data, name))
+
+
+def test_the_texts_of_every_entry_are_those_the_recursive_walk_finds_in_its_order() -> None:
+    from generator.model.build import build_playbook
+    from generator.site.pages.vocabulary import texts_of
+
+    playbook = build_playbook(REPO / "playbook")
+    entries = [*playbook.stages, *playbook.lifecycle, *playbook.handoffs, *playbook.assets, *playbook.personas]
+    walked = 0
+    for entry in entries:
+        expected = list(_texts_as_first_written(entry))
+        assert texts_of(entry) == expected
+        walked += len(expected)
+    assert walked > 1000

@@ -128,3 +128,19 @@ def test_a_damaged_head_is_compared_or_refused_never_a_crash(damaged: list[Damag
         changes = compare(base, build_model(loaded))
         markdown(changes)
         signoff_problems(changes, Rules(signers(written(base.settings)), date(2026, 11, 23)))
+
+
+def test_where_an_entry_is_written_keeps_every_field_of_its_document_but_the_data() -> None:
+    import dataclasses
+
+    from generator.model.from_documents import _where
+    from generator.source.loader import load_playbook
+
+    loaded = load_playbook(REPO / "playbook")
+    doc = loaded.documents["asset"][0]
+    where = _where(doc)
+    assert where.data is None and doc.data is not None
+    for field in dataclasses.fields(doc):  # a field added to Document must be kept here too
+        if field.name != "data":
+            assert getattr(where, field.name) is getattr(doc, field.name), field.name
+    assert where.where(("title",)) == doc.where(("title",)) != (1, 1)

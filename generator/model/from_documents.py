@@ -9,7 +9,6 @@ does not: it is kept as written, for the sign-off check to judge.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
@@ -120,7 +119,7 @@ def _beyond_agreement(doc: Document) -> bool:
 def _where(doc: Document) -> Document:
     """Where an entry is written: its file and the place of each field, without the file's data
     (the model's objects hold that)."""
-    return dataclasses.replace(doc, data=None)
+    return Document(doc.kind, doc.path, doc.display, None, doc.places, doc.source)
 
 
 def _tuple(value: Any) -> tuple[Any, ...]:

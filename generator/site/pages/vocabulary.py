@@ -7,7 +7,7 @@ alike.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from ...model.entities import Term
@@ -44,17 +44,25 @@ def _terms_used(vocabulary: Vocabulary, texts: tuple[str, ...]) -> frozenset[str
     return found
 
 
-def texts_of(data: Any) -> Iterator[str]:
-    """Every text inside an entry (dataclass fields, tuples, nested values), ids and links aside."""
-    if isinstance(data, str):
-        yield data
-    elif isinstance(data, (tuple, list)):
-        for item in data:
-            yield from texts_of(item)
-    elif hasattr(data, "__dataclass_fields__"):
-        for name in data.__dataclass_fields__:
-            if name not in ("id", "source", "link"):
-                yield from texts_of(getattr(data, name))
+def texts_of(data: Any) -> list[str]:
+    """Every text inside an entry (dataclass fields, tuples, nested values), ids and links aside,
+    in the order they are written. Without recursion: a generator for each value took a third of
+    the "Used in" lists at 10,000 entities."""
+    found: list[str] = []
+    stack: list[Any] = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, (tuple, list)):
+            stack.extend(reversed(value))
+        elif hasattr(value, "__dataclass_fields__"):
+            stack.extend(reversed([getattr(value, name) for name in value.__dataclass_fields__
+                                   if name not in _NOT_TEXT]))
+    return found
+
+
+_NOT_TEXT = frozenset({"id", "source", "link"})
 
 
 def used_in(playbook: Playbook) -> dict[str, dict[str, list[Any]]]:
