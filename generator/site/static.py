@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..model.export import csv_files, export_data, json_text
+from ..model.export_texts import export_texts
 from ..model.playbook import Playbook
 from ..source.loader import LoadedPlaybook
 from ..source.schemas import schema_files
@@ -191,9 +191,9 @@ def export_files(source: Path | str | LoadedPlaybook) -> dict[str, str]:
     crm.csv; and the schemas at a stable address, `schemas/<kind>.schema.json` (and
     `schemas/output/…`), for editors and programs. Takes what model.export.export_json takes.
     """
-    data = export_data(source)
-    files = {SITE_JSON: json_text(data, compact=True)}
-    files.update({f"{SITE_CSV}/{name}": text for name, text in csv_files(data).items()})
+    whole, tables = export_texts(source)  # each entry's part kept with its file, for `mkdocs serve`
+    files = {SITE_JSON: whole}
+    files.update({f"{SITE_CSV}/{name}": text for name, text in tables.items()})
     files.update({f"{SITE_SCHEMAS}/{name}": text for name, text in schema_files().items()})
     return files
 
