@@ -306,3 +306,49 @@ def test_without_javascript_every_question_shows_with_its_answer(browser: Browse
     expect(first.locator("[data-pb-answer]")).to_have_text(right)
     expect(first.locator("a[data-pb-topic]")).to_be_visible()
     context.close()
+
+
+def _grown(playbook: Playbook, copies: int) -> Playbook:
+    """The playbook with each persona and abbreviated term written `copies` times, each copy with
+    its own id, name and objections."""
+    from dataclasses import replace
+
+    from generator.model.entities import Objection
+
+    personas = tuple(replace(p, id=f"{p.id}-{n}", name=f"{p.name} {n}", objections=tuple(
+        Objection(objection=f"{o.objection} ({n})", response=o.response, internal_notes=(), keywords=())
+        for o in p.objections)) for n in range(copies) for p in playbook.personas)
+    terms = tuple(replace(t, id=f"{t.id}-{n}", name=f"{t.name} {n}", abbreviation=f"{t.abbreviation}{n}")
+                  for n in range(copies) for t in playbook.terms if t.abbreviation)
+    return replace(playbook, personas=personas, terms=terms)
+
+
+def test_the_wrong_options_cost_the_same_for_each_question_however_large_the_playbook(
+        default_playbook: Playbook, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.site.pages import self_check
+
+    read: list[str] = []
+    text = self_check._Maker.text
+
+    def counting(self: Any, value: str) -> str:
+        read.append(value)
+        return text(self, value)
+
+    monkeypatch.setattr(self_check._Maker, "text", counting)
+    costs = {}
+    for copies in (20, 40):
+        grown = _grown(default_playbook, copies)
+        read.clear()
+        maker = self_check._Maker(grown)
+        objections, abbreviations = maker.objections(), maker.abbreviations()
+        asked = len(objections) + len(abbreviations)
+        assert asked >= copies * 10
+        costs[copies] = len(read) / asked
+        names = {p.name for p in grown.personas}
+        for question in objections:  # three other personas, never the one who says it
+            right = [o.text for o in question.options if o.correct]
+            wrong = [o.text for o in question.options if not o.correct]
+            assert len(right) == 1 and len(wrong) == 3 and set(wrong) <= names - set(right)
+    # Each question reads a few names, not every other persona's or term's: twice the playbook,
+    # about the same reads per question (shuffling all of them read 2x as many, 4x in all).
+    assert costs[40] < costs[20] * 1.2 and costs[40] < 40, costs

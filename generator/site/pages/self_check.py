@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ...model.entities import Handoff, LifecycleState
 from ...model.playbook import Playbook
@@ -243,9 +244,8 @@ class _Maker:
         """What each abbreviated term stands for, among the names of other abbreviated terms."""
         terms = [t for t in self.playbook.terms if t.abbreviation]
         found: list[Question | None] = []
-        for term in terms:
-            others = [self.text(t.name) for t in terms if t.id != term.id]
-            random.Random(f"stands-for:{term.id}").shuffle(others)
+        for place, term in enumerate(terms):
+            others = (self.text(t.name) for t in _drawn(terms, place, f"stands-for:{term.id}"))
             found.append(self.question(
                 "stands-for", f"A colleague writes {term.abbreviation}. What does it stand for?",
                 self.text(term.name), others, _first_sentence(self.text(term.definition)),
@@ -260,13 +260,12 @@ class _Maker:
             for o in p.objections:
                 said.setdefault(_as_read(self.text(o.objection)), set()).add(p.id)
         found: list[Question | None] = []
-        for p in personas:
+        for place, p in enumerate(personas):
             for o in p.objections:
                 objection = self.text(o.objection)
                 if len(said[_as_read(objection)]) > 1:
                     continue
-                others = [self.text(q.name) for q in personas if q.id != p.id]
-                random.Random(f"objection:{p.id}:{objection}").shuffle(others)
+                others = (self.text(q.name) for q in _drawn(personas, place, f"objection:{p.id}:{objection}"))
                 found.append(self.question(
                     "objection", f"A buyer tells you: “{objection}” Which persona usually says this?",
                     self.text(p.name), others, f"What to answer: {_first_sentence(self.text(o.response))}",
@@ -281,13 +280,12 @@ class _Maker:
             for c in s.exit_criteria:
                 where.setdefault(_as_read(self.text(c)), set()).add(s.id)
         found: list[Question | None] = []
-        for stage in stages:
+        for place, stage in enumerate(stages):
             for c in stage.exit_criteria:
                 criterion = self.text(c)
                 if len(where[_as_read(criterion)]) > 1:
                     continue
-                others = [self.text(s.name) for s in stages if s.id != stage.id]
-                random.Random(f"exit:{stage.id}:{criterion}").shuffle(others)
+                others = (self.text(s.name) for s in _drawn(stages, place, f"exit:{stage.id}:{criterion}"))
                 found.append(self.question(
                     "exit", f"“{criterion}” This is true now. Which stage is the buyer ready to leave?",
                     self.text(stage.name), others,
@@ -295,6 +293,30 @@ class _Maker:
                     ("stage", stage.id), f"exit:{stage.id}:{criterion}"))
         return [q for q in found if q]
 
+
+
+_Item = TypeVar("_Item")
+# How many entries a question draws one by one before it shuffles what is left (see _drawn).
+_DRAWS = 16
+
+
+def _drawn(items: Sequence[_Item], skip: int, seed: str) -> Iterator[_Item]:
+    """The items but items[skip], in an order seeded by seed, drawn as they are asked for. A
+    question reads a few wrong options and stops: shuffling every other persona for each of their
+    objections, or every other term for each abbreviation, made the self-check grow with the
+    square of the playbook (a thousand personas would have taken millions of steps). A few are
+    drawn at random first; only a question that found too few among them shuffles the rest."""
+    random_ = random.Random(seed)
+    taken = {skip}
+    for _ in range(min(_DRAWS, len(items))):
+        place = random_.randrange(len(items))
+        if place not in taken:
+            taken.add(place)
+            yield items[place]
+    rest = [place for place in range(len(items)) if place not in taken]
+    random_.shuffle(rest)
+    for place in rest:
+        yield items[place]
 
 
 def pool(playbook: Playbook, size: int = POOL) -> tuple[Question, ...]:
