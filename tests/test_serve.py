@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 from conftest import MKDOCS, SITE_CONFIG, make_project
@@ -68,6 +69,11 @@ def test_serve_reports_problems_and_recovers(tmp_path: Path) -> None:
         guide.write_text(original.replace("Anvil buyer's guide", "Renamed anvil guide"), encoding="utf-8")
         assert wait_for(lambda: "Renamed anvil guide" in fetch(url)), "".join(lines)
         assert not any("Traceback" in line for line in lines)
+        # The playbook folder is watched as the system reports its changes; a build, which reads
+        # every file, is not one: two saves, two rebuilds.
+        assert any("Watching playbook as the system reports its changes" in line for line in lines), "".join(lines)
+        time.sleep(3)
+        assert sum("Detected file changes" in line for line in lines) == 2, "".join(lines)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -164,3 +170,63 @@ def test_a_rebuild_runs_without_the_cycle_collector_and_gives_it_back_after() ->
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class _Watched:
+    """What MkDocs' server holds that watch_playbook uses."""
+
+    def __init__(self) -> None:
+        self._rebuild_cond = threading.Condition()
+        self._want_rebuild = False
+        self.listed: list[str] = []
+
+    def watch(self, path: str) -> None:  # MkDocs' own watcher, which lists the folder
+        self.listed.append(path)
+
+
+def test_the_playbook_is_watched_as_the_system_reports_changes_and_not_for_reading_it(tmp_path: Path) -> None:
+    from generator.site.serving import stop_watching, watch_playbook
+
+    folder = tmp_path / "playbook"
+    (folder / "assets").mkdir(parents=True)
+    asset = folder / "assets" / "a.yaml"
+    asset.write_text("id: a\n", encoding="utf-8")
+    server = _Watched()
+    observer = watch_playbook(server, folder)
+    try:
+        assert observer is not None and server.listed == []
+        time.sleep(0.5)
+        for _ in range(3):  # a build opens and reads every file: no change
+            assert asset.read_text(encoding="utf-8") == "id: a\n"
+            os.listdir(folder / "assets")
+        time.sleep(1)
+        assert server._want_rebuild is False
+        asset.write_text("id: a\ntitle: changed\n", encoding="utf-8")
+        assert wait_for(lambda: server._want_rebuild, 10)
+        server._want_rebuild = False
+        (folder / "assets" / "b.yaml").write_text("id: b\n", encoding="utf-8")  # a new file, in a folder below
+        assert wait_for(lambda: server._want_rebuild, 10)
+        server._want_rebuild = False
+        os.replace(folder / "assets" / "b.yaml", folder / "assets" / "c.yaml")  # saved by renaming, as editors do
+        assert wait_for(lambda: server._want_rebuild, 10)
+    finally:
+        stop_watching(observer)
+    assert not observer.is_alive()
+
+
+def test_where_the_system_cannot_report_changes_the_folder_is_listed_as_mkdocs_does(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    import watchdog.observers
+
+    from generator.site.serving import watch_playbook
+
+    class NoService:
+        def schedule(self, *args: Any, **kwargs: Any) -> None:
+            raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(watchdog.observers, "Observer", NoService)
+    server = _Watched()
+    assert watch_playbook(server, tmp_path) is None
+    assert server.listed == [str(tmp_path)]
+    other = type("Other", (), {"watch": _Watched.watch, "listed": []})()  # a server of another shape
+    assert watch_playbook(other, tmp_path) is None and other.listed == [str(tmp_path)]

@@ -46,7 +46,7 @@ from .links import editing_for
 from .navigation import navigation, page_titles
 from .render import compiled_once, expand_markers, render_home, render_pages
 from .safe_text import Texts, unnest_value_links
-from .serving import Refresh, keep_index, keep_serving_after_failures
+from .serving import Refresh, keep_index, keep_serving_after_failures, stop_watching, watch_playbook
 from .static import (
     PagefindFailed,
     export_files,
@@ -133,6 +133,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.kept = KeptPages()
         # Under `mkdocs serve`, Pagefind indexing the last build in the background (serving.py).
         self.refresh: Refresh | None = None
+        self.watcher: Any = None  # the playbook folder's, under `mkdocs serve` (serving.py)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -215,6 +216,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_shutdown(self) -> None:
         self._stop_refresh()
+        stop_watching(self.watcher)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.staging is not None:
@@ -341,7 +343,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         # Rebuild when a playbook file or a schema changes, as for a page in docs/.
-        server.watch(str(self.root.resolve()))
+        self.watcher = watch_playbook(server, self.root.resolve())
         server.watch(str(schemas_dir().resolve()))
         keep_serving_after_failures(server)
         return server

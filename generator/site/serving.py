@@ -126,3 +126,53 @@ def keep_serving_after_failures(server: Any) -> None:
                 gc.enable()
 
     server.builder = build_or_keep_the_last_site
+
+
+# What a change to a file is, as the system tells it: the file being opened or read is not one
+# (the build itself reads every file).
+_CHANGES = frozenset({"created", "modified", "deleted", "moved", "closed"})
+
+
+def watch_playbook(server: Any, folder: Path) -> Any:
+    """Rebuild when a file under folder changes, as the system reports it; returns the watcher to
+    stop when serving ends, or None where MkDocs' own watcher took the folder.
+
+    MkDocs looks for changes by listing every watched file twice a second. At 10,000 files each
+    look took a seventh of a second, holding the interpreter: a change was seen a quarter of a
+    second late on average, and a rebuild went a fifth slower while the looks went on. The
+    system's own notice (inotify on Linux, FSEvents on macOS, ReadDirectoryChangesW on Windows)
+    costs nothing while nothing changes. Where it cannot be had (no such service, or the limit of
+    watches reached), or MkDocs' server has another shape, the folder is watched as MkDocs watches
+    the docs folder."""
+    if all(hasattr(server, name) for name in ("_rebuild_cond", "_want_rebuild")):
+        try:
+            from watchdog.events import FileSystemEventHandler
+            from watchdog.observers import Observer
+
+            def changed(event: Any) -> None:
+                if event.is_directory or event.event_type not in _CHANGES:
+                    return
+                with server._rebuild_cond:
+                    server._want_rebuild = True
+                    server._rebuild_cond.notify_all()
+
+            handler = FileSystemEventHandler()
+            handler.on_any_event = changed  # type: ignore[method-assign]
+            observer = Observer()
+            observer.schedule(handler, str(folder), recursive=True)
+            observer.start()
+        except (ImportError, OSError, RuntimeError) as err:
+            log.info("Watching %s by listing it (%s)", folder.name, " ".join(str(err).split())[:200])
+        else:
+            log.info("Watching %s as the system reports its changes", folder.name)
+            return observer
+    server.watch(str(folder))
+    return None
+
+
+def stop_watching(observer: Any) -> None:
+    """Stop a watcher watch_playbook started (None: nothing to stop)."""
+    if observer is not None:
+        observer.stop()
+        observer.join(5)
+
