@@ -184,9 +184,19 @@ class _Watched:
         self.listed.append(path)
 
 
-def test_the_playbook_is_watched_as_the_system_reports_changes_and_not_for_reading_it(tmp_path: Path) -> None:
+def test_the_playbook_is_watched_as_the_system_reports_changes_and_not_for_reading_it(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    from generator.site import serving
     from generator.site.serving import stop_watching, watch_playbook
 
+    handlers: list[Any] = []
+
+    class Rebuild(serving._Rebuild):
+        def __init__(self, server: Any) -> None:
+            super().__init__(server)
+            handlers.append(self)
+
+    monkeypatch.setattr(serving, "_Rebuild", Rebuild)
     folder = tmp_path / "playbook"
     (folder / "assets").mkdir(parents=True)
     asset = folder / "assets" / "a.yaml"
@@ -200,7 +210,8 @@ def test_the_playbook_is_watched_as_the_system_reports_changes_and_not_for_readi
             assert asset.read_text(encoding="utf-8") == "id: a\n"
             os.listdir(folder / "assets")
         time.sleep(1)
-        assert server._want_rebuild is False
+        # Not even told: the system is asked for changes only, not for every file a build reads.
+        assert server._want_rebuild is False and [h.seen for h in handlers] == [0]
         asset.write_text("id: a\ntitle: changed\n", encoding="utf-8")
         assert wait_for(lambda: server._want_rebuild, 10)
         server._want_rebuild = False
