@@ -6,14 +6,15 @@ import gzip
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import threading
 import time
 import urllib.request
 from collections.abc import Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from conftest import MKDOCS, SITE_CONFIG, make_project
 
@@ -192,8 +193,8 @@ def test_the_playbook_is_watched_as_the_system_reports_changes_and_not_for_readi
     handlers: list[Any] = []
 
     class Rebuild(serving._Rebuild):
-        def __init__(self, server: Any) -> None:
-            super().__init__(server)
+        def __init__(self, watching: Any) -> None:
+            super().__init__(watching)
             handlers.append(self)
 
     monkeypatch.setattr(serving, "_Rebuild", Rebuild)
@@ -220,6 +221,23 @@ def test_the_playbook_is_watched_as_the_system_reports_changes_and_not_for_readi
         server._want_rebuild = False
         os.replace(folder / "assets" / "b.yaml", folder / "assets" / "c.yaml")  # saved by renaming, as editors do
         assert wait_for(lambda: server._want_rebuild, 10)
+        # The folder itself deleted (a branch without it checked out), then put back: the rebuild
+        # says it is missing, and its files are watched again once it is back.
+        for put_away in (shutil.rmtree, lambda path: os.replace(path, tmp_path / "away")):
+            server._want_rebuild = False
+            copy = shutil.copytree(folder, tmp_path / "copy")
+            put_away(folder)
+            assert wait_for(lambda: server._want_rebuild, 10)
+            shutil.rmtree(tmp_path / "away", ignore_errors=True)
+            time.sleep(0.5)
+            server._want_rebuild = False
+            os.replace(copy, folder)
+            assert wait_for(lambda: server._want_rebuild, 10)
+            time.sleep(0.5)
+            server._want_rebuild = False
+            (folder / "assets" / "c.yaml").write_text("id: c\ntitle: back\n", encoding="utf-8")
+            assert wait_for(lambda: server._want_rebuild, 10)
+        assert server.listed == []
     finally:
         stop_watching(observer)
     assert not observer.is_alive()

@@ -138,19 +138,73 @@ _CHANGES = (events.FileCreatedEvent, events.FileModifiedEvent, events.FileDelete
 
 
 class _Rebuild(events.FileSystemEventHandler):
-    """Tells MkDocs' server that a file changed, as its own watcher does."""
+    """Tells MkDocs' server that a file of the folder changed, as its own watcher does."""
 
-    def __init__(self, server: Any) -> None:
-        self.server = server
+    def __init__(self, watching: _Watching) -> None:
+        self.watching = watching
         self.seen = 0  # notices handled
 
     def on_any_event(self, event: events.FileSystemEvent) -> None:
         self.seen += 1
-        if event.is_directory or not isinstance(event, _CHANGES):
+        if event.is_directory:  # the folder itself deleted: the system stops reporting on it
+            if event.event_type == "deleted" and os.fsdecode(event.src_path) == self.watching.path:
+                self.watching.gone()
+        elif isinstance(event, _CHANGES):
+            self.watching.changed()
+
+
+class _Returns(events.FileSystemEventHandler):
+    """Watches the folder's parent, not its files, for the folder going and coming back (a branch
+    checked out that lacks it, a folder put back from a copy)."""
+
+    def __init__(self, watching: _Watching) -> None:
+        self.watching = watching
+
+    def on_any_event(self, event: events.FileSystemEvent) -> None:
+        path = self.watching.path
+        if not event.is_directory:
             return
+        if event.event_type == "moved" and os.fsdecode(event.src_path) == path:
+            self.watching.gone()
+        if os.fsdecode(event.dest_path if event.event_type == "moved" else event.src_path) == path:
+            self.watching.back()
+
+
+class _Watching:
+    """The playbook folder watched as the system reports its changes, for one server."""
+
+    def __init__(self, server: Any, folder: Path) -> None:
+        self.server, self.path = server, str(folder)
+        self.observer = observers.Observer()
+        self.files = _Rebuild(self)
+        self.watch: Any = None
+        self.observer.schedule(_Returns(self), str(folder.parent), event_filter=[
+            events.DirCreatedEvent, events.DirMovedEvent])
+        self._watch_files()
+
+    def _watch_files(self) -> None:
+        self.watch = self.observer.schedule(self.files, self.path, recursive=True,
+                                            event_filter=[*_CHANGES, events.DirDeletedEvent])
+
+    def changed(self) -> None:
         with self.server._rebuild_cond:
             self.server._want_rebuild = True
             self.server._rebuild_cond.notify_all()
+
+    def gone(self) -> None:
+        if self.watch is not None:
+            self.observer.unschedule(self.watch)
+            self.watch = None
+        self.changed()  # the rebuild says the folder is missing
+
+    def back(self) -> None:
+        if self.watch is None:
+            try:
+                self._watch_files()
+            except OSError as err:
+                log.warning("%s is back but cannot be watched (%s): restart mkdocs serve", Path(self.path).name,
+                            err.strerror or err)
+        self.changed()
 
 
 def watch_playbook(server: Any, folder: Path) -> Any:
@@ -161,19 +215,19 @@ def watch_playbook(server: Any, folder: Path) -> Any:
     look took a seventh of a second, holding the interpreter: a change was seen a quarter of a
     second late on average, and a rebuild went a fifth slower while the looks went on. The
     system's own notice (inotify on Linux, FSEvents on macOS, ReadDirectoryChangesW on Windows)
-    costs nothing while nothing changes. Where it cannot be had (no such service, the limit of
-    watches reached, or a watchdog too old to ask only for changes), or MkDocs' server has another
-    shape, the folder is watched as MkDocs watches the docs folder."""
+    costs nothing while nothing changes. The folder's parent is watched too, for the folder itself
+    being deleted or moved and put back. Where the system cannot report changes (no such service,
+    the limit of watches reached, or a watchdog too old to ask only for changes), or MkDocs'
+    server has another shape, the folder is watched as MkDocs watches the docs folder."""
     if all(hasattr(server, name) for name in ("_rebuild_cond", "_want_rebuild")):
         try:
-            observer = observers.Observer()
-            observer.schedule(_Rebuild(server), str(folder), recursive=True, event_filter=list(_CHANGES))
-            observer.start()
+            watching = _Watching(server, folder)
+            watching.observer.start()
         except (OSError, RuntimeError, TypeError) as err:
             log.info("Watching %s by listing it (%s)", folder.name, " ".join(str(err).split())[:200])
         else:
             log.info("Watching %s as the system reports its changes", folder.name)
-            return observer
+            return watching.observer
     server.watch(str(folder))
     return None
 
