@@ -117,3 +117,40 @@ def test_the_first_cards_show_before_the_rest_arrives(browser: Browser, default_
     expect(count).to_have_text("24 assets match of those loaded; the rest could not be loaded.")
     expect(page.locator("[data-pb-results] .pb-card")).to_have_count(24)
     page.close()
+
+
+def test_the_cards_kept_between_builds_give_the_files_the_whole_data_gives(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """static.finder_texts keeps each card's JSON for an equal asset on the same page, with the same
+    values, day and team names: after each kind of edit its files are those of the whole data."""
+    from dataclasses import replace
+    from datetime import date
+
+    from conftest import FIXTURES, REPO
+
+    from generator.model.build import build_playbook
+    from generator.site.pages.finder import finder_data
+
+    monkeypatch.setattr(static, "FINDER_FIRST", 5)
+    monkeypatch.setattr(static, "FINDER_PART", 7)
+    static._CARDS.clear()
+    playbook = build_playbook(REPO / "playbook")
+    assets = list(playbook.assets)
+    title = assets[0]
+    edits = [
+        playbook,
+        replace(playbook, assets=tuple([replace(title, title=title.title + " <b>& more</b>"), *assets[1:]])),
+        replace(playbook, settings=replace(playbook.settings, values=tuple(
+            replace(v, value=f"{v.value} (revised)") for v in playbook.settings.values))),
+        replace(playbook, today=date(2030, 1, 1)),  # every asset overdue or withdrawn: another order
+        replace(playbook, settings=replace(playbook.settings, teams={
+            id: replace(team, name=team.name + " team") for id, team in playbook.settings.teams.items()})),
+        build_playbook(FIXTURES / "mini"),
+    ]
+    for directory_urls in (True, False):
+        for edited in edits:
+            whole = static.finder_files(finder_data(edited, directory_urls))
+            assert static.finder_texts(edited, directory_urls) == whole
+            assert static.finder_texts(edited, directory_urls) == whole  # the second time from the kept cards
+    cards = json.loads(static.finder_texts(edits[3])[FINDER_DATA])["assets"]
+    assert {c["status"] for c in cards} >= {"overdue"} and len(static._CARDS) > len(assets)

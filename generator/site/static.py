@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from ..model.export_texts import export_texts
-from ..model.playbook import Playbook
+from ..model.playbook import Playbook, send_order
+from ..source.filecache import ContentCache
 from ..source.loader import LoadedPlaybook
 from ..source.schemas import schema_files
-from .pages.finder import finder_data
+from .pages.finder import asset_card, finder_facets
 from .pages.paging import entry_pages
 from .pages.vocabulary import glossary_data
 from .urls import FINDER_DATA, FINDER_SCRIPT, STATIC, page_url
@@ -43,7 +44,7 @@ def static_files(playbook: Playbook, directory_urls: bool = True, terms: bool = 
     folder = resources.files("generator.site") / "theme"
     files = {f"{STATIC}/{name}": (folder / name).read_text(encoding="utf-8")
              for name in ("playbook.css", *scripts(terms, pagefind))}
-    files.update(finder_files(finder_data(playbook, directory_urls)))
+    files.update(finder_texts(playbook, directory_urls))
     if terms:
         pages = entry_pages(playbook)["term"]
         glossary = _json(glossary_data(playbook, {id: page_url(page, directory_urls) for id, page in pages.items()}))
@@ -181,6 +182,41 @@ def finder_files(data: dict[str, Any]) -> dict[str, str]:
     files = {FINDER_DATA: _json(data), FINDER_SCRIPT: _script("playbookFinder", _json(first))}
     for n, (name, part) in enumerate(zip(names, parts, strict=True), start=2):
         files[f"{STATIC}/{name}"] = _script(f"playbookFinder{n}", _json(part))
+    return files
+
+
+# Each asset's card in the finder's data, as JSON, by all it depends on (pages.finder.asset_card):
+# under `mkdocs serve`, a save wrote every card again.
+_CARDS = ContentCache(budget=64 * 1024 * 1024)
+
+
+def finder_texts(playbook: Playbook, directory_urls: bool = True) -> dict[str, str]:
+    """finder_files(finder_data(playbook, directory_urls)), with the JSON of each asset's card
+    taken again for an equal asset on the same page, with the same agreed values, day and names
+    of the teams. The texts are joined as the JSON of the whole would write them."""
+    pages = entry_pages(playbook)["asset"]
+    key = (playbook.today, tuple(playbook.values.items()),
+           tuple((id, team.name) for id, team in playbook.settings.teams.items()), directory_urls)
+    cards: list[tuple[bool, str]] = []  # (withdrawn, JSON)
+    for asset in sorted(playbook.assets, key=send_order):
+        url = page_url(pages[asset.id], directory_urls)
+        found: tuple[bool, str] | None = _CARDS.get((asset, url, key))
+        if found is None:
+            card = asset_card(playbook, asset, url)
+            found = (card["status"] == "withdrawn", _json(card))
+            _CARDS.put((asset, url, key), found, 3 * len(found[1]) + 300)
+        cards.append(found)
+    facets = _json(finder_facets(playbook, directory_urls))
+    ordered = [text for withdrawn, text in cards if not withdrawn] + [text for withdrawn, text in cards if withdrawn]
+    rest = ordered[FINDER_FIRST:]
+    parts = [rest[i:i + FINDER_PART] for i in range(0, len(rest), FINDER_PART)]
+    names = [f"finder-data-{n}.js" for n in range(2, len(parts) + 2)]
+    first = (f'{{"facets":{facets},"assets":[{",".join(ordered[:FINDER_FIRST])}],"total":{len(ordered)},'
+             f'"parts":{_json(names)}}}')
+    files = {FINDER_DATA: f'{{"facets":{facets},"assets":[{",".join(text for _, text in cards)}]}}',
+             FINDER_SCRIPT: _script("playbookFinder", first)}
+    for n, (name, part) in enumerate(zip(names, parts, strict=True), start=2):
+        files[f"{STATIC}/{name}"] = _script(f"playbookFinder{n}", f'[{",".join(part)}]')
     return files
 
 
