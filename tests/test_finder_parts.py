@@ -139,7 +139,7 @@ def test_the_cards_kept_between_builds_give_the_files_the_whole_data_gives(tmp_p
     title = assets[0]
     edits = [
         playbook,
-        replace(playbook, assets=tuple([replace(title, title=title.title + " <b>& more</b>"), *assets[1:]])),
+        replace(playbook, assets=(replace(title, title=title.title + " <b>& more</b>"), *assets[1:])),
         replace(playbook, settings=replace(playbook.settings, values=tuple(
             replace(v, value=f"{v.value} (revised)") for v in playbook.settings.values))),
         replace(playbook, today=date(2030, 1, 1)),  # every asset overdue or withdrawn: another order

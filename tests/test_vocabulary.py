@@ -228,3 +228,36 @@ def test_the_texts_of_every_entry_are_those_the_recursive_walk_finds_in_its_orde
         assert texts_of(entry) == expected
         walked += len(expected)
     assert walked > 1000
+
+
+def test_the_terms_kept_for_each_entry_are_those_found_again_after_every_kind_of_edit() -> None:
+    from dataclasses import replace
+
+    from generator.model.build import build_playbook
+    from generator.model.entities import Term
+    from generator.site.pages import vocabulary
+
+    playbook = build_playbook(REPO / "playbook")
+    asset = playbook.assets[0]
+    edits = [
+        playbook,
+        # Agreed values written out otherwise: the texts that name them read otherwise.
+        replace(playbook, settings=replace(playbook.settings, values=tuple(
+            replace(v, value=f"{v.value} for the {playbook.terms[-1].name}") for v in playbook.settings.values))),
+        # A talking point that names a term it did not name.
+        replace(playbook, assets=(replace(asset, talking_points=(*asset.talking_points, "Ask about the ICP.")),
+                                  *playbook.assets[1:])),
+        # A new term, named in texts that did not change.
+        replace(playbook, terms=(*playbook.terms, Term(id="call-new", source="t.yaml", name="call", abbreviation=None,
+                                                      aliases=(), definition="A conversation.", example=None,
+                                                      not_to_be_confused_with=(), related=(), lifecycle_state=None,
+                                                      owner="sales", group=None, link="always"))),
+    ]
+    found = []
+    for edited in edits:
+        kept = used_in(edited)
+        vocabulary._ENTRY_USES.clear()
+        vocabulary._USES.clear()
+        assert kept == used_in(edited)
+        found.append(kept)
+    assert [found[n] != found[0] for n in (1, 2, 3)] == [True, True, True]
