@@ -95,13 +95,14 @@ def strings(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
 def joined_texts(data: Any) -> tuple[str, int]:
     """Every string strings() finds in data, in its order, joined by NULs, and how many there are:
     what a screen reads, without the path of each."""
-    found = _texts(data)
+    found = texts_in(data)
     return "\0".join(found), len(found)
 
 
-def _texts(data: Any) -> list[str]:
+def texts_in(data: Any, skipped: frozenset[str] = _NOT_TEXT) -> list[str]:
     """Every string strings() finds in data, in its order, without the path of each (data may be
-    deep); a dataclass counts as the mapping of its fields."""
+    deep, and is walked without recursion); a dataclass counts as the mapping of its fields.
+    skipped: the names of fields whose values are not texts (by default, links)."""
     found: list[str] = []
     stack: list[Any] = [data]
     while stack:
@@ -109,11 +110,11 @@ def _texts(data: Any) -> list[str]:
         if isinstance(value, str):
             found.append(value)
         elif isinstance(value, dict):
-            stack.extend(reversed([item for key, item in value.items() if key not in _NOT_TEXT]))
+            stack.extend(reversed([item for key, item in value.items() if key not in skipped]))
         elif isinstance(value, (list, tuple)):
             stack.extend(reversed(value))
         elif hasattr(value, "__dataclass_fields__"):
-            stack.extend(reversed([getattr(value, key) for key in value.__dataclass_fields__ if key not in _NOT_TEXT]))
+            stack.extend(reversed([getattr(value, key) for key in value.__dataclass_fields__ if key not in skipped]))
     return found
 
 
@@ -296,7 +297,7 @@ def _naming(data: Any) -> Iterator[tuple[str, str]]:
             yield "", data
         return
     for key, top in _members(data):
-        yield from ((str(key), text) for text in _texts(top) if "[[" in text)
+        yield from ((str(key), text) for text in texts_in(top) if "[[" in text)
 
 
 def _members(value: Any) -> list[tuple[Any, Any]]:
