@@ -259,3 +259,17 @@ def test_where_the_system_cannot_report_changes_the_folder_is_listed_as_mkdocs_d
     assert server.listed == [str(tmp_path)]
     other = type("Other", (), {"watch": _Watched.watch, "listed": []})()  # a server of another shape
     assert watch_playbook(other, tmp_path) is None and other.listed == [str(tmp_path)]
+
+
+def test_the_watcher_names_its_folder_on_one_line_of_the_log(tmp_path: Path, caplog: Any) -> None:
+    import logging
+
+    from generator.site.serving import stop_watching, watch_playbook
+
+    folder = tmp_path / "play\nINFO    -  Documentation built\u202e"
+    folder.mkdir()
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.playbook"):
+        observer = watch_playbook(_Watched(), folder)
+    stop_watching(observer)
+    said = [record.getMessage() for record in caplog.records]
+    assert said == ["Watching play\\nINFO    -  Documentation built\\u202e as the system reports its changes"]

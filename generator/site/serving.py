@@ -22,6 +22,7 @@ from typing import Any
 
 from watchdog import events, observers
 
+from ..source.problems import printable
 from .static import PAGEFIND_DIR, PAGEFIND_TIMEOUT, index_whole, pagefind_command
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -202,8 +203,8 @@ class _Watching:
             try:
                 self._watch_files()
             except OSError as err:
-                log.warning("%s is back but cannot be watched (%s): restart mkdocs serve", Path(self.path).name,
-                            err.strerror or err)
+                log.warning("%s is back but cannot be watched (%s): restart mkdocs serve",
+                            printable(Path(self.path).name), printable(str(err.strerror or err)))
         self.changed()
 
 
@@ -224,9 +225,10 @@ def watch_playbook(server: Any, folder: Path) -> Any:
             watching = _Watching(server, folder)
             watching.observer.start()
         except (OSError, RuntimeError, TypeError) as err:
-            log.info("Watching %s by listing it (%s)", folder.name, " ".join(str(err).split())[:200])
+            log.info("Watching %s by listing it (%s)", printable(folder.name),
+                     printable(" ".join(str(err).split())[:200]))
         else:
-            log.info("Watching %s as the system reports its changes", folder.name)
+            log.info("Watching %s as the system reports its changes", printable(folder.name))
             return watching.observer
     server.watch(str(folder))
     return None
