@@ -57,3 +57,18 @@ def test_the_page_says_which_levels_this_playbook_changed(tmp_path: Path) -> Non
     assert "off in this playbook" in sections[off.id]
     assert "error in this playbook" in sections[raised.id]
     assert sum("in this playbook" in text for text in sections.values()) == 2
+
+
+def test_the_page_made_once_for_the_same_levels_is_the_page_for_those_levels() -> None:
+    from generator.site.pages import rules
+
+    rule = next(doc.rule for doc in documented() if doc.rule.adjustable and doc.rule.level == "warning")
+    rules._rules_markdown.cache_clear()
+    plain = rules.rules_markdown({})
+    raised = rules.rules_markdown({rule.id: "error"})
+    assert raised != plain and raised.count("error in this playbook") == 1
+    # Taken again for the same levels, however they are given; a level that is not text is none.
+    assert rules.rules_markdown({rule.id: "error", "x": 3}) == raised
+    assert rules.rules_markdown({rule.id: ["error"]}) == plain
+    assert rules.rules_markdown({}) == plain
+    assert rules._rules_markdown.cache_info().hits == 3

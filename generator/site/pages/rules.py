@@ -10,6 +10,7 @@ example may hold any character YAML allows.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator, Mapping
@@ -36,7 +37,18 @@ _LIST_ITEM = re.compile(r"^[-*] ")
 
 def rules_markdown(levels: Mapping[str, object]) -> str:
     """The Rules page's body (after its title): the families in order, each rule under a heading
-    whose anchor is its id. `levels` are the levels playbook.yaml sets (`rules:`), by id."""
+    whose anchor is its id. `levels` are the levels playbook.yaml sets (`rules:`), by id.
+
+    Made once for the same levels: it reads every rule's documentation and examples, which took
+    a tenth of a second at every rebuild under `mkdocs serve` (a level that is not text changes
+    nothing on the page, and is left out of what it is made for)."""
+    return _rules_markdown(tuple(sorted((id, level) for id, level in levels.items()
+                                        if isinstance(id, str) and isinstance(level, str))))
+
+
+@functools.lru_cache(maxsize=8)
+def _rules_markdown(set_levels: tuple[tuple[str, str], ...]) -> str:
+    levels = dict(set_levels)
     out = ["<p>" + _inline(
         "Every message of `playbook validate`, of the checks on a pull request and of the site's build "
         "ends with the id of the rule that found it, such as `[review-overdue]`. Each rule is described "
