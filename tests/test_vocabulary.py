@@ -261,3 +261,23 @@ def test_the_terms_kept_for_each_entry_are_those_found_again_after_every_kind_of
         assert kept == used_in(edited)
         found.append(kept)
     assert [found[n] != found[0] for n in (1, 2, 3)] == [True, True, True]
+
+
+def test_the_terms_kept_for_a_playbook_of_10000_entities_fit_in_their_bound(tmp_path: Path) -> None:
+    # Kept entries that do not fit are dropped and found again at every rebuild: the bound must
+    # hold the largest playbook the benchmark measures, by the sizes counted for a smaller one.
+    from benchmarks.synth import write_playbook
+    from generator.model.build import build_playbook
+    from generator.site import static
+    from generator.site.pages import vocabulary
+
+    project = write_playbook(tmp_path / "project", 400, 5)
+    playbook = build_playbook(project / "playbook")
+    vocabulary._ENTRY_USES.clear()
+    static._CARDS.clear()
+    used_in(playbook)
+    static.finder_texts(playbook)
+    entries = len(playbook.stages) + len(playbook.lifecycle) + len(playbook.handoffs) + len(playbook.assets)
+    assert len(vocabulary._ENTRY_USES) == entries and len(static._CARDS) == len(playbook.assets) > 300
+    for cache, count in ((vocabulary._ENTRY_USES, entries), (static._CARDS, len(playbook.assets))):
+        assert cache.size / count * 10_000 < cache.budget * 0.8, (cache.size, count, cache.budget)

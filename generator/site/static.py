@@ -204,8 +204,9 @@ def finder_texts(playbook: Playbook, directory_urls: bool = True) -> dict[str, s
         if found is None:
             card = asset_card(playbook, asset, url)
             found = (card["status"] == "withdrawn", _json(card))
-            # The key holds the asset, and with it its texts and the file it was read from.
-            _CARDS.put((asset, url, key), found, 5 * len(found[1]) + 500)
+            # The key holds the asset: its fields and tuples (its texts are those of the file kept
+            # in the cache of files read, shared).
+            _CARDS.put((asset, url, key), found, 2 * len(found[1]) + 1000)
         cards.append(found)
     facets = _json(finder_facets(playbook, directory_urls))
     ordered = [text for withdrawn, text in cards if not withdrawn] + [text for withdrawn, text in cards if withdrawn]

@@ -64,10 +64,10 @@ def _entry_terms(vocabulary: Vocabulary, values: dict[str, str], values_digest: 
     key = (vocabulary.digest, values_digest, entry)
     found: frozenset[str] | None = _ENTRY_USES.get(key)
     if found is None:
-        texts = tuple(expand(text, values) for text in texts_of(entry))
-        found = _terms_used(vocabulary, texts)
-        # The key holds the entry, and with it its texts (and the file it was read from).
-        _ENTRY_USES.put(key, found, 300 + 4 * sum(len(text) for text in texts) + 16 * len(found))
+        found = _terms_used(vocabulary, tuple(expand(text, values) for text in texts_of(entry)))
+        # The key holds the entry: its fields and tuples (its texts are those of the file kept in
+        # the cache of files read, shared).
+        _ENTRY_USES.put(key, found, 1000 + 16 * len(found))
     return found
 
 
