@@ -8,6 +8,7 @@ Templates receive these objects, never raw dicts, so a renamed YAML field breaks
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -79,6 +80,12 @@ class Playbook:
             for reason in reasons.reasons:
                 values.setdefault(reason.id, expand(reason.text, values))
         return values
+
+    @cached_property
+    def values_digest(self) -> str:
+        """A digest of `values`: what a text with the values it names written out depends on, as
+        one key of what is kept between the builds of `mkdocs serve`."""
+        return hashlib.sha256(repr(sorted(self.values.items())).encode("utf-8", "surrogatepass")).hexdigest()
 
     @cached_property
     def reason_lists(self) -> dict[str, ReasonList]:

@@ -75,15 +75,13 @@ def used_in(playbook: Playbook) -> dict[str, dict[str, list[Any]]]:
     """For each term: the stages, lifecycle states, handoffs and assets whose text uses it
     (kind -> entries), in one pass over the text of the playbook."""
     vocabulary = Vocabulary(playbook.terms)
-    values = playbook.values
-    values_digest = hashlib.sha256(repr(sorted(values.items())).encode("utf-8", "surrogatepass")).hexdigest()
     found: dict[str, dict[str, list[Any]]] = {}
     kinds: tuple[tuple[str, Iterable[Any]], ...] = (
         ("stage", playbook.stages), ("lifecycle", playbook.lifecycle), ("handoff", playbook.handoffs),
         ("asset", playbook.assets))
     for kind, entries in kinds:
         for entry in entries:
-            for term in sorted(_entry_terms(vocabulary, values, values_digest, entry)):
+            for term in sorted(_entry_terms(vocabulary, playbook.values, playbook.values_digest, entry)):
                 found.setdefault(term, {}).setdefault(kind, []).append(entry)
     for entry in playbook.terms:
         if entry.lifecycle_state:
