@@ -169,19 +169,26 @@ FINDER_PART = 1000
 
 
 def finder_files(data: dict[str, Any]) -> dict[str, str]:
-    """The finder's data: finder.json whole (for programs), and for the page finder-data.js with
-    the facets, the first assets in the order shown (withdrawn ones last, as the page shows them),
-    how many there are and the names of the parts that hold the rest, finder-data-2.js on."""
-    assets = data["assets"]
-    withdrawn = [a for a in assets if a.get("status") == "withdrawn"]
-    ordered = [a for a in assets if a.get("status") != "withdrawn"] + withdrawn
+    """The finder's data (finder_data's): finder.json whole (for programs), and for the page
+    finder-data.js with the facets, the first assets in the order shown (withdrawn ones last, as
+    the page shows them), how many there are and the names of the parts that hold the rest,
+    finder-data-2.js on."""
+    return _finder_files(_json(data["facets"]), [(a.get("status") == "withdrawn", _json(a)) for a in data["assets"]])
+
+
+def _finder_files(facets: str, cards: list[tuple[bool, str]]) -> dict[str, str]:
+    """finder_files, of the facets as JSON and each card as JSON with whether it is withdrawn: each
+    file is joined from these as the JSON of its whole would write it."""
+    ordered = [text for withdrawn, text in cards if not withdrawn] + [text for withdrawn, text in cards if withdrawn]
     rest = ordered[FINDER_FIRST:]
     parts = [rest[i:i + FINDER_PART] for i in range(0, len(rest), FINDER_PART)]
     names = [f"finder-data-{n}.js" for n in range(2, len(parts) + 2)]
-    first = {**data, "assets": ordered[:FINDER_FIRST], "total": len(ordered), "parts": names}
-    files = {FINDER_DATA: _json(data), FINDER_SCRIPT: _script("playbookFinder", _json(first))}
+    first = (f'{{"facets":{facets},"assets":[{",".join(ordered[:FINDER_FIRST])}],"total":{len(ordered)},'
+             f'"parts":{_json(names)}}}')
+    files = {FINDER_DATA: f'{{"facets":{facets},"assets":[{",".join(text for _, text in cards)}]}}',
+             FINDER_SCRIPT: _script("playbookFinder", first)}
     for n, (name, part) in enumerate(zip(names, parts, strict=True), start=2):
-        files[f"{STATIC}/{name}"] = _script(f"playbookFinder{n}", _json(part))
+        files[f"{STATIC}/{name}"] = _script(f"playbookFinder{n}", f'[{",".join(part)}]')
     return files
 
 
@@ -193,9 +200,9 @@ _CARDS = ContentCache(budget=64 * 1024 * 1024)
 def finder_texts(playbook: Playbook, directory_urls: bool = True) -> dict[str, str]:
     """finder_files(finder_data(playbook, directory_urls)), with the JSON of each asset's card
     taken again for an equal asset on the same page, with the same agreed values, day and names
-    of the teams. The texts are joined as the JSON of the whole would write them."""
+    of the teams."""
     pages = entry_pages(playbook)["asset"]
-    key = (playbook.today, tuple(playbook.values.items()),
+    key = (playbook.today, playbook.values_digest,
            tuple((id, team.name) for id, team in playbook.settings.teams.items()), directory_urls)
     cards: list[tuple[bool, str]] = []  # (withdrawn, JSON)
     for asset in sorted(playbook.assets, key=send_order):
@@ -208,18 +215,7 @@ def finder_texts(playbook: Playbook, directory_urls: bool = True) -> dict[str, s
             # in the cache of files read, shared).
             _CARDS.put((asset, url, key), found, 2 * len(found[1]) + 1000)
         cards.append(found)
-    facets = _json(finder_facets(playbook, directory_urls))
-    ordered = [text for withdrawn, text in cards if not withdrawn] + [text for withdrawn, text in cards if withdrawn]
-    rest = ordered[FINDER_FIRST:]
-    parts = [rest[i:i + FINDER_PART] for i in range(0, len(rest), FINDER_PART)]
-    names = [f"finder-data-{n}.js" for n in range(2, len(parts) + 2)]
-    first = (f'{{"facets":{facets},"assets":[{",".join(ordered[:FINDER_FIRST])}],"total":{len(ordered)},'
-             f'"parts":{_json(names)}}}')
-    files = {FINDER_DATA: f'{{"facets":{facets},"assets":[{",".join(text for _, text in cards)}]}}',
-             FINDER_SCRIPT: _script("playbookFinder", first)}
-    for n, (name, part) in enumerate(zip(names, parts, strict=True), start=2):
-        files[f"{STATIC}/{name}"] = _script(f"playbookFinder{n}", f'[{",".join(part)}]')
-    return files
+    return _finder_files(_json(finder_facets(playbook, directory_urls)), cards)
 
 
 def export_files(source: Path | str | LoadedPlaybook) -> dict[str, str]:
