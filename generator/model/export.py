@@ -93,9 +93,15 @@ def _export(loaded: LoadedPlaybook) -> dict[str, Any]:
     data: dict[str, Any] = {"format": FORMAT, "playbook": loaded.settings.data}
     for key, kind in KINDS.items():
         data[key] = [doc.data for doc in in_order(loaded.documents[kind], kind)]
-    data["crm"] = [{"object": s["crm"]["object"], "field": s["crm"]["field"], "value": value, "state": s["id"]}
-                   for s in data["lifecycle"] for value in crm_values(s)]
+    data["crm"] = crm_rows(data["lifecycle"])
     return data
+
+
+def crm_rows(states: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The export's `crm`: each state's CRM object, field and value as one row, in the states'
+    order (each CRM stage of a state a row of its own)."""
+    return [{"object": s["crm"]["object"], "field": s["crm"]["field"], "value": value, "state": s["id"]}
+            for s in states for value in crm_values(s)]
 
 
 def crm_values(state: dict[str, Any]) -> list[str]:

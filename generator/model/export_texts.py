@@ -21,7 +21,7 @@ from typing import Any
 from ..source.document import Document
 from ..source.filecache import ContentCache
 from ..source.loader import KINDS, LoadedPlaybook
-from .export import CRM_COLUMNS, FORMAT, SECTIONS, _defused, _loaded, crm_values, flatten, in_order, schema_columns
+from .export import CRM_COLUMNS, FORMAT, SECTIONS, _defused, _loaded, crm_rows, flatten, in_order, schema_columns
 
 # An entry's compact JSON, its CSV cells by column, and its CSV row under the last columns asked
 # for, by the file it was read from.
@@ -48,8 +48,7 @@ def export_texts(source: Path | str | LoadedPlaybook) -> tuple[str, dict[str, st
     for key, kind in KINDS.items():
         entries[key] = in_order(loaded.documents[kind], kind)
     parts = {key: [_part(doc) for doc in docs] for key, docs in entries.items()}
-    crm = [{"object": s["crm"]["object"], "field": s["crm"]["field"], "value": value, "state": s["id"]}
-           for s in (doc.data for doc in entries["lifecycle"]) for value in crm_values(s)]
+    crm = crm_rows(doc.data for doc in entries["lifecycle"])
     pieces = [f'{{"format":{_dumps(FORMAT)},"playbook":{parts["playbook"][0].json}']
     for key in KINDS:
         pieces.append(f',{_dumps(key)}:[{",".join(part.json for part in parts[key])}]')
