@@ -50,6 +50,13 @@ validation:
 """
 
 
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site by its path, to compare two builds file for file (the compressed
+    sitemap, which holds the time it was written, aside)."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and p.suffix != ".gz"}
+
+
 def run_mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the real `mkdocs` command in project, capturing its output."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")

@@ -10,7 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import REPO
+from conftest import REPO, site_files
 
 sys.path.insert(0, str(REPO))
 from benchmarks.synth import write_playbook  # noqa: E402
@@ -69,12 +69,6 @@ BUILDS = textwrap.dedent(r"""
 """)
 
 
-def _files(site: Path) -> dict[str, bytes]:
-    # The compressed sitemap holds the time it was written.
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and p.suffix != ".gz"}
-
-
 def test_a_rebuild_writes_only_the_assets_pages_that_changed_and_equals_a_fresh_build(tmp_path: Path) -> None:
     project = write_playbook(tmp_path / "project", 400, 3)
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
@@ -131,9 +125,9 @@ def test_a_rebuild_writes_only_the_assets_pages_that_changed_and_equals_a_fresh_
     assert all(sorted(w + t) == sorted(every) for w, t in zip(rebuilds, taken[1::2], strict=True)), taken
     assert all(t == [] for t in taken[2::2]) and len(taken[1]) == len(every) - 1, taken
     for rebuilt_site, fresh_site in found["pairs"]:
-        rebuilt, built = _files(project / rebuilt_site), _files(project / fresh_site)
+        rebuilt, built = site_files(project / rebuilt_site), site_files(project / fresh_site)
         assert rebuilt.keys() == built.keys(), rebuilt_site
         different = [name for name in built if rebuilt[name] != built[name]]
         assert not different, (rebuilt_site, different)
-    page = _files(project / "site-1")[point[0][:-3] + "/index.html"].decode("utf-8")
+    page = site_files(project / "site-1")[point[0][:-3] + "/index.html"].decode("utf-8")
     assert "Ask what &lt;b&gt;their&lt;/b&gt; auditor said." in page and "<b>their" not in page

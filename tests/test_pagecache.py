@@ -10,7 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import REPO
+from conftest import REPO, site_files
 
 # Builds the project three times in one process, as `mkdocs serve` does: once, then after each
 # edit given on the command line; then once more from nothing, with no page remembered. Prints
@@ -70,12 +70,6 @@ def _builds(project: Path, edits: list[tuple[str, str, str]], mode: str = "serve
     return json.loads(result.stdout.splitlines()[-1])
 
 
-def _files(site: Path) -> dict[str, bytes]:
-    # The compressed sitemap holds the time it was written.
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and p.suffix != ".gz"}
-
-
 def _project(tmp_path: Path) -> Path:
     """The repository's site, searched with the theme's own search, whose index a rebuild reuses
     page by page (with Pagefind, the theme's index reads no page at all)."""
@@ -115,7 +109,7 @@ def test_a_rebuild_converts_only_changed_pages_and_equals_a_fresh_build(tmp_path
     # Hand-written pages are converted every time; they may include other files.
     hand_written = {p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*.md")}
     assert hand_written <= set(after_point) and hand_written <= set(after_term)
-    rebuilt, built = _files(project / found["sites"][2]), _files(project / found["sites"][3])
+    rebuilt, built = site_files(project / found["sites"][2]), site_files(project / found["sites"][3])
     assert rebuilt.keys() == built.keys()
     different = [name for name in built if rebuilt[name] != built[name]]
     assert not different, different

@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from conftest import REPO, TODAY
+from conftest import REPO, TODAY, site_files
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -89,11 +89,6 @@ PAGE = """# Marked
 """
 
 
-def _files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and p.suffix != ".gz"}
-
-
 def test_a_site_built_with_the_faster_hook_is_the_site_built_with_the_themes(tmp_path: Path) -> None:
     project = tmp_path / "project"
     for name in ("playbook", "docs"):
@@ -110,7 +105,7 @@ def test_a_site_built_with_the_faster_hook_is_the_site_built_with_the_themes(tmp
                                "NO_MKDOCS_2_WARNING": "1"}, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.split()[-1] == "[1]"  # the theme's hook was replaced in the first build
-    faster, theme = _files(project / "site-faster"), _files(project / "site-theme")
+    faster, theme = site_files(project / "site-faster"), site_files(project / "site-theme")
     assert faster.keys() == theme.keys()
     assert [name for name in theme if faster[name] != theme[name]] == []
     page = faster["marked/index.html"].decode("utf-8")
