@@ -150,13 +150,27 @@ class Playbook:
 
     def cards_for_stage(self, stage_id: str) -> tuple[Asset, ...]:
         """The assets a rep may send in a stage, in the order to use them: by priority (those
-        with none last), then by title. Withdrawn assets are left out."""
-        return tuple(sorted((a for a in self.assets_for_stage(stage_id) if self.usable(a)), key=send_order))
+        with none last), then by title. Withdrawn assets are left out. Sorted once for each stage:
+        several pages ask for them."""
+        found = self._ordered.get(("stage", stage_id))
+        if found is None:
+            found = tuple(sorted((a for a in self.assets_for_stage(stage_id) if self.usable(a)), key=send_order))
+            self._ordered["stage", stage_id] = found
+        return found
 
     def assets_for_persona(self, persona_id: str) -> tuple[Asset, ...]:
         """The assets written for a persona, in the order to use them, withdrawn ones last."""
-        return tuple(sorted(self._related["persona_assets"].get(persona_id, ()),
-                            key=lambda a: (not self.usable(a), send_order(a))))
+        found = self._ordered.get(("persona", persona_id))
+        if found is None:
+            found = tuple(sorted(self._related["persona_assets"].get(persona_id, ()),
+                                 key=lambda a: (not self.usable(a), send_order(a))))
+            self._ordered["persona", persona_id] = found
+        return found
+
+    @cached_property
+    def _ordered(self) -> dict[tuple[str, str], tuple[Asset, ...]]:
+        """The sorted lists above, by kind and id: the model does not change once made."""
+        return {}
 
     def personas_for_stage(self, stage_id: str) -> tuple[Persona, ...]:
         return tuple(self._related["stage_personas"].get(stage_id, ()))
