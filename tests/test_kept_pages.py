@@ -16,10 +16,11 @@ sys.path.insert(0, str(REPO))
 from benchmarks.synth import write_playbook  # noqa: E402
 
 # Builds the project as `mkdocs serve` does, once and then after each edit given on the command
-# line; after each rebuild, a build that remembers nothing, into a folder of its own. Prints the
-# Assets pages each build wrote and the sites' folders.
+# line (path, old, new: old None writes the file anew, new None deletes it); after each rebuild, a
+# build that remembers nothing, into a folder of its own. Prints the Assets pages each build wrote
+# and took again, the sites' folders, and how many pages' HTML each build took again.
 BUILDS = textwrap.dedent(r"""
-    import json, os, sys
+    import json, os, shutil, sys
     from pathlib import Path
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -39,8 +40,11 @@ BUILDS = textwrap.dedent(r"""
         return found
     kept_pages.KeptPages.kept = took
 
+    outputs = []  # how many pages' HTML the theme did not write again (kept_output.py)
+
     def run(site, serving):
-        config = load_config("mkdocs.yml", site_dir=site)
+        # Served, every build writes to the same folder, as `mkdocs serve` does; it is copied.
+        config = load_config("mkdocs.yml", site_dir="served" if serving else site)
         if not run.started:
             config.plugins.on_startup(command="serve", dirty=False)
             run.started = True
@@ -50,6 +54,9 @@ BUILDS = textwrap.dedent(r"""
         written.append([])
         taken.append([])
         build(config, serve_url="http://127.0.0.1:8000/")
+        outputs.append(config.plugins["playbook"].outputs.reused)
+        if serving:
+            shutil.copytree("served", site)
     run.started = False
 
     run("site-0", True)
@@ -57,6 +64,11 @@ BUILDS = textwrap.dedent(r"""
     for n, (path, old, new) in enumerate(json.loads(sys.argv[1]), 1):
         if path == "today":
             os.environ["PLAYBOOK_TODAY"] = new
+        elif old is None:  # a new file, or one written anew
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_text(new, encoding="utf-8")
+        elif new is None:
+            Path(path).unlink()
         else:
             text = Path(path).read_text(encoding="utf-8")
             assert old in text, (path, old)
@@ -65,7 +77,7 @@ BUILDS = textwrap.dedent(r"""
         pagecache.PAGES.clear()  # nothing remembered, as in a fresh build
         run(f"fresh-{n}", False)
         pairs.append((f"site-{n}", f"fresh-{n}"))
-    print(json.dumps({"written": written, "taken": taken, "pairs": pairs}))
+    print(json.dumps({"written": written, "taken": taken, "pairs": pairs, "outputs": outputs}))
 """)
 
 
@@ -124,6 +136,11 @@ def test_a_rebuild_writes_only_the_assets_pages_that_changed_and_equals_a_fresh_
     taken = found["taken"]
     assert all(sorted(w + t) == sorted(every) for w, t in zip(rebuilds, taken[1::2], strict=True)), taken
     assert all(t == [] for t in taken[2::2]) and len(taken[1]) == len(every) - 1, taken
+    # The theme's HTML too, for each page taken again, unless the navigation or what every
+    # page shows changed (kept_output.py); a fresh build takes none.
+    outputs = found["outputs"]
+    assert outputs[1::2][:6] == [len(t) for t in taken[1::2][:6]] and outputs[3] == len(every), outputs
+    assert outputs[2::2] == [0] * len(edits), outputs
     for rebuilt_site, fresh_site in found["pairs"]:
         rebuilt, built = site_files(project / rebuilt_site), site_files(project / fresh_site)
         assert rebuilt.keys() == built.keys(), rebuilt_site

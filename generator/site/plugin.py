@@ -6,7 +6,6 @@ Each hook calls plain functions; loading, checking and rendering know nothing of
 from __future__ import annotations
 
 import logging
-import os
 import re
 from dataclasses import replace
 from datetime import date
@@ -27,20 +26,12 @@ from ..model.playbook import Playbook
 from ..rules.freshness import TodayError, resolve_today
 from ..source.loader import LoadedPlaybook
 from ..source.problems import PlaybookError
-from ..source.repository import (
-    PLAYBOOK_READ,
-    SITE_READ,
-    OutputError,
-    Staging,
-    discard,
-    link_out_of_repository,
-    outside_links,
-    stage,
-    swap_in,
-)
+from ..source.repository import OutputError, Staging, discard, stage, swap_in
 from ..source.schemas import schemas_dir
 from . import pagecache, theme_search
+from .folder_guards import refuse_folders_out, refuse_outside_links
 from .html_pages import HtmlPage, heading_style, restore_toc
+from .kept_output import KeptOutput
 from .kept_pages import KeptPages
 from .links import editing_for
 from .navigation import navigation, page_titles
@@ -131,6 +122,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # under `mkdocs serve`, those of the last build, taken again if nothing in them changed.
         self.html_pages: dict[str, HtmlPage] = {}
         self.kept = KeptPages()
+        self.outputs = KeptOutput()  # and the theme's HTML of those pages (kept_output.py)
+        self.env: Any = None
         # Under `mkdocs serve`, Pagefind indexing the last build in the background (serving.py).
         self.refresh: Refresh | None = None
         self.watcher: Any = None  # the playbook folder's, under `mkdocs serve` (serving.py)
@@ -143,7 +136,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._stop_refresh()  # a new build: the last one's index is no longer wanted
         self.root = Path(config.config_file_path or ".").parent / self.config.playbook
-        _refuse_folders_out(config, self.root)
+        refuse_folders_out(config, self.root)
         if self.pagefind and (missing := pagefind_missing()) is not None:
             raise PluginError(f"playbook: search: pagefind needs Pagefind, and {missing}: "
                               "pip install 'pagefind[bin]>=1.5,<2' (or set search: material)")
@@ -242,7 +235,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.playbook is not None
-        _refuse_outside_links(files, config)
+        refuse_outside_links(files, config)
         style = heading_style(config.markdown_extensions, config.mdx_configs)
         written: dict[str, HtmlPage] = {}
         with placed(self.prefix), editing_for(config):
@@ -297,7 +290,14 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         compiled_once(env)
         theme_search.adjust(config, pagefind=self.pagefind, serving=self.serving)
+        self.env = env
+        self.outputs.begin(env, config, self, self.kept.held() if self.serving else None)
         return env
+
+    def on_page_context(self, context: Any, /, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+        if self.serving and self.kept.holds(uri := self._unplaced(page.file.src_uri)):
+            self.outputs.arm(self.env, uri, page, nav)
+        return context
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         assert self.playbook is not None
@@ -330,6 +330,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return html
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
+        if self.serving and self.kept.holds(uri := self._unplaced(page.file.src_uri)):
+            return self.outputs.posted(uri, output, self._post_page)
+        return self._post_page(output)
+
+    def _post_page(self, output: str) -> str:
         # The search index is fetched on the first search, not with every page (search-later.js),
         # by a script that runs before the theme's own; with Pagefind, never (pagefind-search.js
         # answers the box), and the page is marked for Pagefind as it is for the theme's search.
@@ -369,31 +374,3 @@ def _prefixed(nav: Any, prefix: str) -> Any:
     if isinstance(nav, list):
         return [_prefixed(item, prefix) for item in nav]
     return {title: _prefixed(item, prefix) for title, item in nav.items()}
-
-
-def _refuse_outside_links(files: Files, config: MkDocsConfig) -> None:
-    """Fail the build if a published file of docs/ is read through a link that leaves docs/.
-
-    MkDocs follows links in docs/, so `docs/env.txt -> /proc/self/environ` would be published.
-    """
-    docs = os.path.abspath(config.docs_dir)
-    sources = [f.abs_src_path for f in files
-               if f.abs_src_path is not None and f.abs_src_path.startswith(docs + os.sep)
-               and f.inclusion is not InclusionLevel.EXCLUDED]
-    problems = outside_links(Path(docs), sources)
-    if problems:
-        raise PluginError("Files in the docs folder are links to places outside it:\n" + "\n".join(problems))
-
-
-def _refuse_folders_out(config: MkDocsConfig, playbook: Path) -> None:
-    """Fail the build, before either folder is listed, if docs_dir or the playbook folder is a
-    link out of the repository (the folder holding mkdocs.yml), or lies under one.
-
-    Links under docs/ are judged against docs/' real place, so with `docs -> /home/runner` nothing
-    in it would count as outside. Runs on every build, and so on every `mkdocs serve` rebuild.
-    """
-    repository = Path(os.path.abspath(config.config_file_path or "mkdocs.yml")).parent
-    problems = [link.line(why) for folder, why in ((Path(config.docs_dir), SITE_READ), (playbook, PLAYBOOK_READ))
-                if (link := link_out_of_repository(folder, repository)) is not None]
-    if problems:
-        raise PluginError("\n".join(problems))
