@@ -26,12 +26,16 @@ BUILDS = textwrap.dedent(r"""
     from mkdocs.config import load_config
     from generator.site import kept_pages, pagecache, render
 
-    written, taken = [], []
-    writing = render._render_html
+    written, taken = [], []  # the pages of a run each build wrote, and took again
+    writing, rendering = render._render_html, render._render
     def counting(env, playbook, template, page, *args, **kwargs):
         written[-1].append(page)
         return writing(env, playbook, template, page, *args, **kwargs)
-    render._render_html = counting
+    def counting_markdown(env, playbook, template, page, *args, **kwargs):
+        if template in ("assets.md.j2", "personas.md.j2", "glossary.md.j2"):
+            written[-1].append(page)
+        return rendering(env, playbook, template, page, *args, **kwargs)
+    render._render_html, render._render = counting, counting_markdown
     taking = kept_pages.KeptPages.kept
     def took(self, page):
         found = taking(self, page)
@@ -98,6 +102,17 @@ def test_a_rebuild_writes_only_the_assets_pages_that_changed_and_equals_a_fresh_
     retitled = title_line[:-1] + ', revised"' if title_line.endswith('"') else title_line + ", revised"
     stage = book / "stages" / "scoping.yaml"
     stage_name = next(line for line in stage.read_text(encoding="utf-8").splitlines() if line.startswith("name: "))
+    # An asset among the first a persona lists, and a term no asset's text uses yet.
+    listed = next(path for path in assets if "\npriority: 1\n" in texts[path] and "\npersonas:\n" in texts[path])
+    listed_title = next(line for line in texts[listed].splitlines() if line.startswith("title: "))
+    term_name = next(line for path in sorted((book / "terms").glob("*.yaml"))
+                     for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("name: "))[7:-1]
+    unused = f"Ask for the {term_name} before the call."
+    # An asset no persona lists, far down every list: given to the listed asset's first persona.
+    lister = texts[listed].split("\npersonas:\n  - ", 1)[1].split("\n", 1)[0]
+    unlisted = next(path for path in reversed(assets) if "\npersonas:" not in texts[path]
+                    and "\npriority: " not in texts[path] and "\nowner: " in texts[path])
+    assert all(term_name.casefold() not in text.casefold() for text in texts.values()), term_name
     edits = [
         # A talking point: the one Assets page that shows the asset.
         (str(assets[150]), "talking_points:\n", "talking_points:\n  - Ask what <b>their</b> auditor said.\n"),
@@ -109,10 +124,20 @@ def test_a_rebuild_writes_only_the_assets_pages_that_changed_and_equals_a_fresh_
         (str(lasting[len(lasting) // 2]), "review_by: ", "expires: '2026-12-01'\nreview_by: "),
         # A title that moves the asset to another page: the pages between the two places.
         (str(assets[-5]), "title: ", "title: Aardvark "),
+        # An asset a persona lists, retitled: its Assets page and the Personas page.
+        (str(listed), listed_title, listed_title[:-1] + ' (new)"'),
+        # An asset given to a persona, after its first assets: the Personas page counts it.
+        (str(unlisted), "\nowner: ", f"\npersonas:\n  - {lister}\nowner: "),
+        # A talking point that uses a term: its Assets page and the term's Glossary page.
+        (str(assets[151]), "talking_points:\n", f"talking_points:\n  - {unused}\n"),
         # What every page shows: a persona's name on its chips, a stage's name, a team's name.
         (str(persona), persona_name, persona_name[:-1] + ' (renamed)"'),
         (str(stage), stage_name, stage_name + " and scope"),
         (str(book / "playbook.yaml"), 'name: "Sales"', 'name: "Sales team"'),
+        # A Markdown extension: its quotes on the Personas page, and every page is written again.
+        ("mkdocs.yml", "  - tables\n", "  - tables\n  - smarty\n"),
+        # Its settings, with every page made from Markdown (the Assets pages too, with smarty).
+        ("mkdocs.yml", "  - smarty\n", "  - smarty:\n      smart_quotes: false\n"),
         # The day freshness is judged on: review dates pass.
         ("today", "", "2031-01-01"),
     ]
@@ -122,24 +147,30 @@ def test_a_rebuild_writes_only_the_assets_pages_that_changed_and_equals_a_fresh_
     found = json.loads(result.stdout.splitlines()[-1])
     written = found["written"]
     every = written[0]
-    assert len(every) >= 3 and all(page.startswith("assets") for page in every), every
+    assert len([page for page in every if page.startswith("assets")]) >= 3, every
+    assert "personas.md" in every and "glossary.md" in every, every
     # Each rebuild is followed by a fresh build, which writes every page.
     rebuilds, fresh = written[1::2], written[2::2]
     assert all(sorted(pages) == sorted(every) for pages in fresh), fresh
-    point, same, title, stages, end, moved, *everywhere = rebuilds
+    point, same, title, stages, end, moved, retitled_listed, counted, term_use, *everywhere = rebuilds
+    # Of the Assets pages, only those showing the asset; the Personas page if a persona lists it.
+    title, stages, end = ([page for page in pages if page.startswith("assets")] for pages in (title, stages, end))
     assert len(point) == 1 and same == [] and len(title) == len(stages) == len(end) == 1, rebuilds
     assert len(moved) >= 2, moved
     assert len({point[0], title[0], stages[0], end[0]}) > 1, rebuilds  # not always the same page
+    assert "personas.md" in retitled_listed and "glossary.md" not in retitled_listed, retitled_listed
+    assert "glossary.md" in term_use and "personas.md" not in term_use, term_use
+    assert "personas.md" in counted and len(counted) == 2, counted
     assert all(sorted(pages) == sorted(every) for pages in everywhere), everywhere
     # Every Assets page of a rebuild was either written or taken as the last build left it; a
     # fresh build takes none.
     taken = found["taken"]
     assert all(sorted(w + t) == sorted(every) for w, t in zip(rebuilds, taken[1::2], strict=True)), taken
     assert all(t == [] for t in taken[2::2]) and len(taken[1]) == len(every) - 1, taken
-    # The theme's HTML too, for each page taken again, unless the navigation or what every
-    # page shows changed (kept_output.py); a fresh build takes none.
+    # The theme's HTML too, of each page equal to the last build's (kept_output.py): after one
+    # talking point, all but one; after no change, all. A fresh build takes none.
     outputs = found["outputs"]
-    assert outputs[1::2][:6] == [len(t) for t in taken[1::2][:6]] and outputs[3] == len(every), outputs
+    assert outputs[1] == len(every) - 1 and outputs[3] == len(every), outputs
     assert outputs[2::2] == [0] * len(edits), outputs
     for rebuilt_site, fresh_site in found["pairs"]:
         rebuilt, built = site_files(project / rebuilt_site), site_files(project / fresh_site)

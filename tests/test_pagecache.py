@@ -26,7 +26,8 @@ BUILDS = textwrap.dedent(r"""
     converted = []
     original = Page.render
     def counting(self, config, files):
-        converted[-1].append(self.file.src_uri)
+        if self.markdown:  # a page taken as the last build finished it has none (kept_pages.py)
+            converted[-1].append(self.file.src_uri)
         return original(self, config, files)
     Page.render = counting
     from material.plugins.search.plugin import SearchIndex

@@ -60,6 +60,11 @@ def usable(config: Any) -> bool:
     return all(isinstance(name, str) and name in PURE_EXTENSIONS for name in config["markdown_extensions"])
 
 
+def markdown_settings(config: Any) -> str | None:
+    """The Markdown extensions and their settings, when generated pages may be remembered."""
+    return repr((config["markdown_extensions"], config["mdx_configs"], config.validation)) if usable(config) else None
+
+
 def site_signature(config: Any, files: Any) -> tuple[Any, ...]:
     """What, besides its Markdown, a page's conversion depends on; made once per build."""
     return (repr(config["markdown_extensions"]), repr(config["mdx_configs"]), config.use_directory_urls,

@@ -238,6 +238,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         refuse_outside_links(files, config)
         style = heading_style(config.markdown_extensions, config.mdx_configs)
         written: dict[str, HtmlPage] = {}
+        self.kept.markdown = pagecache.markdown_settings(config)
         with placed(self.prefix), editing_for(config):
             pages = render_pages(self.playbook, self.texts, config.use_directory_urls, self.config.terms_everywhere,
                                  self.history, (style, written) if style is not None else None,
@@ -248,8 +249,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.html_pages = {self._placed(uri): page for uri, page in written.items()}
         reused = self.kept.reused if self.serving else set()
         if written or reused:
-            log.info("%d generated pages written as HTML, without Markdown%s", len(written) + len(reused),
-                     f" ({len(reused)} as the last build wrote them)" if reused else "")
+            log.info("%d generated pages written as HTML, without Markdown%s", len(written), f"; {len(reused)} taken "
+                     "as the last build finished them" if reused else "")
         assert self.loaded is not None
         static = static_files(self.playbook, config.use_directory_urls, self.config.terms_everywhere,
                               self.pagefind) | \
@@ -325,7 +326,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         restore_toc(page.toc, self.texts)
         # A link to an agreed value inside another link (a card, a chip) is its text alone.
         html = unnest_value_links(self.texts.restore(html))
-        if written is not None and self.serving:
+        if generated and self.serving:  # for the next build, if it is a page of a run
             self.kept.keep(uri, html, page.toc, page.present_anchor_ids)
         return html
 

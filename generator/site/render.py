@@ -20,11 +20,11 @@ from ..rules.anchors import GLOSSARY_TOPIC_PREFIX, STEPS
 from ..rules.freshness import REVIEW_WINDOW_DAYS
 from ..source.numbers import cadence, duration
 from .html_pages import HeadingStyle, HtmlPage, heading_writer
-from .kept_pages import KeptPages
+from .kept_pages import KeptPages, shown_of
 from .links import edit_link, file_link, href_function, link_filter, page_link, reason_list_link, ref_function
 from .pages.assets import ASSET_TYPES, badges_html, type_name, verdict
 from .pages.coverage import coverage
-from .pages.glossary import USED_IN_NAMES, glossary_groups, topics
+from .pages.glossary import TERM_USES_SHOWN, USED_IN_NAMES, glossary_groups, topics
 from .pages.lifecycle import lifecycle_flow, lifecycle_svg
 from .pages.metrics import in_unit, target
 from .pages.onboarding import onboarding
@@ -182,21 +182,22 @@ def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True, 
         pages[page] = _render(env, playbook, "stage.md.j2", page, directory_urls, stage=stage,
                               **stage_context(playbook, stage.order))
     groups = glossary_groups(playbook)
+    learning = onboarding(playbook, {p: PAGE_TITLES[p] for p in GENERATED})
+    uses = used_in(playbook) if terms else {}
     context = {"glossary_groups": groups, "needs_review": needs_review(playbook),
                "topics": topics(playbook), "coverage": coverage(playbook),
-               "onboarding": onboarding(playbook, {p: PAGE_TITLES[p] for p in GENERATED}), "STEPS": STEPS,
-               "used_in": used_in(playbook) if terms else {},
+               "onboarding": learning, "STEPS": STEPS, "used_in": uses,
                "TOPIC_PREFIX": Md(GLOSSARY_TOPIC_PREFIX), "USED_IN_NAMES": USED_IN_NAMES,
                "window": REVIEW_WINDOW_DAYS, "kind_names": {k: v[0] for k, v in KIND_NAMES.items()},
                "value_uses": value_uses(playbook), "reason_uses": reason_uses(playbook),
-               "VALUE_PREFIX": Md(VALUE_PREFIX), "USES_SHOWN": USES_SHOWN}
+               "VALUE_PREFIX": Md(VALUE_PREFIX), "USES_SHOWN": USES_SHOWN, "TERM_USES_SHOWN": TERM_USES_SHOWN}
     firsts = {first: kind for kind, (first, _) in PARTS.items()}
     for page in GENERATED:
         if page not in firsts:
             pages[page] = _render(env, playbook, page + ".j2", page, directory_urls, **context)
     glossary = glossary_pages(groups)
-    if kept is not None and html is not None:
-        kept.begin(playbook, entry_pages(playbook), directory_urls, html[0], terms)
+    if kept is not None:
+        kept.begin(playbook, entry_pages(playbook), directory_urls, html[0] if html is not None else None, terms)
     for kind, (first, per) in PARTS.items():
         entries = in_page_order(playbook, kind)
         count = page_count(kind, len(entries))
@@ -204,13 +205,16 @@ def _render_pages(playbook: Playbook, directory_urls: bool, terms: bool = True, 
         for number in range(count):
             page = part_page(kind, number)
             chunk = entries[number * per:(number + 1) * per]
-            if html is not None and kind == "asset":
-                pages[page] = ""
-                if kept is not None and kept.reusable(page, number, count, chunk):
-                    continue
+            as_html = html is not None and kind == "asset"
+            if kept is not None and kept.reusable(page, number, count, chunk, shown_of(
+                    kind, chunk, playbook, uses, learning.minutes.get("glossary.md")), markdown=not as_html):
+                pages[page] = ""  # taken as the last build finished it
+                continue
             parts = {**context, "number": number + 1, "count": count, "pager": pager,
                      **part_context(kind, chunk, page, glossary, directory_urls)}
-            if html is not None and kind == "asset":
+            if as_html:
+                assert html is not None
+                pages[page] = ""
                 html[1][page] = _render_html(env, playbook, "assets.html.j2", page, directory_urls, html[0], **parts)
             else:
                 pages[page] = _render(env, playbook, first + ".j2", page, directory_urls, **parts)

@@ -15,6 +15,8 @@ from ...rules.anchors import GLOSSARY_LETTER_PREFIX, GLOSSARY_TOPIC_PREFIX
 
 # Under each entry, the kinds it is used in, by what the page calls them.
 USED_IN_NAMES = {"stage": "stages:", "lifecycle": "lifecycle states:", "handoff": "handoffs:", "asset": "assets:"}
+# How many entries of each kind a glossary entry's "Used in" list names; the rest are counted.
+TERM_USES_SHOWN = 8
 
 
 @dataclass(frozen=True)
