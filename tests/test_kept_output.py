@@ -69,3 +69,29 @@ def test_the_theme_html_is_taken_again_only_while_nothing_it_reads_changed(tmp_p
     assert "How to suggest a change" in shown[2]
     assert "First override" in shown[3] and "Second override" in shown[4] and "Built 2025" in shown[6]
     assert "override" not in shown[8] and "Kept by the revenue team" in shown[8]
+
+
+def test_the_configuration_is_compared_within_bounds_and_the_same_from_one_load_to_the_next() -> None:
+    from mkdocs.config import load_config
+
+    from generator.site.kept_output import _plain, _Unknown
+
+    # mkdocs.yml read twice (as every rebuild of `mkdocs serve` reads it) is the same plain value:
+    # an address in a repr would keep every page from being taken again.
+    first, second = (load_config(str(REPO / "mkdocs.yml")) for _ in range(2))
+    assert first is not second and _plain(first) == _plain(second)
+    assert "material" in repr(_plain(first)) and "playbook" in repr(_plain(first))
+    # One list named ten times at each of ten levels (YAML aliases can do this) is 10**10 parts to
+    # walk, and nesting can go on for ever: neither is compared, nor walked to its end.
+    bomb: object = ["laugh"] * 10
+    for _ in range(10):
+        bomb = [bomb] * 10
+    deep: object = "bottom"
+    for _ in range(200):
+        deep = {"down": deep}
+    for value in (bomb, deep):
+        try:
+            _plain({"extra": value})
+        except _Unknown:
+            continue
+        raise AssertionError("compared")

@@ -37,8 +37,10 @@ from mkdocs.plugins import BasePlugin
 # which the key reads as the template gets it).
 _READERS = frozenset({"mkdocs.contrib.search.SearchPlugin", "material.plugins.search.plugin.SearchPlugin"})
 _READER_HOOKS = frozenset({"generator.site.theme_search._page_hook.<locals>.on_page_context"})
-# Nested deeper than this, a value of the configuration is not compared: nothing is taken again.
+# Nested deeper than this, or of more parts than this, a value of the configuration is not
+# compared: nothing is taken again.
 _DEPTH = 40
+_NODES = 200_000
 
 
 class _Unknown(Exception):
@@ -211,21 +213,29 @@ def _toc_key(items: Any) -> tuple[Any, ...]:
 _ATOMS = (str, int, float, bool, type(None))
 
 
-def _plain(value: Any, depth: int = 0) -> Any:
+def _plain(value: Any) -> Any:
     """value as plain, comparable data: what the template can read of it. An object that is
-    not plain data is held by its type and repr (the same object, for most)."""
-    if isinstance(value, _ATOMS):
-        return value
-    if depth > _DEPTH:
-        raise _Unknown
-    if isinstance(value, Mapping):
-        extra = (("dirs", tuple(value.dirs)),) if hasattr(value, "dirs") else ()
-        return (type(value).__name__, extra, tuple((_plain(k, depth + 1), _plain(v, depth + 1))
-                                                   for k, v in value.items()))
-    if isinstance(value, (list, tuple)):
-        return tuple(_plain(v, depth + 1) for v in value)
-    if isinstance(value, (set, frozenset)):
-        return ("set", tuple(sorted(repr(_plain(v, depth + 1)) for v in value)))
-    if isinstance(value, BasePlugin):  # its settings
-        return (f"{type(value).__module__}.{type(value).__qualname__}", _plain(value.config, depth + 1))
-    return (f"{type(value).__module__}.{type(value).__qualname__}", repr(value))
+    not plain data is held by its type and repr (the same object, for most). Bounded: a value
+    nested deeper than _DEPTH, or of more than _NODES parts counted as read (aliases in YAML can
+    name one part many times), is not compared, and nothing is taken again."""
+    left = [_NODES]
+
+    def plain(value: Any, depth: int) -> Any:
+        left[0] -= 1
+        if left[0] < 0 or depth > _DEPTH:
+            raise _Unknown
+        if isinstance(value, _ATOMS):
+            return value
+        if isinstance(value, Mapping):
+            extra = (("dirs", tuple(value.dirs)),) if hasattr(value, "dirs") else ()
+            return (type(value).__name__, extra, tuple((plain(k, depth + 1), plain(v, depth + 1))
+                                                       for k, v in value.items()))
+        if isinstance(value, (list, tuple)):
+            return tuple(plain(v, depth + 1) for v in value)
+        if isinstance(value, (set, frozenset)):
+            return ("set", tuple(sorted(repr(plain(v, depth + 1)) for v in value)))
+        if isinstance(value, BasePlugin):  # its settings
+            return (f"{type(value).__module__}.{type(value).__qualname__}", plain(value.config, depth + 1))
+        return (f"{type(value).__module__}.{type(value).__qualname__}", repr(value))
+
+    return plain(value, 0)
