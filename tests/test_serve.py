@@ -70,6 +70,9 @@ def test_serve_reports_problems_and_recovers(tmp_path: Path) -> None:
         guide.write_text(original.replace("Anvil buyer's guide", "Renamed anvil guide"), encoding="utf-8")
         assert wait_for(lambda: "Renamed anvil guide" in fetch(url)), "".join(lines)
         assert not any("Traceback" in line for line in lines)
+        # The pages of a run that do not show the guide's title are taken as the last build left them.
+        assert any(re.search(r"INFO +- +[1-9][0-9]* generated pages taken as the last build finished them", line)
+                   for line in lines), "".join(lines)
         # The playbook folder is watched as the system reports its changes; a build, which reads
         # every file, is not one: two saves, two rebuilds.
         assert any("Watching playbook as the system reports its changes" in line for line in lines), "".join(lines)

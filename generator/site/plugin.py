@@ -248,9 +248,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 pages["index.md"] = render_home(self.playbook, self.texts, config.use_directory_urls)
         self.html_pages = {self._placed(uri): page for uri, page in written.items()}
         reused = self.kept.reused if self.serving else set()
-        if written or reused:
-            log.info("%d generated pages written as HTML, without Markdown%s", len(written), f"; {len(reused)} taken "
-                     "as the last build finished them" if reused else "")
+        if written:
+            log.info("%d generated pages written as HTML, without Markdown", len(written))
+        if reused:
+            log.info("%d generated pages taken as the last build finished them", len(reused))
         assert self.loaded is not None
         static = static_files(self.playbook, config.use_directory_urls, self.config.terms_everywhere,
                               self.pagefind) | \
