@@ -233,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.out:
         served = ",".join(map(str, args.serve_size))
         command = (f".venv/bin/python benchmarks/run.py --sizes {','.join(map(str, args.sizes))} --runs {args.runs} "
-                   f"--serve-size {served}{' --phone' if args.phone else ''} --out {args.out}")
+                   f"--serve-size {served} --edits {args.edits}{' --phone' if args.phone else ''} --out {args.out}")
         args.out.write_text(report.page(body, args.runs, command, loads), encoding="utf-8")
     return 0
 

@@ -86,6 +86,8 @@ def test_a_small_run_prints_every_row_with_numbers(tmp_path: Path) -> None:
     written = page.read_text(encoding="utf-8")
     assert written.startswith("# Benchmark\n") and "Measured on " in written and " cores, " in written
     assert "\n".join(rows) in written
+    # The command to measure again is the one that was run.
+    assert f"--sizes 100 --runs 1 --serve-size 100 --edits 2 --out {page}`" in written
     # The site shows the targets as a list, each its own item.
     import markdown
 
