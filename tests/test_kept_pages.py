@@ -168,9 +168,10 @@ def test_a_rebuild_writes_only_the_assets_pages_that_changed_and_equals_a_fresh_
     assert all(sorted(w + t) == sorted(every) for w, t in zip(rebuilds, taken[1::2], strict=True)), taken
     assert all(t == [] for t in taken[2::2]) and len(taken[1]) == len(every) - 1, taken
     # The theme's HTML too, of each page equal to the last build's (kept_output.py): after one
-    # talking point, all but one; after no change, all. A fresh build takes none.
+    # talking point, all but the few that show it; after no change, all. A fresh build takes none.
     outputs = found["outputs"]
-    assert outputs[1] == len(every) - 1 and outputs[3] == len(every), outputs
+    site_pages = sum(1 for name in site_files(project / "site-1") if name.endswith("index.html"))
+    assert len(every) - 1 <= outputs[1] < site_pages and outputs[3] == site_pages, (site_pages, outputs)
     assert outputs[2::2] == [0] * len(edits), outputs
     for rebuilt_site, fresh_site in found["pairs"]:
         rebuilt, built = site_files(project / rebuilt_site), site_files(project / fresh_site)

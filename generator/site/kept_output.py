@@ -1,10 +1,12 @@
-"""The theme's HTML of kept Assets pages, taken again under `mkdocs serve`.
+"""The theme's HTML of pages that did not change, taken again under `mkdocs serve`.
 
-An Assets page taken again from the last build (kept_pages.py) has the same content, contents and
-anchors. The theme's template then writes the same HTML around it when everything else it is given
-is the same too; Material writes the navigation and the contents of each page, and at 10,000
-entities that was a tenth of a rebuild for pages that had not changed. The page's HTML of the last
-build is then taken instead of rendering the template again, when all of this is the same:
+Every save rebuilds the whole site, and the theme's template writes the same HTML around a page
+when everything it is given is the same: Material writes the navigation and the contents of each
+page, and at 10,000 entities that was a tenth of a rebuild for pages that had not changed (most
+pages: an Assets, Personas or Glossary page taken again from the last build, kept_pages.py, has
+the same content, contents and anchors; so has a stage page whose cards did not change, or a
+hand-written page). The page's HTML of the last build is then taken instead of rendering the
+template again, when all of this is the same:
 
 - the context the template is given, as plain values: the configuration (with every plugin's
   settings), the navigation (titles, addresses, metadata, sections), the site's pages and every
@@ -83,8 +85,8 @@ class KeptOutput:
 
     def begin(self, env: Environment, config: Any, plugin: Any, held: set[str] | None) -> None:
         """A new build, whose environment is env: its templates are noted as they are read. Only
-        the pages of held (the kept pages) stay kept; None, for a build not served, which takes
-        nothing and keeps nothing."""
+        the pages of held (this build's, by their path in the docs folder) stay kept; None, for a
+        build not served, which takes nothing and keeps nothing."""
         self._loader, self._site, self._checked, self.reused = None, None, {}, 0
         if held is None:
             return
@@ -101,7 +103,7 @@ class KeptOutput:
 
     def arm(self, env: Environment, uri: str, page: Any, nav: Any) -> None:
         """Let the coming render of page's template take the last build's HTML, if it may; uri
-        names the page as the kept pages do."""
+        is the page's path in the docs folder."""
         loader, site = self._loader, self._site
         if loader is None or site is None:
             return
@@ -129,7 +131,7 @@ class KeptOutput:
         template.render = once  # type: ignore[method-assign]
 
     def posted(self, uri: str, output: str, post: Callable[[str], str]) -> str:
-        """post(output), done once for the same output of a kept page."""
+        """post(output), done once for the same output of a page."""
         done = self._posted.get(uri)
         if done is not None and done[0] == output:
             return done[1]

@@ -92,13 +92,6 @@ class KeptPages:
         """The page taken again in this build, if it is one."""
         return self._pages.get(page) if page in self.reused else None
 
-    def holds(self, page: str) -> bool:
-        """Whether this build's page is kept for the next (written as HTML, or taken again)."""
-        return page in self._pages
-
-    def held(self) -> set[str]:
-        return set(self._pages)
-
     def keep(self, page: str, html: str, toc: Any, anchors: set[str] | None) -> None:
         """A page this build wrote, as finished, for the next build."""
         key = self._keys.get(page)

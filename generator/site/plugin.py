@@ -122,7 +122,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # under `mkdocs serve`, those of the last build, taken again if nothing in them changed.
         self.html_pages: dict[str, HtmlPage] = {}
         self.kept = KeptPages()
-        self.outputs = KeptOutput()  # and the theme's HTML of those pages (kept_output.py)
+        self.outputs = KeptOutput()  # and the theme's HTML of every page (kept_output.py)
         self.env: Any = None
         # Under `mkdocs serve`, Pagefind indexing the last build in the background (serving.py).
         self.refresh: Refresh | None = None
@@ -293,12 +293,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         compiled_once(env)
         theme_search.adjust(config, pagefind=self.pagefind, serving=self.serving)
         self.env = env
-        self.outputs.begin(env, config, self, self.kept.held() if self.serving else None)
+        self.outputs.begin(env, config, self, {f.src_uri for f in files.documentation_pages()}
+                           if self.serving else None)
         return env
 
     def on_page_context(self, context: Any, /, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
-        if self.serving and self.kept.holds(uri := self._unplaced(page.file.src_uri)):
-            self.outputs.arm(self.env, uri, page, nav)
+        if self.serving:
+            self.outputs.arm(self.env, page.file.src_uri, page, nav)
         return context
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
@@ -332,8 +333,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return html
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
-        if self.serving and self.kept.holds(uri := self._unplaced(page.file.src_uri)):
-            return self.outputs.posted(uri, output, self._post_page)
+        if self.serving:
+            return self.outputs.posted(page.file.src_uri, output, self._post_page)
         return self._post_page(output)
 
     def _post_page(self, output: str) -> str:
