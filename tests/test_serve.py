@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
 import re
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -206,7 +208,8 @@ def test_the_playbook_is_watched_as_the_system_reports_changes_and_not_for_readi
     asset = folder / "assets" / "a.yaml"
     asset.write_text("id: a\n", encoding="utf-8")
     server = _Watched()
-    observer = watch_playbook(server, folder)
+    told: list[bool] = []  # before each rebuild is asked for (the plugin stops Pagefind then)
+    observer = watch_playbook(server, folder, lambda: told.append(server._want_rebuild))
     try:
         assert observer is not None and server.listed == []
         time.sleep(0.5)
@@ -215,9 +218,10 @@ def test_the_playbook_is_watched_as_the_system_reports_changes_and_not_for_readi
             os.listdir(folder / "assets")
         time.sleep(1)
         # Not even told: the system is asked for changes only, not for every file a build reads.
-        assert server._want_rebuild is False and [h.seen for h in handlers] == [0]
+        assert server._want_rebuild is False and [h.seen for h in handlers] == [0] and told == []
         asset.write_text("id: a\ntitle: changed\n", encoding="utf-8")
         assert wait_for(lambda: server._want_rebuild, 10)
+        assert told and told[0] is False, told
         server._want_rebuild = False
         (folder / "assets" / "b.yaml").write_text("id: b\n", encoding="utf-8")  # a new file, in a folder below
         assert wait_for(lambda: server._want_rebuild, 10)
@@ -276,3 +280,22 @@ def test_the_watcher_names_its_folder_on_one_line_of_the_log(tmp_path: Path, cap
     stop_watching(observer)
     said = [record.getMessage() for record in caplog.records]
     assert said == ["Watching play\\nINFO    -  Documentation built\\u202e as the system reports its changes"]
+
+
+def test_a_change_stops_pagefind_at_once_and_quietly(tmp_path: Path, monkeypatch: Any, caplog: Any) -> None:
+    from generator.site import serving
+
+    # Pagefind indexing a large site: a process that would run for a minute.
+    monkeypatch.setattr(serving, "pagefind_command", lambda site, out: [
+        sys.executable, "-c", f"import os, time; os.makedirs({str(out)!r}); time.sleep(60)"])
+    refresh = serving.Refresh(tmp_path)
+    assert wait_for(lambda: (tmp_path / ".pagefind-next").is_dir(), 10)
+    started = time.monotonic()
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.playbook"):
+        refresh.cancel()  # from the watcher's thread, as a file changes
+        assert refresh.process.wait(timeout=10) != 0
+        refresh.thread.join(10)
+        refresh.stop()  # then the rebuild begins: nothing left to wait for
+    assert time.monotonic() - started < 10 and not refresh.thread.is_alive()
+    assert not (tmp_path / ".pagefind-next").exists()  # its unfinished index is gone
+    assert [r.getMessage() for r in caplog.records] == []  # and no word of a failed index

@@ -202,6 +202,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if later:
             self.refresh = Refresh(Path(self.site_dir))
 
+    def _cancel_refresh(self) -> None:
+        """A playbook file changed (the watcher's thread): Pagefind stops indexing the old site."""
+        refresh = self.refresh
+        if refresh is not None:
+            refresh.cancel()
+
     def _stop_refresh(self) -> None:
         if self.refresh is not None:
             self.refresh.stop()
@@ -351,7 +357,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         # Rebuild when a playbook file or a schema changes, as for a page in docs/.
-        self.watcher = watch_playbook(server, self.root.resolve())
+        self.watcher = watch_playbook(server, self.root.resolve(), self._cancel_refresh)
         server.watch(str(schemas_dir().resolve()))
         keep_serving_after_failures(server)
         return server

@@ -11,12 +11,14 @@ last index. A save that comes first stops the indexing: its own build starts ano
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
 import shutil
 import subprocess
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,11 +77,18 @@ class Refresh:
         finally:
             shutil.rmtree(self.site / _NEXT, ignore_errors=True)
 
-    def stop(self) -> None:
-        """Stop indexing (a new build is starting) and wait until the folders are tidy."""
+    def cancel(self) -> None:
+        """Stop indexing at once, from any thread: a playbook file changed, so a rebuild is coming
+        and the index would be of a site about to be replaced. At 10,000 entities Pagefind takes
+        both cores for seconds, and the rebuild waited for them until it began (stop)."""
         self.stopped.set()
         if self.process.poll() is None:
-            self.process.kill()
+            with contextlib.suppress(OSError):  # it ended meanwhile
+                self.process.kill()
+
+    def stop(self) -> None:
+        """Stop indexing (a new build is starting) and wait until the folders are tidy."""
+        self.cancel()
         self.thread.join()
 
 
@@ -174,8 +183,8 @@ class _Returns(events.FileSystemEventHandler):
 class _Watching:
     """The playbook folder watched as the system reports its changes, for one server."""
 
-    def __init__(self, server: Any, folder: Path) -> None:
-        self.server, self.path = server, str(folder)
+    def __init__(self, server: Any, folder: Path, changing: Callable[[], None] | None = None) -> None:
+        self.server, self.path, self.changing = server, str(folder), changing
         self.observer = observers.Observer()
         self.files = _Rebuild(self)
         self.watch: Any = None
@@ -188,6 +197,8 @@ class _Watching:
                                             event_filter=[*_CHANGES, events.DirDeletedEvent])
 
     def changed(self) -> None:
+        if self.changing is not None:
+            self.changing()
         with self.server._rebuild_cond:
             self.server._want_rebuild = True
             self.server._rebuild_cond.notify_all()
@@ -208,9 +219,10 @@ class _Watching:
         self.changed()
 
 
-def watch_playbook(server: Any, folder: Path) -> Any:
-    """Rebuild when a file under folder changes, as the system reports it; returns the watcher to
-    stop when serving ends, or None where MkDocs' own watcher took the folder.
+def watch_playbook(server: Any, folder: Path, changing: Callable[[], None] | None = None) -> Any:
+    """Rebuild when a file under folder changes, as the system reports it, calling changing first
+    (in the watcher's thread); returns the watcher to stop when serving ends, or None where
+    MkDocs' own watcher took the folder.
 
     MkDocs looks for changes by listing every watched file twice a second. At 10,000 files each
     look took a seventh of a second, holding the interpreter: a change was seen a quarter of a
@@ -222,7 +234,7 @@ def watch_playbook(server: Any, folder: Path) -> Any:
     server has another shape, the folder is watched as MkDocs watches the docs folder."""
     if all(hasattr(server, name) for name in ("_rebuild_cond", "_want_rebuild")):
         try:
-            watching = _Watching(server, folder)
+            watching = _Watching(server, folder, changing)
             watching.observer.start()
         except (OSError, RuntimeError, TypeError) as err:
             log.info("Watching %s by listing it (%s)", printable(folder.name),
