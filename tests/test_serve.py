@@ -75,6 +75,9 @@ def test_serve_reports_problems_and_recovers(tmp_path: Path) -> None:
         # The pages of a run that do not show the guide's title are taken as the last build left them.
         assert any(re.search(r"INFO +- +[1-9][0-9]* generated pages taken as the last build finished them", line)
                    for line in lines), "".join(lines)
+        # And the theme's HTML of the pages that did not change (kept_output.py).
+        assert any(re.search(r"INFO +- +[1-9][0-9]* pages as the theme last wrote them", line)
+                   for line in lines), "".join(lines)
         # The playbook folder is watched as the system reports its changes; a build, which reads
         # every file, is not one: two saves, two rebuilds.
         assert any("Watching playbook as the system reports its changes" in line for line in lines), "".join(lines)

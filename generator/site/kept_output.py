@@ -72,7 +72,7 @@ def _digest(source: str) -> str:
 
 
 class KeptOutput:
-    """The last build's HTML of each kept page, with what it was made from."""
+    """The last build's HTML of each page, with what it was made from."""
 
     def __init__(self) -> None:
         self._outputs: dict[str, tuple[tuple[Any, ...], str]] = {}

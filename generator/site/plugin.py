@@ -184,6 +184,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     # Last, so every other plugin (search writes its index here) has written its files.
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.outputs.reused:
+            log.info("%d pages as the theme last wrote them", self.outputs.reused)
         if self.staging is None or (self.warnings is not None and self.warnings.count):
             return  # a strict build with warnings fails right after this hook; on_build_error cleans up
         # Under `mkdocs serve`, the served index comes along and Pagefind indexes the new site once
