@@ -34,6 +34,8 @@ from typing import Any
 from jinja2 import BaseLoader, Environment, FileSystemLoader
 from mkdocs.plugins import BasePlugin
 
+from .theme_search import toc_key
+
 # The plugins, besides the playbook's, whose page_context and env hooks change neither the
 # context nor the environment: they only read the page (and take attributes out of its content,
 # which the key reads as the template gets it).
@@ -205,11 +207,7 @@ def _page_key(page: Any) -> tuple[Any, ...]:
     neighbours = tuple((p.url, p.title) if p is not None else None for p in (page.previous_page, page.next_page))
     sections = tuple((s.title, _plain(getattr(s, "meta", None))) for s in page.ancestors)
     return (page.file.src_uri, page.file.dest_uri, page.url, page.abs_url, page.canonical_url, page.edit_url,
-            page.title, page.is_homepage, _plain(page.meta), page.content, _toc_key(page.toc), neighbours, sections)
-
-
-def _toc_key(items: Any) -> tuple[Any, ...]:
-    return tuple((item.id, item.url, item.title, item.level, _toc_key(item.children)) for item in items)
+            page.title, page.is_homepage, _plain(page.meta), page.content, toc_key(page.toc), neighbours, sections)
 
 
 _ATOMS = (str, int, float, bool, type(None))

@@ -63,7 +63,7 @@ def _indexing(index: Any, add: Callable[[Any], None]) -> Callable[[Any], None]:
     settings = repr(getattr(index, "config", None))
 
     def add_entry_from_context(page: Any) -> None:
-        key = (settings, page.url, page.content, page.title, repr(page.meta), _toc_key(page.toc))
+        key = (settings, page.url, page.content, page.title, repr(page.meta), toc_key(page.toc))
         kept = SECTIONS.get(key)
         if kept is not None:
             index.entries.extend(dict(entry) for entry in kept)
@@ -76,8 +76,10 @@ def _indexing(index: Any, add: Callable[[Any], None]) -> Callable[[Any], None]:
     return add_entry_from_context
 
 
-def _toc_key(items: Any) -> tuple[Any, ...]:
-    return tuple((item.id, item.url, item.title, item.level, _toc_key(item.children)) for item in items)
+def toc_key(items: Any) -> tuple[Any, ...]:
+    """A page's table of contents as plain values: each entry's anchor, address, title, level
+    and children."""
+    return tuple((item.id, item.url, item.title, item.level, toc_key(item.children)) for item in items)
 
 
 # Theme attributes ---------------------------------------------------------------------------------
