@@ -89,7 +89,7 @@ class KeptOutput:
         """A new build, whose environment is env: its templates are noted as they are read. Only
         the pages of held (this build's, by their path in the docs folder) stay kept; None, for a
         build not served, which takes nothing and keeps nothing."""
-        self._loader, self._site, self._checked, self.reused = None, None, {}, 0
+        self._loader, self._env, self._site, self._checked, self.reused = None, None, None, {}, 0
         if held is None:
             return
         self._outputs = {uri: kept for uri, kept in self._outputs.items() if uri in held}
@@ -103,11 +103,11 @@ class KeptOutput:
         except (_Unknown, RecursionError):
             self._site = None
 
-    def arm(self, env: Environment, uri: str, page: Any, nav: Any) -> None:
-        """Let the coming render of page's template take the last build's HTML, if it may; uri
-        is the page's path in the docs folder."""
-        loader, site = self._loader, self._site
-        if loader is None or site is None:
+    def arm(self, uri: str, page: Any, nav: Any) -> None:
+        """Let the coming render of page's template (in the environment begin was given) take the
+        last build's HTML, if it may; uri is the page's path in the docs folder."""
+        loader, site, env = self._loader, self._site, self._env
+        if loader is None or site is None or env is None:
             return
         template = env.get_template(page.meta.get("template", "main.html"))
         render = template.render

@@ -123,7 +123,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.html_pages: dict[str, HtmlPage] = {}
         self.kept = KeptPages()
         self.outputs = KeptOutput()  # and the theme's HTML of every page (kept_output.py)
-        self.env: Any = None
         # Under `mkdocs serve`, Pagefind indexing the last build in the background (serving.py).
         self.refresh: Refresh | None = None
         self.watcher: Any = None  # the playbook folder's, under `mkdocs serve` (serving.py)
@@ -300,14 +299,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         compiled_once(env)
         theme_search.adjust(config, pagefind=self.pagefind, serving=self.serving)
-        self.env = env
         self.outputs.begin(env, config, self, {f.src_uri for f in files.documentation_pages()}
                            if self.serving else None)
         return env
 
     def on_page_context(self, context: Any, /, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
         if self.serving:
-            self.outputs.arm(self.env, page.file.src_uri, page, nav)
+            self.outputs.arm(page.file.src_uri, page, nav)
         return context
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
