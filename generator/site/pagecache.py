@@ -61,14 +61,18 @@ def usable(config: Any) -> bool:
 
 
 def markdown_settings(config: Any) -> str | None:
-    """The Markdown extensions and their settings, when generated pages may be remembered."""
-    return repr((config["markdown_extensions"], config["mdx_configs"], config.validation)) if usable(config) else None
+    """The Markdown extensions and their settings, and how links are validated, when generated
+    pages may be remembered."""
+    return _settings(config) if usable(config) else None
+
+
+def _settings(config: Any) -> str:
+    return repr((config["markdown_extensions"], config["mdx_configs"], config.validation))
 
 
 def site_signature(config: Any, files: Any) -> tuple[Any, ...]:
     """What, besides its Markdown, a page's conversion depends on; made once per build."""
-    return (repr(config["markdown_extensions"]), repr(config["mdx_configs"]), config.use_directory_urls,
-            repr(config.validation), tuple(sorted((f.src_uri, f.url) for f in files)))
+    return (_settings(config), config.use_directory_urls, tuple(sorted((f.src_uri, f.url) for f in files)))
 
 
 @dataclass(frozen=True)
