@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,11 +55,16 @@ def test_unreadable_and_multi_document_files(tmp_path: Path, monkeypatch: pytest
     assert [str(p) for p in problems] == [f"{tmp_path / 'x.yaml'}:2:1: a second document starts here (---): "
                                           "a file holds one entry, so split it in two files [second-document]"]
 
-    def refuse(self: Path, *args: object, **kwargs: object) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    target = tmp_path / "x.yaml"
+    target.write_text("id: a\n", encoding="utf-8")
+    opening = os.open
 
-    (tmp_path / "x.yaml").write_text("id: a\n", encoding="utf-8")
-    monkeypatch.setattr(Path, "open", refuse)
+    def refuse(path: object, *args: Any, **kwargs: Any) -> int:
+        if os.fspath(path) == str(target):  # tests run as root, whom file permissions do not stop
+            raise PermissionError(13, "Permission denied")
+        return opening(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refuse)
     problems = []
     load_document(tmp_path / "x.yaml", "term", problems)
     assert [p.message for p in problems] == ["cannot be read (Permission denied): check the file's permissions"]

@@ -4,7 +4,8 @@ characters that would hide or reorder what a reader sees."""
 from __future__ import annotations
 
 import os
-from typing import Any
+import time
+from pathlib import Path
 
 from . import file_rules as f
 from .document import Document
@@ -16,9 +17,15 @@ _MAX_REPORTED = 20
 
 
 def read_bytes(doc: Document, problems: list[Problem]) -> bytes | None:
+    read = read_status(doc, problems)
+    return None if read is None else read[0]
+
+
+def read_status(doc: Document, problems: list[Problem]) -> tuple[bytes, Status | None] | None:
+    """A file's bytes, with its status as they were read (Status: None where it cannot vouch for
+    them), or None with a problem."""
     try:
-        with doc.path.open("rb", buffering=0) as file:
-            raw = _read_bounded(file, MAX_FILE_BYTES + 1)
+        raw, status = _read_bounded(doc.path, MAX_FILE_BYTES + 1)
     except OSError as err:
         problems.append(f.FILE_UNREADABLE.at(doc.display, 1, 1, "", f"cannot be read ({err.strerror or err}): "
                                              "check the file's permissions"))
@@ -27,24 +34,59 @@ def read_bytes(doc: Document, problems: list[Problem]) -> bytes | None:
         problems.append(f.FILE_TOO_LARGE.at(doc.display, 1, 1, "", f"the file is larger than {MAX_FILE_BYTES:,} "
                                             "bytes, the limit for one entry: split the entry or shorten it"))
         return None
-    return raw
+    return raw, status
 
 
-def _read_bounded(file: Any, limit: int) -> bytes:
-    """At most limit bytes of an unbuffered file: first as many as its size says, then on to
-    the end. (Asking for the limit at once made a 1 MB buffer for every file, which took longer
-    than reading it.)"""
-    parts: list[bytes] = []
-    got = 0
-    ask = os.fstat(file.fileno()).st_size + 1
-    while got < limit:
-        part = file.read(min(ask, limit - got))
-        if not part:
-            break
-        parts.append(part)
-        got += len(part)
-        ask = 65_536  # the file grew since, or a read stopped short: read on in small steps
-    return b"".join(parts)
+# Opened as a plain file descriptor: Python's file objects took as long as the read itself. A
+# named pipe put in a file's place opens without waiting for a writer (and reads as empty).
+_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+# A file changed this close to the moment its status was taken may change again within the same
+# tick of its clock (a second, on some file systems) without its status showing it.
+RACY_NS = 2_000_000_000
+
+Status = tuple[int, int, int, int, int]
+
+
+def _read_bounded(path: Path, limit: int) -> tuple[bytes, Status | None]:
+    """At most limit bytes of a file, first as many as its size says, then on to the end (asking
+    for the limit at once made a 1 MB buffer for every file, which took longer than reading it);
+    and the file's status (device, inode, size, modified, changed) as it was before the read,
+    where that vouches for the bytes: on a POSIX system, changed long enough ago (see unchanged)."""
+    now = time.time_ns()
+    fd = os.open(path, _FLAGS)
+    try:
+        stat = os.fstat(fd)
+        parts: list[bytes] = []
+        got = 0
+        ask = stat.st_size + 1
+        while got < limit:
+            part = os.read(fd, min(ask, limit - got))
+            if not part:
+                break
+            parts.append(part)
+            got += len(part)
+            ask = 65_536  # the file grew since, or a read stopped short: read on in small steps
+    finally:
+        os.close(fd)
+    return b"".join(parts), _status(stat, now)
+
+
+def _status(stat: os.stat_result, now: int) -> Status | None:
+    # Only where the change time is the kernel's own (POSIX): on Windows st_ctime is the time of creation.
+    if os.name != "posix" or max(stat.st_mtime_ns, stat.st_ctime_ns) > now - RACY_NS:
+        return None
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
+def unchanged(path: Path, status: Status) -> bool:
+    """Whether the file at path has the status it had when its bytes were read (read_status), so
+    that they need not be read again: any write since changed its change time, which no program
+    can set back, and the status was taken only once that time was RACY_NS past."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns) == status
 
 
 def decoded(doc: Document, raw: bytes, problems: list[Problem]) -> str | None:

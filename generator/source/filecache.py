@@ -4,6 +4,7 @@ checked against its schema a second time.
 
 The key holds the bytes themselves, not a hash of them or a modification time: a file rewritten
 within one tick of the clock, or two files with the same hash, can never be taken for another.
+(Whether a file need be read again at all is for its status to say: filebytes.unchanged.)
 The cache is bounded by an estimate of the memory its entries hold, least recently used first
 out.
 """

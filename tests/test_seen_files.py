@@ -1,0 +1,123 @@
+"""A file whose status has not changed since the playbook was last read in this process is taken
+from the cache of files read without being read again (`mkdocs serve` reads the whole playbook
+after every save). Every way of changing a file must still be seen: a write of the same size with
+its modification time put back, a file replaced by another, a write within the same tick of the
+file system's clock as the read."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO
+
+from generator.source import filebytes, loader
+from generator.source.loader import load_playbook
+from generator.source.schemas import check_document
+
+# Far shorter than the real two seconds, so the test need not wait; still longer than a tick of
+# the clock file systems stamp files with (at most 10 ms on Linux).
+RACY_NS = 60_000_000
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files read, load after load."""
+    monkeypatch.setattr(filebytes, "RACY_NS", RACY_NS)
+    done: list[str] = []
+    read_status = loader.read_status
+
+    def counted(doc: Any, problems: list[Any]) -> Any:
+        done.append(f"{doc.path.parent.name}/{doc.path.name}")
+        return read_status(doc, problems)
+
+    monkeypatch.setattr(loader, "read_status", counted)
+    return done
+
+
+def settle() -> None:
+    time.sleep(3 * RACY_NS / 1e9)
+
+
+def data(root: Path) -> dict[str, Any]:
+    loaded = load_playbook(root, check_document)
+    assert not loaded.problems
+    return {f"{doc.path.parent.name}/{doc.path.name}": doc.data for docs in loaded.documents.values() for doc in docs}
+
+
+def test_unchanged_files_are_not_read_again_and_every_change_is_seen(tmp_path: Path, reads: list[str]) -> None:
+    root = tmp_path / "playbook"
+    shutil.copytree(REPO / "playbook", root)
+    settle()
+    first = data(root)
+    assert len(reads) == len(first) + 1  # playbook.yaml as well
+    reads.clear()
+    assert data(root) == first
+    assert reads == []
+
+    # The same number of bytes, the modification time put back: the change time still moves.
+    term = root / "terms" / "lead.yaml"
+    before = term.stat()
+    text = term.read_text(encoding="utf-8")
+    changed = text.replace("Lead", "LEAD", 1)
+    assert len(changed) == len(text) and changed != text
+    term.write_text(changed, encoding="utf-8")
+    os.utime(term, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert term.stat().st_mtime_ns == before.st_mtime_ns and term.stat().st_size == before.st_size
+    after = data(root)
+    assert reads == ["terms/lead.yaml"]
+    assert after["terms/lead.yaml"] != first["terms/lead.yaml"]
+    assert "LEAD" in str(after["terms/lead.yaml"])
+
+    # Read within a tick of its change, a file is read again next time, whatever its status.
+    reads.clear()
+    assert data(root) == after
+    assert reads == ["terms/lead.yaml"]
+    settle()
+    reads.clear()
+    data(root)
+    assert reads == ["terms/lead.yaml"]  # its status is trusted from this read on
+    reads.clear()
+    data(root)
+    assert reads == []
+
+    # Another file put in its place, with the same size and times.
+    stand_in = tmp_path / "lead.yaml"
+    stand_in.write_text(text, encoding="utf-8")
+    os.utime(stand_in, ns=(before.st_atime_ns, term.stat().st_mtime_ns))
+    os.replace(stand_in, term)
+    reads.clear()
+    assert data(root)["terms/lead.yaml"] == first["terms/lead.yaml"]
+    assert reads == ["terms/lead.yaml"]
+
+
+def test_a_file_changed_just_after_it_was_read_is_read_again(tmp_path: Path, reads: list[str]) -> None:
+    """The status is taken before the bytes are read: a write that lands between the two, or in
+    the same tick of the clock, leaves a status that does not vouch for what was read."""
+    root = tmp_path / "playbook"
+    shutil.copytree(REPO / "playbook", root)
+    settle()
+    data(root)
+    term = root / "terms" / "lead.yaml"
+    text = term.read_text(encoding="utf-8")
+    term.write_text(text.replace("Lead", "LEAD", 1), encoding="utf-8")
+    data(root)  # read at once: within a tick of the write
+    term.write_text(text.replace("Lead", "LEXD", 1), encoding="utf-8")  # same size, same tick, maybe
+    reads.clear()
+    assert "LEXD" in str(data(root)["terms/lead.yaml"])
+    assert reads == ["terms/lead.yaml"]
+
+
+def test_only_the_files_of_the_last_read_are_remembered(tmp_path: Path, reads: list[str]) -> None:
+    root = tmp_path / "playbook"
+    shutil.copytree(REPO / "playbook", root)
+    settle()
+    names = set(data(root))
+    assert {f"{Path(path).parent.name}/{Path(path).name}" for path in loader.SEEN.last} == names | {"playbook/playbook.yaml"}
+    (root / "terms" / "lead.yaml").unlink()
+    assert set(data(root)) == names - {"terms/lead.yaml"}
+    assert str(root / "terms" / "lead.yaml") not in loader.SEEN.last
