@@ -151,6 +151,7 @@ def test_a_rebuild_runs_without_the_cycle_collector_and_gives_it_back_after() ->
 
     import pytest
 
+    from generator.site.collector import Collector
     from generator.site.serving import keep_serving_after_failures
 
     seen: list[bool] = []
@@ -160,25 +161,95 @@ def test_a_rebuild_runs_without_the_cycle_collector_and_gives_it_back_after() ->
         raise SystemExit(1)
 
     assert gc.isenabled()
-    for build in (lambda: seen.append(gc.isenabled()), failing):
-        server = _Server(build)
-        keep_serving_after_failures(server)
-        if build is failing:
-            with pytest.raises(SystemExit):
-                server.builder()
-            assert server._wanted_epoch == server._visible_epoch  # the last good site is still served
-        else:
-            server.builder()
-        assert gc.isenabled()
-    assert seen == [False, False]
-    gc.disable()  # a program that turned the collector off keeps it off
+    collector = Collector(idle=60)
     try:
-        server = _Server(lambda: seen.append(gc.isenabled()))
-        keep_serving_after_failures(server)
-        server.builder()
-        assert not gc.isenabled()
+        for build in (lambda: seen.append(gc.isenabled()), failing):
+            server = _Server(build)
+            keep_serving_after_failures(server, collector)
+            if build is failing:
+                with pytest.raises(SystemExit):
+                    server.builder()
+                assert server._wanted_epoch == server._visible_epoch  # the last good site is still served
+            else:
+                server.builder()
+            assert gc.isenabled()
+        assert seen == [False, False]
+        gc.disable()  # a program that turned the collector off keeps it off
+        try:
+            server = _Server(lambda: seen.append(gc.isenabled()))
+            keep_serving_after_failures(server, collector)
+            server.builder()
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
     finally:
-        gc.enable()
+        collector.stop()
+
+
+class _Cycle:
+    """An object in a cycle with itself: only the cycle collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_the_full_collection_waits_until_the_server_idles() -> None:
+    """What a rebuild leaves in cycles is freed once the server has been idle for a while, not
+    at the end of the rebuild, while its page is being asked for; and not while a rebuild runs."""
+    import gc
+    import time
+    import weakref
+
+    from generator.site.collector import Collector
+
+    collector = Collector(idle=0.5, overdue=10)
+    made: list[weakref.ref[_Cycle]] = []
+
+    def build() -> None:
+        made.append(weakref.ref(_Cycle()))
+
+    try:
+        collector.around(build)
+        assert gc.isenabled() and gc.get_freeze_count() > 0  # set aside, not walked
+        gc.collect()  # a collection now walks only what came after the rebuild
+        assert made[-1]() is not None
+        time.sleep(0.25)
+        collector.around(build)  # a save before the server idled: the wait starts again
+        time.sleep(0.35)
+        assert made[0]() is not None and collector.collections == 0
+        deadline = time.monotonic() + 5
+        while collector.collections == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert collector.collections == 1
+        assert made[0]() is None and made[1]() is None  # both freed in the full collection
+        assert gc.get_freeze_count() == 0 and gc.isenabled()
+    finally:
+        collector.stop()
+
+
+def test_saves_that_keep_coming_still_have_their_cycles_collected() -> None:
+    import gc
+    import weakref
+
+    from generator.site.collector import Collector
+
+    collector = Collector(idle=60, overdue=3)
+    made: list[weakref.ref[_Cycle]] = []
+
+    def build() -> None:
+        made.append(weakref.ref(_Cycle()))
+        assert not gc.isenabled()
+
+    try:
+        for _ in range(2):
+            collector.around(build)
+        assert collector.collections == 0 and all(ref() is not None for ref in made)
+        collector.around(build)  # the third rebuild in a row without the server idling
+        assert collector.collections == 1
+        assert all(ref() is None for ref in made)
+        assert gc.get_freeze_count() == 0 and gc.isenabled()
+    finally:
+        collector.stop()
 
 
 class _Watched:

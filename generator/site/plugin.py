@@ -29,6 +29,7 @@ from ..source.problems import PlaybookError
 from ..source.repository import OutputError, Staging, discard, stage, swap_in
 from ..source.schemas import schemas_dir
 from . import pagecache, theme_search
+from .collector import Collector
 from .folder_guards import refuse_folders_out, refuse_outside_links
 from .html_pages import HtmlPage, heading_style, restore_toc
 from .kept_output import KeptOutput
@@ -126,6 +127,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # Under `mkdocs serve`, Pagefind indexing the last build in the background (serving.py).
         self.refresh: Refresh | None = None
         self.watcher: Any = None  # the playbook folder's, under `mkdocs serve` (serving.py)
+        self.collector: Collector | None = None  # under `mkdocs serve` (collector.py)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -217,6 +219,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_shutdown(self) -> None:
         self._stop_refresh()
         stop_watching(self.watcher)
+        if self.collector is not None:
+            self.collector.stop()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.staging is not None:
@@ -359,7 +363,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # Rebuild when a playbook file or a schema changes, as for a page in docs/.
         self.watcher = watch_playbook(server, self.root.resolve(), self._cancel_refresh)
         server.watch(str(schemas_dir().resolve()))
-        keep_serving_after_failures(server)
+        self.collector = Collector()
+        keep_serving_after_failures(server, self.collector)
         return server
 
 

@@ -1,5 +1,6 @@
 """What `mkdocs serve` does otherwise than a build: the last good site stays served while a
-rebuild fails, and a rebuild does not wait for Pagefind's search index (nor for Python's cycle collector).
+rebuild fails, and a rebuild does not wait for Pagefind's search index (nor for Python's cycle collector:
+collector.py).
 
 Indexing the whole site again after every save took a second on the default playbook and five at
 10,000 entities, most of the wait from saving a file to seeing its page. Under `serve`, the index
@@ -12,7 +13,6 @@ last index. A save that comes first stops the indexing: its own build starts ano
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
 import shutil
@@ -25,6 +25,7 @@ from typing import Any
 from watchdog import events, observers
 
 from ..source.problems import printable
+from .collector import Collector
 from .static import PAGEFIND_DIR, PAGEFIND_TIMEOUT, index_whole, pagefind_command
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -107,8 +108,9 @@ def _put_in_place(site: Path, fresh: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def keep_serving_after_failures(server: Any) -> None:
-    """Serve the last good site while a rebuild fails, instead of holding every request.
+def keep_serving_after_failures(server: Any, collector: Collector | None = None) -> None:
+    """Serve the last good site while a rebuild fails, instead of holding every request; with a
+    collector, each rebuild runs with Python's cycle collector paused (collector.py).
 
     MkDocs' server waits, before answering, until the build it was told of has finished; after a
     failed one it waits until a build succeeds ("the server will appear stuck"). Builds here are
@@ -119,23 +121,17 @@ def keep_serving_after_failures(server: Any) -> None:
     build = server.builder
 
     def build_or_keep_the_last_site() -> None:
-        # Python's cycle collector waits until the rebuild is done: a rebuild makes hundreds of
-        # thousands of objects while the playbook's files and pages are kept from the last one, and
-        # the collector went through them all again and again (a twelfth of a rebuild at 10,000
-        # entities). What the rebuild left behind is collected once it is over.
-        collecting = gc.isenabled()
-        gc.disable()
         try:
-            build()
+            if collector is not None:
+                collector.around(build)
+            else:
+                build()
         except BaseException:  # MkDocs' Abort is a SystemExit
             with server._epoch_cond:
                 server._wanted_epoch = server._visible_epoch
                 server._epoch_cond.notify_all()
             log.info("The last good site is still served; it is replaced when the build succeeds.")
             raise
-        finally:
-            if collecting:
-                gc.enable()
 
     server.builder = build_or_keep_the_last_site
 
