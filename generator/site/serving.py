@@ -1,6 +1,6 @@
 """What `mkdocs serve` does otherwise than a build: the last good site stays served while a
-rebuild fails, and a rebuild does not wait for Pagefind's search index (nor for Python's cycle collector:
-collector.py).
+rebuild fails, and a rebuild does not wait for Pagefind's search index (nor for Python's cycle
+collector: collector.py).
 
 Indexing the whole site again after every save took a second on the default playbook and five at
 10,000 entities, most of the wait from saving a file to seeing its page. Under `serve`, the index
