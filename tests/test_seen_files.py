@@ -122,3 +122,26 @@ def test_only_the_files_of_the_last_read_are_remembered(tmp_path: Path, reads: l
     (root / "terms" / "lead.yaml").unlink()
     assert set(data(root)) == names - {"terms/lead.yaml"}
     assert str(root / "terms" / "lead.yaml") not in loader.SEEN.last
+
+
+def test_a_damaged_playbook_tells_the_same_problems_when_its_files_are_not_read_again(
+        tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every kind of damage a file can carry, told word for word the same by a second check in the
+    same process, where no file is read again."""
+    from test_parallel_read import _damage
+
+    from generator.rules.validate import check
+
+    monkeypatch.setenv("PLAYBOOK_PROCESSES", "1")  # every status is noted in this process
+    root = _damage(tmp_path / "big")
+    settle()
+    first = [str(p) for p in check(root)[1]]
+    assert len(reads) > 100
+    reads.clear()
+    again = [str(p) for p in check(root)[1]]
+    assert reads == []
+    assert again == first
+    said = "\n".join(first)
+    for rule in ("yaml-syntax", "duplicate-key", "tab-character", "not-utf8", "file-empty", "not-a-mapping",
+                 "yaml-tag", "unknown-field", "unknown-value", "placeholder-text", "value-number-typed-out"):
+        assert f"[{rule}]" in said, rule
