@@ -202,7 +202,7 @@ def test_the_full_collection_waits_until_the_server_idles() -> None:
 
     from generator.site.collector import Collector
 
-    collector = Collector(idle=0.5, overdue=10)
+    collector = Collector(idle=2.0, overdue=10)  # far longer than the waits below, on a busy machine too
     made: list[weakref.ref[_Cycle]] = []
 
     def build() -> None:
@@ -213,9 +213,9 @@ def test_the_full_collection_waits_until_the_server_idles() -> None:
         assert gc.isenabled() and gc.get_freeze_count() > 0  # set aside, not walked
         gc.collect()  # a collection now walks only what came after the rebuild
         assert made[-1]() is not None
-        time.sleep(0.25)
+        time.sleep(1.0)
         collector.around(build)  # a save before the server idled: the wait starts again
-        time.sleep(0.35)
+        time.sleep(1.2)  # 2.2 s after the first rebuild, 1.2 s after the second
         assert made[0]() is not None and collector.collections == 0
         deadline = time.monotonic() + 5
         while collector.collections == 0 and time.monotonic() < deadline:
