@@ -108,9 +108,9 @@ def _put_in_place(site: Path, fresh: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def keep_serving_after_failures(server: Any, collector: Collector | None = None) -> None:
-    """Serve the last good site while a rebuild fails, instead of holding every request; with a
-    collector, each rebuild runs with Python's cycle collector paused (collector.py).
+def keep_serving_after_failures(server: Any, collector: Collector) -> None:
+    """Serve the last good site while a rebuild fails, instead of holding every request; each
+    rebuild runs with Python's cycle collector paused (collector.py).
 
     MkDocs' server waits, before answering, until the build it was told of has finished; after a
     failed one it waits until a build succeeds ("the server will appear stuck"). Builds here are
@@ -122,10 +122,7 @@ def keep_serving_after_failures(server: Any, collector: Collector | None = None)
 
     def build_or_keep_the_last_site() -> None:
         try:
-            if collector is not None:
-                collector.around(build)
-            else:
-                build()
+            collector.around(build)
         except BaseException:  # MkDocs' Abort is a SystemExit
             with server._epoch_cond:
                 server._wanted_epoch = server._visible_epoch

@@ -16,11 +16,6 @@ MAX_FILE_BYTES = 1_000_000
 _MAX_REPORTED = 20
 
 
-def read_bytes(doc: Document, problems: list[Problem]) -> bytes | None:
-    read = read_status(doc, problems)
-    return None if read is None else read[0]
-
-
 def read_status(doc: Document, problems: list[Problem]) -> tuple[bytes, Status | None] | None:
     """A file's bytes, with its status as they were read (Status: None where it cannot vouch for
     them), or None with a problem."""
@@ -75,6 +70,10 @@ def _status(stat: os.stat_result, now: int) -> Status | None:
     # Only where the change time is the kernel's own (POSIX): on Windows st_ctime is the time of creation.
     if os.name != "posix" or max(stat.st_mtime_ns, stat.st_ctime_ns) > now - RACY_NS:
         return None
+    return _of(stat)
+
+
+def _of(stat: os.stat_result) -> Status:
     return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
@@ -86,7 +85,7 @@ def unchanged(path: Path, status: Status) -> bool:
         stat = os.stat(path)
     except OSError:
         return False
-    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns) == status
+    return _of(stat) == status
 
 
 def decoded(doc: Document, raw: bytes, problems: list[Problem]) -> str | None:
