@@ -157,3 +157,25 @@ def test_the_command_writes_its_cache_once_it_has_said_everything(tmp_path: Path
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False,
                           env={**env, diskcache.SETTING: "off", "XDG_CACHE_HOME": str(off)})
     assert done.returncode == 0 and not off.exists()
+
+
+def test_the_command_collects_no_cycles_and_says_all_it_found(tmp_path: Path) -> None:
+    """`playbook` ends its process at once when done, so nothing it made is collected: the
+    collector is off from the start of the command (as the command runs, it says so itself), and
+    what it says is all the same."""
+    probe = ("import gc, sys\n"
+             "from generator.commands import cli\n"
+             "checked = cli.main\n"
+             "def main(on_disk=False):\n"
+             "    print('collector on' if gc.isenabled() else 'collector off')\n"
+             "    return checked(on_disk=on_disk)\n"
+             "cli.main = main\n"
+             "sys.argv = ['playbook', 'validate', sys.argv[1]]\n"
+             "cli.run()\n")
+    env = {**os.environ, diskcache.SETTING: "off", "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", probe, str(REPO / "playbook")], capture_output=True, text=True,
+                          env=env, timeout=120, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "collector off"
+    assert "files checked, no problems" in lines[-2]

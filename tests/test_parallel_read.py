@@ -105,6 +105,8 @@ def _damage(project: Path) -> Path:
                        (terms[4], "It brings in USD 3,000,000.")):
         term.write_text(term.read_text(encoding="utf-8").replace("definition: >-\n", f"definition: >-\n  {said}\n", 1),
                         encoding="utf-8")
+    # A list an alias repeats: one object in two places, in the process that read it and in this one.
+    assets[9].write_text(assets[9].read_text(encoding="utf-8") + "notes: &n\n  - one\nagain: *n\n", encoding="utf-8")
     (playbook / "assets" / "stray.txt").write_text("not yaml\n", encoding="utf-8")
     (playbook / "assets" / "old.yml").write_text("id: old\n", encoding="utf-8")
     (playbook / "terms" / ".hidden.yaml").write_text("id: hidden\n", encoding="utf-8")
@@ -245,3 +247,19 @@ def test_a_process_stopped_by_ctrl_c_says_nothing_and_leaves_its_runs_to_the_fir
                           timeout=120, check=False)
     assert done.stdout == "True\n", done.stderr[-3000:]
     assert done.stderr == ""
+
+
+def test_what_marshal_cannot_take_is_sent_as_it_is() -> None:
+    """A file's data goes to the other process with marshal; anything marshal cannot take goes
+    with pickle, unchanged."""
+    from generator.source.loader import _packed, _unpacked
+
+    shared = ["one", {"two": 2.5}]
+    data = {"a": shared, "b": shared, "big": 10**40, "none": None, "yes": True}
+    back = _unpacked(_packed((data, ("asset", "a.yaml", b"raw"))))
+    assert back == (data, ("asset", "a.yaml", b"raw"))
+    assert back[0]["a"] is back[0]["b"]  # one object in two places stays one
+    odd = {"when": complex(1, 2), "set": frozenset({1})}
+    assert isinstance(_packed(odd), bytes)
+    strange = {"x": Path("p")}
+    assert _packed(strange) == (strange,) and _unpacked(_packed(strange)) == strange
