@@ -190,6 +190,35 @@ except ValueError as err:
 import multiprocessing
 out["left"] = len(multiprocessing.active_children())  # the others were stopped
 
+# meanwhile runs once, here, while the others already work, before this process takes a run.
+calls = []
+def meanwhile():
+    calls.append(os.getpid())
+    deadline = time.monotonic() + 60
+    while not os.path.exists("took") and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+def marking(items):
+    if os.getpid() != first:
+        open("took", "w").close()
+    time.sleep(0.005)
+    return [[i * i, os.getpid()] for i in items]
+
+done = parallel.shared(marking, list(range(1500)), meanwhile)
+out["meanwhile"] = [calls == [first], [v for v, _ in done] == [i * i for i in range(1500)],
+                    os.path.exists("took"), len({pid for _, pid in done})]
+calls.clear()
+os.environ[parallel.SETTING] = "1"
+done = parallel.shared(squares, list(range(1500)), lambda: calls.append("alone"))
+out["meanwhile alone"] = [calls == ["alone"], [v for v, _ in done] == [i * i for i in range(1500)]]
+os.environ[parallel.SETTING] = sys.argv[1]
+def wrong():
+    raise ValueError("a mistake meanwhile")
+try:
+    parallel.shared(squares, list(range(1500)), wrong)
+except ValueError as err:
+    out["raised meanwhile"] = [str(err), len(multiprocessing.active_children())]
+
 # Where no semaphore or pipe can be made (some containers), everything is worked on here.
 import multiprocessing.context
 def refused(*args, **kwargs):
@@ -221,6 +250,11 @@ def test_work_shared_between_processes_comes_back_whole_and_in_order(tmp_path: P
         assert out["Lock"] == [True, 1] and out["Pipe"] == [True, 1]
         # A mistake in the work here is raised as it is, and the other processes are stopped.
         assert out["raised"] == "a mistake in the work" and out["left"] == 0
+        # Work of this process's own, meanwhile: once, here, while another process had taken a run
+        # already; alone when nothing is shared; a mistake in it stops the others and is raised.
+        assert out["meanwhile"] == [True, True, True, processes], out["meanwhile"]
+        assert out["meanwhile alone"] == [True, True]
+        assert out["raised meanwhile"] == ["a mistake meanwhile", 0]
         assert "Traceback" not in done.stderr
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,10 @@ from .values import Screen, joined_texts, keep_screens
 _PASS: list[tuple[list[Document], Any, Any]] = []
 
 
-def screen_texts(loaded: LoadedPlaybook) -> None:
+def screen_texts(loaded: LoadedPlaybook, meanwhile: Callable[[], None] | None = None) -> None:
     """Screen every document read (within values.texts_kept, where the screens are kept).
+    meanwhile, if given, is called once, in this process, while the other processes screen
+    (parallel.shared): checks that read no screen.
 
     A document read before from the same bytes (under `mkdocs serve`, every file but the one
     saved) keeps its screen with the file in the cache of files read, for the same agreed values:
@@ -56,7 +58,7 @@ def screen_texts(loaded: LoadedPlaybook) -> None:
             todo.append(index)
     _PASS.append((documents, written_out, numbers))
     try:
-        done = parallel.shared(_screen_share, todo)
+        done = parallel.shared(_screen_share, todo, meanwhile)
     finally:
         _PASS.clear()
     for index, screen in zip(todo, done, strict=True):

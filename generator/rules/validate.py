@@ -53,40 +53,65 @@ def check(root: Path, docs: Path | None = None, today: date | None = None,
 
 def _check(root: Path, docs: Path | None, today: date, stale_fails: bool,
            on_disk: bool) -> tuple[LoadedPlaybook, list[Problem]]:
+    checks = _Checks(docs, today, stale_fails)
     with diskcache.kept(root, check_document) if on_disk else contextlib.nullcontext():
         loaded = load_playbook(root, check_document)
-        screen_texts(loaded)  # the screens of files kept on disk come from there too
-    chosen, problems = levels(loaded.settings, RULES, freshness.RULES if stale_fails else ())
-    # An id under `rules` that names no rule, or one that cannot be changed, is told by levels.py
-    # with why; the schema's "unknown field" at the same place is not told again.
-    told = {(p.file, p.path) for p in problems}
-    found = list(loaded.problems)
-    valid: list[Document] = []
-    documents = [loaded.settings] if loaded.settings is not None else []
-    for kind_docs in loaded.documents.values():
-        documents.extend(kind_docs)
-    partial: list[Document] = []
-    for doc in documents:
-        # A file whose bytes were checked before in this process (`mkdocs serve`) is not again.
-        schema = [p for p in checked(doc, check_document) if (p.file, p.path) not in told]
-        found.extend(schema)
-        if not schema:
-            valid.append(doc)
-        elif (readable := readable_part(doc, schema)) is not None:
-            partial.append(readable)
-    found.extend(check_playbook(loaded, valid, docs, partial))
-    if loaded.settings in valid:
-        found.extend(check_codeowners(loaded))
-    # An agreement is dated by the calendar, not by the day reviews are judged on (--today).
-    found.extend(agreement_problems(valid, loaded.settings, date.today()))
-    found.extend(freshness_problems(valid, today))
-    problems.extend(chosen.apply(found))
-    problems.extend(chosen.apply(placeholder_problems(documents, problems)))
-    if not any(not p.warning for p in problems):
-        # Gaps are told once the playbook is otherwise sound: a broken asset might fill them.
-        stages = {d.data["id"] for d in valid if d.kind == "stage"}
-        problems.extend(chosen.apply(coverage_problems(valid, loaded.documents["asset"], stages, today)))
-    return loaded, sorted(set(problems))
+        # The screens of files kept on disk come from there too. The checks that read no screen
+        # run here while other processes screen the texts of a large playbook.
+        screen_texts(loaded, meanwhile=lambda: checks.first(loaded))
+    return loaded, checks.rest(loaded)
+
+
+class _Checks:
+    """The checks of one run, in two parts: first those that read no screen of the texts
+    (text_screen.py), then, once every text is screened, the rest."""
+
+    def __init__(self, docs: Path | None, today: date, stale_fails: bool) -> None:
+        self.docs, self.today, self.stale_fails = docs, today, stale_fails
+        self.done = False
+
+    def first(self, loaded: LoadedPlaybook) -> None:
+        self.done = True
+        self.chosen, self.problems = levels(loaded.settings, RULES, freshness.RULES if self.stale_fails else ())
+        # An id under `rules` that names no rule, or one that cannot be changed, is told by levels.py
+        # with why; the schema's "unknown field" at the same place is not told again.
+        told = {(p.file, p.path) for p in self.problems}
+        found = list(loaded.problems)
+        valid: list[Document] = []
+        documents = [loaded.settings] if loaded.settings is not None else []
+        for kind_docs in loaded.documents.values():
+            documents.extend(kind_docs)
+        partial: list[Document] = []
+        for doc in documents:
+            # A file whose bytes were checked before in this process (`mkdocs serve`) is not again.
+            schema = [p for p in checked(doc, check_document) if (p.file, p.path) not in told]
+            found.extend(schema)
+            if not schema:
+                valid.append(doc)
+            elif (readable := readable_part(doc, schema)) is not None:
+                partial.append(readable)
+        self.index, entries = _entry_checks(loaded, valid, self.docs, partial)
+        found.extend(entries)
+        if loaded.settings in valid:
+            found.extend(check_codeowners(loaded))
+        # An agreement is dated by the calendar, not by the day reviews are judged on (--today).
+        found.extend(agreement_problems(valid, loaded.settings, date.today()))
+        found.extend(freshness_problems(valid, self.today))
+        self.found, self.documents, self.valid, self.partial = found, documents, valid, partial
+
+    def rest(self, loaded: LoadedPlaybook) -> list[Problem]:
+        if not self.done:
+            self.first(loaded)
+        chosen, problems, valid = self.chosen, self.problems, self.valid
+        found = self.found
+        found.extend(_text_checks(loaded, valid, self.partial, self.index))
+        problems.extend(chosen.apply(found))
+        problems.extend(chosen.apply(placeholder_problems(self.documents, problems)))
+        if not any(not p.warning for p in problems):
+            # Gaps are told once the playbook is otherwise sound: a broken asset might fill them.
+            stages = {d.data["id"] for d in valid if d.kind == "stage"}
+            problems.extend(chosen.apply(coverage_problems(valid, loaded.documents["asset"], stages, self.today)))
+        return sorted(set(problems))
 
 
 def check_playbook(loaded: LoadedPlaybook, valid: list[Document], docs: Path | None = None,
@@ -95,6 +120,13 @@ def check_playbook(loaded: LoadedPlaybook, valid: list[Document], docs: Path | N
     that did not, without the fields the schema reported (see schemas.readable_part), so that one
     run tells every problem and a wrong type reported by the schema is not reported twice.
     With `docs`, the site's docs folder, an asset's relative link must name a file in it."""
+    index, problems = _entry_checks(loaded, valid, docs, partial)
+    return [*problems, *_text_checks(loaded, valid, partial, index)]
+
+
+def _entry_checks(loaded: LoadedPlaybook, valid: list[Document], docs: Path | None,
+                  partial: list[Document] | None) -> tuple[Index, list[Problem]]:
+    """The cross-file checks that read no screen of the texts, with the index they made."""
     index = Index(loaded, valid, docs)
     problems = list(playbook_problems(loaded))
     for rules in _ENTRY_RULES:
@@ -102,10 +134,6 @@ def check_playbook(loaded: LoadedPlaybook, valid: list[Document], docs: Path | N
             problems.extend(rules(doc, index))
         for doc in partial or ():
             problems.extend(_partly(rules, doc, index))
-    # Agreed values: every [[name]] in any text names a declared value (did you mean: index.hints).
-    problems.extend(check_values(loaded, index))
-    # Agreed reasons: once playbook.yaml lists them, the lifecycle names each by its id.
-    problems.extend(reason_list_problems(loaded, [*valid, *(partial or ())], index))
     # The funnel as a whole: every state and handoff whose funnel fields can be read, even when
     # other problems are found in them, so that a new lifecycle is put right in one run.
     readable = [*valid, *(partial or ())]
@@ -117,6 +145,17 @@ def check_playbook(loaded: LoadedPlaybook, valid: list[Document], docs: Path | N
     # Texts of different entries that cannot both be true (warnings), among the entries that
     # passed their schema.
     problems.extend(contradiction_problems(valid))
+    return index, problems
+
+
+def _text_checks(loaded: LoadedPlaybook, valid: list[Document], partial: list[Document] | None,
+                 index: Index) -> list[Problem]:
+    """The cross-file checks that read the screens of the texts, after _entry_checks (whose
+    "did you mean" suggestions come first out of the run's budget, index.hints)."""
+    # Agreed values: every [[name]] in any text names a declared value (did you mean: index.hints).
+    problems = list(check_values(loaded, index))
+    # Agreed reasons: once playbook.yaml lists them, the lifecycle names each by its id.
+    problems.extend(reason_list_problems(loaded, [*valid, *(partial or ())], index))
     return problems
 
 

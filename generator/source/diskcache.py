@@ -60,6 +60,8 @@ class DiskCache:
 
     def get(self, key: Hashable) -> tuple[Any, tuple[Problem, ...]] | None:
         """(data, schema problems) kept for a file read under key, or None."""
+        if not self.old:  # nothing kept by the last run: no digest to work out
+            return None
         digest = self._digest(key)
         found = self.old.get(digest)
         if found is None:
@@ -73,6 +75,8 @@ class DiskCache:
         """The screen kept for a file read under key, with agreed values of that digest: the
         characters of its texts, then whether a value is named, typed out, typed as a number, and
         whether a text quotes; None if none is kept."""
+        if not self.old:  # every entry is of this run, and none has its screen yet
+            return None
         found = self.new.get(self._digest(key))
         kept = found[2] if found is not None else None
         return kept[1:] if kept and kept[0] == values else None
@@ -89,6 +93,8 @@ class DiskCache:
         to_keep said of the same key and data where the file was read, if it said so."""
         if problems is None:
             return
+        if digest is not None:  # worked out where the file was read: not again here, for its screen
+            self._digests[id(key)] = (key, digest)
         digest = digest or self.to_keep(key, data)
         if digest is not None and digest not in self.new:
             self.new[digest] = [data, [[p.file, p.line, p.column, p.path, p.message, p.severity, p.rule]

@@ -50,11 +50,14 @@ def processes(items: int) -> int:
     return max(1, min(cores, MAX_PROCESSES))
 
 
-def shared(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item]) -> list[Result]:
+def shared(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item],
+           meanwhile: Callable[[], None] | None = None) -> list[Result]:
     """work(items), with the items shared between processes when that is worth it and safe.
 
     work must be a function that takes a list of items and returns one result for each, in
-    order, and whose results can be pickled.
+    order, and whose results can be pickled. meanwhile, if given, is called once, here, before
+    this process takes any run (the other processes are working by then): work of this
+    process's own that needs none of the results.
 
     The items are cut into runs, in order. The other processes take runs from the first on, and
     this one from the last back, each taking the next run nobody has begun, until they meet; so
@@ -62,6 +65,8 @@ def shared(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item]
     what it made once, at its end."""
     count = processes(len(items))
     if count == 1:
+        if meanwhile is not None:
+            meanwhile()
         return work(items)
     size = max(1, -(-len(items) // (count * RUNS_PER_PROCESS)))
     runs = [list(items[start:start + size]) for start in range(0, len(items), size)]
@@ -71,6 +76,8 @@ def shared(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item]
         ends = context.RawArray("l", [0, len(runs)])
         lock = context.Lock()
     except OSError:  # no shared memory or semaphores here (some containers): all is worked on here
+        if meanwhile is not None:
+            meanwhile()
         return work(items)
 
     def take(front: bool) -> int | None:
@@ -99,9 +106,11 @@ def shared(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item]
             send.close()
         helpers.append((helper, receive))
     try:
+        if meanwhile is not None:
+            meanwhile()
         while (place := take(front=False)) is not None:
             results[place] = work(runs[place])
-    except BaseException:  # the work failed here, or was stopped: the others stop too
+    except BaseException:  # the work failed here (or meanwhile), or was stopped: the others stop too
         for helper, receive in helpers:
             helper.terminate()
             helper.join(5)
