@@ -219,6 +219,27 @@ try:
 except ValueError as err:
     out["raised meanwhile"] = [str(err), len(multiprocessing.active_children())]
 
+# Each run comes back through a file of its own process; where no file can be made, through the
+# pipe. Either way every file is closed once the work is done.
+import tempfile
+real_file = tempfile.TemporaryFile
+spools = []
+def counted(*args, **kwargs):
+    spools.append(1)
+    return real_file(*args, **kwargs)
+tempfile.TemporaryFile = counted
+fds = len(os.listdir("/proc/self/fd"))
+done = parallel.shared(squares, list(range(3000)))
+out["spool"] = [[v for v, _ in done] == [i * i for i in range(3000)], len({pid for _, pid in done}),
+                len(os.listdir("/proc/self/fd")) - fds, len(spools)]
+def no_file(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+tempfile.TemporaryFile = no_file
+done = parallel.shared(squares, list(range(3000)))
+tempfile.TemporaryFile = real_file
+out["no spool"] = [[v for v, _ in done] == [i * i for i in range(3000)], len({pid for _, pid in done}),
+                   len(os.listdir("/proc/self/fd")) - fds]
+
 # Where no semaphore or pipe can be made (some containers), everything is worked on here.
 import multiprocessing.context
 def refused(*args, **kwargs):
@@ -255,6 +276,9 @@ def test_work_shared_between_processes_comes_back_whole_and_in_order(tmp_path: P
         assert out["meanwhile"] == [True, True, True, processes], out["meanwhile"]
         assert out["meanwhile alone"] == [True, True]
         assert out["raised meanwhile"] == ["a mistake meanwhile", 0]
+        # Runs come back through a file, or through the pipe where no file can be made; no file is
+        # left open either way.
+        assert out["spool"] == [True, processes, 0, processes - 1] and out["no spool"] == [True, processes, 0]
         assert "Traceback" not in done.stderr
 
 

@@ -228,8 +228,12 @@ class _Outcome:
                 None if entry is None else entry.checked), self.found, self.digest
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
+        """Settled as soon as it arrives: the process that read it may still be reading, and this
+        one takes it in between runs of its own (parallel.py)."""
         self.doc = None
         self.moved, self.found, self.digest = state
+        self.doc = self.settle()
+        self.moved = None
 
     def settle(self) -> Document | None:
         """The document, kept in this process's cache of files read as though read here."""

@@ -3,10 +3,12 @@ playbook goes to reading its files one by one, and each file is read alone.
 
 The work is shared with processes forked from this one, so they start at once with everything
 imported. The items are cut into runs; the other processes take runs from the front, this one
-from the back, until they meet, and each hands back what it made at its end. Nothing depends on
-which process read what: the results come back in the order of the items. Where processes
-cannot be forked safely (one core, another system, or other threads running, as under `mkdocs
-serve`), or a process fails, the items are worked on here.
+from the back, until they meet. Each hands back what it made run by run, as it goes, through a
+file of its own (so that no process waits for another to read), and this process takes it in
+between its own runs, so that what it costs to take it in is shared out like the runs. Nothing
+depends on which process read what: the results come back in the order of the items. Where
+processes cannot be forked safely (one core, another system, or other threads running, as
+under `mkdocs serve`), or a process fails, the items are worked on here.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import pickle
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -62,7 +66,7 @@ def shared(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item]
     The items are cut into runs, in order. The other processes take runs from the first on, and
     this one from the last back, each taking the next run nobody has begun, until they meet; so
     all end at about the same time, though files differ in size. Each other process hands back
-    what it made once, at its end."""
+    what it made run by run (see _Helper)."""
     count = processes(len(items))
     if count == 1:
         if meanwhile is not None:
@@ -90,38 +94,26 @@ def shared(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item]
     for stream in (sys.stdout, sys.stderr):  # what a new process writes out at its end must be its own
         with contextlib.suppress(Exception):
             stream.flush()
-    helpers: list[tuple[Any, Any]] = []
+    helpers: list[_Helper] = []
     for _ in range(count - 1):
         try:
-            receive, send = context.Pipe(duplex=False)
-        except OSError:  # no more files may be opened: the runs are worked on here
+            helper = _Helper(context, work, runs, take)
+        except OSError:  # no more files may be opened, or no process could be started: worked on here
             break
-        helper = context.Process(target=_help, args=(work, runs, take, send), daemon=True)
-        try:
-            helper.start()
-        except OSError:  # no process could be started: the runs are worked on here
-            receive.close()
-            break
-        finally:
-            send.close()
-        helpers.append((helper, receive))
+        helpers.append(helper)
     try:
         if meanwhile is not None:
             meanwhile()
         while (place := take(front=False)) is not None:
             results[place] = work(runs[place])
+            for helper in helpers:
+                helper.take_into(results, wait=False)
     except BaseException:  # the work failed here (or meanwhile), or was stopped: the others stop too
-        for helper, receive in helpers:
-            helper.terminate()
-            helper.join(5)
-            receive.close()
+        for helper in helpers:
+            helper.stop()
         raise
-    for helper, receive in helpers:
-        with contextlib.suppress(Exception):  # a process that died hands back nothing
-            for place, done in receive.recv().items():
-                results[place] = done
-        receive.close()
-        helper.join()
+    for helper in helpers:
+        helper.take_into(results, wait=True)
     merged: list[Result] = []
     for place, run in enumerate(runs):  # a run no process finished is worked on here
         done = results[place]
@@ -129,19 +121,78 @@ def shared(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item]
     return merged
 
 
+class _Helper:
+    """Another process, and what it hands back. Each run it makes is written to a spool file of
+    its own, which never makes it wait, and only where the run is in that file goes through the
+    pipe: a run of files read is a few hundred kilobytes, and a pipe holds less, so a process
+    handing it over the pipe waited until this one, busy with its own runs, read it. This
+    process takes what has come in between its own runs (take_into), so the time it takes to
+    unpickle is shared out as the runs are."""
+
+    def __init__(self, context: Any, work: Callable[[Sequence[Any]], list[Any]], runs: list[list[Any]],
+                 take: Callable[[bool], int | None]) -> None:
+        self.receive, send = context.Pipe(duplex=False)
+        try:
+            self.spool: Any = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the process's pipe)
+        except OSError:  # no file can be made: the runs go through the pipe
+            self.spool = None
+        self.process = context.Process(target=_help, args=(work, runs, take, send, self.spool), daemon=True)
+        try:
+            self.process.start()
+        except OSError:
+            self.close()
+            raise
+        finally:
+            send.close()
+
+    def take_into(self, results: list[Any], wait: bool) -> None:
+        """Each run handed back so far in its place in results; with wait, every run, until the
+        process has ended. A run that cannot be read (its process died while writing it) is left
+        out: it is worked on again."""
+        with contextlib.suppress(EOFError, OSError):  # closed: the process ended, or died
+            while wait or self.receive.poll():
+                message = self.receive.recv_bytes()
+                with contextlib.suppress(Exception):
+                    if self.spool is not None:
+                        offset, length = pickle.loads(message)
+                        message = os.pread(self.spool.fileno(), length, offset)
+                    place, done = pickle.loads(message)
+                    results[place] = done
+        if wait:
+            self.process.join()
+            self.close()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.join(5)
+        self.close()
+
+    def close(self) -> None:
+        self.receive.close()
+        if self.spool is not None:
+            self.spool.close()
+
+
 def _help(work: Callable[[Sequence[Item]], list[Result]], runs: list[list[Item]],
-          take: Callable[[bool], int | None], send: Any) -> None:
-    """A process's part: runs from the front while any is left, then all it made, by run."""
-    done: dict[int, list[Result]] = {}
+          take: Callable[[bool], int | None], send: Any, spool: Any) -> None:
+    """A process's part: runs from the front while any is left, each handed back once made, to
+    the spool file with its place through the pipe, or through the pipe itself."""
+    written = 0
     try:
         while (place := take(True)) is not None:
-            done[place] = work(runs[place])
+            made = pickle.dumps((place, work(runs[place])), pickle.HIGHEST_PROTOCOL)
+            if spool is not None:
+                spool.write(made)
+                spool.flush()
+                send.send_bytes(pickle.dumps((written, len(made))))
+                written += len(made)
+            else:
+                send.send_bytes(made)
+    except (OSError, KeyboardInterrupt):  # the first process is gone, or the person stopped the command
+        os._exit(1)
     except Exception:  # the run that failed is worked on again by the first process
         pass
-    except KeyboardInterrupt:  # the person stopped the command: the first process says so
-        os._exit(1)
     try:
-        send.send(done)
         send.close()
-    except (OSError, KeyboardInterrupt):  # the first process is gone, or is being stopped
+    except (OSError, KeyboardInterrupt):
         os._exit(1)
