@@ -226,3 +226,51 @@ def test_pagefind_marks_the_elements_the_careful_pattern_marks(pieces: list[str]
     careful = ARTICLE.sub(lambda m: m.group(0) + " data-pagefind-body", page, count=1)
     careful = _CAREFUL_EXCLUDED.sub(lambda m: m.group(0) + " data-pagefind-ignore", careful)
     assert pagefind_page(page) == careful
+
+
+DATES = st.one_of(st.text(alphabet="0123456789-\n ٠١２", max_size=12), st.dates().map(str),
+                  st.sampled_from(["2026-02-29", "2028-02-29", "2026-13-01", "2026-00-10", "0000-01-01",
+                                   "2026-1-01", "2026-01-01\n", " 2026-01-01", "２０２６-01-01", "2026-01-01T00:00"]),
+                  st.none(), st.integers(), st.floats(allow_nan=False))
+
+
+@given(DATES)
+@suite_settings(300)
+def test_the_date_format_is_judged_as_jsonschema_judges_it(value: Any) -> None:
+    from jsonschema import Draft202012Validator
+
+    assert schemas.is_date(value) == Draft202012Validator.FORMAT_CHECKER.conforms(value, "date"), value
+
+
+def test_every_format_a_schema_names_is_given_to_the_fast_check() -> None:
+    """jsonschema-rs would judge a format it is not given by its own rules: each schema's formats
+    go to it as jsonschema checks them."""
+    for kind in {kind for kind, _ in DEFAULT}:
+        named = schemas._formats(schemas._schema(kind))
+        assert named <= {"date"}, (kind, named)  # a new format: give it to _format_function as well
+    assert "date" in schemas._formats(schemas._schema("asset"))
+    assert schemas._format_function("date") is schemas.is_date
+
+
+def test_a_valid_playbook_is_checked_without_importing_jsonschema(tmp_path: Path) -> None:
+    """jsonschema is imported for its messages only, when a file fails its schema."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom pathlib import Path\nfrom generator.rules.validate import check\n"
+             "_, problems = check(Path(sys.argv[1]))\n"
+             "print(sum(not p.warning for p in problems), 'jsonschema' in sys.modules)\n")
+    bad = tmp_path / "playbook"
+    import shutil
+
+    shutil.copytree(REPO / "playbook", bad)
+    asset = sorted((bad / "assets").glob("*.yaml"))[0]
+    asset.write_text(asset.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
+    said = []
+    for root in (REPO / "playbook", bad):
+        done = subprocess.run([sys.executable, "-c", probe, str(root)], capture_output=True, text=True, timeout=120,
+                              cwd=tmp_path, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, check=False)
+        assert done.returncode == 0, done.stderr
+        said.append(done.stdout.split())
+    assert said[0] == ["0", "False"]
+    assert int(said[1][0]) > 0 and said[1][1] == "True"

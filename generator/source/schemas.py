@@ -9,14 +9,17 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterator
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 from . import schema_rules as r
 from .document import Document
@@ -30,6 +33,8 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterat
     """`pattern` as JSON Schema means it: a final `$` ends the text. (Python's `$` also matches
     before a final line break, so "zz\\n" passed as an id.)"""
     if isinstance(instance, str) and not ecma_pattern(pattern).search(instance):
+        from jsonschema.exceptions import ValidationError
+
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
@@ -45,6 +50,8 @@ def _unique_items(validator: Any, unique: bool, instance: Any, schema: Any) -> I
     """`uniqueItems` in linear time: jsonschema compares every pair of a list that mixes
     numbers and text (20,000 items took over a minute)."""
     if unique and isinstance(instance, list) and _first_repeat(instance) is not _NONE:
+        from jsonschema.exceptions import ValidationError
+
         yield ValidationError(f"{instance!r} has non-unique elements")
 
 
@@ -59,10 +66,18 @@ def _is_number(checker: Any, instance: Any) -> bool:
     return isinstance(instance, (int, float)) and not isinstance(instance, bool) and math.isfinite(instance)
 
 
-_Validator: Any = validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator, {"pattern": _pattern, "uniqueItems": _unique_items},
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine_many({"integer": _is_integer, "number": _is_number}),
-)
+@cache
+def _validator_class() -> Any:
+    """jsonschema's validator with our pattern, uniqueItems and numbers. jsonschema is imported
+    only here, when a message or a schema's own tree is needed: a playbook whose files are all
+    valid is checked by jsonschema-rs alone, and importing jsonschema took a tenth of the time of
+    checking the default playbook."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator, {"pattern": _pattern, "uniqueItems": _unique_items},
+        type_checker=Draft202012Validator.TYPE_CHECKER.redefine_many({"integer": _is_integer, "number": _is_number}),
+    )
 
 
 def schemas_dir() -> Path:
@@ -87,7 +102,8 @@ def _schema(kind: str) -> Any:
 @cache
 def validator(kind: str) -> Draft202012Validator:
     """The compiled validator for a kind, made once per process."""
-    return _Validator(_schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER)  # type: ignore[no-any-return]
+    checker = _validator_class()
+    return checker(_schema(kind), format_checker=checker.FORMAT_CHECKER)  # type: ignore[no-any-return]
 
 
 class _FastPattern:
@@ -103,7 +119,38 @@ class _FastPattern:
 
 
 def _format_function(name: str) -> Any:
-    return lambda instance: Draft202012Validator.FORMAT_CHECKER.conforms(instance, name)
+    if name == "date":  # the one format the schemas use, as jsonschema checks it (tests/test_schemas.py)
+        return is_date
+    return lambda instance: _validator_class().FORMAT_CHECKER.conforms(instance, name)
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def is_date(instance: object) -> bool:
+    """The `date` format as jsonschema checks it (jsonschema._format.is_date): a text of the form
+    YYYY-MM-DD that is a day of the calendar; anything but text passes."""
+    if not isinstance(instance, str):
+        return True
+    try:
+        return bool(_DATE.fullmatch(instance) and date.fromisoformat(instance))
+    except ValueError:
+        return False
+
+
+def _formats(schema: Any) -> set[str]:
+    """Every `format` a schema names, wherever it is."""
+    found: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("format"), str):
+                found.add(node["format"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
 
 
 @cache
@@ -115,7 +162,7 @@ def fast_validator(kind: str) -> Any:
     every format jsonschema checks, so those are judged by the same Python code. Its own rules
     for the rest are ours but for values check_document never gives it (see _scan).
     """
-    formats = {name: _format_function(name) for name in Draft202012Validator.FORMAT_CHECKER.checkers}
+    formats = {name: _format_function(name) for name in sorted(_formats(_schema(kind)))}
     try:
         return jsonschema_rs.validator_for(_schema(kind), formats=formats, validate_formats=True, offline=True,
                                            keywords={"pattern": _FastPattern})
