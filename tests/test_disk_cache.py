@@ -179,3 +179,30 @@ def test_the_command_collects_no_cycles_and_says_all_it_found(tmp_path: Path) ->
     lines = done.stdout.splitlines()
     assert lines[0] == "collector off"
     assert "files checked, no problems" in lines[-2]
+
+
+def test_a_first_run_works_out_what_to_keep_only_when_the_cache_is_written(
+        tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With nothing kept by the last run, no file's digest is worked out while the person waits:
+    the cache written afterwards holds every file all the same, with its screen."""
+    digests: list[int] = []
+    real = diskcache._digest
+
+    def counting(key: object) -> str:
+        digests.append(1)
+        return real(key)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(diskcache, "_digest", counting)
+    playbook = tmp_path / "playbook"
+    shutil.copytree(REPO / "playbook", playbook)
+    loader.FILES.clear()
+    _, problems = check(playbook, on_disk=True)
+    assert digests == [] and not [p for p in problems if not p.warning]
+    diskcache.save_pending()
+    count = len(list(playbook.rglob("*.yaml")))
+    assert len(digests) >= count
+    [file] = list(cache.glob("*.json"))
+    kept = json.loads(file.read_text(encoding="utf-8"))["files"]
+    assert len(kept) == count and all(entry[2] for entry in kept.values())  # each with its screen
+    again, reused = _told(playbook)
+    assert reused == count and again == [str(p) for p in problems]

@@ -57,6 +57,11 @@ class DiskCache:
         self.check = check
         # Whether a screen was kept that the file on disk does not hold.
         self.screened = False
+        # Where the last run kept nothing, the files to keep, with their screens by key: what
+        # each is kept under is worked out when the cache is written, by a process of its own
+        # (save_pending), not while the person waits.
+        self._later: list[tuple[Hashable, Any, tuple[Problem, ...]]] = []
+        self._later_screens: dict[int, list[Any]] = {}
 
     def get(self, key: Hashable) -> tuple[Any, tuple[Problem, ...]] | None:
         """(data, schema problems) kept for a file read under key, or None."""
@@ -83,15 +88,23 @@ class DiskCache:
 
     def keep_screen(self, key: Hashable, values: str, screen: list[Any]) -> None:
         """Keep the screen of a file kept in this run, made with agreed values of that digest."""
+        if self._later:
+            self._later_screens[id(key)] = [values, *screen]
+            return
         found = self.new.get(self._digest(key))
         if found is not None and found[2] != [values, *screen]:
             self.new[self._digest(key)] = [found[0], found[1], [values, *screen]]
             self.screened = True
 
-    def keep(self, key: Hashable, data: Any, problems: tuple[Problem, ...] | None, digest: str | None = None) -> None:
+    def keep(self, key: Hashable, data: Any, problems: tuple[Problem, ...] | None, digest: str | None = None,
+             now: bool = False) -> None:
         """Keep a file's data and schema problems, if JSON gives them back exactly. digest: what
-        to_keep said of the same key and data where the file was read, if it said so."""
+        to_keep said of the same key and data where the file was read, if it said so. Where the
+        last run kept nothing, what to keep is worked out when the cache is written, unless now."""
         if problems is None:
+            return
+        if digest is None and not self.old and not now:
+            self._later.append((key, data, problems))
             return
         if digest is not None:  # worked out where the file was read: not again here, for its screen
             self._digests[id(key)] = (key, digest)
@@ -119,11 +132,21 @@ class DiskCache:
 
     def changed(self) -> bool:
         """Whether the entries of this run differ from those read: a file added, changed or gone,
-        or a screen kept."""
-        return self.screened or self.new.keys() != self.old.keys()
+        or a screen kept (or, with files still to keep, whether they might)."""
+        return self.screened or bool(self._later) or self.new.keys() != self.old.keys()
+
+    def _keep_later(self) -> None:
+        later, screens = self._later, self._later_screens
+        self._later, self._later_screens = [], {}
+        for key, data, problems in later:
+            self.keep(key, data, problems, now=True)
+            screen = screens.get(id(key))
+            if screen is not None:
+                self.keep_screen(key, screen[0], screen[1:])
 
     def save(self) -> None:
         """Write the entries of this run (files no longer there leave the cache), if any changed."""
+        self._keep_later()
         if not self.changed():
             return
         text = json.dumps({"format": _FORMAT, "fingerprint": self.fingerprint, "files": self.new},

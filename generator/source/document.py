@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,8 @@ class Document:
         line, column = self.where(path, key)
         return rule.at(self.display, line, column, format_path(path), message)
 
-    @property
+    @cached_property
     def stem(self) -> str:
+        """The file's name without .yaml: worked out once (pathlib works it out at each call, and
+        the checks ask for it of every file)."""
         return self.path.stem

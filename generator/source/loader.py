@@ -199,7 +199,7 @@ def _read_share(share: Sequence[_Work]) -> list[_Outcome]:
         if doc is not None and check is not None:
             checked(doc, check)
         digest = None
-        if disk is not None and doc is not None:
+        if disk is not None and disk.old and doc is not None:  # else worked out when the cache is written
             entry: Entry | None = FILES.get(doc.source)
             if entry is not None and not (entry.problems or entry.aliased):
                 digest = disk.to_keep(doc.source, entry.data)
