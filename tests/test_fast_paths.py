@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from playbook_strategies import suite_settings
 
-from generator.source import loader, schemas
+from generator.source import loader, schema_formats, schemas
 from generator.source.loader import load_document, load_playbook
 from generator.source.scalars import REFUSED
 from generator.source.yamltree import TreeBuilder
@@ -239,16 +239,16 @@ DATES = st.one_of(st.text(alphabet="0123456789-\n ٠١２", max_size=12), st.dat
 def test_the_date_format_is_judged_as_jsonschema_judges_it(value: Any) -> None:
     from jsonschema import Draft202012Validator
 
-    assert schemas.is_date(value) == Draft202012Validator.FORMAT_CHECKER.conforms(value, "date"), value
+    assert schema_formats.is_date(value) == Draft202012Validator.FORMAT_CHECKER.conforms(value, "date"), value
 
 
 def test_every_format_a_schema_names_is_given_to_the_fast_check() -> None:
     """jsonschema-rs would judge a format it is not given by its own rules: each schema's formats
     go to it as jsonschema checks them."""
     for kind in {kind for kind, _ in DEFAULT}:
-        named = schemas._formats(schemas._schema(kind))
+        named = schema_formats.formats_named(schemas._schema(kind))
         assert named <= {"date"}, (kind, named)  # a new format: give it to _format_function as well
-    assert "date" in schemas._formats(schemas._schema("asset"))
+    assert "date" in schema_formats.formats_named(schemas._schema("asset"))
     assert schemas._format_function("date") is schemas.is_date
 
 

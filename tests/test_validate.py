@@ -266,3 +266,28 @@ def test_validate_loads_neither_the_site_nor_the_other_commands() -> None:
     for command in ("validate", "render", "rules", "diff", "codeowners", "export", "crm-check", "new", "init",
                     "schemas"):
         assert f"    {command} " in listed or f"    {command}\n" in listed, command
+
+
+def test_the_next_step_names_the_signing_teams_as_the_model_of_the_playbook_does() -> None:
+    """`playbook validate` names the teams whose reviewers approve a change from playbook.yaml's
+    data, without the model: in the same order and words as the model's settings."""
+    import copy
+    import dataclasses
+
+    from generator.commands import cli
+    from generator.model.from_documents import settings_model
+    from generator.source.loader import load_playbook
+
+    loaded = load_playbook(REPO / "playbook")
+    assert loaded.settings is not None
+    for signing, names in ((None, {}), (["marketing", "sales"], {"sales": "Field Sales", "marketing": "Demand"})):
+        data = copy.deepcopy(loaded.settings.data)
+        if signing is not None:
+            data["signatories"] = signing
+        for team, name in names.items():
+            data["teams"][team]["name"] = name
+        settings = settings_model(dataclasses.replace(loaded, settings=dataclasses.replace(loaded.settings, data=data)))
+        expected = " and one of ".join(settings.teams[team].name for team in settings.signing_teams)
+        line = cli._next_step(data, None)
+        assert f"once a reviewer of {expected} has approved it." in line, line
+    assert "a reviewer of Demand and one of Field Sales" in line

@@ -14,12 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..model.build import build
-from ..model.from_documents import settings_model
-from ..model.playbook import Playbook, named_counts
-from ..model.settings import Settings
+from ..model.counts import named_counts
+from ..rules.agreement import signatories
 from ..rules.freshness import TODAY_VARIABLE, TodayError, resolve_today
 from ..rules.registry import RULES, examples, find
 from ..rules.validate import check
@@ -43,6 +41,7 @@ from .report import FORMATS, github_annotation, json_report
 
 if TYPE_CHECKING:
     from ..changes.history import History
+    from ..model.playbook import Playbook
 
 # The commands in modules of their own, by name, in the order `playbook --help` lists them. A
 # module is imported for its own command only (or for the help and a mistyped command, which list
@@ -140,13 +139,16 @@ def _validate(root: Path, docs: Path | None, today: date, stale_fails: bool, for
           + (f" ({_count(warnings, 'warning')})" if warnings else "") + ": "
           + ", ".join(_count(n, kind) for kind, n in counts.items()) + ".")
     if format == "text":
-        print(_next_step(settings_model(loaded), docs))
+        assert loaded.settings is not None
+        print(_next_step(loaded.settings.data, docs))
     return 0
 
 
-def _next_step(settings: Settings, docs: Path | None) -> str:
-    """What happens to a change once it passes: the line under the summary of a clean run."""
-    teams = [settings.teams[id].name if id in settings.teams else id for id in settings.signing_teams]
+def _next_step(settings: dict[str, Any], docs: Path | None) -> str:
+    """What happens to a change once it passes: the line under the summary of a clean run, from
+    playbook.yaml's data (the command imports no model of the playbook)."""
+    named = settings["teams"]
+    teams = [named[id]["name"] if id in named else id for id in signatories(settings)]
     who = " and one of ".join(printable(name[:60]) for name in teams)
     guide = docs / "propose-a-change.md" if docs is not None else None
     more = (f" Step by step: {display_path(guide)}." if guide is not None and guide.is_file() else "")
@@ -212,6 +214,7 @@ def _count(n: int, noun: str) -> str:
 
 def _render(root: Path, outdir: Path, docs: Path | None, today: date) -> int:
     from ..changes.history import read_history
+    from ..model.build import build
     from ..site.static import export_files
 
     try:

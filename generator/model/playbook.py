@@ -17,6 +17,8 @@ from typing import Any
 
 from ..rules.freshness import REVIEW_WINDOW_DAYS
 from ..rules.values import expand
+from .counts import COUNTED as COUNTED
+from .counts import named_counts
 from .entities import Asset, Handoff, LifecycleState, Metric, Persona, Stage, Term
 from .settings import ReasonList, Settings
 
@@ -188,15 +190,6 @@ class Playbook:
         """How many entities of each kind, in the order the summary names them."""
         return named_counts([len(self.stages), len(self.lifecycle), len(self.handoffs), len(self.terms),
                              len(self.personas), len(self.assets), len(self.metrics)])
-
-
-# The kinds of entity as the summary names them, in its order.
-COUNTED = ("stages", "lifecycle states", "handoffs", "terms", "personas", "assets", "metrics")
-
-
-def named_counts(numbers: list[int]) -> dict[str, int]:
-    """How many entities of each kind, given in the order of COUNTED."""
-    return dict(zip(COUNTED, numbers, strict=True))
 
 
 def send_order(asset: Asset) -> tuple[int, str, str]:

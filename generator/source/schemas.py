@@ -9,13 +9,14 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterator
-from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
+
+from .schema_formats import formats_named, is_date
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -119,38 +120,9 @@ class _FastPattern:
 
 
 def _format_function(name: str) -> Any:
-    if name == "date":  # the one format the schemas use, as jsonschema checks it (tests/test_schemas.py)
+    if name == "date":  # the one format the schemas use, as jsonschema checks it (tests/test_fast_paths.py)
         return is_date
     return lambda instance: _validator_class().FORMAT_CHECKER.conforms(instance, name)
-
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-
-
-def is_date(instance: object) -> bool:
-    """The `date` format as jsonschema checks it (jsonschema._format.is_date): a text of the form
-    YYYY-MM-DD that is a day of the calendar; anything but text passes."""
-    if not isinstance(instance, str):
-        return True
-    try:
-        return bool(_DATE.fullmatch(instance) and date.fromisoformat(instance))
-    except ValueError:
-        return False
-
-
-def _formats(schema: Any) -> set[str]:
-    """Every `format` a schema names, wherever it is."""
-    found: set[str] = set()
-    stack = [schema]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("format"), str):
-                found.add(node["format"])
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return found
 
 
 @cache
@@ -162,7 +134,7 @@ def fast_validator(kind: str) -> Any:
     every format jsonschema checks, so those are judged by the same Python code. Its own rules
     for the rest are ours but for values check_document never gives it (see _scan).
     """
-    formats = {name: _format_function(name) for name in sorted(_formats(_schema(kind)))}
+    formats = {name: _format_function(name) for name in sorted(formats_named(_schema(kind)))}
     try:
         return jsonschema_rs.validator_for(_schema(kind), formats=formats, validate_formats=True, offline=True,
                                            keywords={"pattern": _FastPattern})
