@@ -642,3 +642,52 @@ def test_the_uses_read_from_an_entry_are_kept_for_an_equal_entry_and_read_again_
     # Read from scratch, the same.
     values_module._entry_naming.cache_clear()
     assert uses(iter(as_entries(changed))) == after
+
+
+# Characters that make or break a number typed in a text: digits (one outside 0-9), signs,
+# currency codes and units, separators, brackets of a reference, the NUL that joins texts.
+_MENTION_CHARACTERS = list("0123456789٣ ,.$€£[]-%\0xX") + ["USD", "EUR", "US dollars", "percent", "per cent",
+                                                        "business days", "hours", "day", "ABCD", "a", "é", "’"]
+
+
+def test_the_fast_pattern_of_typed_numbers_finds_what_the_pattern_finds() -> None:
+    """typed_numbers.mentions finds, in half the time, what _MENTION finds: on texts made of what
+    makes or breaks a number, and on every text of the default playbook and of a synthetic one."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from playbook_strategies import suite_settings
+
+    from benchmarks.synth import write_playbook
+    from generator.rules import typed_numbers
+    from generator.rules.values import texts_in
+    from generator.source.loader import load_playbook
+
+    numbers = st.one_of(st.integers(0, 10**8).map(str), st.integers(0, 10**8).map("{:,}".format),
+                        st.text(alphabet="0123456789,.", min_size=1, max_size=9))
+    @given(st.lists(st.one_of(st.sampled_from(_MENTION_CHARACTERS), numbers), max_size=20).map("".join))
+    @suite_settings(600)
+    def same(text: str) -> None:
+        assert typed_numbers.mentions(text) == typed_numbers._MENTION.findall(text), text
+        if "٣" not in text:  # only 0-9: the fast pattern itself is what mentions reads with
+            assert typed_numbers._MENTION_ASCII.findall(text) == typed_numbers._MENTION.findall(text), text
+
+    same()
+    for text in ("1234,567 and 12,345,67 or 1,234.5.6", "USD1,000 $1,000,000 € 5 £5.50 EUR 5 USD 6 5USD 5 USD",
+                 "10 percents 10 percent. 10 per cent 25% 2 Business Days 1 business day 3 hours 3hours",
+                 "[[x]]5 5[[x]] [[a-1]] a5 5a ,5 .5 5. 5, x.5 5,000, 5,000.", "ABC 5 AB 5 ABCD 5 A$5 $$5 1 2\x003 4"):
+        assert typed_numbers._MENTION_ASCII.findall(text) == typed_numbers._MENTION.findall(text), text
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        write_playbook(Path(folder), 300, 5)
+        texts = []
+        for root in (REPO / "playbook", Path(folder) / "playbook"):
+            loaded = load_playbook(root)
+            for doc in [loaded.settings, *(d for docs in loaded.documents.values() for d in docs)]:
+                texts.extend(texts_in(doc.data) if doc is not None else ())
+    found = 0
+    for text in texts:
+        fast = typed_numbers.mentions(text)
+        assert fast == typed_numbers._MENTION.findall(text), text
+        found += len(fast)
+    assert found > 1000
