@@ -121,7 +121,7 @@ class _Open:
         self.is_map = isinstance(value, dict)
         self.key: str | None = None
         self.key_ok = True
-        self.lines: dict[str, int] = {}
+        self.lines: dict[str, Any] = {}  # where each field name was given (a libyaml mark)
 
 
 class TreeBuilder:
@@ -176,6 +176,8 @@ class TreeBuilder:
         positions, key_positions = tree.positions, tree.key_positions
         resolvers = _resolver.yaml_implicit_resolvers
         clean, record = self.clean, self.record
+        # Whether plain text may be read as another type from any first character at all.
+        from_any = None in resolvers
         documents = 0
         while True:
             event = next_event()
@@ -205,7 +207,7 @@ class TreeBuilder:
             if tag is None:
                 implicit = event.implicit
                 # Quoted text is text; plain text is read as another type only from a few first characters.
-                tag = STR if not implicit[0] or (text and text[0] not in resolvers and None not in resolvers) \
+                tag = STR if not implicit[0] or (text and text[0] not in resolvers and not from_any) \
                     else _implicit_tag(text, implicit)
             top = stack[-1] if stack else None
             if top is not None and top.is_map:
@@ -222,7 +224,7 @@ class TreeBuilder:
                     if text in top.lines:
                         self._duplicate(event.start_mark, top, text)
                         continue
-                    top.lines[text] = event.start_mark.line + 1
+                    top.lines[text] = event.start_mark
                     top.key = text
                     if record:
                         key_positions[top.path + (text,)] = _position(event.start_mark)
@@ -303,7 +305,7 @@ class TreeBuilder:
 
     def _duplicate(self, mark: Any, top: _Open, key: str) -> None:
         self.fail(r.DUPLICATE_KEY, mark, top.path + (key,), f"duplicate field '{shorten(key)}' (first given on "
-                  f"line {top.lines[key]}): YAML would keep only the last one; merge them")
+                  f"line {top.lines[key].line + 1}): YAML would keep only the last one; merge them")
         top.key_ok = False
 
     def _refused(self, event: Any, path: Path_, text: str) -> None:
