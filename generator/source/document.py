@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +59,11 @@ class Document:
         line, column = self.where(path, key)
         return rule.at(self.display, line, column, format_path(path), message)
 
-    @cached_property
+    @property
     def stem(self) -> str:
         """The file's name without .yaml: worked out once (pathlib works it out at each call, and
-        the checks ask for it of every file)."""
-        return self.path.stem
+        the checks ask for it of every file; functools.cached_property takes a lock each time)."""
+        stem: str | None = self.__dict__.get("_stem")
+        if stem is None:
+            stem = self.__dict__["_stem"] = self.path.stem
+        return stem
