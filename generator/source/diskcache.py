@@ -61,7 +61,7 @@ class DiskCache:
         # each is kept under is worked out when the cache is written, by a process of its own
         # (save_pending), not while the person waits.
         self._later: list[tuple[Hashable, Any, tuple[Problem, ...]]] = []
-        self._later_screens: dict[int, list[Any]] = {}
+        self._later_screens: dict[int, tuple[Hashable, list[Any]]] = {}
 
     def get(self, key: Hashable) -> tuple[Any, tuple[Problem, ...]] | None:
         """(data, schema problems) kept for a file read under key, or None."""
@@ -87,27 +87,31 @@ class DiskCache:
         return kept[1:] if kept and kept[0] == values else None
 
     def keep_screen(self, key: Hashable, values: str, screen: list[Any]) -> None:
-        """Keep the screen of a file kept in this run, made with agreed values of that digest."""
-        if self._later:
-            self._later_screens[id(key)] = [values, *screen]
-            return
+        """Keep the screen of a file kept in this run, made with agreed values of that digest.
+        Where the last run kept nothing, it is kept with its file when the cache is written."""
+        if not self.old:
+            self._later_screens[id(key)] = (key, [values, *screen])
+        else:
+            self._keep_screen(key, [values, *screen])
+
+    def _keep_screen(self, key: Hashable, screen: list[Any]) -> None:
         found = self.new.get(self._digest(key))
-        if found is not None and found[2] != [values, *screen]:
-            self.new[self._digest(key)] = [found[0], found[1], [values, *screen]]
+        if found is not None and found[2] != screen:
+            self.new[self._digest(key)] = [found[0], found[1], screen]
             self.screened = True
 
-    def keep(self, key: Hashable, data: Any, problems: tuple[Problem, ...] | None, digest: str | None = None,
-             now: bool = False) -> None:
+    def keep(self, key: Hashable, data: Any, problems: tuple[Problem, ...] | None, digest: str | None = None) -> None:
         """Keep a file's data and schema problems, if JSON gives them back exactly. digest: what
         to_keep said of the same key and data where the file was read, if it said so. Where the
-        last run kept nothing, what to keep is worked out when the cache is written, unless now."""
+        last run kept nothing, what to keep is worked out when the cache is written."""
         if problems is None:
             return
-        if digest is None and not self.old and not now:
+        if digest is None and not self.old:
             self._later.append((key, data, problems))
-            return
-        if digest is not None:  # worked out where the file was read: not again here, for its screen
-            self._digests[id(key)] = (key, digest)
+        else:
+            self._keep(key, data, problems, digest)
+
+    def _keep(self, key: Hashable, data: Any, problems: tuple[Problem, ...], digest: str | None) -> None:
         digest = digest or self.to_keep(key, data)
         if digest is not None and digest not in self.new:
             self.new[digest] = [data, [[p.file, p.line, p.column, p.path, p.message, p.severity, p.rule]
@@ -139,10 +143,10 @@ class DiskCache:
         later, screens = self._later, self._later_screens
         self._later, self._later_screens = [], {}
         for key, data, problems in later:
-            self.keep(key, data, problems, now=True)
+            self._keep(key, data, problems, None)
             screen = screens.get(id(key))
-            if screen is not None:
-                self.keep_screen(key, screen[0], screen[1:])
+            if screen is not None and screen[0] is key:
+                self._keep_screen(key, screen[1])
 
     def save(self) -> None:
         """Write the entries of this run (files no longer there leave the cache), if any changed."""

@@ -171,7 +171,7 @@ def _read_all(reads: list[_Read], problems: list[Problem],
         told.extend(problems[done:read.at])
         done = read.at
         told.extend(outcome.found)
-        doc = outcome.settle()
+        doc = outcome.doc
         if doc is not None:
             read.into.append(doc)
             entry: Entry | None = FILES.get(doc.source) if disk is not None else None
@@ -209,14 +209,13 @@ def _read_share(share: Sequence[_Work]) -> list[_Outcome]:
 
 class _Outcome:
     """A file's document and problems, as read in this process. Sent to another process, it takes
-    only the document's data, the file's bytes and what was found, and becomes there (settle)
-    what reading the file there would have made, the cache of files read included."""
+    only the document's data, the file's bytes and what was found, and becomes there, as soon as
+    it arrives, what reading the file there would have made, the cache of files read included."""
 
-    __slots__ = ("doc", "found", "moved", "digest")
+    __slots__ = ("doc", "found", "digest")
 
     def __init__(self, doc: Document | None, found: list[Problem], digest: str | None = None) -> None:
         self.doc, self.found = doc, found
-        self.moved: tuple[Any, ...] | None = None
         self.digest = digest  # how the disk cache would keep the file, or None (DiskCache.to_keep)
 
     def __getstate__(self) -> tuple[Any, ...]:
@@ -228,20 +227,14 @@ class _Outcome:
                 None if entry is None else entry.checked), self.found, self.digest
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        """Settled as soon as it arrives: the process that read it may still be reading, and this
-        one takes it in between runs of its own (parallel.py)."""
+        """Settled as it arrives: the process that read it may still be reading, and this one
+        takes it in between runs of its own (parallel.py)."""
+        moved, self.found, self.digest = state
         self.doc = None
-        self.moved, self.found, self.digest = state
-        self.doc = self.settle()
-        self.moved = None
-
-    def settle(self) -> Document | None:
-        """The document, kept in this process's cache of files read as though read here."""
-        if self.moved is None:
-            return self.doc
-        kind, path, display, packed, aliased, checked_ = self.moved
-        data, key = _unpacked(packed)
-        return _kept(Document(kind, Path(path), display), key, data, tuple(self.found), aliased, checked_)
+        if moved is not None:
+            kind, path, display, packed, aliased, checked_ = moved
+            data, key = _unpacked(packed)
+            self.doc = _kept(Document(kind, Path(path), display), key, data, tuple(self.found), aliased, checked_)
 
 
 def _packed(value: Any) -> Any:
