@@ -51,16 +51,16 @@ VALUE_NUMBER_TYPED_OUT = Rule(
 # regular expression, tried once along a text, that cannot backtrack further than one number and
 # the word after it; a reference to a value ([[id]]) is matched whole, and skipped. The first
 # lookahead names every character a match can start with, so that most places fail at once (it
-# halves the time of a pass).
-_MENTION = re.compile(
-    r"(?=[\[\d$€£A-Z])(?:"
-    r"\[\[[^\[\]\0]*\]\]"
-    r"|(?<![\w.,$€£])(?:(?:[A-Z]{3}|[$€£]) ?)?"
-    r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-    r"(?: ?(?:%|(?i:percent|per cent|business hours?|business days?|hours?|days?|us dollars?|dollars?|euros?"
-    r"|pounds?)(?!\w)|[A-Z]{3}(?!\w)))?"
-    r"(?!\w|[.,]\d))")
-_DIGIT = re.compile(r"\d")
+# halves the time of a pass). Its parts:
+_REFERENCE = r"\[\[[^\[\]\0]*\]\]"
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
+# What follows the number: its decimals, its unit, and no more of a word or a number.
+_AFTER_NUMBER = (r"(?:\.\d+)?"
+                 r"(?: ?(?:%|(?i:percent|per cent|business hours?|business days?|hours?|days?|us dollars?|dollars?"
+                 r"|euros?|pounds?)(?!\w)|[A-Z]{3}(?!\w)))?"
+                 r"(?!\w|[.,]\d)")
+_MENTION = re.compile(r"(?=[\[\d$€£A-Z])(?:" + _REFERENCE + r"|(?<![\w.,$€£])(?:(?:[A-Z]{3}|[$€£]) ?)?"
+                      + _NUMBER + _AFTER_NUMBER + ")")
 # The same matches as _MENTION in a text whose only digits are 0-9, found in half the time: one
 # alternative for each character a match can start with, each beginning with that character,
 # which lets the regular expression engine skip at once every place that starts none (a pattern
@@ -68,19 +68,19 @@ _DIGIT = re.compile(r"\d")
 # taken after the first character; a number's first digit is that character. A decimal digit
 # outside 0-9 (Arabic-Indic, say) would need an alternative of its own: a text holding one is
 # read with _MENTION (tests/test_values.py compares both).
-_AFTER_PREFIX = (r"(?:\.\d+)?"
-                 r"(?: ?(?:%|(?i:percent|per cent|business hours?|business days?|hours?|days?|us dollars?|dollars?"
-                 r"|euros?|pounds?)(?!\w)|[A-Z]{3}(?!\w)))?"
-                 r"(?!\w|[.,]\d)")
-_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
 _NOT_AFTER = r"(?<![\w.,$€£].)"
 _MENTION_ASCII = re.compile("|".join([
-    r"\[\[[^\[\]\0]*\]\]",
-    *(digit + _NOT_AFTER + r"(?:\d{0,2}(?:,\d{3})+|\d*)" + _AFTER_PREFIX for digit in "0123456789"),
-    *(re.escape(sign) + _NOT_AFTER + " ?" + _NUMBER + _AFTER_PREFIX for sign in "$€£"),
-    *(letter + _NOT_AFTER + "[A-Z]{2} ?" + _NUMBER + _AFTER_PREFIX for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+    _REFERENCE,
+    *(digit + _NOT_AFTER + r"(?:\d{0,2}(?:,\d{3})+|\d*)" + _AFTER_NUMBER for digit in "0123456789"),
+    *(re.escape(sign) + _NOT_AFTER + " ?" + _NUMBER + _AFTER_NUMBER for sign in "$€£"),
+    *(letter + _NOT_AFTER + "[A-Z]{2} ?" + _NUMBER + _AFTER_NUMBER for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
 ]))
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+_DIGIT = re.compile(r"\d")
+# A bare number under this is too common in a text to be taken for an agreed value.
+BARE_FROM = 1000
+# How many numbers as written a run remembers the values of.
+_REMEMBERED = 100_000
 
 
 def mentions(text: str) -> list[str]:
@@ -88,10 +88,6 @@ def mentions(text: str) -> list[str]:
     if not text.isascii() and any(c.isdecimal() for run in _NOT_ASCII.findall(text) for c in run):
         return _MENTION.findall(text)
     return _MENTION_ASCII.findall(text)
-# A bare number under this is too common in a text to be taken for an agreed value.
-BARE_FROM = 1000
-# How many numbers as written a run remembers the values of.
-_REMEMBERED = 100_000
 
 
 class Numbers:
