@@ -17,7 +17,6 @@ from typing import Any
 
 from ..rules.freshness import REVIEW_WINDOW_DAYS
 from ..rules.values import expand
-from .counts import COUNTED as COUNTED
 from .counts import named_counts
 from .entities import Asset, Handoff, LifecycleState, Metric, Persona, Stage, Term
 from .settings import ReasonList, Settings

@@ -130,9 +130,10 @@ def fast_validator(kind: str) -> Any:
     """jsonschema-rs compiled for a kind, or None where it cannot take the schema.
 
     It answers only "valid or not", for the common case of a valid file, twenty times faster
-    than jsonschema; every message comes from jsonschema. It is given our own `pattern` and
-    every format jsonschema checks, so those are judged by the same Python code. Its own rules
-    for the rest are ours but for values check_document never gives it (see _scan).
+    than jsonschema; every message comes from jsonschema. It is given our own `pattern` and every
+    format the kind's schema names, as jsonschema checks it, so those are judged by the same
+    rules. Its own rules for the rest are ours but for values check_document never gives it (see
+    _scan).
     """
     formats = {name: _format_function(name) for name in sorted(formats_named(_schema(kind)))}
     try:
