@@ -16,16 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
+from . import schema_rules as r
+from .document import Document
+from .paths import format_path, shorten
+from .problems import Problem, Rule
 from .schema_formats import formats_named, is_date
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
-
-from . import schema_rules as r
-from .document import Document
-from .paths import format_path, shorten
-from .problems import Problem, Rule
 
 ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 
