@@ -159,16 +159,20 @@ def test_the_command_writes_its_cache_once_it_has_said_everything(tmp_path: Path
     assert done.returncode == 0 and not off.exists()
 
 
-def test_the_command_collects_no_cycles_and_says_all_it_found(tmp_path: Path) -> None:
-    """`playbook` ends its process at once when done, so nothing it made is collected: the
-    collector is off from the start of the command (as the command runs, it says so itself), and
-    what it says is all the same."""
+def test_the_command_collects_no_cycles_frees_nothing_and_says_all_it_found(tmp_path: Path) -> None:
+    """`playbook` ends its process at once when done, so nothing it made is collected or freed:
+    the collector is off from the start of the command (as the command runs, it says so itself),
+    what it read is kept to the end of the process, and what it says is all the same."""
     probe = ("import gc, sys\n"
              "from generator.commands import cli\n"
+             "from generator.source import lasting\n"
              "checked = cli.main\n"
              "def main(on_disk=False):\n"
              "    print('collector on' if gc.isenabled() else 'collector off')\n"
-             "    return checked(on_disk=on_disk)\n"
+             "    code = checked(on_disk=on_disk)\n"
+             "    kept = {type(value).__name__: value for value in lasting._KEPT}\n"
+             "    print('kept:', sorted(kept), kept['LoadedPlaybook'].file_count, len(kept['_Run'].screens))\n"
+             "    return code\n"
              "cli.main = main\n"
              "sys.argv = ['playbook', 'validate', sys.argv[1]]\n"
              "cli.run()\n")
@@ -178,7 +182,23 @@ def test_the_command_collects_no_cycles_and_says_all_it_found(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "collector off"
-    assert "files checked, no problems" in lines[-2]
+    assert "files checked, no problems" in lines[-3]
+    files = len(list((REPO / "playbook").rglob("*.yaml")))
+    # The playbook read, and the screen of each of its files.
+    assert lines[-1] == f"kept: ['LoadedPlaybook', '_Run'] {files} {files}"
+
+
+def test_a_command_run_in_a_program_keeps_nothing_to_the_end(capsys: pytest.CaptureFixture[str]) -> None:
+    """Where the process goes on after the command (a program calling main, the plugin), what
+    the command read is freed as usual: nothing is kept to the end of the process."""
+    from generator.commands import cli
+    from generator.source import lasting
+
+    assert cli.main(["validate", str(REPO / "playbook")]) == 0
+    assert "files checked, no problems" in capsys.readouterr().out
+    assert lasting._KEPT is None
+    lasting.keep(object())
+    assert lasting._KEPT is None
 
 
 def test_a_first_run_works_out_what_to_keep_only_when_the_cache_is_written(

@@ -21,7 +21,7 @@ from ..rules.agreement import signatories
 from ..rules.freshness import TODAY_VARIABLE, TodayError, resolve_today
 from ..rules.registry import RULES, examples, find
 from ..rules.validate import check
-from ..source import diskcache
+from ..source import diskcache, lasting
 from ..source.filepaths import display_path
 from ..source.loader import KINDS
 from ..source.problems import PlaybookError, Rule, printable
@@ -122,6 +122,7 @@ def _folder(path: str) -> Path | None:
 def _validate(root: Path, docs: Path | None, today: date, stale_fails: bool, format: str = "text",
               on_disk: bool = False) -> int:
     loaded, problems = check(root, docs, today, stale_fails, on_disk)
+    lasting.keep(loaded)
     errors = sum(not p.warning for p in problems)
     warnings = len(problems) - errors
     # One entity a file, of the kind of its folder: the counts need no model of the playbook.
@@ -304,6 +305,7 @@ def run() -> None:
     # first collection after a large playbook is read walks every object read (a tenth of a
     # second at 10,000 files) to find no cycle.
     gc.disable()
+    lasting.until_exit()
     try:
         code = main(on_disk=True)
     except KeyboardInterrupt:  # Ctrl-C: what was read is dropped, and no cache is written

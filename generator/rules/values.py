@@ -27,6 +27,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from ..source import lasting
 from ..source.document import Document
 from ..source.loader import LoadedPlaybook
 from ..source.numbers import FIELDS, field_text
@@ -150,11 +151,13 @@ _RUN: ContextVar[_Run | None] = ContextVar("what this run worked out about each 
 @contextmanager
 def texts_kept() -> Iterator[None]:
     """Within the block, texts_of gathers each document's texts once, and screens are kept."""
-    token = _RUN.set(_Run())
+    run = _Run()
+    token = _RUN.set(run)
     try:
         yield
     finally:
         _RUN.reset(token)
+        lasting.keep(run)
 
 
 def _of(kept: dict[int, tuple[Any, Any]], doc: Document) -> Any:
