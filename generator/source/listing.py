@@ -23,12 +23,14 @@ QUIET = {".gitkeep", "readme.md"}
 
 @dataclass(frozen=True)
 class Listed:
-    """An entry of a folder: its path, and what it is (a link: what it leads to)."""
+    """An entry of a folder: its path, and what it is (a link: what it leads to); name is the
+    path's last part, as the listing gave it (Path.name works it out again at each call)."""
 
     path: Path
     link: bool
     file: bool
     folder: bool
+    name: str
 
 
 def at(rule: Rule, path: Path, message: str) -> Problem:
@@ -40,15 +42,15 @@ def listed(folder: Path, problems: list[Problem]) -> list[Listed] | None:
     """The entries of a folder, sorted, or None with a problem when it cannot be listed."""
     try:
         with os.scandir(folder) as found:
-            entries = [Listed(folder / entry.name, entry.is_symlink(), _is(entry.is_file), _is(entry.is_dir))
-                       for entry in found]
+            entries = [Listed(folder / entry.name, entry.is_symlink(), _is(entry.is_file), _is(entry.is_dir),
+                              entry.name) for entry in found]
     except OSError as err:
         problems.append(at(f.FOLDER_UNREADABLE, folder, f"the folder cannot be read ({err.strerror or err}): "
                            "check its permissions"))
         return None
     # In the order of the paths: their names are all that differs (compared as paths, on this
     # system, but without comparing the folder's parts again for every pair).
-    return sorted(entries, key=lambda entry: os.path.normcase(entry.path.name))
+    return sorted(entries, key=lambda entry: os.path.normcase(entry.name))
 
 
 def _is(test: Callable[[], bool]) -> bool:
@@ -59,16 +61,18 @@ def _is(test: Callable[[], bool]) -> bool:
         return False
 
 
-def display_in(folder: Path) -> Callable[[Path], str]:
-    """display_path for the files in folder, with the folder's relative path worked out once
-    (os.path.relpath took as long as reading the file)."""
+def display_in(folder: Path) -> Callable[[Path, str], str]:
+    """display_path for the files in folder, given each file's path and name, with the folder's
+    relative path worked out once (os.path.relpath took as long as reading the file)."""
     try:
-        relative = os.path.relpath(folder)
-    except ValueError:
-        return display_path
+        relative: str | None = os.path.relpath(folder)
+    except ValueError:  # on another drive than the working folder
+        relative = None
 
-    def display(file: Path) -> str:
-        shown = file.name if relative == os.curdir else relative + os.sep + file.name
+    def display(file: Path, name: str) -> str:
+        if relative is None:
+            return display_path(file)
+        shown = name if relative == os.curdir else relative + os.sep + name
         return str(file) if shown.startswith("..") else shown
 
     return display
@@ -97,7 +101,7 @@ class Inside:
 
 def skipped(entry: Listed, problems: list[Problem]) -> bool:
     """Entries not read: a README and .gitkeep quietly, other hidden files with a word."""
-    name = entry.path.name
+    name = entry.name
     if name.lower() in QUIET:
         return True
     if name.startswith("."):

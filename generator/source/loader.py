@@ -109,7 +109,7 @@ def _load_playbook(root: Path, check: Callable[[Document], list[Problem]] | None
     for entry in entries:
         if skipped(entry, problems) or not inside.check(entry, problems):
             continue
-        name = entry.path.name
+        name = entry.name
         if name == SETTINGS_FILE and entry.file:
             reads.append(_Read(entry.path, "playbook", display_path(entry.path), settings_read, [], len(problems)))
         elif name in KINDS and entry.folder:
@@ -133,10 +133,11 @@ def _load_folder(folder: Path, kind: str, into: list[Document], unreadable: list
     for entry in listed(folder, problems) or ():
         if skipped(entry, problems) or not inside.check(entry, problems):
             continue
-        path = entry.path
-        if entry.file and path.suffix == ".yaml":
-            reads.append(_Read(path, kind, display(path), into, unreadable, len(problems)))
-        elif entry.file and path.suffix == ".yml":
+        path, name = entry.path, entry.name
+        # The name's ending is its suffix: a name that begins with a dot was skipped.
+        if entry.file and name.endswith(".yaml"):
+            reads.append(_Read(path, kind, display(path, name), into, unreadable, len(problems)))
+        elif entry.file and name.endswith(".yml"):
             problems.append(at(f.STRAY_FILE, path, f"only .yaml files are read: rename it to {path.stem}.yaml"))
         else:
             problems.append(at(f.STRAY_FILE, path,
