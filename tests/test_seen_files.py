@@ -149,3 +149,56 @@ def test_a_damaged_playbook_tells_the_same_problems_when_its_files_are_not_read_
     for rule in ("yaml-syntax", "duplicate-key", "tab-character", "not-utf8", "file-empty", "not-a-mapping",
                  "yaml-tag", "unknown-field", "unknown-value", "placeholder-text", "value-number-typed-out"):
         assert f"[{rule}]" in said, rule
+
+
+def _counting_reads(monkeypatch: pytest.MonkeyPatch, most: int | None = None) -> list[int]:
+    """The size of each read of a file, each read giving at most `most` bytes when given."""
+    sizes: list[int] = []
+    real = os.read
+
+    def read(fd: int, size: int) -> bytes:
+        part = real(fd, size if most is None else min(size, most))
+        sizes.append(len(part))
+        return part
+
+    monkeypatch.setattr(filebytes.os, "read", read)
+    return sizes
+
+
+def test_a_file_is_read_whole_in_one_read_and_to_its_end_when_reads_stop_short(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A regular file that gives all its status says it holds, though asked for more, is read in
+    one read; one that a file system hands over in short parts (a network or user-space file
+    system may) is read on to its end, never cut where a part stopped."""
+    text = (REPO / "playbook" / "playbook.yaml").read_bytes()
+    file = tmp_path / "playbook.yaml"
+    file.write_bytes(text)
+    sizes = _counting_reads(monkeypatch)
+    assert filebytes._read_bounded(file, filebytes.MAX_FILE_BYTES)[0] == text
+    assert sizes == [len(text)]
+    sizes = _counting_reads(monkeypatch, most=1000)
+    assert filebytes._read_bounded(file, filebytes.MAX_FILE_BYTES)[0] == text
+    assert sum(sizes) == len(text) and len(sizes) > len(text) // 1000
+    # Empty, and the limit: no more than the limit is read.
+    (tmp_path / "empty.yaml").write_bytes(b"")
+    assert filebytes._read_bounded(tmp_path / "empty.yaml", 100)[0] == b""
+    assert filebytes._read_bounded(file, 100)[0] == text[:100]
+
+
+def test_a_file_that_grew_after_its_status_was_taken_is_read_to_its_end(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bytes written between the file's status and its read are read too: the read gave more
+    than the status said, so the file is read on."""
+    file = tmp_path / "grew.yaml"
+    file.write_bytes(b"id: grew\n" * 50)
+    real = os.fstat
+
+    def fstat(fd: int) -> os.stat_result:
+        status = real(fd)
+        with open(file, "ab") as more:  # noqa: PTH123 (the same file, opened to append)
+            more.write(b"# more\n" * 20_000)
+        return status
+
+    monkeypatch.setattr(filebytes.os, "fstat", fstat)
+    raw, _ = filebytes._read_bounded(file, filebytes.MAX_FILE_BYTES)
+    assert raw == b"id: grew\n" * 50 + b"# more\n" * 20_000

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from stat import S_ISREG
 from pathlib import Path
 
 from . import file_rules as f
@@ -54,13 +55,19 @@ def _read_bounded(path: Path, limit: int) -> tuple[bytes, Status | None]:
         parts: list[bytes] = []
         got = 0
         ask = stat.st_size + 1
+        regular = S_ISREG(stat.st_mode)
         while got < limit:
-            part = os.read(fd, min(ask, limit - got))
+            asked = min(ask, limit - got)
+            part = os.read(fd, asked)
             if not part:
                 break
             parts.append(part)
             got += len(part)
-            ask = 65_536  # the file grew since, or a read stopped short: read on in small steps
+            # All a regular file held when its status was taken, and nothing more though more was
+            # asked for: that is its end (one read of each file fewer).
+            if regular and got == stat.st_size and len(part) < asked:
+                break
+            ask = 65_536  # the file grew since, or is not a regular file: read on in small steps
     finally:
         os.close(fd)
     return b"".join(parts), _status(stat, now)
