@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import time
-from stat import S_ISREG
 from pathlib import Path
+from stat import S_ISREG
 
 from . import file_rules as f
 from .document import Document
