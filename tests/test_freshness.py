@@ -162,3 +162,30 @@ def test_an_entrys_freshness_is_worked_out_once_for_the_day_of_its_playbook(shel
     later = replace(playbook, today=date(2099, 1, 1))
     assert all(later.freshness(a).withdrawn or a.expires is None for a in later.assets)
     assert any(later.freshness(a).overdue and not playbook.freshness(a).overdue for a in playbook.assets)
+
+
+def test_only_the_dates_with_something_to_tell_are_placed_in_their_files(shelf: Path, tmp_path: Path) -> None:
+    """Where a value is written is found by reading its file again: an end date far off, or a
+    review date not passed, tells nothing, and its file is not read again for it; each date that
+    tells something still says its line and column."""
+    import shutil
+
+    from generator.rules.freshness import freshness_problems
+    from generator.source.loader import FILES, load_playbook
+
+    shelf = Path(shutil.copytree(shelf, tmp_path / "shelf"))
+    far = sorted(path for path in (shelf / "assets").glob("*.yaml") if "expires" not in path.read_text())[0]
+    far.write_text(far.read_text(encoding="utf-8") + "expires: 2030-01-31\n", encoding="utf-8")
+    loaded = load_playbook(shelf)
+    documents = [doc for docs in loaded.documents.values() for doc in docs]
+    dated = [doc for doc in documents if doc.kind == "asset" and "expires" in doc.data]
+    assert len(dated) == 3
+    told = list(freshness_problems(documents, date.fromisoformat(TODAY)))
+    placed = {doc.display for doc in documents if doc.places is not None and doc.places._maps is not None}
+    assert placed == {problem.file for problem in told} and len(told) == 4
+    assert all(problem.line > 1 and problem.column > 1 for problem in told)
+    # A day long before every date: nothing to tell, and no file read again.
+    FILES.clear()  # documents of the same bytes share where their values are
+    later = load_playbook(shelf)
+    assert list(freshness_problems([d for ds in later.documents.values() for d in ds], date(2020, 1, 1))) == []
+    assert all(doc.places is None or doc.places._maps is None for ds in later.documents.values() for doc in ds)

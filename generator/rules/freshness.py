@@ -127,13 +127,16 @@ def freshness_problems(documents: Iterable[Document], today: date) -> Iterator[P
         if "expires" not in doc.data:
             continue
         end = date.fromisoformat(doc.data["expires"])
+        if end >= today and (end - today).days > REVIEW_WINDOW_DAYS:
+            continue
+        # Only now, with something to tell: where a value is is found by reading its file again.
         line, column = doc.where(("expires",))
         if end < today:
             yield ASSET_WITHDRAWN.at(doc.display, line, column, "expires",
                                      f"withdrawn: it could be sent until {end}, {_days((today - end).days)} ago, "
                                      "so it is kept off the stage pages; renew it and move the date, or remove the "
                                      "asset")
-        elif (end - today).days <= REVIEW_WINDOW_DAYS:
+        else:  # within REVIEW_WINDOW_DAYS
             when = "today is its last day" if end == today else f"expires in {_days((end - today).days)}"
             yield ASSET_EXPIRING.at(doc.display, line, column, "expires",
                                     f"{when}: it can be sent until {end} and is then "
