@@ -291,3 +291,35 @@ def test_the_next_step_names_the_signing_teams_as_the_model_of_the_playbook_does
         line = cli._next_step(data, None)
         assert f"once a reviewer of {expected} has approved it." in line, line
     assert "a reviewer of Demand and one of Field Sales" in line
+
+
+def test_each_file_assets_link_is_looked_for_once_and_every_broken_link_is_told(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many assets link the same few files: each relative link is looked for in docs/ once a
+    run, and each asset that links a missing file is told so, at its own line."""
+    from conftest import make_project
+
+    from generator.rules import entries
+    from generator.rules.validate import check
+
+    project = make_project(tmp_path / "p", docs={"files/guide.txt": "the guide\n"})
+    guide = project / "playbook" / "assets" / "guide.yaml"
+    text = guide.read_text(encoding="utf-8")
+    for i in range(6):
+        link = "files/guide.txt" if i % 2 else "files/gone.txt"
+        (guide.parent / f"guide-{i}.yaml").write_text(
+            text.replace("https://assets.acme.example/guide", link).replace("id: guide", f"id: guide-{i}"),
+            encoding="utf-8")
+    looked: list[str] = []
+    real = entries._is_file
+
+    def counted(docs: Path, link: str) -> bool:
+        looked.append(link)
+        return real(docs, link)
+
+    monkeypatch.setattr(entries, "_is_file", counted)
+    _, problems = check(project / "playbook", project / "docs")
+    assert sorted(looked) == ["files/gone.txt", "files/guide.txt"]
+    told = [(p.file, p.line, p.message) for p in problems if p.rule == "link-not-found"]
+    assert told == [(f"{project}/playbook/assets/guide-{i}.yaml", 8, "'files/gone.txt' is not a file in "
+                     f"{project}/docs/: add the file there, or link to its https:// address") for i in (0, 2, 4)]

@@ -368,9 +368,18 @@ def _asset(doc: Document, index: Index) -> Iterator[Problem]:
     if any(c in link for c in "\r\n"):
         yield doc.problem(LINK_NOT_FOUND, ("link",), "a link must be on one line: write the address without line "
                           "breaks")
-    elif index.docs is not None and not link.startswith("https://") and not _is_file(index.docs, link):
+    elif index.docs is not None and not link.startswith("https://") and not _names_file(index, index.docs, link):
         yield doc.problem(LINK_NOT_FOUND, ("link",), f"'{shorten(link)}' is not a file in "
                           f"{display_path(index.docs)}/: add the file there, or link to its https:// address")
+
+
+def _names_file(index: Index, docs: Path, link: str) -> bool:
+    """_is_file(docs, link), worked out once for each link in a run: many assets link the same
+    file, and each look takes several calls to the system."""
+    known = index.files.get(link)
+    if known is None:
+        known = index.files[link] = _is_file(docs, link)
+    return known
 
 
 def _is_file(docs: Path, link: str) -> bool:

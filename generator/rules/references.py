@@ -85,6 +85,8 @@ class Index:
         # The teams whose agreement agreed definitions and shared goals need.
         self.signatories = signatories(settings.data if settings is not None else None)
         self.hints = _HINTS
+        # Whether each relative link of an asset names a file in docs, once known (entries.py).
+        self.files: dict[str, bool] = {}
 
     def missing(self, doc: Document, path: Path_, kind: str, value: Any) -> Iterator[Problem]:
         """A problem if value is not the id of an entry of kind."""
