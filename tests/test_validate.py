@@ -299,7 +299,7 @@ def test_each_file_assets_link_is_looked_for_once_and_every_broken_link_is_told(
     run, and each asset that links a missing file is told so, at its own line."""
     from conftest import make_project
 
-    from generator.rules import entries
+    from generator.rules import references
     from generator.rules.validate import check
 
     project = make_project(tmp_path / "p", docs={"files/guide.txt": "the guide\n"})
@@ -311,13 +311,13 @@ def test_each_file_assets_link_is_looked_for_once_and_every_broken_link_is_told(
             text.replace("https://assets.acme.example/guide", link).replace("id: guide", f"id: guide-{i}"),
             encoding="utf-8")
     looked: list[str] = []
-    real = entries._is_file
+    real = references._is_file
 
     def counted(docs: Path, link: str) -> bool:
         looked.append(link)
         return real(docs, link)
 
-    monkeypatch.setattr(entries, "_is_file", counted)
+    monkeypatch.setattr(references, "_is_file", counted)
     _, problems = check(project / "playbook", project / "docs")
     assert sorted(looked) == ["files/gone.txt", "files/guide.txt"]
     told = [(p.file, p.line, p.message) for p in problems if p.rule == "link-not-found"]

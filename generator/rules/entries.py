@@ -5,10 +5,9 @@ an anchor a page needs, an asset's relative link names a file, a shared goal has
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from ..source.document import Document
-from ..source.filepaths import display_path, within
+from ..source.filepaths import display_path
 from ..source.loader import LoadedPlaybook
 from ..source.paths import shorten
 from ..source.problems import ERROR, Problem, Rule
@@ -368,28 +367,9 @@ def _asset(doc: Document, index: Index) -> Iterator[Problem]:
     if any(c in link for c in "\r\n"):
         yield doc.problem(LINK_NOT_FOUND, ("link",), "a link must be on one line: write the address without line "
                           "breaks")
-    elif index.docs is not None and not link.startswith("https://") and not _names_file(index, index.docs, link):
+    elif index.docs is not None and not link.startswith("https://") and not index.names_file(link):
         yield doc.problem(LINK_NOT_FOUND, ("link",), f"'{shorten(link)}' is not a file in "
                           f"{display_path(index.docs)}/: add the file there, or link to its https:// address")
-
-
-def _names_file(index: Index, docs: Path, link: str) -> bool:
-    """_is_file(docs, link), worked out once for each link in a run: many assets link the same
-    file, and each look takes several calls to the system."""
-    known = index.files.get(link)
-    if known is None:
-        known = index.files[link] = _is_file(docs, link)
-    return known
-
-
-def _is_file(docs: Path, link: str) -> bool:
-    """True if link names a file in docs that does not lead out of it (a name too long for the
-    file system is simply not a file)."""
-    try:
-        target = (docs / link).resolve()
-        return target.is_file() and within(target, docs.resolve())
-    except (OSError, RuntimeError, ValueError):
-        return False
 
 
 def _metric(doc: Document, index: Index) -> Iterator[Problem]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..source.document import Document
+from ..source.filepaths import within
 from ..source.loader import LoadedPlaybook
 from ..source.paths import Path_, shorten
 from ..source.problems import ERROR, Problem, Rule
@@ -85,8 +86,17 @@ class Index:
         # The teams whose agreement agreed definitions and shared goals need.
         self.signatories = signatories(settings.data if settings is not None else None)
         self.hints = _HINTS
-        # Whether each relative link of an asset names a file in docs, once known (entries.py).
+        # Whether each relative link of an asset names a file in docs, once known.
         self.files: dict[str, bool] = {}
+
+    def names_file(self, link: str) -> bool:
+        """Whether link names a file in docs that does not lead out of it, worked out once for
+        each link in a run: many assets link the same file, and each look takes several calls to
+        the system."""
+        known = self.files.get(link)
+        if known is None:
+            known = self.files[link] = self.docs is not None and _is_file(self.docs, link)
+        return known
 
     def missing(self, doc: Document, path: Path_, kind: str, value: Any) -> Iterator[Problem]:
         """A problem if value is not the id of an entry of kind."""
@@ -108,6 +118,16 @@ class Index:
         if isinstance(values, list):
             for i, value in enumerate(values):
                 yield from self.missing(doc, (field, i), kind, value)
+
+
+def _is_file(docs: Path, link: str) -> bool:
+    """True if link names a file in docs that does not lead out of it (a name too long for the
+    file system is simply not a file)."""
+    try:
+        target = (docs / link).resolve()
+        return target.is_file() and within(target, docs.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
 
 
 def has_id(doc: Document) -> bool:
