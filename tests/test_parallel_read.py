@@ -66,8 +66,25 @@ def pids(root):
             seen.update(loader.checked(doc, check_document))
     return len(seen)
 
+def pristine(root):
+    # What the cache of files read keeps of each file stays as read, whichever process read it,
+    # though the documents handed out are changed: the next read gives the file as it is.
+    os.environ[parallel.SETTING] = "2"
+    loader.FILES.clear()
+    first = loader.load_playbook(Path(root))
+    docs = [d for kind in first.documents.values() for d in kind]
+    before = json.dumps([d.data for d in docs], default=str)
+    for doc in docs:
+        doc.data["changed"] = [doc.data.pop("id", None)]
+        for value in doc.data.values():
+            if isinstance(value, list):
+                value.append("more")
+    again = [d for kind in loader.load_playbook(Path(root)).documents.values() for d in kind]
+    return (json.dumps([d.data for d in again], default=str) == before
+            and not any(a.data is d.data for a, d in zip(again, docs)))
+
 parallel.MIN_ITEMS = 1
-out = {}
+out = {"pristine": pristine(sys.argv[-1])}
 for root in sys.argv[1:]:
     one, shared = told(root, 1), told(root, 2)
     out[root] = {"same": one == shared, "one": one, "shared": shared, "count": len(one["problems"])}
@@ -135,6 +152,7 @@ def test_files_read_on_two_processes_tell_exactly_what_one_process_tells(tmp_pat
         assert f"[{rule}]" in said, rule
     # The files were read by two processes.
     assert out["pids"] == 2
+    assert out["pristine"] is True
 
 
 def test_a_small_playbook_or_one_asked_not_to_is_read_in_this_process(monkeypatch) -> None:
@@ -310,7 +328,8 @@ def test_a_process_stopped_by_ctrl_c_says_nothing_and_leaves_its_runs_to_the_fir
 def test_what_marshal_cannot_take_is_sent_as_it_is() -> None:
     """A file's data goes to the other process with marshal; anything marshal cannot take goes
     with pickle, unchanged."""
-    from generator.source.loader import _packed, _unpacked
+    from generator.source.filecache import packed as _packed
+    from generator.source.filecache import unpacked as _unpacked
 
     shared = ["one", {"two": 2.5}]
     data = {"a": shared, "b": shared, "big": 10**40, "none": None, "yes": True}
@@ -321,3 +340,23 @@ def test_what_marshal_cannot_take_is_sent_as_it_is() -> None:
     assert isinstance(_packed(odd), bytes)
     strange = {"x": Path("p")}
     assert _packed(strange) == (strange,) and _unpacked(_packed(strange)) == strange
+
+
+def test_a_document_kept_packed_is_unpacked_anew_for_each_caller() -> None:
+    """A document another process read is kept as packed bytes: each caller gets its own copy,
+    and what one caller changes, the cache and the next caller never see."""
+    from generator.source.document import Document
+    from generator.source.filecache import Entry, packed
+
+    data = {"id": "a", "stages": ["learning"], "notes": {"x": [1, 2]}}
+    entry = Entry((), True)
+    entry.keep_packed(packed(data), False, None)
+    first = entry.document(Document("asset", Path("a.yaml"), "a.yaml"), ("key",))
+    assert first is not None and first.data == data and first.data is not data
+    first.data["stages"].append("scoping")
+    first.data["notes"]["x"].clear()
+    second = entry.document(Document("asset", Path("a.yaml"), "a.yaml"), ("key",))
+    assert second is not None and second.data == data
+    assert entry.data == data and entry.data is entry.data  # unpacked once, then kept
+    third = entry.document(Document("asset", Path("a.yaml"), "a.yaml"), ("key",))
+    assert third is not None and third.data == data and third.data is not entry.data

@@ -10,7 +10,6 @@ and no file or folder is read through a link that leaves the playbook folder.
 from __future__ import annotations
 
 import gc
-import marshal
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ from . import diskcache, parallel, yamltree
 from . import file_rules as f
 from .document import Document
 from .filebytes import MAX_FILE_BYTES, Status, decoded, read_status, unchanged
-from .filecache import ContentCache, Entry
+from .filecache import ContentCache, Entry, packed, unpacked
 from .filepaths import display_path
 from .listing import Inside, at, display_in, listed, skipped
 from .problems import Problem
@@ -224,7 +223,7 @@ class _Outcome:
         if doc is None:
             return None, self.found, self.digest
         entry: Entry | None = FILES.get(doc.source)
-        return (doc.kind, str(doc.path), doc.display, _packed((doc.data, doc.source)), entry is None or entry.aliased,
+        return (doc.kind, str(doc.path), doc.display, packed(doc.data), doc.source, entry is None or entry.aliased,
                 None if entry is None else entry.checked), self.found, self.digest
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
@@ -233,35 +232,27 @@ class _Outcome:
         moved, self.found, self.digest = state
         self.doc = None
         if moved is not None:
-            kind, path, display, packed, aliased, checked_ = moved
-            data, key = _unpacked(packed)
-            self.doc = _kept(Document(kind, Path(path), display), key, data, tuple(self.found), aliased, checked_)
-
-
-def _packed(value: Any) -> Any:
-    """A file's data and key, made ready to send to another process: with marshal, which takes
-    plain values three times faster than pickle gives them back (where the playbook is read in
-    several processes, this one waits for that), and keeps a list or mapping an alias repeats one
-    object. Data marshal cannot take goes as it is, with pickle."""
-    try:
-        return marshal.dumps(value, marshal.version)
-    except ValueError:
-        return (value,)
-
-
-def _unpacked(packed: Any) -> Any:
-    return packed[0] if isinstance(packed, tuple) else marshal.loads(packed)
+            kind, path, display, data, key, aliased, checked_ = moved
+            self.doc = _kept(Document(kind, Path(path), display), key, None, tuple(self.found), aliased, checked_,
+                             data)
 
 
 def _kept(doc: Document, key: tuple[Any, ...], data: Any, found: tuple[Problem, ...], aliased: bool,
-          checked_: tuple[Problem, ...] | None) -> Document:
+          checked_: tuple[Problem, ...] | None, packed_data: Any = None) -> Document:
     """doc filled with what another process or the last run made of the file's bytes (UTF-8, with
-    nothing refused), and kept in the cache of files read as though read here."""
+    nothing refused), and kept in the cache of files read as though read here. From another
+    process, the data comes as packed() made it: unpacked for doc, and kept packed (a copy made
+    only if the cache is asked for the file again)."""
     raw: bytes = key[-1]
     text = raw.decode("utf-8").removeprefix("\ufeff")
-    doc.data, doc.places, doc.source = data, Places(doc.display, text, "\r" not in text), key
+    doc.places, doc.source = Places(doc.display, text, "\r" not in text), key
     entry = Entry(found, True)
-    entry.keep(doc, aliased)
+    if packed_data is not None and not isinstance(packed_data, tuple):
+        doc.data = unpacked(packed_data)
+        entry.keep_packed(packed_data, aliased, doc.places)
+    else:  # as it is (what marshal cannot take came with pickle): kept as a copy
+        doc.data = unpacked(packed_data) if packed_data is not None else data
+        entry.keep(doc, aliased)
     entry.checked = checked_
     FILES.put(key, entry, MEMORY_PER_BYTE * len(raw) + 200 * len(found))
     return doc
@@ -308,7 +299,9 @@ def load_document(path: Path, kind: str, problems: list[Problem], display: str |
     entry = Entry(tuple(found), tree is not None)
     if tree is not None:
         doc.data, doc.source = tree.data, key
-        entry.keep(doc, tree.aliased)
+        # A process forked to share the reading ends once it has handed the document on: it keeps
+        # no copy of its own.
+        entry.keep(doc, tree.aliased, copy=not parallel.helping())
     FILES.put(key, entry, MEMORY_PER_BYTE * len(raw) + 200 * len(found))
     return doc if tree is not None else None
 

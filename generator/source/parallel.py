@@ -173,10 +173,21 @@ class _Helper:
             self.spool.close()
 
 
+def helping() -> bool:
+    """Whether this process is one of the others, forked to share work: it ends once the work is
+    handed back, so what it makes need last no longer."""
+    return _HELPING
+
+
+_HELPING = False
+
+
 def _help(work: Callable[[Sequence[Item]], list[Result]], runs: list[list[Item]],
           take: Callable[[bool], int | None], send: Any, spool: Any) -> None:
     """A process's part: runs from the front while any is left, each handed back once made, to
     the spool file with its place through the pipe, or through the pipe itself."""
+    global _HELPING
+    _HELPING = True
     written = 0
     try:
         while (place := take(True)) is not None:
