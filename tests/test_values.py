@@ -693,3 +693,75 @@ def test_the_fast_pattern_of_typed_numbers_finds_what_the_pattern_finds() -> Non
     assert found > 1000
     # Each part is written once (a copy for each first character took 12 ms to compile).
     assert typed_numbers._MENTION_ASCII.pattern.count(typed_numbers._AFTER_NUMBER) == 3
+
+
+def test_the_size_of_texts_naming_only_declared_values_is_told_as_reading_each_text_tells_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where every [[...]] in a file's texts names a declared value, the screen of the texts
+    (values.named_in) is all the size check reads; the problems are word for word those told by
+    reading each text with its path, on playbooks with names known, unknown, mistaken, in plain
+    text, split between two texts, and named thousands of times."""
+    from benchmarks.synth import write_playbook
+    from generator.rules import value_references, values
+    from generator.source.loader import FILES
+
+    big = [{"id": "big", "value": "x" * 200}]
+    roots = [
+        REPO / "playbook",
+        write_playbook(tmp_path / "synth", 200, 4) or tmp_path / "synth" / "playbook",
+        playbook_with_values(tmp_path / "mixed", texts={
+            ("stages/learning.yaml", ("exit_criteria", 0)): "Asked for [[discount]] off, [[discont]] too.",
+            ("stages/adoption.yaml", ("buyer_goal",)): "[[7*7]] and [[a] and [[[x and [[ ]]",
+            ("terms/contact.yaml", ("definition",)): "Anyone, [[Size Rule]] or not.",
+            ("assets/guide.yaml", ("title",)): "A guide ending in [[disc",
+            ("assets/guide.yaml", ("description",)): "ount]] and [[discount]] twice: [[discount]].",
+            ("handoffs/lead-to-won.yaml", ("sender",)): "[[ discount ]] desk"}),
+        playbook_with_values(tmp_path / "heavy", values=[*VALUES, *big], texts={
+            ("terms/lead.yaml", ("example",)): "[[big]] " * 4_000,
+            ("terms/contact.yaml", ("definition",)): "[[big]] and [[discount]] " * 20}),
+    ]
+    told: dict[bool, list[list[str]]] = {}
+    for reading in (True, False):
+        if reading:  # every file read text by text, with each text's path
+            monkeypatch.setattr(values, "named_in", lambda joined: None)
+            monkeypatch.setattr(value_references, "named_in", lambda joined: None)
+        else:
+            monkeypatch.undo()
+        told[reading] = []
+        for root in roots:
+            FILES.clear()  # each file's screen is kept with it
+            told[reading].append([str(p) for p in check(root, root / "no-docs")[1]])
+    assert told[False] == told[True]
+    said = "\n".join(line for lines in told[False] for line in lines)
+    for rule in ("unknown-value", "malformed-value-reference", "values-too-long"):
+        assert f"[{rule}]" in said, rule
+    assert said.count("values-too-long") == 2
+
+
+def test_the_values_named_in_joined_texts_are_those_named_in_each_text() -> None:
+    """values.named_in reads the texts joined by NULs as each text read alone reads: the same
+    references, and None exactly where a text holds something a reader could take for a
+    mistaken one."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from playbook_strategies import suite_settings
+
+    from generator.rules.values import BRACKETED, NAME_LIKE, REFERENCE, named_in
+
+    pieces = st.sampled_from(["[[", "]]", "[", "]", "a", "b-1", "x y", "-", " ", "*", "é", "\n", "[[a]]", "[[b-1]]",
+                              "[[A]]", "[[ a ]]", "[[a-]]", "[[]]"])
+
+    @given(st.lists(st.lists(pieces, max_size=8).map("".join), max_size=5))
+    @suite_settings(400)
+    def same(texts: list[str]) -> None:
+        names: list[str] = []
+        mistaken = False
+        for text in texts:
+            for match in BRACKETED.finditer(text):
+                if REFERENCE.fullmatch(match.group()):
+                    names.append(match.group(1))
+                elif NAME_LIKE.fullmatch(match.group(1)) and any(c.isalnum() for c in match.group(1)):
+                    mistaken = True
+        assert named_in("\0".join(texts)) == (None if mistaken else tuple(names)), texts
+
+    same()

@@ -33,6 +33,7 @@ from .values import (
     declared,
     expansion_budget,
     joined_texts,
+    named_in,
     screen_of,
     texts_of,
     value_texts,
@@ -181,6 +182,16 @@ def check_values(loaded: LoadedPlaybook, index: Index) -> Iterator[Problem]:
             if written > MAX_EXPANDED_CHARS:
                 yield _too_long(doc, written, written)
             continue
+        names = screen.names
+        if not retyped and not typed and names is not None and all(name in values for name in names):
+            # Every value named is declared, and nothing else is in double brackets: only the
+            # size of the texts with the values written out is left to tell, and no text's path
+            # is needed (as read below, with each text and its path, this took as long as the
+            # rest of the checks that read the screens).
+            size = written + sum(len(texts.get(name, "")) + REFERENCE_COST for name in names)
+            if size > expansion_budget(written):
+                yield _too_long(doc, size, written)
+            continue
         found = texts_of(doc)
         size = 0
         for path, text in found:
@@ -228,10 +239,12 @@ def value_screen(doc: Document, written_out: _WrittenOut | None, numbers: Number
     search of all their texts at once says so (no value's text holds a NUL, so no match spans
     two texts). joined_count: the texts as joined_texts gives them, when the caller has them."""
     joined, count = joined_count or joined_texts(doc.data)
-    return Screen(written=len(joined) - count + 1 if count else 0, named="[[" in joined,
+    named = "[[" in joined
+    return Screen(written=len(joined) - count + 1 if count else 0, named=named,
                   retyped=written_out is not None and written_out.any_in(joined),
                   typed=numbers is not None and numbers.any_in(joined),
-                  quoted='"' in joined or "\u201c" in joined, placeholders=placeholders)
+                  quoted='"' in joined or "\u201c" in joined, placeholders=placeholders,
+                  names=named_in(joined) if named else ())
 
 
 def _too_long(doc: Document, size: int, written: int) -> Problem:

@@ -41,6 +41,8 @@ from .value_compute import evaluate
 REFERENCE = re.compile(r"\[\[([a-z0-9]+(?:-[a-z0-9]+)*)\]\]")
 # Anything in double brackets with no bracket inside: a reference, a mistaken one, or plain text.
 BRACKETED = re.compile(r"\[\[([^\[\]]*)\]\]")
+# The same in texts joined by NULs (joined_texts), never across two of them.
+BRACKETED_JOINED = re.compile(r"\[\[([^\[\]\0]*)\]\]")
 NAME_LIKE = re.compile(r"[\w\s-]+")
 # What a reference costs on a page besides its value's text: the link around it. A file's texts
 # with every value written out count against the same budget as its aliases expanded.
@@ -93,6 +95,21 @@ def strings(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
             stack.extend((item, (*where, i)) for i, item in reversed(list(enumerate(value))))
 
 
+def named_in(joined: str) -> tuple[str, ...] | None:
+    """The id of every value texts joined by NULs name, in order, or None if something in double
+    brackets is not a reference as it should be written and could be a mistaken one (what
+    value_references.py tells of it needs the text's path). Plain text in double brackets, with
+    no letter or digit, is neither."""
+    names: list[str] = []
+    for match in BRACKETED_JOINED.finditer(joined):
+        inside = match.group(1)
+        if REFERENCE.fullmatch(match.group()):
+            names.append(inside)
+        elif NAME_LIKE.fullmatch(inside) and any(c.isalnum() for c in inside):
+            return None
+    return tuple(names)
+
+
 def joined_texts(data: Any) -> tuple[str, int]:
     """Every string strings() finds in data, in its order, joined by NULs, and how many there are:
     what a screen reads, without the path of each."""
@@ -132,6 +149,9 @@ class Screen:
     typed: bool
     quoted: bool
     placeholders: tuple[Any, ...]
+    # The id of every value the texts name, in order, when each [[...]] in them is a reference as
+    # it should be written; None when some may be a mistaken one, or the pass did not look.
+    names: tuple[str, ...] | None = None
 
 
 class _Run:
