@@ -83,8 +83,29 @@ def pristine(root):
     return (json.dumps([d.data for d in again], default=str) == before
             and not any(a.data is d.data for a, d in zip(again, docs)))
 
+def kept(root):
+    # A first run that keeps what it read on disk, on two processes: the documents the other
+    # process read are not unpacked while the person waits, and the cache written holds every file
+    # as one process reads it.
+    import tempfile
+    from generator.source import diskcache
+    os.environ[parallel.SETTING] = "2"
+    os.environ[diskcache.SETTING] = tempfile.mkdtemp()
+    loader.FILES.clear()
+    loaded, _ = check(Path(root), on_disk=True)
+    docs = [loaded.settings, *(d for kind in loaded.documents.values() for d in kind)]
+    packed = sum(loader.FILES.get(d.source)._packed is not None for d in docs)
+    diskcache.save_pending()
+    [file] = Path(os.environ.pop(diskcache.SETTING)).glob("*.json")
+    on_disk = sorted(json.dumps(entry[0], sort_keys=True) for entry in json.loads(file.read_text())["files"].values())
+    os.environ[parallel.SETTING] = "1"
+    loader.FILES.clear()
+    one = loader.load_playbook(Path(root))
+    read = sorted(json.dumps(d.data, sort_keys=True) for d in [one.settings, *(d for k in one.documents.values() for d in k)])
+    return {"packed": packed, "files": len(docs), "same": on_disk == read}
+
 parallel.MIN_ITEMS = 1
-out = {"pristine": pristine(sys.argv[-1])}
+out = {"pristine": pristine(sys.argv[-1]), "kept": kept(sys.argv[-2])}
 for root in sys.argv[1:]:
     one, shared = told(root, 1), told(root, 2)
     out[root] = {"same": one == shared, "one": one, "shared": shared, "count": len(one["problems"])}
@@ -153,6 +174,8 @@ def test_files_read_on_two_processes_tell_exactly_what_one_process_tells(tmp_pat
     # The files were read by two processes.
     assert out["pids"] == 2
     assert out["pristine"] is True
+    kept = out["kept"]
+    assert kept["same"] is True and 0 < kept["packed"] < kept["files"], kept
 
 
 def test_a_small_playbook_or_one_asked_not_to_is_read_in_this_process(monkeypatch) -> None:

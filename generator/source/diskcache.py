@@ -60,7 +60,7 @@ class DiskCache:
         # Where the last run kept nothing, the files to keep, with their screens by key: what
         # each is kept under is worked out when the cache is written, by a process of its own
         # (save_pending), not while the person waits.
-        self._later: list[tuple[Hashable, Any, tuple[Problem, ...]]] = []
+        self._later: list[tuple[Hashable, Callable[[], Any], tuple[Problem, ...]]] = []
         self._later_screens: dict[int, tuple[Hashable, list[Any]]] = {}
 
     def get(self, key: Hashable) -> tuple[Any, tuple[Problem, ...]] | None:
@@ -100,16 +100,19 @@ class DiskCache:
             self.new[self._digest(key)] = [found[0], found[1], screen]
             self.screened = True
 
-    def keep(self, key: Hashable, data: Any, problems: tuple[Problem, ...] | None, digest: str | None = None) -> None:
-        """Keep a file's data and schema problems, if JSON gives them back exactly. digest: what
-        to_keep said of the same key and data where the file was read, if it said so. Where the
-        last run kept nothing, what to keep is worked out when the cache is written."""
+    def keep(self, key: Hashable, data: Callable[[], Any], problems: tuple[Problem, ...] | None,
+             digest: str | None = None) -> None:
+        """Keep a file's data (as data() gives it) and schema problems, if JSON gives them back
+        exactly. digest: what to_keep said of the same key and data where the file was read, if
+        it said so. Where the last run kept nothing, what to keep is worked out when the cache is
+        written, and only then is data() asked for (the data of a file another process read is
+        unpacked only when it is: filecache.py)."""
         if problems is None:
             return
         if digest is None and not self.old:
             self._later.append((key, data, problems))
         else:
-            self._keep(key, data, problems, digest)
+            self._keep(key, data(), problems, digest)
 
     def _keep(self, key: Hashable, data: Any, problems: tuple[Problem, ...], digest: str | None) -> None:
         digest = digest or self.to_keep(key, data)
@@ -143,7 +146,7 @@ class DiskCache:
         later, screens = self._later, self._later_screens
         self._later, self._later_screens = [], {}
         for key, data, problems in later:
-            self._keep(key, data, problems, None)
+            self._keep(key, data(), problems, None)
             screen = screens.get(id(key))
             if screen is not None and screen[0] is key:
                 self._keep_screen(key, screen[1])

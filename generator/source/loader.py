@@ -176,12 +176,17 @@ def _read_all(reads: list[_Read], problems: list[Problem],
             read.into.append(doc)
             entry: Entry | None = FILES.get(doc.source) if disk is not None else None
             if disk is not None and entry is not None and not (entry.problems or entry.aliased):
-                disk.keep(doc.source, entry.data, entry.checked, outcome.digest)
+                disk.keep(doc.source, _data_of(entry), entry.checked, outcome.digest)
         else:
             read.unreadable.append(read.path)
     told.extend(problems[done:])
     SEEN.last, SEEN.next = SEEN.next, {}
     return told
+
+
+def _data_of(entry: Entry) -> Callable[[], Any]:
+    """What gives the data kept for a file, when asked (see DiskCache.keep)."""
+    return lambda: entry.data
 
 
 _Work = tuple[Path, str, str, "Callable[[Document], list[Problem]] | None"]
