@@ -202,3 +202,35 @@ def test_a_file_that_grew_after_its_status_was_taken_is_read_to_its_end(
     monkeypatch.setattr(filebytes.os, "fstat", fstat)
     raw, _ = filebytes._read_bounded(file, filebytes.MAX_FILE_BYTES)
     assert raw == b"id: grew\n" * 50 + b"# more\n" * 20_000
+
+
+def test_a_document_knows_the_entry_it_was_read_with(tmp_path: Path) -> None:
+    """Each check asks what the cache holds for a document's file: the document knows the entry
+    it was read with, so the cache is not searched again, and the entry stays its own though the
+    cache lets it go; a document made some other way asks the cache."""
+    import dataclasses
+
+    from generator.source.loader import checked, entry_of, load_document
+
+    shutil.copy(REPO / "playbook" / "assets" / "roi-calculator.yaml", tmp_path / "roi-calculator.yaml")
+    loader.FILES.clear()
+    doc = load_document(tmp_path / "roi-calculator.yaml", "asset", [])
+    assert doc is not None
+    entry = loader.FILES.get(doc.source)
+    assert entry is not None and entry_of(doc) is entry
+    calls: list[str] = []
+
+    def check(d: Any) -> list[Any]:
+        calls.append(d.display)
+        return check_document(d)
+
+    assert checked(doc, check) == [] and calls == [doc.display]
+    loader.FILES.clear()
+    assert entry_of(doc) is entry and checked(doc, check) == [] and len(calls) == 1
+    # Read again, it is tied to the new entry; made from another document, it asks the cache.
+    again = load_document(tmp_path / "roi-calculator.yaml", "asset", [])
+    assert again is not None and entry_of(again) is loader.FILES.get(again.source) is not entry
+    made = dataclasses.replace(again, data={**again.data})
+    assert entry_of(made) is loader.FILES.get(again.source)
+    loader.FILES.clear()
+    assert entry_of(made) is None and checked(made, check) == [] and len(calls) == 2

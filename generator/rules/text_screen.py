@@ -17,7 +17,7 @@ from typing import Any
 from ..source import diskcache, parallel
 from ..source.document import Document
 from ..source.filecache import Entry
-from ..source.loader import FILES, LoadedPlaybook
+from ..source.loader import LoadedPlaybook, entry_of
 from .placeholders import document_placeholders
 from .value_references import numbered_values, scanners, value_screen
 from .values import Screen, joined_texts, keep_screens
@@ -47,7 +47,7 @@ def screen_texts(loaded: LoadedPlaybook, meanwhile: Callable[[], None] | None = 
     entries: list[Entry | None] = [None] * len(documents)
     todo: list[int] = []
     for index, doc in enumerate(documents):
-        entry = entries[index] = FILES.get(doc.source) if doc.source is not None else None
+        entry = entries[index] = entry_of(doc)
         kept = entry.screened if entry is not None else None
         on_disk = disk.screen(doc.source, values) if disk is not None and kept is None and doc.source else None
         if kept is not None and kept[0] == key:

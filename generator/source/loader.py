@@ -174,7 +174,7 @@ def _read_all(reads: list[_Read], problems: list[Problem],
         doc = outcome.doc
         if doc is not None:
             read.into.append(doc)
-            entry: Entry | None = FILES.get(doc.source) if disk is not None else None
+            entry = entry_of(doc) if disk is not None else None
             if disk is not None and entry is not None and not (entry.problems or entry.aliased):
                 disk.keep(doc.source, _data_of(entry), entry.checked, outcome.digest)
         else:
@@ -205,7 +205,7 @@ def _read_share(share: Sequence[_Work]) -> list[_Outcome]:
             checked(doc, check)
         digest = None
         if disk is not None and disk.old and doc is not None:  # else worked out when the cache is written
-            entry: Entry | None = FILES.get(doc.source)
+            entry = entry_of(doc)
             if entry is not None and not (entry.problems or entry.aliased):
                 digest = disk.to_keep(doc.source, entry.data)
         outcomes.append(_Outcome(doc, found, digest))
@@ -227,7 +227,7 @@ class _Outcome:
         doc = self.doc
         if doc is None:
             return None, self.found, self.digest
-        entry: Entry | None = FILES.get(doc.source)
+        entry = entry_of(doc)
         return (doc.kind, str(doc.path), doc.display, packed(doc.data), doc.source, entry is None or entry.aliased,
                 None if entry is None else entry.checked), self.found, self.digest
 
@@ -260,6 +260,7 @@ def _kept(doc: Document, key: tuple[Any, ...], data: Any, found: tuple[Problem, 
         entry.keep(doc, aliased)
     entry.checked = checked_
     FILES.put(key, entry, MEMORY_PER_BYTE * len(raw) + 200 * len(found))
+    _tied(doc, entry)
     return doc
 
 
@@ -283,7 +284,7 @@ def load_document(path: Path, kind: str, problems: list[Problem], display: str |
             assert seen is not None
             seen[name] = last
             problems.extend(kept.problems)
-            return kept.document(doc, last[1])
+            return _tied(kept.document(doc, last[1]), kept)
     read = read_status(doc, problems)
     if read is None:
         return None
@@ -294,7 +295,7 @@ def load_document(path: Path, kind: str, problems: list[Problem], display: str |
     entry: Entry | None = FILES.get(key)
     if entry is not None:
         problems.extend(entry.problems)
-        return entry.document(doc, key)
+        return _tied(entry.document(doc, key), entry)
     last = disk.get(key) if disk is not None else None
     if last is not None:  # read without a problem by the last run
         return _kept(doc, key, last[0], (), False, last[1])
@@ -308,13 +309,13 @@ def load_document(path: Path, kind: str, problems: list[Problem], display: str |
         # no copy of its own.
         entry.keep(doc, tree.aliased, copy=not parallel.helping())
     FILES.put(key, entry, MEMORY_PER_BYTE * len(raw) + 200 * len(found))
-    return doc if tree is not None else None
+    return _tied(doc, entry) if tree is not None else None
 
 
 def checked(doc: Document, check: Callable[[Document], list[Problem]]) -> list[Problem]:
     """check(doc), remembered with the file doc was read from, for a document as loaded (its data
     unchanged): the same bytes give the same problems."""
-    entry: Entry | None = FILES.get(doc.source) if doc.source is not None else None
+    entry = entry_of(doc)
     if entry is None:
         return check(doc)
     if entry.checked is None:
@@ -323,6 +324,26 @@ def checked(doc: Document, check: Callable[[Document], list[Problem]]) -> list[P
 
 
 FILES = ContentCache()
+
+
+def entry_of(doc: Document) -> Entry | None:
+    """What the cache of files read holds for the file doc was read from: the entry it was read
+    with (asking FILES again, for each document and each check, took a lock and a hash of the
+    file's bytes each time), else the one FILES holds now, if any."""
+    entry: Entry | None = doc.__dict__.get(_ENTRY)
+    if entry is None and doc.source is not None:
+        entry = FILES.get(doc.source)
+    return entry
+
+
+def _tied(doc: Document | None, entry: Entry) -> Document | None:
+    """doc, knowing the entry it was read with (entry_of)."""
+    if doc is not None:
+        doc.__dict__[_ENTRY] = entry
+    return doc
+
+
+_ENTRY = "_entry"
 
 
 _Seen = tuple[Status, tuple[Any, ...]]
