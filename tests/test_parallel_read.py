@@ -101,7 +101,8 @@ def kept(root):
     os.environ[parallel.SETTING] = "1"
     loader.FILES.clear()
     one = loader.load_playbook(Path(root))
-    read = sorted(json.dumps(d.data, sort_keys=True) for d in [one.settings, *(d for k in one.documents.values() for d in k)])
+    every = [one.settings, *(d for k in one.documents.values() for d in k)]
+    read = sorted(json.dumps(d.data, sort_keys=True) for d in every)
     return {"packed": packed, "files": len(docs), "same": on_disk == read}
 
 parallel.MIN_ITEMS = 1
