@@ -210,7 +210,8 @@ def test_a_document_knows_the_entry_it_was_read_with(tmp_path: Path) -> None:
     cache lets it go; a document made some other way asks the cache."""
     import dataclasses
 
-    from generator.source.loader import checked, entry_of, load_document
+    from generator.source.filecache import checked, entry_of
+    from generator.source.loader import load_document
 
     shutil.copy(REPO / "playbook" / "assets" / "roi-calculator.yaml", tmp_path / "roi-calculator.yaml")
     loader.FILES.clear()

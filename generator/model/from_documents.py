@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 
 from ..rules.values import taken_from, value_texts
 from ..source.document import Document
-from ..source.loader import LoadedPlaybook, checked
+from ..source.filecache import checked
+from ..source.loader import LoadedPlaybook
 from ..source.problems import Problem
 from ..source.schemas import check_document, schema_errors
 from .entities import (

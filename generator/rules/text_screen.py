@@ -16,8 +16,8 @@ from typing import Any
 
 from ..source import diskcache, parallel
 from ..source.document import Document
-from ..source.filecache import Entry
-from ..source.loader import LoadedPlaybook, entry_of
+from ..source.filecache import Entry, entry_of
+from ..source.loader import LoadedPlaybook
 from .placeholders import document_placeholders
 from .value_references import numbered_values, scanners, value_screen
 from .values import Screen, joined_texts, keep_screens

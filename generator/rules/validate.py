@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..source import diskcache
 from ..source.document import Document
-from ..source.loader import LoadedPlaybook, checked, cycles_uncollected, load_playbook
+from ..source.filecache import checked
+from ..source.loader import LoadedPlaybook, cycles_uncollected, load_playbook
 from ..source.problems import Problem
 from ..source.schemas import check_document, readable_part
 from . import freshness

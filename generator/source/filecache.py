@@ -15,7 +15,7 @@ import copy
 import marshal
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
 from .problems import Problem
@@ -150,3 +150,37 @@ def _fresh(value: Any) -> Any:
             out[place] = _fresh(item)
     return out
 
+
+# The cache of files read, by each file's kind, path, bounds and bytes (loader.py).
+FILES = ContentCache()
+
+
+def entry_of(doc: Document) -> Entry | None:
+    """What the cache of files read holds for the file doc was read from: the entry it was read
+    with (asking FILES again, for each document and each check, took a lock and a hash of the
+    file's bytes each time), else the one FILES holds now, if any."""
+    entry: Entry | None = doc.__dict__.get(_ENTRY)
+    if entry is None and doc.source is not None:
+        entry = FILES.get(doc.source)
+    return entry
+
+
+def tie(doc: Document | None, entry: Entry) -> Document | None:
+    """doc, knowing the entry it was read with (entry_of)."""
+    if doc is not None:
+        doc.__dict__[_ENTRY] = entry
+    return doc
+
+
+_ENTRY = "_entry"
+
+
+def checked(doc: Document, check: Callable[[Document], list[Problem]]) -> list[Problem]:
+    """check(doc), remembered with the file doc was read from, for a document as loaded (its data
+    unchanged): the same bytes give the same problems."""
+    entry = entry_of(doc)
+    if entry is None:
+        return check(doc)
+    if entry.checked is None:
+        entry.checked = tuple(check(doc))
+    return list(entry.checked)

@@ -23,7 +23,7 @@ from . import diskcache, parallel, yamltree
 from . import file_rules as f
 from .document import Document
 from .filebytes import MAX_FILE_BYTES, Status, decoded, read_status, unchanged
-from .filecache import ContentCache, Entry, packed, unpacked
+from .filecache import FILES, Entry, checked, entry_of, packed, tie, unpacked
 from .filepaths import display_path
 from .listing import Inside, at, display_in, listed, skipped
 from .problems import Problem
@@ -260,7 +260,7 @@ def _kept(doc: Document, key: tuple[Any, ...], data: Any, found: tuple[Problem, 
         entry.keep(doc, aliased)
     entry.checked = checked_
     FILES.put(key, entry, MEMORY_PER_BYTE * len(raw) + 200 * len(found))
-    _tied(doc, entry)
+    tie(doc, entry)
     return doc
 
 
@@ -284,7 +284,7 @@ def load_document(path: Path, kind: str, problems: list[Problem], display: str |
             assert seen is not None
             seen[name] = last
             problems.extend(kept.problems)
-            return _tied(kept.document(doc, last[1]), kept)
+            return tie(kept.document(doc, last[1]), kept)
     read = read_status(doc, problems)
     if read is None:
         return None
@@ -295,7 +295,7 @@ def load_document(path: Path, kind: str, problems: list[Problem], display: str |
     entry: Entry | None = FILES.get(key)
     if entry is not None:
         problems.extend(entry.problems)
-        return _tied(entry.document(doc, key), entry)
+        return tie(entry.document(doc, key), entry)
     last = disk.get(key) if disk is not None else None
     if last is not None:  # read without a problem by the last run
         return _kept(doc, key, last[0], (), False, last[1])
@@ -309,41 +309,9 @@ def load_document(path: Path, kind: str, problems: list[Problem], display: str |
         # no copy of its own.
         entry.keep(doc, tree.aliased, copy=not parallel.helping())
     FILES.put(key, entry, MEMORY_PER_BYTE * len(raw) + 200 * len(found))
-    return _tied(doc, entry) if tree is not None else None
+    return tie(doc, entry) if tree is not None else None
 
 
-def checked(doc: Document, check: Callable[[Document], list[Problem]]) -> list[Problem]:
-    """check(doc), remembered with the file doc was read from, for a document as loaded (its data
-    unchanged): the same bytes give the same problems."""
-    entry = entry_of(doc)
-    if entry is None:
-        return check(doc)
-    if entry.checked is None:
-        entry.checked = tuple(check(doc))
-    return list(entry.checked)
-
-
-FILES = ContentCache()
-
-
-def entry_of(doc: Document) -> Entry | None:
-    """What the cache of files read holds for the file doc was read from: the entry it was read
-    with (asking FILES again, for each document and each check, took a lock and a hash of the
-    file's bytes each time), else the one FILES holds now, if any."""
-    entry: Entry | None = doc.__dict__.get(_ENTRY)
-    if entry is None and doc.source is not None:
-        entry = FILES.get(doc.source)
-    return entry
-
-
-def _tied(doc: Document | None, entry: Entry) -> Document | None:
-    """doc, knowing the entry it was read with (entry_of)."""
-    if doc is not None:
-        doc.__dict__[_ENTRY] = entry
-    return doc
-
-
-_ENTRY = "_entry"
 
 
 _Seen = tuple[Status, tuple[Any, ...]]
