@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from playbook_strategies import suite_settings
 
-from generator.source import loader, schema_formats, schemas
+from generator.source import filecache, schema_formats, schemas
 from generator.source.loader import load_document, load_playbook
 from generator.source.scalars import REFUSED
 from generator.source.yamltree import TreeBuilder
@@ -140,7 +140,7 @@ def test_changed_bytes_are_read_again_and_problems_come_back_from_the_cache(tmp_
 
 
 def test_the_cache_is_bounded_and_drops_the_oldest_first() -> None:
-    cache = loader.ContentCache(budget=100)
+    cache = filecache.ContentCache(budget=100)
     for n in range(5):
         cache.put(n, str(n), 30)
     assert len(cache) == 3 and cache.size == 90
@@ -274,3 +274,48 @@ def test_a_valid_playbook_is_checked_without_importing_jsonschema(tmp_path: Path
         said.append(done.stdout.split())
     assert said[0] == ["0", "False"]
     assert int(said[1][0]) > 0 and said[1][1] == "True"
+
+
+def _patterns(schema: Any) -> set[str]:
+    found: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            found.update(value for key, value in node.items() if key == "pattern" and isinstance(value, str))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+NATIVE = sorted({p for kind, _ in DEFAULT for p in _patterns(schemas._schema(kind)) if schema_formats.native(p)})
+
+
+@given(st.sampled_from(NATIVE), st.one_of(
+    st.text(alphabet="abcxyzAZ09-_.:/@ \n\t\u00e9\u0661\u212a\u017f", max_size=12),
+    st.from_regex(r"\A[a-z0-9]+(-[a-z0-9]+)*\n?\Z"), st.from_regex(r"\A@[A-Za-z0-9-]{1,40}(/[A-Za-z._-]{1,9})?\n?\Z"),
+    st.from_regex(r"\A[A-Z]{3}\n?\Z")))
+@suite_settings(600)
+def test_a_pattern_the_compiled_check_judges_itself_reads_every_text_as_python_does(pattern: str, text: str) -> None:
+    """The patterns jsonschema-rs judges with its own regular expressions accept exactly what
+    ours accept (schemas.ecma_pattern): ids, codes and handles, with a line break at the end,
+    letters that only look like ASCII (K, ſ), other digits (١) and other letters."""
+    import jsonschema_rs
+
+    rust = jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
+    assert rust.is_valid(text) == bool(schemas.ecma_pattern(pattern).search(text)), (pattern, text)
+
+
+def test_each_pattern_is_judged_by_one_regular_expression_engine_or_the_other() -> None:
+    """The ids, codes and handles go to jsonschema-rs's own regular expressions; a pattern with
+    a lookahead, a class of Rust's own (\\s) or a `$` before its end is judged by ours."""
+    assert "^[a-z0-9]+(-[a-z0-9]+)*$" in NATIVE and "^[A-Z]{3}$" in NATIVE
+    every = {p for kind, _ in DEFAULT for p in _patterns(schemas._schema(kind))}
+    assert {p for p in every if not schema_formats.native(p)} == {
+        p for p in every if "(?=" in p or "\\" in p or "$|" in p}
+    for kind in {kind for kind, _ in DEFAULT}:
+        moved = schema_formats.python_patterns(schemas._schema(kind))
+        assert _patterns(moved) == _patterns(schemas._schema(kind)) & set(NATIVE)
+    assert schema_formats.python_patterns({"properties": {"pattern": {"type": "string", "pattern": "\\s"}}}) == {
+        "properties": {"pattern": {"type": "string", schema_formats.PYTHON_PATTERN: "\\s"}}}

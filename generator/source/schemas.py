@@ -20,7 +20,7 @@ from . import schema_rules as r
 from .document import Document
 from .paths import format_path, shorten
 from .problems import Problem, Rule
-from .schema_formats import formats_named, is_date
+from .schema_formats import PYTHON_PATTERN, formats_named, is_date, python_patterns
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -107,8 +107,9 @@ def validator(kind: str) -> Draft202012Validator:
 
 
 class _FastPattern:
-    """`pattern` for jsonschema-rs, by the same Python code as _pattern: Rust's regex classes
-    are not Python's (`\\s` and `\\d` differ), so its own would judge some text otherwise."""
+    """`pattern` for jsonschema-rs, by the same Python code as _pattern, for each pattern it may
+    not judge itself (schema_formats.native): Rust's regex classes are not Python's (`\\s` and
+    `\\d` differ), so its own would judge some text otherwise."""
 
     def __init__(self, parent_schema: Any, pattern: str, schema_path: Any) -> None:
         self.search = ecma_pattern(pattern).search
@@ -129,15 +130,15 @@ def fast_validator(kind: str) -> Any:
     """jsonschema-rs compiled for a kind, or None where it cannot take the schema.
 
     It answers only "valid or not", for the common case of a valid file, twenty times faster
-    than jsonschema; every message comes from jsonschema. It is given our own `pattern` and every
-    format the kind's schema names, as jsonschema checks it, so those are judged by the same
-    rules. Its own rules for the rest are ours but for values check_document never gives it (see
-    _scan).
+    than jsonschema; every message comes from jsonschema. It is given our own `pattern` (where
+    its own would judge otherwise: schema_formats.native) and every format the kind's schema
+    names, as jsonschema checks them, so those are judged by the same rules. Its own rules for
+    the rest are ours but for values check_document never gives it (see _scan).
     """
     formats = {name: _format_function(name) for name in sorted(formats_named(_schema(kind)))}
     try:
-        return jsonschema_rs.validator_for(_schema(kind), formats=formats, validate_formats=True, offline=True,
-                                           keywords={"pattern": _FastPattern})
+        return jsonschema_rs.validator_for(python_patterns(_schema(kind)), formats=formats, validate_formats=True,
+                                           offline=True, keywords={PYTHON_PATTERN: _FastPattern})
     except Exception:  # a schema it cannot compile: jsonschema alone checks this kind
         return None
 
