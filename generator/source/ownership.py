@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -197,6 +196,8 @@ def repository_paths(top: Path) -> set[str]:
 
 def _tracked(top: Path) -> set[str] | None:
     """`git ls-files`, read no further than MAX_PATHS names; None when git cannot say."""
+    import subprocess  # here: most runs never ask git, and it takes a few milliseconds to import
+
     try:
         process = subprocess.Popen(["git", "-C", str(top), "ls-files", "-z"], stdout=subprocess.PIPE,
                                    stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
