@@ -319,3 +319,21 @@ def test_each_pattern_is_judged_by_one_regular_expression_engine_or_the_other() 
         assert _patterns(moved) == _patterns(schemas._schema(kind)) & set(NATIVE)
     assert schema_formats.python_patterns({"properties": {"pattern": {"type": "string", "pattern": "\\s"}}}) == {
         "properties": {"pattern": {"type": "string", schema_formats.PYTHON_PATTERN: "\\s"}}}
+
+
+@given(st.binary(max_size=40).map(lambda b: bytes(c & 0x7F for c in b)) | st.sampled_from(
+    [b"", b"id: a\n", b"a\x7fb", b"\x00", b"\x1f", b"\x0b\x0c", b"a\tb", b"a\r\nb", b" ~", b"\x1b[31m"]))
+@suite_settings(600)
+def test_an_ascii_file_is_screened_for_refused_characters_as_any_file_is(raw: bytes) -> None:
+    """A file of ASCII only is screened by what is left of its bytes without the characters
+    allowed; it is refused, and each problem told, exactly as the search of its text does."""
+    from generator.source import filebytes
+    from generator.source.document import Document
+
+    text = raw.decode("ascii")
+    doc = Document("term", Path("t.yaml"), "t.yaml")
+    fast: list[Any] = []
+    slow: list[Any] = []
+    assert filebytes._refused_characters(doc, text, fast, raw) == filebytes._refused_characters(doc, text, slow)
+    assert fast == slow
+    assert bool(slow) == bool(REFUSED.search(text) or "\t" in text)
