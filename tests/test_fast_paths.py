@@ -277,16 +277,7 @@ def test_a_valid_playbook_is_checked_without_importing_jsonschema(tmp_path: Path
 
 
 def _patterns(schema: Any) -> set[str]:
-    found: set[str] = set()
-    stack = [schema]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            found.update(value for key, value in node.items() if key == "pattern" and isinstance(value, str))
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return found
+    return schema_formats.keyword_texts(schema, "pattern")
 
 
 NATIVE = sorted({p for kind, _ in DEFAULT for p in _patterns(schemas._schema(kind)) if schema_formats.native(p)})

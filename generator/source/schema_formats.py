@@ -24,13 +24,19 @@ def is_date(instance: object) -> bool:
 
 def formats_named(schema: Any) -> set[str]:
     """Every `format` a schema names, wherever it is."""
+    return keyword_texts(schema, "format")
+
+
+def keyword_texts(schema: Any, keyword: str) -> set[str]:
+    """Every text a keyword holds in a schema, wherever it is (a property of that name holds a
+    schema, not a text)."""
     found: set[str] = set()
     stack = [schema]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            if isinstance(node.get("format"), str):
-                found.add(node["format"])
+            if isinstance(node.get(keyword), str):
+                found.add(node[keyword])
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
