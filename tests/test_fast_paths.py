@@ -328,3 +328,17 @@ def test_an_ascii_file_is_screened_for_refused_characters_as_any_file_is(raw: by
     assert filebytes._refused_characters(doc, text, fast, raw) == filebytes._refused_characters(doc, text, slow)
     assert fast == slow
     assert bool(slow) == bool(REFUSED.search(text) or "\t" in text)
+
+
+@given(st.text(alphabet=st.sampled_from([*"abcdeflmorstxTODOXLFBIMEx", " ", ".", "\u0661", "\u212a", "\u0130", "0", "9",
+                                          "5", "\0"]), max_size=30))
+@suite_settings(600)
+def test_the_quick_looks_for_a_digit_and_for_a_mark_see_what_the_searches_see(text: str) -> None:
+    """Whether a text holds a digit, and a placeholder's mark in any case, is told for an ASCII
+    text by quicker means than a search of it: they tell what the searches tell, on any text."""
+    from generator.rules import placeholders, typed_numbers
+
+    assert typed_numbers._has_digit(text) == (typed_numbers._DIGIT.search(text) is not None), text
+    assert placeholders._may_hold_mark(text) == (placeholders._ANY_MARK.search(text) is not None), text
+    for mark in ("ToDo", "LOREM", "tBd", "fixME", "xXx"):
+        assert placeholders._may_hold_mark(text + mark) and placeholders._may_hold_mark(mark + text), text

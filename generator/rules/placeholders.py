@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import ahocorasick_rs
+
 from ..source.document import Document
 from ..source.paths import Path_, shorten
 from ..source.problems import ERROR, Problem, Rule
@@ -60,6 +62,8 @@ _AROUND = re.compile(r"^[\W_]+|[\W_]+$")
 # Every placeholder holds one of these (any case): a text without them needs no closer look.
 _MARKS = tuple(sorted(_WORDS | {"xxx", "lorem"}))
 _ANY_MARK = re.compile("|".join(re.escape(word) for word in _MARKS), re.IGNORECASE)
+# The same marks, found in a lowered text in one pass (five searches of it took three times as long).
+_MARK_FINDER = ahocorasick_rs.AhoCorasick(list(_MARKS))
 # A note left for later at the start, or filler text.
 _NOTE = re.compile(r"[\W_]*(?:todo|tbd|fixme|xxx)\s*[:\uff1a]", re.IGNORECASE)
 _LOREM = re.compile(r"[\W_]*lorem\s+ipsum\b", re.IGNORECASE)
@@ -113,8 +117,7 @@ def _may_hold_mark(text: str) -> bool:
     is lowered and searched at once; any other goes through the same rules of case as they do
     (where, say, the Kelvin sign is a K)."""
     if text.isascii():
-        lowered = text.lower()
-        return any(mark in lowered for mark in _MARKS)
+        return bool(_MARK_FINDER.find_matches_as_indexes(text.lower()))
     return _ANY_MARK.search(text) is not None
 
 
