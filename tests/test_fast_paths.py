@@ -342,3 +342,16 @@ def test_the_quick_looks_for_a_digit_and_for_a_mark_see_what_the_searches_see(te
     assert placeholders._may_hold_mark(text) == (placeholders._ANY_MARK.search(text) is not None), text
     for mark in ("ToDo", "LOREM", "tBd", "fixME", "xXx"):
         assert placeholders._may_hold_mark(text + mark) and placeholders._may_hold_mark(mark + text), text
+
+
+@given(st.text(alphabet=st.sampled_from([" ", "\n", "\u200b", "\u00a0", "a", "!", "~", "\x7f", "\x01", "\u3000", "é"]),
+               max_size=6), st.sampled_from(["key", 1, None, True, 2.5]))
+@suite_settings(400)
+def test_the_walk_before_the_schema_finds_every_blank_text_and_every_key_not_text(text: str, key: Any) -> None:
+    """schemas._scan tells a text that shows nothing wherever it is, however it begins, and a
+    mapping with a key that is not text."""
+    from generator.source.schemas import visible
+
+    blank, careful = schemas._scan({"id": "a", "list": [{"deep": text}], key: "x"})
+    assert blank == (bool(text) and not visible(text)), text
+    assert careful == (not isinstance(key, str)), key

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import json
 import math
 import re
@@ -213,10 +214,12 @@ def _scan(data: Any) -> tuple[bool, bool]:
     while stack:
         value = stack.pop()
         if isinstance(value, str):
-            if value and not blank and not _SHOWS.search(value) and not visible(value):
+            # A text that begins with a character that shows (most) shows: no search of it.
+            if value and not blank and not ("!" <= value[0] <= "~") and not _SHOWS.search(value) \
+                    and not visible(value):
                 blank = True
         elif isinstance(value, dict):
-            careful = careful or not all(isinstance(key, str) for key in value)
+            careful = careful or not all(map(isinstance, value, _TEXT))
             stack.extend(value.values())
         elif isinstance(value, list):
             stack.extend(value)
@@ -230,6 +233,8 @@ def _scan(data: Any) -> tuple[bool, bool]:
 # A character that certainly shows: every printable ASCII character but space is a letter, a
 # digit, a punctuation mark or a symbol.
 _SHOWS = re.compile("[!-~]")
+# str, as often as asked: whether every key of a mapping is text is all(map(isinstance, keys, _TEXT)).
+_TEXT = itertools.repeat(str)
 
 
 def visible(text: str) -> bool:
