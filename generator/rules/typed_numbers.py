@@ -140,7 +140,7 @@ class Numbers:
         return ids
 
     def problems(self, doc: Document, path: Path_, text: str) -> Iterator[Problem]:
-        if _DIGIT.search(text) is None:
+        if not _has_digit(text):
             return
         for match in _MENTION.finditer(text):
             found = match.group()

@@ -26,13 +26,13 @@ from .values import (
     EXAMPLE,
     EXPANSION_ALLOWANCE,
     EXPANSION_FACTOR,
-    NAME_LIKE,
     REFERENCE,
     REFERENCE_COST,
     Screen,
     declared,
     expansion_budget,
     joined_texts,
+    mistaken,
     named_in,
     screen_of,
     texts_of,
@@ -210,7 +210,7 @@ def check_values(loaded: LoadedPlaybook, index: Index) -> Iterator[Problem]:
                         size += len(texts.get(inside, "")) + REFERENCE_COST
                     else:
                         yield doc.problem(UNKNOWN_VALUE, path, _unknown(inside, values, index))
-                elif NAME_LIKE.fullmatch(inside) and any(c.isalnum() for c in inside):
+                elif mistaken(inside):
                     yield doc.problem(MALFORMED_VALUE_REFERENCE, path, _malformed(inside, values))
         if size > expansion_budget(written):
             yield _too_long(doc, size, written)

@@ -105,9 +105,15 @@ def named_in(joined: str) -> tuple[str, ...] | None:
         inside = match.group(1)
         if REFERENCE.fullmatch(match.group()):
             names.append(inside)
-        elif NAME_LIKE.fullmatch(inside) and any(c.isalnum() for c in inside):
+        elif mistaken(inside):
             return None
     return tuple(names)
+
+
+def mistaken(inside: str) -> bool:
+    """Whether what double brackets hold, not a reference as written, reads as a name meant for
+    one: words, spaces and hyphens with a letter or digit among them (plain text is neither)."""
+    return NAME_LIKE.fullmatch(inside) is not None and any(c.isalnum() for c in inside)
 
 
 def joined_texts(data: Any) -> tuple[str, int]:
