@@ -328,6 +328,10 @@ def test_an_ascii_file_is_screened_for_refused_characters_as_any_file_is(raw: by
     assert filebytes._refused_characters(doc, text, fast, raw) == filebytes._refused_characters(doc, text, slow)
     assert fast == slow
     assert bool(slow) == bool(REFUSED.search(text) or "\t" in text)
+    # After a byte order mark, which is not ASCII, the text is searched: the same problems.
+    marked: list[Any] = []
+    assert (filebytes.decoded(doc, b"\xef\xbb\xbf" + raw, marked) is None) == bool(slow)
+    assert marked == slow
 
 
 @given(st.text(alphabet=st.sampled_from([*"abcdeflmorstxTODOXLFBIMEx", " ", ".", "\u0661", "\u212a", "\u0130", "0", "9",

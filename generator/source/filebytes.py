@@ -103,7 +103,7 @@ def decoded(doc: Document, raw: bytes, problems: list[Problem]) -> str | None:
         problems.append(f.NOT_UTF8.at(doc.display, line, 1, "", "not UTF-8 text: save the file as UTF-8"))
         return None
     text = text.removeprefix("\ufeff")
-    found = _refused_characters(doc, text, problems, raw if text.isascii() else None)
+    found = _refused_characters(doc, text, problems, raw if raw.isascii() else None)
     return None if found else text
 
 
