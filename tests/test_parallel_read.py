@@ -384,3 +384,12 @@ def test_a_document_kept_packed_is_unpacked_anew_for_each_caller() -> None:
     assert entry.data == data and entry.data is entry.data  # unpacked once, then kept
     third = entry.document(Document("asset", Path("a.yaml"), "a.yaml"), ("key",))
     assert third is not None and third.data == data and third.data is not entry.data
+    # Data marshal cannot take comes as it is, and is the first caller's own: the cache keeps a copy.
+    odd = {"id": "b", "where": Path("b"), "stages": ["learning"]}
+    handed = packed(odd)
+    assert isinstance(handed, tuple)
+    kept = Entry((), True)
+    kept.keep_packed(handed, False, None)
+    odd["stages"].append("scoping")
+    again = kept.document(Document("asset", Path("b.yaml"), "b.yaml"), ("key",))
+    assert again is not None and again.data == {"id": "b", "where": Path("b"), "stages": ["learning"]}

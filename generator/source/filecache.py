@@ -106,8 +106,13 @@ class Entry:
     def keep_packed(self, packed: Any, aliased: bool, places: Places | None) -> None:
         """Keep a document's data as packed() made it, unpacked only when asked for: a document
         handed over by another process is unpacked once for its caller, and a second time only
-        if the cache is asked for it again."""
-        self.aliased, self._packed, self.places = aliased, packed, places
+        if the cache is asked for it again. Data marshal could not take is the caller's own once
+        unpacked: a copy of it is kept."""
+        self.aliased, self.places = aliased, places
+        if isinstance(packed, tuple):
+            self._data = _copy(packed[0], aliased)
+        else:
+            self._packed = packed
 
     def document(self, doc: Document, key: Hashable) -> Document | None:
         """doc filled with a copy of the document kept, or None for a file that was refused."""

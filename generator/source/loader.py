@@ -252,11 +252,11 @@ def _kept(doc: Document, key: tuple[Any, ...], data: Any, found: tuple[Problem, 
     text = raw.decode("utf-8").removeprefix("\ufeff")
     doc.places, doc.source = Places(doc.display, text, "\r" not in text), key
     entry = Entry(found, True)
-    if packed_data is not None and not isinstance(packed_data, tuple):
+    if packed_data is not None:
         doc.data = unpacked(packed_data)
         entry.keep_packed(packed_data, aliased, doc.places)
-    else:  # as it is (what marshal cannot take came with pickle): kept as a copy
-        doc.data = unpacked(packed_data) if packed_data is not None else data
+    else:
+        doc.data = data
         entry.keep(doc, aliased)
     entry.checked = checked_
     FILES.put(key, entry, MEMORY_PER_BYTE * len(raw) + 200 * len(found))
