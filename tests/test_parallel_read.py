@@ -2,7 +2,7 @@
 (generator/source/parallel.py) tells exactly what doing it all in one process tells: the same
 problems, in the same words, at the same lines and columns, in the same order, and the same
 documents, on every damaged playbook of the suite and on a large playbook damaged in every way a
-file can be.
+file can be. So does reading every file with the careful YAML reader alone (quickyaml.py off).
 
 The comparison runs in a fresh interpreter: files are only shared with forked processes while
 no other thread runs, and a test process may have threads of its own."""
@@ -26,11 +26,15 @@ COMPARE = r"""
 import json, os, sys, time
 from pathlib import Path
 from generator.rules.validate import check
-from generator.source import loader, parallel
+from generator.source import loader, parallel, quickyaml
 from generator.source.schemas import check_document
 
-def told(root, processes):
+def told(root, processes, quick=True):
     os.environ[parallel.SETTING] = str(processes)
+    if quick:
+        os.environ.pop(quickyaml.SETTING, None)
+    else:  # every file read by the careful reader, over libyaml's events
+        os.environ[quickyaml.SETTING] = "0"
     loader.FILES.clear()
     loaded, problems = check(Path(root))
     docs = [loaded.settings, *(d for kind in loaded.documents.values() for d in kind)]
@@ -94,7 +98,7 @@ def kept(root):
     loader.FILES.clear()
     loaded, _ = check(Path(root), on_disk=True)
     docs = [loaded.settings, *(d for kind in loaded.documents.values() for d in kind)]
-    packed = sum(loader.FILES.get(d.source)._packed is not None for d in docs)
+    packed = sum(isinstance(loader.FILES.get(d.source)._packed, bytes) for d in docs)
     diskcache.save_pending()
     [file] = Path(os.environ.pop(diskcache.SETTING)).glob("*.json")
     on_disk = sorted(json.dumps(entry[0], sort_keys=True) for entry in json.loads(file.read_text())["files"].values())
@@ -108,8 +112,9 @@ def kept(root):
 parallel.MIN_ITEMS = 1
 out = {"pristine": pristine(sys.argv[-1]), "kept": kept(sys.argv[-2])}
 for root in sys.argv[1:]:
-    one, shared = told(root, 1), told(root, 2)
-    out[root] = {"same": one == shared, "one": one, "shared": shared, "count": len(one["problems"])}
+    one, shared, careful = told(root, 1), told(root, 2), told(root, 1, quick=False)
+    out[root] = {"same": one == shared, "one": one, "shared": shared, "count": len(one["problems"]),
+                 "careful": careful == one == told(root, 2, quick=False), "careful_problems": careful["problems"]}
 out["pids"] = pids(sys.argv[-1])
 print(json.dumps(out, default=str))
 """
@@ -146,6 +151,12 @@ def _damage(project: Path) -> Path:
                         encoding="utf-8")
     # A list an alias repeats: one object in two places, in the process that read it and in this one.
     assets[9].write_text(assets[9].read_text(encoding="utf-8") + "notes: &n\n  - one\nagain: *n\n", encoding="utf-8")
+    # What the quick reading of YAML leaves to the careful reader (quickyaml.py): a word YAML 1.1
+    # reads as true, a field with no name, a time read as a number, an escaped quote, a long line.
+    assets[10].write_text(assets[10].read_text(encoding="utf-8") + "approved: yes\n", encoding="utf-8")
+    assets[11].write_text(": no name\n" + assets[11].read_text(encoding="utf-8"), encoding="utf-8")
+    assets[12].write_text(assets[12].read_text(encoding="utf-8") + "at: 1:30\nsaid: \"a \\\"quoted\\\" word\"\n"
+                          + "k" * 1100 + ": v\n", encoding="utf-8")
     (playbook / "assets" / "stray.txt").write_text("not yaml\n", encoding="utf-8")
     (playbook / "assets" / "old.yml").write_text("id: old\n", encoding="utf-8")
     (playbook / "terms" / ".hidden.yaml").write_text("id: hidden\n", encoding="utf-8")
@@ -163,6 +174,8 @@ def test_files_read_on_two_processes_tell_exactly_what_one_process_tells(tmp_pat
     out = json.loads(done.stdout)
     for root in roots:
         assert out[root]["same"], (root, out[root]["one"]["problems"], out[root]["shared"]["problems"])
+        # The quick reading of YAML (quickyaml.py) tells what the careful reader alone tells, word for word.
+        assert out[root]["careful"], (root, out[root]["one"]["problems"], out[root]["careful_problems"])
     # Every damaged playbook of the suite tells its problems both ways.
     assert all(out[str(p)]["count"] > 0 for p in BAD.iterdir() if p.is_dir())
     big = out[str(damaged)]["shared"]

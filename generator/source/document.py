@@ -67,3 +67,19 @@ class Document:
         if stem is None:
             stem = self.__dict__["_stem"] = self.path.stem
         return stem
+
+
+def shows_text(doc: Document, data: Any) -> None:
+    """Note that every text of data, doc's data as read, begins with a character that shows
+    (quickyaml found it so): the schema check need not look for a text that shows nothing."""
+    doc.__dict__[_SHOWS] = data
+
+
+def text_shows(doc: Document) -> bool:
+    """Whether every text of doc's data surely begins with a character that shows: noted when it
+    was read (shows_text), and only for the data doc was read with."""
+    data = doc.__dict__.get(_SHOWS)
+    return data is not None and data is doc.data
+
+
+_SHOWS = "_shows"

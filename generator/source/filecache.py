@@ -12,6 +12,7 @@ out.
 from __future__ import annotations
 
 import copy
+import json
 import marshal
 import threading
 from collections import OrderedDict
@@ -104,10 +105,10 @@ class Entry:
         self.places = doc.places  # read-only once worked out: shared
 
     def keep_packed(self, packed: Any, aliased: bool, places: Places | None) -> None:
-        """Keep a document's data as packed() made it, unpacked only when asked for: a document
-        handed over by another process is unpacked once for its caller, and a second time only
-        if the cache is asked for it again. Data marshal could not take is the caller's own once
-        unpacked: a copy of it is kept."""
+        """Keep a document's data as packed() made it, or as the JSON text quickyaml read it from,
+        unpacked only when asked for: a document handed over by another process is unpacked
+        once for its caller, and a second time only if the cache is asked for it again. Data
+        marshal could not take is the caller's own once unpacked: a copy of it is kept."""
         self.aliased, self.places = aliased, places
         if isinstance(packed, tuple):
             self._data = _copy(packed[0], aliased)
@@ -135,7 +136,10 @@ def packed(value: Any) -> Any:
 
 
 def unpacked(packed: Any) -> Any:
-    """A new copy of what packed() was given (data kept as it is: that data itself)."""
+    """A new copy of what packed() was given (data kept as it is: that data itself), or of the
+    data a JSON text holds (a file quickyaml read: see Entry.keep_packed)."""
+    if isinstance(packed, str):
+        return json.loads(packed)
     return packed[0] if isinstance(packed, tuple) else marshal.loads(packed)
 
 

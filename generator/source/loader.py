@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from . import diskcache, parallel, yamltree
+from . import diskcache, parallel, quickyaml, yamltree
 from . import file_rules as f
-from .document import Document
+from .document import Document, shows_text
 from .filebytes import MAX_FILE_BYTES, Status, decoded, read_status, unchanged
 from .filecache import FILES, Entry, checked, entry_of, packed, tie, unpacked
 from .filepaths import display_path
@@ -307,7 +307,11 @@ def load_document(path: Path, kind: str, problems: list[Problem], display: str |
         doc.data, doc.source = tree.data, key
         # A process forked to share the reading ends once it has handed the document on: it keeps
         # no copy of its own.
-        entry.keep(doc, tree.aliased, copy=not parallel.helping())
+        helping = parallel.helping()
+        if tree.json is not None and not helping:  # a copy, as JSON: read again if asked for
+            entry.keep_packed(tree.json, False, doc.places)
+        else:
+            entry.keep(doc, tree.aliased, copy=not helping)
     FILES.put(key, entry, MEMORY_PER_BYTE * len(raw) + 200 * len(found))
     return tie(doc, entry) if tree is not None else None
 
@@ -348,8 +352,14 @@ def _parse(doc: Document, raw: bytes, problems: list[Problem]) -> yamltree.Tree 
     # No refused character and no tab is left (filebytes.decoded); with no CR either, only quoted text
     # needs its characters checked.
     clean = "\r" not in text
-    builder = TreeBuilder(doc.display, record=False)
     doc.places = Places(doc.display, text, clean)
+    if clean and quickyaml.allowed():
+        read = quickyaml.quick(raw)
+        if read is not None:
+            if read.shows:
+                shows_text(doc, read.data)
+            return yamltree.Tree(read.data, json=read.json)
+    builder = TreeBuilder(doc.display, record=False)
     try:
         tree = builder.build(text, clean)
     except yaml.MarkedYAMLError as err:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 
 from . import schema_rules as r
-from .document import Document
+from .document import Document, text_shows
 from .paths import format_path, shorten
 from .problems import Problem, Rule
 from .schema_formats import PYTHON_PATTERN, formats_named, is_date, python_patterns
@@ -192,7 +192,8 @@ _TOP = re.compile(r"[^.\[]+")
 def check_document(doc: Document) -> list[Problem]:
     """Every schema problem in one document, and every text with nothing visible in it."""
     problems: list[Problem] = []
-    blank, careful = _scan(doc.data)
+    # A file quickyaml read holds only JSON's types; whether a text may show nothing it noted too.
+    blank, careful = (False, False) if text_shows(doc) else _scan(doc.data)
     errors = schema_errors(doc.kind, doc.data, careful)
     # A value of the wrong type is reported once, as such, not also as outside the allowed values.
     mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}

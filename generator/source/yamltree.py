@@ -66,6 +66,8 @@ class Tree:
     written: dict[Path_, str] = field(default_factory=dict)
     # Whether an alias (*name) repeats a list or mapping: then one object is in two places.
     aliased: bool = False
+    # The data as JSON, when quickyaml read it: the cache of files read keeps that as its copy.
+    json: str | None = None
 
 
 class Places:
