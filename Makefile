@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	$(BIN)/python -m pip install --quiet --editable '.[test,fast]'
 	touch $@
 
 install: $(BIN)/.installed

@@ -150,6 +150,24 @@ def test_plain_files_are_read_quickly_as_the_careful_reader_reads_them(text: str
     assert read is not None and read.data == READ_QUICKLY[text]
 
 
+def test_without_rapidyaml_every_file_is_read_the_careful_way(monkeypatch: pytest.MonkeyPatch,
+                                                              tmp_path: Path) -> None:
+    """rapidyaml is an extra (`sales-playbook[fast]`): where it is not installed, nothing changes
+    but the time."""
+    monkeypatch.setitem(sys.modules, "ryml", None)  # `import ryml` raises ImportError
+    monkeypatch.setattr(quickyaml, "_READER", quickyaml._Reader())
+    monkeypatch.setattr(quickyaml, "allowed", lambda: True)
+    assert quickyaml.quick(b"a: b\n") is None
+    path = tmp_path / "a.yaml"
+    path.write_text("id: a\ntitle: A title\n", encoding="utf-8")
+    loader.FILES.clear()
+    doc = loader.load_document(path, "assets", [])
+    assert doc is not None and doc.data == {"id": "a", "title": "A title"}
+    entry = filecache.entry_of(doc)
+    assert entry is not None and entry._packed is None and not document.text_shows(doc)
+    loader.FILES.clear()
+
+
 def test_the_words_looked_for_are_every_word_yaml_1_1_reads_as_true_false_or_null() -> None:
     typed = quickyaml._typed()
     assert typed.usable
