@@ -222,8 +222,7 @@ def test_the_command_tells_a_broken_file_in_its_own_words_only(tmp_path: Path) -
     assert done.stderr.strip().endswith("fix them and run again.")
 
 
-def test_the_quick_reading_is_used_only_in_a_process_of_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(quickyaml.SETTING, raising=False)
+def test_the_quick_reading_is_used_only_in_a_process_of_one_thread() -> None:
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
@@ -232,10 +231,17 @@ def test_the_quick_reading_is_used_only_in_a_process_of_one_thread(monkeypatch: 
     finally:
         stop.set()
         other.join()
-    if threading.active_count() == 1:  # a test runner may run threads of its own
-        assert quickyaml.allowed() is True
-        monkeypatch.setenv(quickyaml.SETTING, "0")
-        assert quickyaml.allowed() is False
+    # In a fresh process of one thread (this one may have threads of its own): used, unless the
+    # setting turns it off.
+    ask = "from generator.source import quickyaml; print(quickyaml.allowed())"
+    for setting, said in ((None, "True"), ("0", "False"), ("off", "False"), ("1", "True")):
+        env = {key: value for key, value in os.environ.items() if key != quickyaml.SETTING}
+        env["PYTHONPATH"] = str(REPO)
+        if setting is not None:
+            env[quickyaml.SETTING] = setting
+        done = subprocess.run([sys.executable, "-c", ask], capture_output=True, text=True, env=env, timeout=60,
+                              check=True)
+        assert done.stdout.strip() == said, setting
 
 
 def test_a_file_read_quickly_is_kept_as_its_json_and_its_texts_vouched_for(tmp_path: Path) -> None:
