@@ -316,8 +316,6 @@ def load_document(path: Path, kind: str, problems: list[Problem], display: str |
     return tie(doc, entry) if tree is not None else None
 
 
-
-
 _Seen = tuple[Status, tuple[Any, ...]]
 
 

@@ -47,7 +47,7 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from . import yamltree
-from .scalars import RESOLVER, SCALARS
+from .scalars import RESOLVER, SCALARS, STR, TIMESTAMP, rule_count
 
 # "0" (or "off") reads every file with the careful reader: to compare, or to rule the quick one out.
 SETTING = "PLAYBOOK_QUICK_YAML"
@@ -83,7 +83,7 @@ _FIRST_OK = len(_RISKY) + len(_HEADERS) + len(_NEXT_LINE)
 _LONG_LINE = re.compile(rb"\n[^\n]{%d}" % QUICK_MAX_LINE)
 _BOM = "\ufeff".encode()
 
-_SKIPPED_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
+_SKIPPED_TAGS = {STR, TIMESTAMP}
 _WORDS = re.compile(r"[A-Za-z~]+")
 
 
@@ -95,7 +95,7 @@ class _Typed:
     of it is used where the resolver's rules are not PyYAML's own."""
 
     def __init__(self) -> None:
-        self.rules = _rule_count()
+        self.rules = rule_count()
         patterns: set[str] = set()
         words: set[str] = set()
         starts: set[str] = set()
@@ -147,10 +147,6 @@ class _Typed:
                                                                 or key(text, start)):
                 return True, False
         return False, shows
-
-
-def _rule_count() -> int:
-    return sum(map(len, RESOLVER.yaml_implicit_resolvers.values()))
 
 
 class _Refused(Exception):
@@ -232,7 +228,7 @@ def quick(raw: bytes) -> Quick | None:
         return None
     ryml = _READER.get()
     typed = _READER.typed
-    if ryml is None or typed is None or not typed.usable or typed.rules != _rule_count():
+    if ryml is None or typed is None or not typed.usable or typed.rules != rule_count():
         return None
     text = _json(ryml, raw)
     if text is None:

@@ -67,9 +67,15 @@ _MEMO: dict[str, str] = {}
 _MEMO_RULES = [-1]
 
 
+def rule_count() -> int:
+    """How many rules PyYAML's resolver reads plain text with: another count means a rule was added
+    (what was worked out from the rules before is out of date)."""
+    return sum(map(len, RESOLVER.yaml_implicit_resolvers.values()))
+
+
 def check_memo() -> None:
     """Forget what plain text was read as if a rule was added to the resolver since."""
-    rules = sum(map(len, RESOLVER.yaml_implicit_resolvers.values()))
+    rules = rule_count()
     if _MEMO_RULES[0] != rules:
         _MEMO.clear()
         _MEMO_RULES[0] = rules
